@@ -1,0 +1,39 @@
+// Wiring for qemu-mps2-an385: which driver sits at which address. No logic.
+#include "board_config.hpp"
+#include "portcullis/app/agent.hpp"
+#include "portcullis/hal/cmsdk_uart.hpp"
+#include "portcullis/hal/fatal.hpp"
+#include "portcullis/hal/lan9118.hpp"
+#include "portcullis/hal/mmio.hpp"
+#include "portcullis/hal/systick_clock.hpp"
+#include "portcullis/platform/cortex_m.hpp"
+
+namespace {
+using portcullis::hal::Mmio;
+namespace board = portcullis::board;
+
+portcullis::hal::CmsdkUart<Mmio> console{Mmio{board::kUart0Base}};
+portcullis::hal::Lan9118<Mmio> ethernet{Mmio{board::kLan9118Base}};
+portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
+portcullis::app::Agent agent{ethernet, clock, console};
+}  // namespace
+
+extern "C" void SysTick_Handler() { clock.on_tick(); }
+
+int main() {
+  if (!portcullis::ok(console.init(board::kCoreClockHz, board::kConsoleBaud))) {
+    portcullis::hal::fatal("console init");
+  }
+  portcullis::hal::set_fatal_console(&console);
+  if (!portcullis::ok(clock.start(board::kCoreClockHz))) {
+    portcullis::hal::fatal("SysTick start");
+  }
+  if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
+    portcullis::hal::fatal("agent start");
+  }
+  portcullis::platform::lock_heap();
+  for (;;) {
+    agent.poll();
+    portcullis::platform::wait_for_interrupt();
+  }
+}

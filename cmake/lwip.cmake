@@ -1,0 +1,30 @@
+# lwIP 2.2.1 built from LWIP_DIR as a library of its own, with lwipopts.h from platform/lwip.
+# Only the core, IPv4, IPv6 and Ethernet are compiled: no sequential/socket API (NO_SYS=1).
+
+if(NOT EXISTS "${LWIP_DIR}/src/core/tcp.c" OR NOT EXISTS "${LWIP_DIR}/src/include/lwip/init.h")
+  message(FATAL_ERROR "LWIP_DIR=${LWIP_DIR} is not an lwIP source tree (no src/core/tcp.c)")
+endif()
+file(STRINGS "${LWIP_DIR}/src/include/lwip/init.h" _lwip_ver REGEX "#define LWIP_VERSION_(MAJOR|MINOR)[ \t]")
+string(REGEX REPLACE ".*MAJOR[ \t]+([0-9]+).*MINOR[ \t]+([0-9]+).*" "\\1.\\2" _lwip_ver "${_lwip_ver}")
+if(_lwip_ver VERSION_LESS 2.1)
+  message(FATAL_ERROR "lwIP ${_lwip_ver} in ${LWIP_DIR} is too old: Portcullis needs 2.1 or later (2.2.1 tested)")
+endif()
+
+set(_l "${LWIP_DIR}/src")
+add_library(lwip STATIC
+  ${_l}/core/init.c ${_l}/core/def.c ${_l}/core/dns.c ${_l}/core/inet_chksum.c ${_l}/core/ip.c
+  ${_l}/core/mem.c ${_l}/core/memp.c ${_l}/core/netif.c ${_l}/core/pbuf.c ${_l}/core/raw.c
+  ${_l}/core/stats.c ${_l}/core/sys.c ${_l}/core/tcp.c ${_l}/core/tcp_in.c ${_l}/core/tcp_out.c
+  ${_l}/core/timeouts.c ${_l}/core/udp.c
+  ${_l}/core/altcp.c ${_l}/core/altcp_alloc.c ${_l}/core/altcp_tcp.c
+  ${_l}/core/ipv4/acd.c ${_l}/core/ipv4/autoip.c ${_l}/core/ipv4/dhcp.c ${_l}/core/ipv4/etharp.c
+  ${_l}/core/ipv4/icmp.c ${_l}/core/ipv4/igmp.c ${_l}/core/ipv4/ip4_frag.c ${_l}/core/ipv4/ip4.c
+  ${_l}/core/ipv4/ip4_addr.c
+  ${_l}/core/ipv6/dhcp6.c ${_l}/core/ipv6/ethip6.c ${_l}/core/ipv6/icmp6.c ${_l}/core/ipv6/inet6.c
+  ${_l}/core/ipv6/ip6.c ${_l}/core/ipv6/ip6_addr.c ${_l}/core/ipv6/ip6_frag.c ${_l}/core/ipv6/mld6.c
+  ${_l}/core/ipv6/nd6.c
+  ${_l}/netif/ethernet.c)
+target_include_directories(lwip SYSTEM PUBLIC "${CMAKE_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
+# Third-party code keeps its own warning level; ours is -Werror, lwIP's is not.
+target_compile_options(lwip PRIVATE -w)
+unset(_l)

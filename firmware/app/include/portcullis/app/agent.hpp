@@ -1,0 +1,39 @@
+#pragma once
+
+#include <string_view>
+
+#include "portcullis/hal/clock.hpp"
+#include "portcullis/hal/console.hpp"
+#include "portcullis/hal/ethernet_mac.hpp"
+#include "portcullis/hal/status.hpp"
+#include "portcullis/stack/ethernet_netif.hpp"
+#include "portcullis/stack/network_settings.hpp"
+
+namespace portcullis::app {
+
+// The agent loop shared by every board: brings lwIP up on the board's MAC and then is
+// polled from the board's super-loop. Holds no heap; one instance per device.
+class Agent {
+ public:
+  Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console);
+  Agent(const Agent&) = delete;
+  Agent& operator=(const Agent&) = delete;
+
+  // lwip_init(), the netif with the board's addresses, a boot banner on the console.
+  Status start(const stack::NetworkSettings& net, std::string_view board_name);
+
+  // One turn of the super-loop: received frames, lwIP timers, address state changes.
+  void poll();
+
+  stack::EthernetNetif& netif() { return netif_; }
+
+ private:
+  void report_ipv6_states();
+
+  const hal::Clock& clock_;
+  hal::Console& console_;
+  stack::EthernetNetif netif_;
+  std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};
+};
+
+}  // namespace portcullis::app

@@ -1,0 +1,121 @@
+#include "portcullis/stack/ethernet_netif.hpp"
+
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/ip6_addr.h"
+#include "lwip/pbuf.h"
+#include "netif/ethernet.h"
+
+namespace portcullis::stack {
+
+EthernetNetif::EthernetNetif(hal::EthernetMac& mac, const hal::Clock& clock)
+    : mac_(mac), clock_(clock) {}
+
+Status EthernetNetif::start(const NetworkSettings& s) {
+  if (!valid(s)) {
+    return Status::kInvalidArgument;
+  }
+  if (const Status st = mac_.init(s.mac); !ok(st)) {
+    return st;
+  }
+  for (std::size_t i = 0; i < s.mac.size(); ++i) {
+    netif_.hwaddr[i] = s.mac[i];
+  }
+  netif_.hwaddr_len = static_cast<u8_t>(s.mac.size());
+
+  ip4_addr_t addr;
+  ip4_addr_t mask;
+  ip4_addr_t gw;
+  IP4_ADDR(&addr, s.ipv4[0], s.ipv4[1], s.ipv4[2], s.ipv4[3]);
+  const std::uint32_t mask_host =
+      s.ipv4_prefix_len == 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> s.ipv4_prefix_len);
+  ip4_addr_set_u32(&mask, lwip_htonl(mask_host));
+  IP4_ADDR(&gw, s.ipv4_gateway[0], s.ipv4_gateway[1], s.ipv4_gateway[2], s.ipv4_gateway[3]);
+  if (netif_add(&netif_, &addr, &mask, &gw, this, &EthernetNetif::on_netif_init,
+                ethernet_input) == nullptr) {
+    return Status::kInternal;
+  }
+  netif_set_default(&netif_);
+
+  netif_create_ip6_linklocal_address(&netif_, 1);
+  bool has_global = false;
+  for (const auto w : s.ipv6) {
+    has_global = has_global || w != 0;
+  }
+  if (has_global) {
+    ip6_addr_t a6;
+    IP6_ADDR(&a6, lwip_htonl((std::uint32_t{s.ipv6[0]} << 16) | s.ipv6[1]),
+             lwip_htonl((std::uint32_t{s.ipv6[2]} << 16) | s.ipv6[3]),
+             lwip_htonl((std::uint32_t{s.ipv6[4]} << 16) | s.ipv6[5]),
+             lwip_htonl((std::uint32_t{s.ipv6[6]} << 16) | s.ipv6[7]));
+    s8_t index = 0;
+    if (netif_add_ip6_address(&netif_, &a6, &index) != ERR_OK) {
+      return Status::kResourceExhausted;
+    }
+    // Tentative: lwIP runs duplicate address detection before using it.
+    netif_ip6_addr_set_state(&netif_, index, IP6_ADDR_TENTATIVE);
+  }
+  netif_set_up(&netif_);
+  check_link();
+  return Status::kOk;
+}
+
+err_t EthernetNetif::on_netif_init(netif* nif) {
+  nif->name[0] = 'e';
+  nif->name[1] = 'n';
+  nif->mtu = 1500;
+  nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_MLD6;
+  nif->output = etharp_output;
+  nif->output_ip6 = ethip6_output;
+  nif->linkoutput = &EthernetNetif::on_linkoutput;
+  return ERR_OK;
+}
+
+err_t EthernetNetif::on_linkoutput(netif* nif, pbuf* p) {
+  auto* self = static_cast<EthernetNetif*>(nif->state);
+  if (p->tot_len > self->frame_.size()) {
+    ++self->counters_.tx_too_large;
+    return ERR_BUF;
+  }
+  const u16_t len = pbuf_copy_partial(p, self->frame_.data(), p->tot_len, 0);
+  if (!ok(self->mac_.transmit(std::span<const std::uint8_t>(self->frame_.data(), len)))) {
+    ++self->counters_.tx_failed;
+    return ERR_IF;
+  }
+  return ERR_OK;
+}
+
+void EthernetNetif::poll() {
+  for (int i = 0; i < kMaxFramesPerPoll; ++i) {
+    const std::size_t len = mac_.receive(frame_);
+    if (len == 0) {
+      break;
+    }
+    pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(len), PBUF_POOL);
+    if (p == nullptr) {
+      ++counters_.rx_no_pbuf;
+      continue;
+    }
+    if (pbuf_take(p, frame_.data(), static_cast<u16_t>(len)) != ERR_OK ||
+        netif_.input(p, &netif_) != ERR_OK) {
+      ++counters_.rx_input_error;
+      pbuf_free(p);
+    }
+  }
+  if (clock_.now_ms() >= next_link_check_ms_) {
+    check_link();
+  }
+}
+
+void EthernetNetif::check_link() {
+  next_link_check_ms_ = clock_.now_ms() + kLinkCheckPeriodMs;
+  const bool up = mac_.link_up();
+  if (up && !netif_is_link_up(&netif_)) {
+    netif_set_link_up(&netif_);
+  } else if (!up && netif_is_link_up(&netif_)) {
+    netif_set_link_down(&netif_);
+  }
+}
+
+}  // namespace portcullis::stack

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "lwip/netif.h"
+#include "portcullis/hal/clock.hpp"
+#include "portcullis/hal/ethernet_mac.hpp"
+#include "portcullis/hal/status.hpp"
+#include "portcullis/stack/network_settings.hpp"
+
+namespace portcullis::stack {
+
+// Frames lost between the MAC and lwIP, so the report can tell the truth about them.
+struct NetifCounters {
+  std::uint32_t rx_no_pbuf = 0;     // pool exhausted: frame dropped before lwIP saw it
+  std::uint32_t rx_input_error = 0; // lwIP refused the frame
+  std::uint32_t tx_too_large = 0;   // lwIP handed down a frame larger than a MAC frame
+  std::uint32_t tx_failed = 0;      // the MAC refused the frame
+};
+
+// Binds an hal::EthernetMac to an lwIP netif in a NO_SYS super-loop: poll() moves
+// received frames into lwIP and tracks the link; lwIP's output goes straight to the MAC.
+class EthernetNetif {
+ public:
+  static constexpr std::uint32_t kLinkCheckPeriodMs = 250;
+  static constexpr int kMaxFramesPerPoll = 32;  // bounds one poll's work under a flood
+
+  EthernetNetif(hal::EthernetMac& mac, const hal::Clock& clock);
+  EthernetNetif(const EthernetNetif&) = delete;
+  EthernetNetif& operator=(const EthernetNetif&) = delete;
+
+  // Initialises the MAC, adds the netif with the board's addresses and brings it up.
+  // lwip_init() must have run.
+  Status start(const NetworkSettings& settings);
+
+  // Drains up to kMaxFramesPerPoll received frames into lwIP and follows link changes.
+  void poll();
+
+  netif& lwip_netif() { return netif_; }
+  const NetifCounters& counters() const { return counters_; }
+
+ private:
+  static err_t on_netif_init(netif* nif);
+  static err_t on_linkoutput(netif* nif, pbuf* p);
+  void check_link();
+
+  hal::EthernetMac& mac_;
+  const hal::Clock& clock_;
+  netif netif_{};
+  NetifCounters counters_{};
+  std::uint64_t next_link_check_ms_ = 0;
+  // One frame buffer serves both directions: a received frame is copied into a pbuf
+  // before lwIP sees it, so a reply transmitted from inside input() may reuse it.
+  std::array<std::uint8_t, hal::kMaxFrameBytes> frame_{};
+};
+
+}  // namespace portcullis::stack

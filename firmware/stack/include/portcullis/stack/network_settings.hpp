@@ -1,0 +1,26 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "portcullis/hal/ethernet_mac.hpp"
+
+namespace portcullis::stack {
+
+// A board's compile-time addressing. IPv6 link-local is always derived from the MAC.
+struct NetworkSettings {
+  hal::MacAddress mac;
+  std::array<std::uint8_t, 4> ipv4;
+  std::uint8_t ipv4_prefix_len;
+  std::array<std::uint8_t, 4> ipv4_gateway;  // 0.0.0.0: none
+  std::array<std::uint16_t, 8> ipv6;         // all zero: no global address
+  std::uint8_t ipv6_prefix_len;
+};
+
+constexpr bool valid(const NetworkSettings& s) {
+  const bool unicast_mac = (s.mac[0] & 0x01) == 0;
+  return unicast_mac && s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32 && s.ipv6_prefix_len <= 128;
+}
+
+}  // namespace portcullis::stack

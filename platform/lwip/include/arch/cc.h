@@ -1,0 +1,26 @@
+/* lwIP's compiler/platform glue for every Portcullis board (GCC, little-endian). */
+#ifndef PORTCULLIS_ARCH_CC_H
+#define PORTCULLIS_ARCH_CC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An lwIP assertion is an impossible state: it goes to the one fatal hook. */
+void portcullis_lwip_assert(const char* message, const char* file, int line) __attribute__((noreturn));
+/* Random numbers lwIP needs (ports, ND timers), from firmware/stack. */
+uint32_t portcullis_lwip_rand(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#define LWIP_PLATFORM_DIAG(x) \
+  do {                        \
+  } while (0)
+#define LWIP_PLATFORM_ASSERT(x) portcullis_lwip_assert((x), __FILE__, __LINE__)
+#define LWIP_RAND() portcullis_lwip_rand()
+
+#endif /* PORTCULLIS_ARCH_CC_H */

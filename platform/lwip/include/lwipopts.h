@@ -1,0 +1,110 @@
+/*
+ * Everything compiled into lwIP, for every Portcullis board, with why.
+ * Options are 0/1 values (never "defined or not"), so a typo cannot read as "off".
+ */
+#ifndef PORTCULLIS_LWIPOPTS_H
+#define PORTCULLIS_LWIPOPTS_H
+
+/* ---- runtime model ------------------------------------------------------------------- */
+#define NO_SYS 1               /* one super-loop, no RTOS: same code on QEMU boards and host */
+#define SYS_LIGHTWEIGHT_PROT 0 /* nothing touches lwIP from an interrupt */
+#define LWIP_TIMERS 1          /* sys_check_timeouts() from the loop drives TCP/ARP/ND timers */
+#define LWIP_NETCONN 0         /* raw API only: no threads to serve sequential APIs */
+#define LWIP_SOCKET 0          /* idem */
+#define LWIP_NETIF_API 0       /* idem */
+
+/* ---- memory: static pools only -------------------------------------------------------- */
+#define MEM_LIBC_MALLOC 0      /* lwIP's own static heap, never libc malloc */
+#define MEMP_MEM_MALLOC 0      /* pools are static arrays */
+#define MEM_ALIGNMENT 4        /* Cortex-M word alignment */
+#define MEM_SIZE (16 * 1024)   /* PBUF_RAM for outgoing segments and replies */
+#define MEMP_NUM_PBUF 16       /* PBUF_REF/ROM headers */
+#define PBUF_POOL_SIZE 16      /* received frames in flight */
+#define PBUF_POOL_BUFSIZE 1536 /* one whole Ethernet frame per pool buffer */
+#define MEMP_NUM_RAW_PCB 2
+#define MEMP_NUM_UDP_PCB 6
+#define MEMP_NUM_TCP_PCB 8        /* concurrent TCP connections */
+#define MEMP_NUM_TCP_PCB_LISTEN 4 /* listeners: the policy allows a handful of ports */
+#define MEMP_NUM_TCP_SEG 32
+#define MEMP_NUM_REASSDATA 4
+#define MEMP_NUM_FRAG_PBUF 8
+#define MEMP_NUM_ARP_QUEUE 8
+#define MEMP_OVERFLOW_CHECK 0
+#define MEMP_SANITY_CHECK 0
+
+/* ---- link and network layers --------------------------------------------------------- */
+#define LWIP_ETHERNET 1
+#define LWIP_ARP 1
+#define ARP_TABLE_SIZE 8
+#define ARP_QUEUEING 1
+#define ETH_PAD_SIZE 0
+#define LWIP_SINGLE_NETIF 0      /* host stack tests attach more than one netif */
+#define LWIP_NETIF_LINK_CALLBACK 1
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_HOSTNAME 0
+#define LWIP_NETIF_LOOPBACK 0
+
+#define LWIP_IPV4 1
+#define IP_FORWARD 0           /* an end device, never a router of other hosts' packets */
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define IP_REASS_MAX_PBUFS 8   /* bounded reassembly memory */
+#define LWIP_ICMP 1
+#define LWIP_BROADCAST_PING 0  /* do not answer pings to broadcast */
+#define LWIP_MULTICAST_PING 0
+#define LWIP_RAW 1             /* raw PCBs for later diagnostics */
+#define LWIP_DHCP 0            /* lab boards use static addresses; DHCP comes with its filter rules */
+#define LWIP_AUTOIP 0
+#define LWIP_ACD 0
+#define LWIP_IGMP 0
+
+#define LWIP_IPV6 1
+#define LWIP_IPV6_FORWARD 0
+#define LWIP_IPV6_REASS 1
+#define LWIP_IPV6_FRAG 1
+/* 64-bit hosts: lwIP's reassembly helper no longer fits in the fragment header it
+   overlays, so the header is copied (costs nothing on 32-bit boards, where it stays 0). */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4
+#define IPV6_FRAG_COPYHEADER 1
+#else
+#define IPV6_FRAG_COPYHEADER 0
+#endif
+#define LWIP_ICMP6 1
+#define LWIP_IPV6_MLD 1        /* join solicited-node groups for neighbour discovery */
+#define LWIP_IPV6_AUTOCONFIG 0 /* static addresses; no SLAAC from router advertisements */
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_NUM_ADDRESSES 3 /* link-local + the board's global + one spare */
+#define LWIP_IPV6_DUP_DETECT_ATTEMPTS 1
+#define LWIP_ND6_ALLOW_RA_UPDATES 0 /* a router advertisement must not re-route the device */
+
+/* ---- transport ----------------------------------------------------------------------- */
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define TCP_MSS 1460
+#define TCP_WND (4 * TCP_MSS)
+#define TCP_SND_BUF (4 * TCP_MSS)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_OOSEQ_MAX_PBUFS 4  /* bounded out-of-order queue */
+#define LWIP_TCP_KEEPALIVE 1
+#define LWIP_ALTCP 1           /* the TLS layer (later issue) is an altcp layer */
+#define LWIP_ALTCP_TLS 0       /* lwIP's bundled altcp_tls_mbedtls targets Mbed TLS 2: not used */
+#define LWIP_DNS 0
+
+/* ---- checksums: always generated and verified in software --------------------------- */
+#define CHECKSUM_GEN_IP 1
+#define CHECKSUM_GEN_UDP 1
+#define CHECKSUM_GEN_TCP 1
+#define CHECKSUM_GEN_ICMP 1
+#define CHECKSUM_GEN_ICMP6 1
+#define CHECKSUM_CHECK_IP 1
+#define CHECKSUM_CHECK_UDP 1
+#define CHECKSUM_CHECK_TCP 1
+#define CHECKSUM_CHECK_ICMP 1
+#define CHECKSUM_CHECK_ICMP6 1
+
+/* ---- diagnostics --------------------------------------------------------------------- */
+#define LWIP_STATS 0           /* Portcullis keeps its own counters */
+#define LWIP_DEBUG 0
+
+#endif /* PORTCULLIS_LWIPOPTS_H */

@@ -1,0 +1,86 @@
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+
+#include "portcullis/hal/fatal.hpp"
+#include "portcullis/platform/posix.hpp"
+
+namespace portcullis::platform {
+namespace {
+
+std::uint64_t monotonic_ms() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
+    hal::fatal("clock_gettime(CLOCK_MONOTONIC) failed");
+  }
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000u +
+         static_cast<std::uint64_t>(ts.tv_nsec) / 1'000'000u;
+}
+
+volatile std::sig_atomic_t stop_flag = 0;
+hal::Console* fatal_console = nullptr;
+
+}  // namespace
+
+PosixClock::PosixClock() : start_ms_(monotonic_ms()) {}
+
+std::uint64_t PosixClock::do_now_ms() const { return monotonic_ms() - start_ms_; }
+
+Status PosixEntropy::do_fill(std::span<std::uint8_t> out) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = getrandom(out.data() + done, out.size() - done, 0);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return Status::kUnavailable;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return Status::kOk;
+}
+
+void FdConsole::do_write(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd_, text.data(), text.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return;  // nowhere left to report a console failure
+    }
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+void install_stop_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = [](int) { stop_flag = 1; };
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool stop_requested() { return stop_flag != 0; }
+
+}  // namespace portcullis::platform
+
+namespace portcullis::hal {
+
+void set_fatal_console(Console* console) { platform::fatal_console = console; }
+
+[[noreturn]] void fatal(std::string_view reason) {
+  platform::FdConsole err(2);
+  Console& out = platform::fatal_console != nullptr ? *platform::fatal_console : err;
+  out.write("portcullis: FATAL: ");
+  out.write(reason);
+  out.write("\n");
+  std::abort();
+}
+
+}  // namespace portcullis::hal
