@@ -69,9 +69,10 @@ extern "C" [[noreturn]] void portcullis_reset() {
   const auto bss_bytes = static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(&_ebss) -
                                                   reinterpret_cast<std::uintptr_t>(&_sbss));
   std::memset(&_sbss, 0, bss_bytes);
-  // Cortex-M3: trap divide by zero and unaligned access instead of computing garbage.
+  // Trap integer divide by zero instead of computing 0. Unaligned access stays allowed:
+  // ARMv7-M supports it and GCC emits it for packed protocol headers.
   constexpr std::uintptr_t kScbCcr = 0xE000ED14;
-  *reinterpret_cast<volatile std::uint32_t*>(kScbCcr) |= (1u << 4) | (1u << 3);
+  *reinterpret_cast<volatile std::uint32_t*>(kScbCcr) |= 1u << 4;
   for (auto* ctor = __init_array_start; ctor != __init_array_end; ++ctor) {
     (*ctor)();
   }
