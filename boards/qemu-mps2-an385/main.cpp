@@ -18,7 +18,9 @@ portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
 portcullis::app::Agent agent{ethernet, clock, console};
 }  // namespace
 
-extern "C" void SysTick_Handler() { clock.on_tick(); }
+extern "C" void SysTick_Handler() {
+  clock.on_tick();
+}
 
 int main() {
   if (!portcullis::ok(console.init(board::kCoreClockHz, board::kConsoleBaud))) {

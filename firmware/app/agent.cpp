@@ -43,7 +43,7 @@ void Agent::report_ipv6_states() {
   for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; ++i) {
     const std::uint8_t state = netif_ip6_addr_state(&nif, i);
     // Report kinds of state, not lwIP's DAD probe count inside the tentative state.
-    const std::uint8_t kind = ip6_addr_isduplicated(state) ? 3
+    const std::uint8_t kind = ip6_addr_isduplicated(state)  ? 3
                               : ip6_addr_istentative(state) ? 2
                               : ip6_addr_isvalid(state)     ? 1
                                                             : 0;

@@ -32,8 +32,8 @@ Status EthernetNetif::start(const NetworkSettings& s) {
       s.ipv4_prefix_len == 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> s.ipv4_prefix_len);
   ip4_addr_set_u32(&mask, lwip_htonl(mask_host));
   IP4_ADDR(&gw, s.ipv4_gateway[0], s.ipv4_gateway[1], s.ipv4_gateway[2], s.ipv4_gateway[3]);
-  if (netif_add(&netif_, &addr, &mask, &gw, this, &EthernetNetif::on_netif_init,
-                ethernet_input) == nullptr) {
+  if (netif_add(&netif_, &addr, &mask, &gw, this, &EthernetNetif::on_netif_init, ethernet_input) ==
+      nullptr) {
     return Status::kInternal;
   }
   netif_set_default(&netif_);

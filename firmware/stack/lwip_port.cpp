@@ -11,9 +11,13 @@ std::uint32_t rand_state = 0x9E3779B9u;
 
 namespace portcullis::stack {
 
-void set_lwip_clock(const hal::Clock& clock) { lwip_clock = &clock; }
+void set_lwip_clock(const hal::Clock& clock) {
+  lwip_clock = &clock;
+}
 
-void seed_lwip_rand(std::uint32_t seed) { rand_state = seed != 0 ? seed : 0x9E3779B9u; }
+void seed_lwip_rand(std::uint32_t seed) {
+  rand_state = seed != 0 ? seed : 0x9E3779B9u;
+}
 
 }  // namespace portcullis::stack
 

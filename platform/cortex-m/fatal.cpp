@@ -6,7 +6,9 @@ portcullis::hal::Console* fatal_console = nullptr;
 
 namespace portcullis::hal {
 
-void set_fatal_console(Console* console) { fatal_console = console; }
+void set_fatal_console(Console* console) {
+  fatal_console = console;
+}
 
 [[noreturn]] void fatal(std::string_view reason) {
   __asm volatile("cpsid i" ::: "memory");

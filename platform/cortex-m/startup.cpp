@@ -13,8 +13,12 @@ extern void (*__init_array_end[])();
 int main();
 
 [[noreturn]] void portcullis_reset();
-void portcullis_default_handler() { portcullis::hal::fatal("unexpected interrupt"); }
-void portcullis_hard_fault() { portcullis::hal::fatal("hard fault"); }
+void portcullis_default_handler() {
+  portcullis::hal::fatal("unexpected interrupt");
+}
+void portcullis_hard_fault() {
+  portcullis::hal::fatal("hard fault");
+}
 void NMI_Handler() __attribute__((weak, alias("portcullis_default_handler")));
 void HardFault_Handler() __attribute__((weak, alias("portcullis_hard_fault")));
 void MemManage_Handler() __attribute__((weak, alias("portcullis_hard_fault")));
@@ -42,9 +46,21 @@ struct VectorTable {
 __attribute__((section(".isr_vector"), used)) const VectorTable portcullis_vectors = {
     &_estack,
     {
-        portcullis_reset, NMI_Handler, HardFault_Handler, MemManage_Handler, BusFault_Handler,
-        UsageFault_Handler, nullptr, nullptr, nullptr, nullptr, SVC_Handler, DebugMon_Handler,
-        nullptr, PendSV_Handler, SysTick_Handler,
+        portcullis_reset,
+        NMI_Handler,
+        HardFault_Handler,
+        MemManage_Handler,
+        BusFault_Handler,
+        UsageFault_Handler,
+        nullptr,
+        nullptr,
+        nullptr,
+        nullptr,
+        SVC_Handler,
+        DebugMon_Handler,
+        nullptr,
+        PendSV_Handler,
+        SysTick_Handler,
     },
     {
         portcullis_default_handler, portcullis_default_handler, portcullis_default_handler,

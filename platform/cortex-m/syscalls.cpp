@@ -20,7 +20,9 @@ bool heap_locked = false;
 }  // namespace
 
 namespace portcullis::platform {
-void lock_heap() { heap_locked = true; }
+void lock_heap() {
+  heap_locked = true;
+}
 }  // namespace portcullis::platform
 
 extern "C" {
@@ -46,21 +48,35 @@ int _read(int, char*, int) {
   errno = ENOSYS;
   return -1;
 }
-int _close(int) { return -1; }
-int _lseek(int, int, int) { return 0; }
+int _close(int) {
+  return -1;
+}
+int _lseek(int, int, int) {
+  return 0;
+}
 int _fstat(int, struct stat* st) {
   st->st_mode = S_IFCHR;
   return 0;
 }
-int _isatty(int) { return 1; }
-int _getpid() { return 1; }
+int _isatty(int) {
+  return 1;
+}
+int _getpid() {
+  return 1;
+}
 int _kill(int, int) {
   errno = EINVAL;
   return -1;
 }
-[[noreturn]] void _exit(int) { portcullis::hal::fatal("exit called"); }
+[[noreturn]] void _exit(int) {
+  portcullis::hal::fatal("exit called");
+}
 
 // Pure virtual calls and C++ runtime aborts are impossible states, not recoverable ones.
-[[noreturn]] void __cxa_pure_virtual() { portcullis::hal::fatal("pure virtual call"); }
-[[noreturn]] void abort() { portcullis::hal::fatal("abort"); }
+[[noreturn]] void __cxa_pure_virtual() {
+  portcullis::hal::fatal("pure virtual call");
+}
+[[noreturn]] void abort() {
+  portcullis::hal::fatal("abort");
+}
 }

@@ -28,7 +28,9 @@ hal::Console* fatal_console = nullptr;
 
 PosixClock::PosixClock() : start_ms_(monotonic_ms()) {}
 
-std::uint64_t PosixClock::do_now_ms() const { return monotonic_ms() - start_ms_; }
+std::uint64_t PosixClock::do_now_ms() const {
+  return monotonic_ms() - start_ms_;
+}
 
 Status PosixEntropy::do_fill(std::span<std::uint8_t> out) {
   std::size_t done = 0;
@@ -66,13 +68,17 @@ void install_stop_handlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-bool stop_requested() { return stop_flag != 0; }
+bool stop_requested() {
+  return stop_flag != 0;
+}
 
 }  // namespace portcullis::platform
 
 namespace portcullis::hal {
 
-void set_fatal_console(Console* console) { platform::fatal_console = console; }
+void set_fatal_console(Console* console) {
+  platform::fatal_console = console;
+}
 
 [[noreturn]] void fatal(std::string_view reason) {
   platform::FdConsole err(2);

@@ -36,7 +36,9 @@ void put16(Frame& f, std::uint16_t v) {
   f.push_back(static_cast<std::uint8_t>(v >> 8));
   f.push_back(static_cast<std::uint8_t>(v));
 }
-void append(Frame& f, const Frame& more) { f.insert(f.end(), more.begin(), more.end()); }
+void append(Frame& f, const Frame& more) {
+  f.insert(f.end(), more.begin(), more.end());
+}
 std::uint16_t get16(const Frame& f, std::size_t at) {
   return static_cast<std::uint16_t>((f[at] << 8) | f[at + 1]);
 }
@@ -128,7 +130,9 @@ TEST_GROUP(EthernetNetif) {
     netif_remove(&nif->lwip_netif());
     delete nif;
   }
-  void start() { CHECK(portcullis::ok(nif->start(kSettings))); }
+  void start() {
+    CHECK(portcullis::ok(nif->start(kSettings)));
+  }
   // Frames the device sent of one EtherType.
   std::vector<Frame> sent_of_type(std::uint16_t ethertype) {
     std::vector<Frame> out;

@@ -13,10 +13,10 @@ namespace portcullis::stack {
 
 // Frames lost between the MAC and lwIP, so the report can tell the truth about them.
 struct NetifCounters {
-  std::uint32_t rx_no_pbuf = 0;     // pool exhausted: frame dropped before lwIP saw it
-  std::uint32_t rx_input_error = 0; // lwIP refused the frame
-  std::uint32_t tx_too_large = 0;   // lwIP handed down a frame larger than a MAC frame
-  std::uint32_t tx_failed = 0;      // the MAC refused the frame
+  std::uint32_t rx_no_pbuf = 0;      // pool exhausted: frame dropped before lwIP saw it
+  std::uint32_t rx_input_error = 0;  // lwIP refused the frame
+  std::uint32_t tx_too_large = 0;    // lwIP handed down a frame larger than a MAC frame
+  std::uint32_t tx_failed = 0;       // the MAC refused the frame
 };
 
 // Binds an hal::EthernetMac to an lwIP netif in a NO_SYS super-loop: poll() moves

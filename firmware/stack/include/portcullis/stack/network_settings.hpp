@@ -20,7 +20,8 @@ struct NetworkSettings {
 
 constexpr bool valid(const NetworkSettings& s) {
   const bool unicast_mac = (s.mac[0] & 0x01) == 0;
-  return unicast_mac && s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32 && s.ipv6_prefix_len <= 128;
+  return unicast_mac && s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32 &&
+         s.ipv6_prefix_len <= 128;
 }
 
 }  // namespace portcullis::stack

@@ -6,6 +6,8 @@ namespace portcullis::platform {
 void lock_heap();
 
 // Sleeps until the next interrupt (SysTick wakes it every millisecond).
-inline void wait_for_interrupt() { __asm volatile("wfi"); }
+inline void wait_for_interrupt() {
+  __asm volatile("wfi");
+}
 
 }  // namespace portcullis::platform
