@@ -15,9 +15,7 @@ class FakeBus {
   explicit FakeBus(Device& device) : device_(&device) {}
 
   std::uint32_t read32(std::uint32_t offset) const { return device_->read32(offset); }
-  void write32(std::uint32_t offset, std::uint32_t value) const {
-    device_->write32(offset, value);
-  }
+  void write32(std::uint32_t offset, std::uint32_t value) const { device_->write32(offset, value); }
 
  private:
   Device* device_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "fake_bus.hpp"
@@ -57,6 +58,10 @@ class FakeLan9118 {
   // Delivers a frame (without FCS) from the wire. Returns false if the MAC would not accept
   // it: receiver off, or the destination filtered out. `error` marks it bad in its status.
   bool inject_frame(std::span<const std::uint8_t> frame, bool error = false);
+  // The same in two steps, as the chip does it: a frame's words enter the data FIFO as it
+  // arrives and its status is written only once it has ended.
+  bool begin_frame(std::span<const std::uint8_t> frame, bool error = false);
+  void end_frame();  // of the oldest frame begun and not ended
 
   // What the driver left in the device.
   std::size_t rx_statuses_pending() const { return rx_status_.size(); }
@@ -69,6 +74,7 @@ class FakeLan9118 {
   std::uint32_t rx_cfg() const { return rx_cfg_; }
   std::uint32_t tx_cfg() const { return tx_cfg_; }
   std::uint32_t soft_resets() const { return soft_resets_; }
+  std::uint32_t hw_cfg_writes() const { return hw_cfg_writes_; }  // other than SRST
   const ProtocolErrors& protocol_errors() const { return errors_; }
 
   // Register offsets and bits, as the datasheet names them.
@@ -106,7 +112,7 @@ class FakeLan9118 {
   bool csr_busy() const { return csr_busy_countdown_ != 0; }
   bool mii_busy() const { return mii_busy_countdown_ != 0; }
   void soft_reset();
-  void error(const char* format, std::uint32_t a = 0, std::uint32_t b = 0);
+  void error(std::string what);
 
   std::uint32_t read_hw_cfg();
   std::uint32_t read_pmt_ctrl();
@@ -137,6 +143,7 @@ class FakeLan9118 {
   std::uint32_t csr_busy_countdown_ = 0;
   std::uint32_t mii_busy_countdown_ = 0;
   std::uint32_t soft_resets_ = 0;
+  std::uint32_t hw_cfg_writes_ = 0;
 
   std::uint32_t hw_cfg_ = 0;
   std::uint32_t rx_cfg_ = 0;
@@ -154,8 +161,9 @@ class FakeLan9118 {
 
   std::deque<std::uint32_t> rx_status_;
   std::deque<std::uint32_t> rx_data_;
-  std::deque<std::uint32_t> rx_frame_words_;  // data words of each frame whose status waits
-  std::uint32_t rx_words_owed_ = 0;           // words of the popped frame not yet read
+  std::deque<std::uint32_t> rx_frame_words_;       // data words of each frame whose status waits
+  std::deque<std::uint32_t> rx_status_in_flight_;  // of frames begun, not yet ended
+  std::uint32_t rx_words_owed_ = 0;                // words of the popped frame not yet read
 
   TxState tx_state_ = TxState::kCommandA;
   std::uint32_t tx_buffer_bytes_ = 0;
