@@ -25,6 +25,8 @@ add_library(lwip STATIC
   ${_l}/core/ipv6/nd6.c
   ${_l}/netif/ethernet.c)
 target_include_directories(lwip SYSTEM PUBLIC "${CMAKE_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
+# lwip_hooks.h (LWIP_HOOK_FILENAME): the hooks themselves are linked into each image.
+target_include_directories(lwip PRIVATE "${CMAKE_SOURCE_DIR}/firmware/stack/include")
 # Third-party code keeps its own warning level; ours is -Werror, lwIP's is not.
 target_compile_options(lwip PRIVATE -w)
 unset(_l)

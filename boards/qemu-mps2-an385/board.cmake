@@ -10,3 +10,6 @@ set(PORTCULLIS_RAM_SIZE 4M)
 set(PORTCULLIS_STACK_SIZE 0x2000)
 
 include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
+
+# Lab boards run a discard/echo service on each allowed port so scans can see them.
+set(PORTCULLIS_LAB_SERVICES 1)

@@ -29,6 +29,9 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
   console_.write(ip4addr_ntoa_r(netif_ip4_addr(&netif_.lwip_netif()), text, sizeof text));
   console_.write(netif_is_link_up(&netif_.lwip_netif()) ? ", link up\n" : ", link down\n");
   report_ipv6_states();
+#if PORTCULLIS_LAB_SERVICES
+  lab_services_.start(console_);
+#endif
   return Status::kOk;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/lab/smoke_test.sh BOARD: boot BOARD with tools/lab and check it from the host side of
-# the lab: the tools/lab contract keys, IPv4 and IPv6 ping, ARP, TCP to a closed port, and
+# the lab: the tools/lab contract keys, IPv4 and IPv6 ping, ARP, TCP to a closed port (filtered), and
 # that `tools/lab stop` leaves nothing behind. Prints PASS/FAIL per check; exits non-zero on
 # any failure, 77 (CTest: skipped) when not run as root.
 #
@@ -163,21 +163,21 @@ else
   fail "ARP: $DEVICE_IPV4 is at $EXPECTED_MAC (ip neigh: ${NEIGH:-nothing})"
 fi
 
-# Plain lwIP answers a SYN to a port without listener with RST: nmap says "closed". (Once the
-# agent filters, stealth mode will turn this into "filtered"; this test then changes with it.)
-# The positive counterpart in the same run is the ping above: the device is up and reachable.
-nmap_closed() { # FAMILY_FLAG... ADDR
+# The board's default policy is stealth and does not allow port 7: the early filter drops
+# the SYN before lwIP could answer it, so nmap sees "filtered". The positive counterpart in
+# the same run is the ping above: the device is up and reachable.
+nmap_filtered() { # FAMILY_FLAG... ADDR
   local out
   out="$("$LAB" exec nmap -n -Pn -sS -p 7 --max-retries 2 --host-timeout 30s "$@" 2>&1)" || {
     printf '%s\n' "$out"
     return 1
   }
-  grep -Eq '^7/tcp[[:space:]]+closed' <<<"$out" || {
+  grep -Eq '^7/tcp[[:space:]]+filtered' <<<"$out" || {
     printf '%s\n' "$out"
     return 1
   }
 }
-check "nmap: TCP port 7 on $DEVICE_IPV4 is closed (RST)" nmap_closed "$DEVICE_IPV4"
-check "nmap -6: TCP port 7 on $DEVICE_IPV6 is closed (RST)" nmap_closed -6 "$DEVICE_IPV6"
+check "nmap: TCP port 7 on $DEVICE_IPV4 is filtered (stealth drop)" nmap_filtered "$DEVICE_IPV4"
+check "nmap -6: TCP port 7 on $DEVICE_IPV6 is filtered (stealth drop)" nmap_filtered -6 "$DEVICE_IPV6"
 
 stop_and_verify

@@ -22,15 +22,17 @@
 #define PBUF_POOL_SIZE 16      /* received frames in flight */
 #define PBUF_POOL_BUFSIZE 1536 /* one whole Ethernet frame per pool buffer */
 #define MEMP_NUM_RAW_PCB 2
-#define MEMP_NUM_UDP_PCB 6
+#define MEMP_NUM_UDP_PCB 8
 #define MEMP_NUM_TCP_PCB 8        /* concurrent TCP connections */
-#define MEMP_NUM_TCP_PCB_LISTEN 4 /* listeners: the policy allows a handful of ports */
+#define MEMP_NUM_TCP_PCB_LISTEN 8 /* listeners: the policy allows a handful of ports */
 #define MEMP_NUM_TCP_SEG 32
-#define MEMP_NUM_REASSDATA 4
 #define MEMP_NUM_FRAG_PBUF 8
 #define MEMP_NUM_ARP_QUEUE 8
 #define MEMP_OVERFLOW_CHECK 0
 #define MEMP_SANITY_CHECK 0
+
+/* ---- the early filter: lwIP's IPv4/IPv6 input hooks call Portcullis' classifier ------- */
+#define LWIP_HOOK_FILENAME "portcullis/stack/lwip_hooks.h"
 
 /* ---- link and network layers --------------------------------------------------------- */
 #define LWIP_ETHERNET 1
@@ -46,9 +48,9 @@
 
 #define LWIP_IPV4 1
 #define IP_FORWARD 0           /* an end device, never a router of other hosts' packets */
-#define IP_REASSEMBLY 1
+#define IP_REASSEMBLY 0       /* the filter drops every fragment it cannot judge (all non-first
+                                  ones), so reassembly could never complete: no buffers for it */
 #define IP_FRAG 1
-#define IP_REASS_MAX_PBUFS 8   /* bounded reassembly memory */
 #define LWIP_ICMP 1
 #define LWIP_BROADCAST_PING 0  /* do not answer pings to broadcast */
 #define LWIP_MULTICAST_PING 0
@@ -60,7 +62,7 @@
 
 #define LWIP_IPV6 1
 #define LWIP_IPV6_FORWARD 0
-#define LWIP_IPV6_REASS 1
+#define LWIP_IPV6_REASS 0      /* idem: IPv6 fragments are dropped by the filter */
 #define LWIP_IPV6_FRAG 1
 /* 64-bit hosts: lwIP's reassembly helper no longer fits in the fragment header it
    overlays, so the header is copied (costs nothing on 32-bit boards, where it stays 0). */

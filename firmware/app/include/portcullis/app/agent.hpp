@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "portcullis/app/lab_services.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/console.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
@@ -34,6 +35,7 @@ class Agent {
   hal::Console& console_;
   stack::EthernetNetif netif_;
   std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};
+  LabServices lab_services_;
 };
 
 }  // namespace portcullis::app

@@ -1,0 +1,92 @@
+#include "portcullis/app/lab_services.hpp"
+
+#include <array>
+
+#include "portcullis/policy/compiled.hpp"
+#include "portcullis/stack/listen.hpp"
+
+namespace portcullis::app {
+namespace {
+
+err_t discard_recv(void*, tcp_pcb* pcb, pbuf* p, err_t err) {
+  if (p == nullptr) {  // the peer closed: close our side too
+    tcp_arg(pcb, nullptr);
+    tcp_recv(pcb, nullptr);
+    if (tcp_close(pcb) != ERR_OK) {
+      tcp_abort(pcb);
+      return ERR_ABRT;
+    }
+    return ERR_OK;
+  }
+  if (err == ERR_OK) {
+    tcp_recved(pcb, p->tot_len);
+  }
+  pbuf_free(p);
+  return ERR_OK;
+}
+
+err_t discard_accept(void*, tcp_pcb* pcb, err_t err) {
+  if (err != ERR_OK || pcb == nullptr) {
+    return ERR_VAL;
+  }
+  tcp_recv(pcb, discard_recv);
+  return ERR_OK;
+}
+
+void echo_recv(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) {
+  // One datagram back per datagram, never larger: no amplification.
+  (void)udp_sendto(pcb, p, addr, port);
+  pbuf_free(p);
+}
+
+void write_number(hal::Console& console, const char* what, std::uint32_t value) {
+  std::array<char, 10> digits{};
+  std::size_t n = digits.size();
+  do {
+    digits[--n] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  console.write(what);
+  console.write(std::string_view(digits.data() + n, digits.size() - n));
+  console.write("\n");
+}
+
+}  // namespace
+
+void LabServices::start(hal::Console& console) {
+  using policy::AllowedTcpPort;
+  using policy::AllowedUdpPort;
+  std::uint32_t unserved = 0;
+  for (const policy::Rule& rule : policy::kPolicy.active_rules()) {
+    if (rule.mgmt) {
+      continue;
+    }
+    for (std::uint32_t port = rule.first_port; port <= rule.last_port; ++port) {
+      const auto p16 = static_cast<std::uint16_t>(port);
+      if (rule.proto == policy::Proto::kTcp) {
+        const auto allowed = AllowedTcpPort::if_allowed<policy::kPolicy>(p16);
+        if (allowed && tcp_count_ < kMaxTcpListeners &&
+            stack::listen_tcp(*allowed, discard_accept, nullptr) != nullptr) {
+          ++tcp_count_;
+          write_number(console, "portcullis: lab service: discard on tcp ", p16);
+          continue;
+        }
+      } else {
+        const auto allowed = AllowedUdpPort::if_allowed<policy::kPolicy>(p16);
+        if (allowed && udp_count_ < kMaxUdpSockets &&
+            stack::bind_udp(*allowed, echo_recv, nullptr) != nullptr) {
+          ++udp_count_;
+          write_number(console, "portcullis: lab service: echo on udp ", p16);
+          continue;
+        }
+      }
+      ++unserved;
+    }
+  }
+  if (unserved != 0) {
+    write_number(console, "portcullis: lab service: allowed ports left without a service: ",
+                 unserved);
+  }
+}
+
+}  // namespace portcullis::app

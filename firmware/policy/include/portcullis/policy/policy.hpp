@@ -1,0 +1,111 @@
+#pragma once
+// The allow-list as data: what the policy file says, in a form the classifier reads on
+// the hot path and the compiler can build at compile time. No lwIP header here.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+namespace portcullis::policy {
+
+enum class Proto : std::uint8_t { kTcp = 6, kUdp = 17 };  // IP protocol numbers
+enum class Mode : std::uint8_t { kStealth, kReject };
+
+// Capacities: a policy beyond them fails the build with FILE:LINE.
+inline constexpr std::size_t kMaxRules = 32;
+inline constexpr std::size_t kMaxSources = 8;  // prefixes in one rule's `from` list
+
+// An IPv4 or IPv6 prefix. IPv4 addresses use the first 4 bytes; host bits are zero.
+struct Prefix {
+  bool is_v6 = false;
+  std::array<std::uint8_t, 16> addr{};
+  std::uint8_t len = 0;  // bits: 0..32 (IPv4), 0..128 (IPv6)
+
+  // `ip` is 4 bytes (IPv4) or 16 bytes (IPv6); a prefix never matches the other family.
+  constexpr bool contains(std::span<const std::uint8_t> ip) const {
+    if (ip.size() != (is_v6 ? 16u : 4u)) {
+      return false;
+    }
+    std::size_t bits = len;
+    for (std::size_t i = 0; bits > 0; ++i, bits = bits >= 8 ? bits - 8 : 0) {
+      const auto mask = static_cast<std::uint8_t>(bits >= 8 ? 0xFF : 0xFF << (8 - bits));
+      if ((ip[i] & mask) != (addr[i] & mask)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  friend constexpr bool operator==(const Prefix&, const Prefix&) = default;
+};
+
+struct Rule {
+  Proto proto = Proto::kTcp;
+  std::uint16_t first_port = 0;   // inclusive, >= 1
+  std::uint16_t last_port = 0;    // inclusive, >= first_port
+  std::uint8_t source_count = 0;  // 0: from anywhere
+  std::array<Prefix, kMaxSources> sources{};
+  bool mgmt = false;       // the implicit tcp allow of the `mgmt` line
+  std::uint32_t line = 0;  // where it stands in the policy file
+
+  constexpr bool covers(Proto p, std::uint16_t port) const {
+    return p == proto && port >= first_port && port <= last_port;
+  }
+  constexpr bool admits(std::span<const std::uint8_t> src_ip) const {
+    if (source_count == 0) {
+      return true;
+    }
+    for (std::size_t i = 0; i < source_count; ++i) {
+      if (sources[i].contains(src_ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  friend constexpr bool operator==(const Rule&, const Rule&) = default;
+};
+
+struct Policy {
+  Mode mode = Mode::kStealth;
+  bool echo = false;  // answer ICMP/ICMPv6 echo requests
+  std::uint8_t rule_count = 0;
+  std::array<Rule, kMaxRules> rules{};
+
+  constexpr std::span<const Rule> active_rules() const {
+    return std::span<const Rule>(rules.data(), rule_count);
+  }
+
+  // Does an allow rule admit a packet of `proto` from `src_ip` (4 or 16 bytes) to `port`?
+  constexpr bool allows(Proto proto, std::uint16_t port,
+                        std::span<const std::uint8_t> src_ip) const {
+    for (const Rule& r : active_rules()) {
+      if (r.covers(proto, port) && r.admits(src_ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // May the device listen on `port` at all (from some source)? Used for listeners.
+  constexpr bool allows_port(Proto proto, std::uint16_t port) const {
+    for (const Rule& r : active_rules()) {
+      if (r.covers(proto, port)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  constexpr std::optional<std::uint16_t> mgmt_port() const {
+    for (const Rule& r : active_rules()) {
+      if (r.mgmt) {
+        return r.first_port;
+      }
+    }
+    return std::nullopt;
+  }
+  friend constexpr bool operator==(const Policy&, const Policy&) = default;
+};
+
+}  // namespace portcullis::policy

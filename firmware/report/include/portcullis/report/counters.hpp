@@ -1,0 +1,74 @@
+#pragma once
+// Packet counters of the early filter: updated on the hot path (inside lwIP's input hook),
+// in constant time, in fixed memory.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "portcullis/filter/classifier.hpp"
+
+namespace portcullis::report {
+
+// How many (protocol, port) pairs the most-dropped table tracks. Build-time setting.
+#ifndef PORTCULLIS_TOP_DROPPED_PORTS
+#define PORTCULLIS_TOP_DROPPED_PORTS 16
+#endif
+inline constexpr std::size_t kTopDroppedPorts = PORTCULLIS_TOP_DROPPED_PORTS;
+static_assert(kTopDroppedPorts >= 1 && kTopDroppedPorts <= 64,
+              "PORTCULLIS_TOP_DROPPED_PORTS: 1..64 (each update scans the table)");
+
+struct PortCount {
+  std::uint8_t ip_proto = 0;  // 6 TCP, 17 UDP
+  std::uint16_t port = 0;
+  std::uint32_t count = 0;  // 0: free slot
+  std::uint32_t error = 0;  // at most this much of `count` may belong to an evicted port
+};
+
+// The most-dropped TCP/UDP destination ports, by the Space-Saving algorithm: a port not in
+// the full table replaces the one with the smallest count and inherits that count as its
+// error bound. Any port dropped more than total/kTopDroppedPorts times is guaranteed to be
+// in the table, so a scanner's many one-off ports cannot push out a port under steady attack.
+class TopPorts {
+ public:
+  void add(std::uint8_t ip_proto, std::uint16_t port);
+  // Entries in use, unordered.
+  std::span<const PortCount> entries() const { return {slots_.data(), used_}; }
+  // Copies the entries into `out` ordered by count, largest first; returns how many.
+  std::size_t sorted(std::span<PortCount> out) const;
+
+ private:
+  std::array<PortCount, kTopDroppedPorts> slots_{};
+  std::size_t used_ = 0;
+};
+
+class Counters {
+ public:
+  // One inbound IP packet and the classifier's decision about it.
+  void record(const filter::Decision& d);
+  // A reject verdict that the rate limiter turned into a silent drop.
+  void record_reject_suppressed() { ++reject_suppressed_; }
+
+  std::uint64_t rx_total() const { return rx_total_; }
+  std::uint64_t passed_total() const { return passed_total_; }
+  std::uint64_t dropped_total() const { return dropped_total_; }
+  std::uint64_t rejected_total() const { return rejected_total_; }
+  std::uint64_t reject_suppressed() const { return reject_suppressed_; }
+  std::uint64_t by_reason(filter::Reason r) const {
+    return by_reason_[static_cast<std::size_t>(r)];
+  }
+  const TopPorts& top_dropped() const { return top_dropped_; }
+
+ private:
+  std::uint64_t rx_total_ = 0;
+  std::uint64_t passed_total_ = 0;
+  std::uint64_t dropped_total_ = 0;   // drop and reject verdicts: nothing reached lwIP's state
+  std::uint64_t rejected_total_ = 0;  // of those, answered with RST / port unreachable
+                                      // (the stack records a rate-limited reject as a drop)
+  std::uint64_t reject_suppressed_ = 0;
+  std::array<std::uint64_t, filter::kReasonCount> by_reason_{};
+  TopPorts top_dropped_;
+};
+
+}  // namespace portcullis::report

@@ -1,0 +1,50 @@
+#pragma once
+// The early inbound filter's runtime side: lwIP's input hooks call into it (lwip_hooks.h).
+
+#include <cstdint>
+
+#include "portcullis/policy/policy.hpp"
+#include "portcullis/report/counters.hpp"
+
+struct pbuf;
+struct netif;
+
+namespace portcullis::stack {
+
+// Rejects (RST / port unreachable) answered per second at most, and the burst allowed.
+// Build-time settings: a reject-mode device must not become a reflector.
+#ifndef PORTCULLIS_REJECTS_PER_SECOND
+#define PORTCULLIS_REJECTS_PER_SECOND 20
+#endif
+#ifndef PORTCULLIS_REJECT_BURST
+#define PORTCULLIS_REJECT_BURST 40
+#endif
+inline constexpr std::uint32_t kRejectsPerSecond = PORTCULLIS_REJECTS_PER_SECOND;
+inline constexpr std::uint32_t kRejectBurst = PORTCULLIS_REJECT_BURST;
+static_assert(kRejectsPerSecond >= 1 && kRejectBurst >= 1, "reject rate and burst must be >= 1");
+
+// A token bucket over a millisecond clock; constant time, no heap.
+class RateLimiter {
+ public:
+  constexpr RateLimiter(std::uint32_t per_second, std::uint32_t burst)
+      : per_second_(per_second), burst_(burst), tokens_milli_(burst * 1000u) {}
+  bool try_take(std::uint32_t now_ms);
+
+ private:
+  std::uint32_t per_second_;
+  std::uint32_t burst_;
+  std::uint32_t tokens_milli_;  // thousandths of a token
+  std::uint32_t last_ms_ = 0;
+  bool started_ = false;
+};
+
+// Judges one inbound IP packet (p->payload at the IP header) against `policy`: returns 1
+// when it was dropped (the pbuf is freed), 0 when lwIP goes on with it. Called only by the
+// lwIP input hooks, which the build defines with its compiled policy
+// (portcullis_stack_hooks); there is no runtime setter, so nothing can widen the policy.
+int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& policy);
+
+// Counters of every packet the hooks judged.
+const report::Counters& filter_counters();
+
+}  // namespace portcullis::stack

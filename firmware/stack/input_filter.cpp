@@ -1,0 +1,163 @@
+// lwIP's input hooks: every inbound IPv4/IPv6 packet is classified before lwIP parses,
+// validates or allocates anything for it. A dropped packet's pbuf is freed here.
+#include "portcullis/stack/input_filter.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <span>
+
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/sys.h"
+#include "lwip/udp.h"
+#include "portcullis/filter/classifier.hpp"
+
+namespace portcullis::stack {
+namespace {
+
+// lwIP's first ephemeral port: replies to the stack's own DNS queries arrive there.
+constexpr std::uint16_t kEphemeralPortStart = 0xC000;
+constexpr std::uint16_t kDnsPort = 53;
+constexpr std::uint16_t kDhcpServerPort = 67;
+constexpr std::uint16_t kDhcpClientPort = 68;
+
+bool same_ip(const ip_addr_t& a, std::span<const std::uint8_t> bytes) {
+  if (bytes.size() == 4 && IP_IS_V4_VAL(a)) {
+    return std::memcmp(&ip_2_ip4(&a)->addr, bytes.data(), 4) == 0;
+  }
+  if (bytes.size() == 16 && IP_IS_V6_VAL(a)) {
+    return std::memcmp(ip_2_ip6(&a)->addr, bytes.data(), 16) == 0;
+  }
+  return false;
+}
+
+bool tcp_list_has(const tcp_pcb* list, const filter::Flow& f) {
+  for (const tcp_pcb* pcb = list; pcb != nullptr; pcb = pcb->next) {
+    if (pcb->local_port == f.local_port && pcb->remote_port == f.remote_port &&
+        same_ip(pcb->remote_ip, f.remote_ip) &&
+        (ip_addr_isany(&pcb->local_ip) || same_ip(pcb->local_ip, f.local_ip))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Answers the classifier from lwIP's own state, read-only.
+class LwipStackView final : public filter::StackView {
+ public:
+  explicit LwipStackView(const netif* inp) : inp_(inp) {}
+
+ private:
+  bool do_tcp_flow(const filter::Flow& f) const override {
+    return tcp_list_has(tcp_active_pcbs, f) || tcp_list_has(tcp_tw_pcbs, f);
+  }
+  bool do_udp_flow(const filter::Flow& f) const override {
+    for (const udp_pcb* pcb = udp_pcbs; pcb != nullptr; pcb = pcb->next) {
+      if (pcb->local_port != f.local_port) {
+        continue;
+      }
+      if ((pcb->flags & UDP_FLAGS_CONNECTED) != 0) {
+        if (pcb->remote_port == f.remote_port && same_ip(pcb->remote_ip, f.remote_ip)) {
+          return true;
+        }
+        continue;
+      }
+      // Unconnected client sockets of the stack itself: DNS answers to an ephemeral port,
+      // DHCP offers to the client port.
+      if ((f.remote_port == kDnsPort && f.local_port >= kEphemeralPortStart) ||
+          (f.remote_port == kDhcpServerPort && f.local_port == kDhcpClientPort)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override {
+    std::uint32_t addr = 0;
+    std::memcpy(&addr, dst.data(), 4);
+    return inp_ != nullptr && ip4_addr_isbroadcast_u32(addr, inp_) != 0;
+  }
+
+  const netif* inp_;
+};
+
+// Is a PCB of the device bound to this local port? A reject must then not be handed to
+// lwIP, which would answer as that (unauthorised) listener instead of refusing; in stealth
+// mode an allowed port without one is dropped like a closed port.
+bool local_port_bound(std::uint8_t ip_proto, std::uint16_t port) {
+  if (ip_proto == IP_PROTO_TCP) {
+    for (const tcp_pcb_listen* l = tcp_listen_pcbs.listen_pcbs; l != nullptr; l = l->next) {
+      if (l->local_port == port) {
+        return true;
+      }
+    }
+    return false;
+  }
+  for (const udp_pcb* pcb = udp_pcbs; pcb != nullptr; pcb = pcb->next) {
+    if (pcb->local_port == port) {
+      return true;
+    }
+  }
+  return false;
+}
+
+report::Counters counters;
+RateLimiter reject_limiter{kRejectsPerSecond, kRejectBurst};
+
+}  // namespace
+
+int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& policy) {
+  std::array<std::uint8_t, filter::kMaxHeaderBytes> head;
+  const auto want = static_cast<u16_t>(std::min<std::size_t>(p->tot_len, head.size()));
+  const u16_t got = pbuf_copy_partial(p, head.data(), want, 0);
+  const std::span<const std::uint8_t> bytes(head.data(), got);
+  const LwipStackView view(inp);
+  filter::Decision d = ipv6 ? filter::classify_ipv6(bytes, p->tot_len, policy, view)
+                            : filter::classify_ipv4(bytes, p->tot_len, policy, view);
+  // Stealth: an allowed port that nothing listens on stays as silent as any closed port
+  // (lwIP would answer it with a RST / port unreachable).
+  if (d.verdict == filter::Verdict::kPass && d.reason == filter::Reason::kAllowed &&
+      policy.mode == policy::Mode::kStealth &&
+      (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP) &&
+      !local_port_bound(d.ip_proto, d.port)) {
+    d = {filter::Verdict::kDrop, filter::Reason::kClosedPort, d.ip_proto, d.port};
+  }
+  if (d.verdict == filter::Verdict::kReject &&
+      (local_port_bound(d.ip_proto, d.port) || !reject_limiter.try_take(sys_now()))) {
+    d.verdict = filter::Verdict::kDrop;
+    counters.record_reject_suppressed();
+  }
+  counters.record(d);
+  if (d.verdict == filter::Verdict::kDrop) {
+    pbuf_free(p);
+    return 1;
+  }
+  // Pass, or reject: lwIP itself answers a segment/datagram for a port nothing is bound
+  // to with exactly one RST or ICMP port unreachable, and allocates no state for it.
+  return 0;
+}
+
+bool RateLimiter::try_take(std::uint32_t now_ms) {
+  if (!started_) {
+    started_ = true;
+    last_ms_ = now_ms;
+  }
+  const std::uint32_t elapsed = now_ms - last_ms_;  // wraps correctly
+  last_ms_ = now_ms;
+  const std::uint64_t refill = std::uint64_t{elapsed} * per_second_;  // thousandths
+  tokens_milli_ = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(std::uint64_t{burst_} * 1000u, tokens_milli_ + refill));
+  if (tokens_milli_ < 1000u) {
+    return false;
+  }
+  tokens_milli_ -= 1000u;
+  return true;
+}
+
+const report::Counters& filter_counters() {
+  return counters;
+}
+
+}  // namespace portcullis::stack

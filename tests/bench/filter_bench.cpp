@@ -1,0 +1,158 @@
+// Instructions per packet of the early filter, beside lwIP's own cost for the same packet.
+// Run under callgrind by tests/bench/run (figures, not a test). Each scenario's measured
+// step is an extern "C" function, so callgrind's --toggle-collect counts only it.
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "frames.hpp"
+#include "lwip/init.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "lwip/timeouts.h"
+#include "portcullis/hal/ethernet_mac.hpp"
+#include "portcullis/platform/posix.hpp"
+#include "portcullis/stack/ethernet_netif.hpp"
+#include "portcullis/stack/input_filter.hpp"
+#include "portcullis/stack/lwip_hooks.h"
+#include "portcullis/stack/lwip_port.hpp"
+
+using namespace portcullis;
+using test::Bytes;
+
+namespace {
+
+constexpr int kIterations = 2000;
+
+constexpr policy::Policy make_policy() {
+  policy::Policy p;
+  p.echo = true;
+  p.rule_count = 1;
+  p.rules[0].proto = policy::Proto::kTcp;
+  p.rules[0].first_port = 80;
+  p.rules[0].last_port = 80;
+  return p;
+}
+constexpr policy::Policy kPolicy = make_policy();
+bool filter_on = true;
+
+// A MAC that sends nowhere: lwIP's replies are built and handed down, then forgotten.
+class NullMac final : public hal::EthernetMac {
+ public:
+  NullMac() = default;
+
+ private:
+  Status do_init(const hal::MacAddress&) override { return Status::kOk; }
+  std::size_t do_receive(std::span<std::uint8_t>) override { return 0; }
+  Status do_transmit(std::span<const std::uint8_t>) override { return Status::kOk; }
+  bool do_link_up() override { return true; }
+};
+
+platform::PosixClock clock_source;
+NullMac mac;
+stack::EthernetNetif nif(mac, clock_source);
+
+void input(const Bytes& frame) {
+  pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(frame.size()), PBUF_POOL);
+  pbuf_take(p, frame.data(), static_cast<u16_t>(frame.size()));
+  if (nif.lwip_netif().input(p, &nif.lwip_netif()) != ERR_OK) {
+    pbuf_free(p);
+  }
+}
+
+err_t accept_any(void*, tcp_pcb* pcb, err_t) {
+  tcp_recv(pcb, [](void*, tcp_pcb* c, pbuf* p, err_t) -> err_t {
+    if (p != nullptr) {
+      tcp_recved(c, p->tot_len);
+      pbuf_free(p);
+    }
+    return ERR_OK;
+  });
+  return ERR_OK;
+}
+
+void abort_connections() {
+  while (tcp_active_pcbs != nullptr) {
+    tcp_abort(tcp_active_pcbs);
+  }
+}
+
+Bytes syn_to(std::uint16_t port, std::uint16_t sport) {
+  return test::tcp_frame({.src_port = sport, .dst_port = port, .seq = 1000, .ack = 0,
+                          .flags = test::kSyn, .payload = {}});
+}
+
+}  // namespace
+
+extern "C" {
+int portcullis_ip4_input_hook(pbuf* p, netif* inp) {
+  return filter_on ? stack::filter_input(p, inp, false, kPolicy) : 0;
+}
+int portcullis_ip6_input_hook(pbuf* p, netif* inp) {
+  return filter_on ? stack::filter_input(p, inp, true, kPolicy) : 0;
+}
+
+// The measured steps: one inbound frame each, from the netif's input to lwIP's reply.
+__attribute__((noinline)) void bench_step(const Bytes* frame) { input(*frame); }
+}
+
+int main(int argc, char** argv) {
+  const char* scenario = argc > 1 ? argv[1] : "";
+  filter_on = !(argc > 2 && std::strcmp(argv[2], "nofilter") == 0);
+  stack::set_lwip_clock(clock_source);
+  lwip_init();
+  constexpr stack::NetworkSettings kNet{.mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
+                                        .ipv4 = {192, 0, 2, 2},
+                                        .ipv4_prefix_len = 24,
+                                        .ipv4_gateway = {0, 0, 0, 0},
+                                        .ipv6 = {},
+                                        .ipv6_prefix_len = 0};
+  if (!ok(nif.start(kNet))) {
+    std::fprintf(stderr, "netif start failed\n");
+    return 1;
+  }
+  input(test::arp_request(test::kDeviceIp4));  // lwIP learns the peer's MAC
+
+  if (std::strcmp(scenario, "closed-syn") == 0) {
+    for (int i = 0; i < kIterations; ++i) {
+      const Bytes f = syn_to(81, static_cast<std::uint16_t>(20000 + i));
+      bench_step(&f);
+    }
+  } else if (std::strcmp(scenario, "allowed-syn") == 0) {
+    tcp_pcb* pcb = tcp_new();
+    tcp_bind(pcb, IP_ANY_TYPE, 80);
+    tcp_pcb* l = tcp_listen(pcb);
+    tcp_accept(l, accept_any);
+    for (int i = 0; i < kIterations; ++i) {
+      const Bytes f = syn_to(80, static_cast<std::uint16_t>(20000 + i));
+      bench_step(&f);
+      abort_connections();
+    }
+  } else if (std::strcmp(scenario, "established-data") == 0) {
+    // One connection the device accepted on port 80; then data segments on it.
+    tcp_pcb* pcb = tcp_new();
+    tcp_bind(pcb, IP_ANY_TYPE, 80);
+    tcp_pcb* l = tcp_listen(pcb);
+    tcp_accept(l, accept_any);
+    input(syn_to(80, 40000));
+    const tcp_pcb* conn = tcp_active_pcbs;
+    const std::uint32_t their_ack = conn->snd_nxt;
+    input(test::tcp_frame({.src_port = 40000, .dst_port = 80, .seq = 1001, .ack = their_ack,
+                           .flags = test::kAck, .payload = {}}));
+    std::uint32_t seq = 1001;
+    const Bytes payload(64, 'x');
+    for (int i = 0; i < kIterations; ++i) {
+      const Bytes f = test::tcp_frame({.src_port = 40000, .dst_port = 80, .seq = seq,
+                                       .ack = their_ack, .flags = test::kAck | test::kPsh,
+                                       .payload = payload});
+      seq += static_cast<std::uint32_t>(payload.size());
+      bench_step(&f);
+    }
+  } else {
+    std::fprintf(stderr, "usage: %s closed-syn|allowed-syn|established-data [nofilter]\n",
+                 argv[0]);
+    return 2;
+  }
+  std::printf("%s %s: %d packets\n", scenario, filter_on ? "filter" : "nofilter", kIterations);
+  return 0;
+}

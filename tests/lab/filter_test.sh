@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# tests/lab/filter_test.sh BOARD: boots BOARD with the test's own policies and scans it with
+# nmap from the lab namespace. Asserts (not prints) what a scanner sees:
+#   stealth (policies/scan.allow): a SYN scan of all 65535 TCP ports finds exactly the
+#   allowed ports with a listener open (the lab services; the mgmt port has no listener
+#   yet and stays silent) and every other port filtered, a source-restricted rule
+#   stays filtered for other sources; FIN, NULL, Xmas and ACK scans get no answer from any
+#   port (not even an allowed one); a UDP scan finds no closed port; IPv6 likewise.
+#   reject (policies/reject.allow): closed ports answer a SYN with RST and UDP with port
+#   unreachable, while ACK probes still learn nothing.
+# Each negative check stands beside a positive one of the same run (a port that must
+# answer does). Packets stay in the lab namespace; scans are bounded in rate and time.
+set -euo pipefail
+
+readonly WANT_BOARD="${1:?usage: tests/lab/filter_test.sh BOARD}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ROOT
+readonly LAB="$ROOT/tools/lab"
+
+if [[ "$(id -u)" -ne 0 ]]; then
+  echo "SKIP: lab filter test needs root"
+  exit 77
+fi
+
+PASSED=0
+FAILED=0
+pass() {
+  echo "PASS: $*"
+  PASSED=$((PASSED + 1))
+}
+fail() {
+  echo "FAIL: $*"
+  FAILED=$((FAILED + 1))
+}
+expect_eq() { # DESCRIPTION WANT GOT
+  if [[ "$2" == "$3" ]]; then
+    pass "$1 ($3)"
+  else
+    fail "$1: want [$2], got [$3]"
+  fi
+}
+finish() {
+  "$LAB" stop >/dev/null 2>&1 || true
+  echo "$PASSED passed, $FAILED failed"
+}
+trap finish EXIT
+
+# nmap's grepable output -> "PORT/STATE" lines, plus "ignored STATE COUNT".
+scan() { # nmap args...
+  local out
+  out="$("$LAB" exec nmap -n -Pn --max-retries 1 --host-timeout 300s -oG - "$@")" || {
+    echo "nmap failed: $out" >&2
+    return 1
+  }
+  printf '%s\n' "$out" | awk -F'\t' '
+    /^Host: / {
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^Ports: /) {
+          n = split(substr($i, 8), ps, ", ")
+          for (j = 1; j <= n; j++) { split(ps[j], f, "/"); print f[1] "/" f[2] }
+        }
+        if ($i ~ /^Ignored State: /) {
+          s = substr($i, 16); sub(/ \(/, " ", s); sub(/\)/, "", s); print "ignored " s
+        }
+      }
+    }'
+}
+# Ports of STATE in a scan's lines, sorted, space-separated.
+ports_in() { # STATE LINES
+  printf '%s\n' "$2" | awk -F/ -v s="$1" '$2 == s { print $1 }' | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+ignored() { # LINES -> "STATE COUNT" or empty
+  printf '%s\n' "$2" | awk -v s="$1" '$1 == "ignored" && $2 == s { print $3 }'
+}
+# Ports answering in any way other than silence (closed, unfiltered, open).
+answering() { # LINES
+  printf '%s\n' "$1" | awk -F/ '$2 == "open" || $2 == "closed" || $2 == "unfiltered" { print $1 }' |
+    sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+outside() { # ALLOWED-LIST PORTS -> ports of PORTS not in ALLOWED-LIST
+  local p out=""
+  for p in $2; do
+    [[ " $1 " == *" $p "* ]] || out+="$p "
+  done
+  printf '%s' "${out% }"
+}
+# Positive check beside a silent scan: the device is up and answering.
+still_alive() {
+  if "$LAB" exec ping -c 1 -W 2 "$DEVICE_IPV4" >/dev/null && "$LAB" exec ping -6 -c 1 -W 2 "$DEVICE_IPV6" >/dev/null; then
+    pass "device still answers ping (IPv4 and IPv6) after the silent scans"
+  else
+    fail "device no longer answers ping"
+  fi
+}
+
+start_lab() { # POLICY
+  local env
+  env="$("$LAB" start --board "$WANT_BOARD" --policy "$1")" || {
+    fail "tools/lab start --board $BOARD --policy $1"
+    exit 1
+  }
+  eval "$env"
+  pass "lab up with $(basename "$1") (device answers ping)"
+}
+
+# ---- stealth --------------------------------------------------------------------------
+start_lab "$ROOT/tests/lab/policies/scan.allow"
+readonly ALLOWED_TCP="22 2222 8080 8443"
+
+t0=$SECONDS
+lines="$(scan -sS -p- --min-rate 4000 "$DEVICE_IPV4")"
+echo "INFO: SYN scan of 65535 TCP ports took $((SECONDS - t0)) s"
+expect_eq "IPv4 SYN scan: open ports are the allowed ones with a service" "22 8080" "$(ports_in open "$lines")"
+expect_eq "IPv4 SYN scan: no closed port (the mgmt port has no listener yet: silent too)" "" \
+  "$(ports_in closed "$lines")"
+expect_eq "IPv4 SYN scan: every other port filtered" "65533" "$(ignored filtered "$lines")"
+expect_eq "IPv4 SYN scan: the rule for 198.51.100.0/24 keeps 2222 filtered for 192.0.2.1" "" \
+  "$(printf '%s\n' "$lines" | awk -F/ '$1 == 2222 { print $2 }')"
+
+readonly PROBE_PORTS="1-1024,2222,5683,8080,8443,30000-30100"
+# Probes that open no connection get nothing, not even from allowed ports: an allow rule
+# admits connection attempts; other segments must belong to a connection.
+for kind in F N X A; do
+  lines="$(scan "-s$kind" -p "$PROBE_PORTS" --min-rate 1000 "$DEVICE_IPV4")"
+  expect_eq "IPv4 -s$kind scan: no port answers" "" "$(answering "$lines")"
+done
+still_alive
+
+lines="$(scan -sU -p 1-200,5683,5684 --min-rate 500 "$DEVICE_IPV4")"
+expect_eq "IPv4 UDP scan: no closed port" "" "$(ports_in closed "$lines")"
+expect_eq "IPv4 UDP scan: the allowed port echoes (open)" "5683" "$(ports_in open "$lines")"
+
+lines="$(scan -6 -sS -p 1-1024,2222,8080,8443,40000-40100 --min-rate 2000 "$DEVICE_IPV6")"
+expect_eq "IPv6 SYN scan: open ports" "22 8080" "$(ports_in open "$lines")"
+expect_eq "IPv6 SYN scan: no closed port" "" "$(ports_in closed "$lines")"
+expect_eq "IPv6 SYN scan: no other port answers" "" "$(outside "$ALLOWED_TCP" "$(answering "$lines")")"
+for kind in F A; do
+  lines="$(scan -6 "-s$kind" -p 1-1024,8080,8443 --min-rate 1000 "$DEVICE_IPV6")"
+  expect_eq "IPv6 -s$kind scan: no port answers" "" "$(answering "$lines")"
+done
+still_alive
+lines="$(scan -6 -sU -p 1-100,5683 --min-rate 500 "$DEVICE_IPV6")"
+expect_eq "IPv6 UDP scan: no closed port" "" "$(ports_in closed "$lines")"
+expect_eq "IPv6 UDP scan: the allowed port echoes" "5683" "$(ports_in open "$lines")"
+"$LAB" stop >/dev/null
+
+# ---- reject ---------------------------------------------------------------------------
+# 11 probes each: inside the reject rate limiter's burst, so every closed port answers.
+start_lab "$ROOT/tests/lab/policies/reject.allow"
+lines="$(scan -sS -p 20-30 "$DEVICE_IPV4")"
+expect_eq "reject SYN scan: the allowed port is open" "22" "$(ports_in open "$lines")"
+expect_eq "reject SYN scan: every other port answers closed (RST)" "20 21 23 24 25 26 27 28 29 30" \
+  "$(ports_in closed "$lines")"
+for kind in A F; do
+  lines="$(scan "-s$kind" -p 20-30 "$DEVICE_IPV4")"
+  expect_eq "reject -s$kind scan: no port answers (closed cannot be told from filtered)" "" \
+    "$(answering "$lines")"
+done
+still_alive
+lines="$(scan -sU -p 160-165 "$DEVICE_IPV4")"
+expect_eq "reject UDP scan: closed ports answer port unreachable" "160 161 162 163 164 165" \
+  "$(ports_in closed "$lines")"
+
+[[ $FAILED -eq 0 ]]

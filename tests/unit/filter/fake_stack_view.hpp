@@ -1,0 +1,66 @@
+#pragma once
+// A StackView answering from small tables the test fills: the device's TCP connections,
+// its UDP flows and the interface's broadcast addresses. It counts the questions, so a test
+// can also tell that the classifier asked (or did not have to ask) the stack.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "portcullis/filter/classifier.hpp"
+
+namespace portcullis::test {
+
+class FakeStackView final : public filter::StackView {
+ public:
+  static constexpr std::size_t kCapacity = 8;
+
+  struct Entry {
+    std::array<std::uint8_t, 16> remote_ip{};
+    std::array<std::uint8_t, 16> local_ip{};
+    std::size_t ip_len = 0;  // 4 or 16
+    std::uint16_t remote_port = 0;
+    std::uint16_t local_port = 0;
+  };
+
+  FakeStackView() = default;
+
+  // False when the table is full or the addresses are not both 4 or both 16 bytes.
+  bool add_tcp_flow(std::span<const std::uint8_t> remote_ip, std::uint16_t remote_port,
+                    std::span<const std::uint8_t> local_ip, std::uint16_t local_port);
+  bool add_udp_flow(std::span<const std::uint8_t> remote_ip, std::uint16_t remote_port,
+                    std::span<const std::uint8_t> local_ip, std::uint16_t local_port);
+  bool add_ipv4_broadcast(std::span<const std::uint8_t, 4> address);
+
+  std::size_t tcp_queries() const { return tcp_queries_; }
+  std::size_t udp_queries() const { return udp_queries_; }
+  std::size_t broadcast_queries() const { return broadcast_queries_; }
+  // The last flow asked about (TCP or UDP), copied out of the packet.
+  const Entry& last_query() const { return last_query_; }
+
+ private:
+  struct Table {
+    std::array<Entry, kCapacity> entries{};
+    std::size_t count = 0;
+  };
+
+  static bool add(Table& table, std::span<const std::uint8_t> remote_ip, std::uint16_t remote_port,
+                  std::span<const std::uint8_t> local_ip, std::uint16_t local_port);
+  bool lookup(const Table& table, const filter::Flow& f) const;
+
+  bool do_tcp_flow(const filter::Flow& f) const override;
+  bool do_udp_flow(const filter::Flow& f) const override;
+  bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override;
+
+  Table tcp_;
+  Table udp_;
+  std::array<std::array<std::uint8_t, 4>, kCapacity> broadcast_{};
+  std::size_t broadcast_count_ = 0;
+  mutable std::size_t tcp_queries_ = 0;
+  mutable std::size_t udp_queries_ = 0;
+  mutable std::size_t broadcast_queries_ = 0;
+  mutable Entry last_query_{};
+};
+
+}  // namespace portcullis::test

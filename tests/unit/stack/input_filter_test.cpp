@@ -1,0 +1,283 @@
+// The early filter inside real lwIP: what the device sends back (or not) for each packet.
+#include <CppUTest/TestHarness.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "lwip/ip_addr.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "lwip_device.hpp"
+#include "portcullis/stack/input_filter.hpp"
+#include "test_hooks.hpp"
+
+using namespace portcullis::test;
+using portcullis::filter::Reason;
+using portcullis::policy::Mode;
+using portcullis::policy::Policy;
+using portcullis::policy::Proto;
+using portcullis::stack::filter_counters;
+
+namespace {
+
+constexpr Policy make_policy(Mode mode) {
+  Policy p;
+  p.mode = mode;
+  p.echo = true;
+  p.rule_count = 2;
+  p.rules[0].proto = Proto::kTcp;
+  p.rules[0].first_port = 80;
+  p.rules[0].last_port = 80;
+  p.rules[1].proto = Proto::kUdp;
+  p.rules[1].first_port = 5683;
+  p.rules[1].last_port = 5683;
+  return p;
+}
+constexpr Policy kStealth = make_policy(Mode::kStealth);
+constexpr Policy kReject = make_policy(Mode::kReject);
+
+err_t accept_any(void*, tcp_pcb*, err_t) { return ERR_OK; }
+
+tcp_pcb* listen_on(std::uint16_t port) {
+  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+  CHECK(pcb != nullptr);
+  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, port));
+  tcp_pcb* l = tcp_listen(pcb);
+  CHECK(l != nullptr);
+  tcp_accept(l, accept_any);
+  return l;
+}
+
+TcpSegment syn(std::uint16_t dport, std::uint32_t seq = 1000) {
+  return TcpSegment{.src_port = 40000, .dst_port = dport, .seq = seq, .ack = 0, .flags = kSyn};
+}
+
+std::vector<TcpSegment> tcp_of(const std::vector<Bytes>& frames) {
+  std::vector<TcpSegment> out;
+  for (const Bytes& f : frames) {
+    if (auto s = sent_tcp(f)) {
+      out.push_back(*s);
+    }
+  }
+  return out;
+}
+
+// Scan probes nmap sends besides SYN: FIN, NULL, Xmas, ACK, Maimon (FIN+ACK), and a RST.
+const std::uint8_t kProbeFlags[] = {kFin, 0, kFin | kPsh | kUrg, kAck, kFin | kAck, kRst};
+
+}  // namespace
+
+namespace {
+bool connected_called = false;
+Bytes received;
+err_t on_connected(void*, tcp_pcb*, err_t err) {
+  connected_called = err == ERR_OK;
+  return ERR_OK;
+}
+err_t on_recv(void*, tcp_pcb* pcb, pbuf* p, err_t) {
+  if (p != nullptr) {
+    const std::size_t at = received.size();
+    received.resize(at + p->tot_len);
+    pbuf_copy_partial(p, received.data() + at, p->tot_len, 0);
+    tcp_recved(pcb, p->tot_len);
+    pbuf_free(p);
+  }
+  return ERR_OK;
+}
+void on_udp(void*, udp_pcb*, pbuf* p, const ip_addr_t*, u16_t) {
+  const std::size_t at = received.size();
+  received.resize(at + p->tot_len);
+  pbuf_copy_partial(p, received.data() + at, p->tot_len, 0);
+  pbuf_free(p);
+}
+}  // namespace
+
+TEST_GROUP(InputFilter) {
+  LwipDevice* dev = nullptr;
+  void setup() override {
+    set_hook_policy(kStealth);
+    dev = new LwipDevice;
+    dev->start();
+  }
+  void teardown() override {
+    delete dev;
+    received = Bytes{};  // give back its heap before CppUTest's leak check
+    set_hook_policy(default_hook_policy());
+  }
+};
+
+TEST(InputFilter, SynToAnAllowedPortWithAListenerGetsSynAck) {
+  listen_on(80);
+  const auto out = tcp_of(dev->exchange(tcp_frame(syn(80, 5000))));
+  LONGS_EQUAL(1, out.size());
+  BYTES_EQUAL(kSyn | kAck, out[0].flags);
+  LONGS_EQUAL(5001, out[0].ack);
+  LONGS_EQUAL(80, out[0].src_port);
+}
+
+TEST(InputFilter, StealthKeepsAnAllowedPortWithoutListenerSilent) {
+  LONGS_EQUAL(0, dev->exchange(tcp_frame(syn(80))).size());
+  LONGS_EQUAL(0, dev->exchange(udp_frame({.src_port = 40000, .dst_port = 5683})).size());
+  listen_on(80);  // positive check: once something listens, the same SYN is answered
+  LONGS_EQUAL(1, tcp_of(dev->exchange(tcp_frame(syn(80)))).size());
+}
+
+TEST(InputFilter, RejectAnswersAnAllowedPortWithoutListenerLikeAClosedOne) {
+  set_hook_policy(kReject);
+  lwip_test_clock().advance(10'000);
+  const auto out = tcp_of(dev->exchange(tcp_frame(syn(80, 3000))));
+  LONGS_EQUAL(1, out.size());
+  CHECK((out[0].flags & kRst) != 0);
+}
+
+TEST(InputFilter, StealthSendsNothingAtAllForAClosedPortWhateverTheFlags) {
+  const auto before = filter_counters().by_reason(Reason::kClosedPort);
+  LONGS_EQUAL(0, dev->exchange(tcp_frame(syn(81))).size());
+  for (const std::uint8_t flags : kProbeFlags) {
+    TcpSegment s = syn(81);
+    s.flags = flags;
+    LONGS_EQUAL(0, dev->exchange(tcp_frame(s)).size());
+  }
+  LONGS_EQUAL(before + 1 + sizeof kProbeFlags, filter_counters().by_reason(Reason::kClosedPort));
+}
+
+TEST(InputFilter, ANonAllowedListenerIsUnreachable) {
+  listen_on(8081);  // a listener the policy does not allow
+  LONGS_EQUAL(0, dev->exchange(tcp_frame(syn(8081))).size());
+  set_hook_policy(kReject);
+  const auto out = tcp_of(dev->exchange(tcp_frame(syn(8081))));
+  LONGS_EQUAL(0, out.size());  // not even reject mode lets lwIP answer for it
+}
+
+TEST(InputFilter, StealthSendsNothingForUdpToAClosedPort) {
+  LONGS_EQUAL(0, dev->exchange(udp_frame({.src_port = 40000, .dst_port = 161})).size());
+}
+
+TEST(InputFilter, RejectAnswersASynToAClosedPortWithExactlyOneRst) {
+  set_hook_policy(kReject);
+  lwip_test_clock().advance(10'000);  // a full reject budget
+  const auto out = tcp_of(dev->exchange(tcp_frame(syn(81, 7000))));
+  LONGS_EQUAL(1, out.size());
+  CHECK((out[0].flags & kRst) != 0);
+  LONGS_EQUAL(7001, out[0].ack);
+  LONGS_EQUAL(81, out[0].src_port);
+}
+
+TEST(InputFilter, RejectSendsNothingForScanProbesOtherThanSyn) {
+  set_hook_policy(kReject);
+  lwip_test_clock().advance(10'000);
+  for (const std::uint8_t flags : kProbeFlags) {
+    TcpSegment s = syn(81);
+    s.flags = flags;
+    LONGS_EQUAL(0, dev->exchange(tcp_frame(s)).size());
+  }
+}
+
+TEST(InputFilter, RejectAnswersUdpToAClosedPortWithPortUnreachable) {
+  set_hook_policy(kReject);
+  lwip_test_clock().advance(10'000);
+  const auto out = dev->exchange(udp_frame({.src_port = 40000, .dst_port = 161}));
+  LONGS_EQUAL(1, out.size());
+  const auto type = sent_icmp_type(out[0]);
+  CHECK(type.has_value());
+  BYTES_EQUAL(3, *type);                      // destination unreachable
+  BYTES_EQUAL(3, out[0][14 + 20 + 1]);        // code: port unreachable
+}
+
+TEST(InputFilter, RejectIsRateLimited) {
+  set_hook_policy(kReject);
+  lwip_test_clock().advance(10'000);
+  std::size_t rsts = 0;
+  for (std::uint32_t i = 0; i < 3 * portcullis::stack::kRejectBurst; ++i) {
+    rsts += tcp_of(dev->exchange(tcp_frame(syn(81, 100 * i)))).size();
+  }
+  LONGS_EQUAL(portcullis::stack::kRejectBurst, rsts);
+  lwip_test_clock().advance(1000);  // one second refills kRejectsPerSecond
+  rsts = 0;
+  for (std::uint32_t i = 0; i < 3 * portcullis::stack::kRejectsPerSecond; ++i) {
+    rsts += tcp_of(dev->exchange(tcp_frame(syn(81, 100 * i)))).size();
+  }
+  LONGS_EQUAL(portcullis::stack::kRejectsPerSecond, rsts);
+}
+
+
+TEST(InputFilter, AConnectionTheDeviceOpensToAClosedPortWorks) {
+  connected_called = false;
+  received.clear();
+  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+  tcp_recv(pcb, on_recv);
+  ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+  dev->mac.sent().clear();
+  LONGS_EQUAL(ERR_OK, tcp_connect(pcb, &peer, 5555, on_connected));
+  const auto out = tcp_of(dev->mac.sent());
+  LONGS_EQUAL(1, out.size());
+  BYTES_EQUAL(kSyn, out[0].flags);
+  const std::uint16_t local_port = out[0].src_port;  // an ephemeral port no rule allows
+
+  const auto acked = tcp_of(dev->exchange(tcp_frame(
+      {.src_port = 5555, .dst_port = local_port, .seq = 9000, .ack = out[0].seq + 1,
+       .flags = kSyn | kAck})));
+  CHECK(connected_called);
+  LONGS_EQUAL(1, acked.size());
+  LONGS_EQUAL(9001, acked[0].ack);
+
+  dev->exchange(tcp_frame({.src_port = 5555, .dst_port = local_port, .seq = 9001,
+                           .ack = out[0].seq + 1, .flags = kAck | kPsh, .payload = {'h', 'i'}}));
+  CHECK(received == (Bytes{'h', 'i'}));
+  // The same port from another peer port is still closed.
+  LONGS_EQUAL(0, dev->exchange(tcp_frame({.src_port = 5556, .dst_port = local_port, .seq = 1,
+                                          .flags = kSyn | kAck}))
+                     .size());
+}
+
+TEST(InputFilter, ADnsLikeExchangeTheDeviceStartsWorks) {
+  received.clear();
+  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+  udp_recv(pcb, on_udp, nullptr);
+  ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+  LONGS_EQUAL(ERR_OK, udp_connect(pcb, &peer, 53));
+  pbuf* q = pbuf_alloc(PBUF_TRANSPORT, 4, PBUF_RAM);
+  pbuf_take(q, "qry?", 4);
+  dev->mac.sent().clear();
+  LONGS_EQUAL(ERR_OK, udp_send(pcb, q));
+  pbuf_free(q);
+  LONGS_EQUAL(1, dev->mac.sent().size());
+  const auto query = sent_udp(dev->mac.sent()[0]);
+  CHECK(query.has_value());
+  LONGS_EQUAL(53, query->dst_port);
+
+  dev->exchange(udp_frame({.src_port = 53, .dst_port = query->src_port, .payload = {'a', 'n'}}));
+  CHECK(received == (Bytes{'a', 'n'}));
+  // A datagram to the same port from elsewhere is not the answer, and is dropped.
+  dev->exchange(udp_frame({.src_port = 54, .dst_port = query->src_port, .payload = {'x'}}));
+  CHECK(received == (Bytes{'a', 'n'}));
+}
+
+TEST(InputFilter, UdpToAnAllowedPortReachesItsPcb) {
+  received.clear();
+  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
+  LONGS_EQUAL(ERR_OK, udp_bind(pcb, IP_ANY_TYPE, 5683));
+  udp_recv(pcb, on_udp, nullptr);
+  dev->exchange(udp_frame({.src_port = 40000, .dst_port = 5683, .payload = {'c', 'o'}}));
+  CHECK(received == (Bytes{'c', 'o'}));
+}
+
+TEST(InputFilter, EveryPacketIsCountedOnce) {
+  const auto rx = filter_counters().rx_total();
+  const auto passed = filter_counters().passed_total();
+  const auto dropped = filter_counters().dropped_total();
+  listen_on(80);
+  dev->exchange(tcp_frame(syn(80)));
+  dev->exchange(tcp_frame(syn(81)));
+  dev->exchange(ipv4_echo_request(1, 1, {}));
+  LONGS_EQUAL(rx + 3, filter_counters().rx_total());
+  LONGS_EQUAL(passed + 2, filter_counters().passed_total());
+  LONGS_EQUAL(dropped + 1, filter_counters().dropped_total());
+}
+
+TEST(InputFilter, Ipv6SynToAClosedPortIsDroppedBeforeLwipSeesIt) {
+  const auto before = filter_counters().by_reason(Reason::kClosedPort);
+  const auto out = dev->exchange(tcp_frame(syn(81), true));
+  LONGS_EQUAL(0, tcp_of(out).size());
+  LONGS_EQUAL(before + 1, filter_counters().by_reason(Reason::kClosedPort));
+}

@@ -1,0 +1,68 @@
+#include "lwip_device.hpp"
+
+#include <CppUTest/TestHarness.h>
+
+#include "lwip/init.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "portcullis/stack/lwip_port.hpp"
+
+namespace portcullis::test {
+namespace {
+constexpr stack::NetworkSettings kSettings{
+    .mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
+    .ipv4 = {192, 0, 2, 2},
+    .ipv4_prefix_len = 24,
+    .ipv4_gateway = {0, 0, 0, 0},
+    .ipv6 = {0x2001, 0x0db8, 0, 0, 0, 0, 0, 2},
+    .ipv6_prefix_len = 64,
+};
+}  // namespace
+
+FakeClock& lwip_test_clock() {
+  static FakeClock clock;
+  return clock;
+}
+
+LwipDevice::LwipDevice() : netif(mac, lwip_test_clock()) {
+  static bool lwip_ready = false;
+  if (!lwip_ready) {
+    stack::set_lwip_clock(lwip_test_clock());
+    lwip_init();
+    lwip_ready = true;
+  }
+}
+
+LwipDevice::~LwipDevice() {
+  while (tcp_active_pcbs != nullptr) {
+    tcp_abort(tcp_active_pcbs);
+  }
+  while (tcp_tw_pcbs != nullptr) {
+    tcp_abort(tcp_tw_pcbs);
+  }
+  while (tcp_listen_pcbs.listen_pcbs != nullptr) {
+    tcp_close(reinterpret_cast<tcp_pcb*>(tcp_listen_pcbs.listen_pcbs));
+  }
+  while (udp_pcbs != nullptr) {
+    udp_remove(udp_pcbs);
+  }
+  netif_remove(&netif.lwip_netif());
+}
+
+void LwipDevice::start(bool learn_peer) {
+  CHECK(ok(netif.start(kSettings)));
+  if (learn_peer) {
+    exchange(arp_request(kDeviceIp4));
+  }
+  mac.sent().clear();
+}
+
+std::vector<Bytes> LwipDevice::exchange(const Bytes& frame) {
+  mac.sent().clear();
+  mac.inject(frame);
+  netif.poll();
+  return mac.sent();
+}
+
+}  // namespace portcullis::test
