@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "portcullis/stack/network_settings.hpp"
+#include "portcullis/boards/lab_network.hpp"
 
 namespace portcullis::board {
 
@@ -15,15 +15,6 @@ inline constexpr std::uintptr_t kUart0Base = 0x4000'4000;    // CMSDK APB UART0
 inline constexpr std::uintptr_t kLan9118Base = 0x4020'0000;  // SMSC LAN9118
 inline constexpr std::uintptr_t kSysTickBase = 0xE000'E010;
 
-// Lab addressing (documentation ranges); the MAC is locally administered.
-inline constexpr stack::NetworkSettings kNetwork{
-    .mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
-    .ipv4 = {192, 0, 2, 2},
-    .ipv4_prefix_len = 24,
-    .ipv4_gateway = {0, 0, 0, 0},
-    .ipv6 = {0x2001, 0x0db8, 0, 0, 0, 0, 0, 2},
-    .ipv6_prefix_len = 64,
-};
-static_assert(stack::valid(kNetwork));
+inline constexpr stack::NetworkSettings kNetwork = boards::kLabNetwork;
 
 }  // namespace portcullis::board

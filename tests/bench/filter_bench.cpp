@@ -10,6 +10,7 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
+#include "portcullis/boards/lab_network.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/platform/posix.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
@@ -101,13 +102,7 @@ int main(int argc, char** argv) {
   filter_on = !(argc > 2 && std::strcmp(argv[2], "nofilter") == 0);
   stack::set_lwip_clock(clock_source);
   lwip_init();
-  constexpr stack::NetworkSettings kNet{.mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
-                                        .ipv4 = {192, 0, 2, 2},
-                                        .ipv4_prefix_len = 24,
-                                        .ipv4_gateway = {0, 0, 0, 0},
-                                        .ipv6 = {},
-                                        .ipv6_prefix_len = 0};
-  if (!ok(nif.start(kNet))) {
+  if (!ok(nif.start(boards::kLabNetwork))) {
     std::fprintf(stderr, "netif start failed\n");
     return 1;
   }

@@ -17,21 +17,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 
-if [[ "$(id -u)" -ne 0 ]]; then
-  echo "SKIP: lab filter test needs root"
-  exit 77
-fi
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+require_root "lab_filter_$WANT_BOARD"
 
-PASSED=0
-FAILED=0
-pass() {
-  echo "PASS: $*"
-  PASSED=$((PASSED + 1))
-}
-fail() {
-  echo "FAIL: $*"
-  FAILED=$((FAILED + 1))
-}
 expect_eq() { # DESCRIPTION WANT GOT
   if [[ "$2" == "$3" ]]; then
     pass "$1 ($3)"

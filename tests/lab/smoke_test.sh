@@ -15,33 +15,9 @@ readonly LAB="$ROOT/tools/lab"
 readonly EXPECTED_MAC="02:00:5e:00:53:02"
 readonly KEYS=(LAB_NETNS DEVICE_IPV4 DEVICE_IPV6 HOST_IPV4 HOST_IPV6 MGMT_PORT PKI_DIR BOARD CONSOLE_LOG)
 
-if [[ "$(id -u)" -ne 0 ]]; then
-  echo "SKIP: lab_smoke_$WANT_BOARD needs root (network namespace, TAP device)"
-  exit 77
-fi
-
-PASSED=0
-FAILED=0
-pass() {
-  echo "PASS: $*"
-  PASSED=$((PASSED + 1))
-}
-fail() {
-  echo "FAIL: $*"
-  FAILED=$((FAILED + 1))
-}
-# check DESCRIPTION CMD... : PASS when CMD succeeds; its output is shown only on failure.
-check() {
-  local desc="$1" out
-  shift
-  if out="$("$@" 2>&1)"; then
-    pass "$desc"
-  else
-    fail "$desc"
-    [[ -n "$out" ]] && printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
-  fi
-  return 0
-}
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+require_root "lab_smoke_$WANT_BOARD"
 
 # Processes still running a device on the lab TAP (looked at, never signalled, by name).
 device_processes() {

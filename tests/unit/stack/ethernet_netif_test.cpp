@@ -6,6 +6,7 @@
 
 #include "lwip/netif.h"
 #include "lwip_device.hpp"
+#include "portcullis/boards/lab_network.hpp"
 
 using portcullis::Status;
 using portcullis::stack::EthernetNetif;
@@ -14,14 +15,7 @@ using namespace portcullis::test;
 
 namespace {
 
-constexpr NetworkSettings kSettings{
-    .mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
-    .ipv4 = {192, 0, 2, 2},
-    .ipv4_prefix_len = 24,
-    .ipv4_gateway = {0, 0, 0, 0},
-    .ipv6 = {0x2001, 0x0db8, 0, 0, 0, 0, 0, 2},
-    .ipv6_prefix_len = 64,
-};
+constexpr NetworkSettings kSettings = portcullis::boards::kLabNetwork;
 
 Bytes slice(const Bytes& f, std::size_t from, std::size_t len) {
   return Bytes(f.begin() + static_cast<std::ptrdiff_t>(from),

@@ -6,20 +6,10 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "portcullis/boards/lab_network.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::test {
-namespace {
-constexpr stack::NetworkSettings kSettings{
-    .mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
-    .ipv4 = {192, 0, 2, 2},
-    .ipv4_prefix_len = 24,
-    .ipv4_gateway = {0, 0, 0, 0},
-    .ipv6 = {0x2001, 0x0db8, 0, 0, 0, 0, 0, 2},
-    .ipv6_prefix_len = 64,
-};
-}  // namespace
-
 FakeClock& lwip_test_clock() {
   static FakeClock clock;
   return clock;
@@ -51,7 +41,7 @@ LwipDevice::~LwipDevice() {
 }
 
 void LwipDevice::start(bool learn_peer) {
-  CHECK(ok(netif.start(kSettings)));
+  CHECK(ok(netif.start(boards::kLabNetwork)));
   if (learn_peer) {
     exchange(arp_request(kDeviceIp4));
   }

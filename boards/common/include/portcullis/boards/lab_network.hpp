@@ -1,0 +1,19 @@
+#pragma once
+// The lab network every reference board joins (tools/lab, ARCHITECTURE.md "The lab"):
+// documentation ranges only, the device at .2 / ::2, a locally administered MAC.
+
+#include "portcullis/stack/network_settings.hpp"
+
+namespace portcullis::boards {
+
+inline constexpr stack::NetworkSettings kLabNetwork{
+    .mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
+    .ipv4 = {192, 0, 2, 2},
+    .ipv4_prefix_len = 24,
+    .ipv4_gateway = {0, 0, 0, 0},
+    .ipv6 = {0x2001, 0x0db8, 0, 0, 0, 0, 0, 2},
+    .ipv6_prefix_len = 64,
+};
+static_assert(stack::valid(kLabNetwork));
+
+}  // namespace portcullis::boards
