@@ -1,15 +1,31 @@
 #include "portcullis/app/agent.hpp"
 
+#include <array>
+
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
 #include "lwip/timeouts.h"
+#include "portcullis/policy/compiled.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::app {
+namespace {
+
+void write_decimal(hal::Console& console, std::uint32_t value) {
+  std::array<char, 10> digits{};
+  std::size_t n = digits.size();
+  do {
+    digits[--n] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  console.write(std::string_view(digits.data() + n, digits.size() - n));
+}
+
+}  // namespace
 
 Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console)
-    : clock_(clock), console_(console), netif_(mac, clock) {}
+    : clock_(clock), console_(console), netif_(mac, clock), audit_(policy::kPolicy) {}
 
 Status Agent::start(const stack::NetworkSettings& net, std::string_view board_name) {
   stack::set_lwip_clock(clock_);
@@ -32,6 +48,8 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
 #if PORTCULLIS_LAB_SERVICES
   lab_services_.start(console_);
 #endif
+  audit_.audit_now(clock_.now_ms());
+  report_violations();
   return Status::kOk;
 }
 
@@ -39,6 +57,24 @@ void Agent::poll() {
   netif_.poll();
   sys_check_timeouts();
   report_ipv6_states();
+  audit_.poll(clock_.now_ms());
+  report_violations();
+}
+
+void Agent::report_violations() {
+  const stack::AuditLog& log = audit_.violations();
+  for (; violations_shown_ < log.total(); ++violations_shown_) {
+    const stack::Violation* v = log.find(violations_shown_);
+    if (v == nullptr) {
+      continue;  // more in one audit than the log holds: the total still counts them
+    }
+    console_.write(v->proto == policy::Proto::kTcp ? "portcullis: violation: tcp "
+                                                   : "portcullis: violation: udp ");
+    write_decimal(console_, v->port);
+    console_.write(" ");
+    console_.write(stack::to_string(v->action));
+    console_.write("\n");
+  }
 }
 
 void Agent::report_ipv6_states() {

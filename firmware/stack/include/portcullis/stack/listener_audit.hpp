@@ -1,0 +1,97 @@
+#pragma once
+// The listener audit: finds listeners lwIP has open on ports the policy does not allow (a
+// bug, a debug service left in, a compromised component) and closes or reports them. The
+// input filter already hides such a port from the network; the audit removes the listener
+// itself and leaves a record the management host can see.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "lwip/opt.h"
+#include "portcullis/policy/policy.hpp"
+#include "portcullis/stack/audit_logic.hpp"
+
+// Build-time settings (firmware/stack/CMakeLists.txt passes the CMake cache values).
+// 1: close a forbidden listener (default); 0: leave it open and only report it.
+#ifndef PORTCULLIS_AUDIT_CLOSE
+#define PORTCULLIS_AUDIT_CLOSE 1
+#endif
+#if PORTCULLIS_AUDIT_CLOSE != 0 && PORTCULLIS_AUDIT_CLOSE != 1
+#error "PORTCULLIS_AUDIT_CLOSE must be 0 (report only) or 1 (close)"
+#endif
+// Longest time between two audits when the PCB lists show no change.
+#ifndef PORTCULLIS_AUDIT_PERIOD_MS
+#define PORTCULLIS_AUDIT_PERIOD_MS 1000
+#endif
+// Violations the log keeps (the most recent ones; the total is counted apart).
+#ifndef PORTCULLIS_AUDIT_LOG_SIZE
+#define PORTCULLIS_AUDIT_LOG_SIZE 16
+#endif
+
+namespace portcullis::stack {
+
+enum class Enforcement : std::uint8_t { kClose, kReportOnly };
+
+inline constexpr Enforcement kAuditEnforcement =
+    PORTCULLIS_AUDIT_CLOSE ? Enforcement::kClose : Enforcement::kReportOnly;
+inline constexpr std::uint32_t kAuditPeriodMs = PORTCULLIS_AUDIT_PERIOD_MS;
+inline constexpr std::size_t kAuditLogSize = PORTCULLIS_AUDIT_LOG_SIZE;
+static_assert(kAuditPeriodMs >= 10 && kAuditPeriodMs <= 3'600'000,
+              "PORTCULLIS_AUDIT_PERIOD_MS: 10 ms .. 1 h");
+static_assert(kAuditLogSize >= 1 && kAuditLogSize <= 256, "PORTCULLIS_AUDIT_LOG_SIZE: 1..256");
+
+// Every PCB an audit can meet: lwIP's static pools bound both lists, hence the audit's cost.
+inline constexpr std::size_t kMaxAuditedPcbs = MEMP_NUM_TCP_PCB_LISTEN + MEMP_NUM_UDP_PCB;
+inline constexpr std::size_t kMaxListeners = kMaxAuditedPcbs;
+
+using AuditLog = ViolationLog<kAuditLogSize, kMaxAuditedPcbs>;
+
+// A listener as the status report shows it.
+struct ListenerInfo {
+  policy::Proto proto = policy::Proto::kTcp;
+  std::uint16_t port = 0;
+  bool allowed = false;
+};
+
+// Runs in lwIP's context (the super-loop, or lwIP's tcpip thread / core lock in a NO_SYS=0
+// firmware), like every other caller of lwIP's raw API; takes no lock of its own. No heap.
+class ListenerAudit {
+ public:
+  // `policy` must outlive the audit. The firmware passes policy::kPolicy and keeps the
+  // build's enforcement; tests pass their own policy and choose.
+  explicit ListenerAudit(const policy::Policy& policy, Enforcement enforcement = kAuditEnforcement)
+      : policy_(policy), enforcement_(enforcement) {}
+  ListenerAudit(const policy::Policy&&, Enforcement = kAuditEnforcement) = delete;
+  ListenerAudit(const ListenerAudit&) = delete;
+  ListenerAudit& operator=(const ListenerAudit&) = delete;
+
+  // Call every loop turn. Audits when kAuditPeriodMs has passed since the last audit, or
+  // at once when the lists' fingerprint changed: a PCB added to or removed from the TCP
+  // listen list or the UDP list, a UDP PCB rebound to another port or (dis)connected.
+  // Between audits it only walks the lists (at most kMaxAuditedPcbs PCBs).
+  void poll(std::uint64_t now_ms);
+
+  // Audits now, whatever the schedule (the agent's start, once the services are open).
+  void audit_now(std::uint64_t now_ms);
+
+  // The listeners lwIP has right now (TCP listen PCBs, then bound unconnected UDP PCBs,
+  // each list newest first), allowed or not; returns how many it wrote (<= out.size()).
+  // An `out` of kMaxListeners entries always holds them all.
+  std::size_t listeners(std::span<ListenerInfo> out) const;
+
+  const AuditLog& violations() const { return log_; }
+  std::uint64_t audits() const { return audits_; }
+  Enforcement enforcement() const { return enforcement_; }
+
+ private:
+  void run(std::uint64_t now_ms, std::span<const PcbEntry> pcbs);
+
+  const policy::Policy& policy_;
+  Enforcement enforcement_;
+  AuditSchedule schedule_{kAuditPeriodMs};
+  AuditLog log_;
+  std::uint64_t audits_ = 0;
+};
+
+}  // namespace portcullis::stack

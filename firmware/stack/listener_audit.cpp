@@ -1,0 +1,104 @@
+// The listener audit on lwIP's own PCB lists: snapshot first, judge the snapshot, then close
+// from it, so no list is changed while it is walked and no PCB is touched once freed.
+#include "portcullis/stack/listener_audit.hpp"
+
+#include <array>
+
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+
+// lwIP's own DHCP and DNS clients keep an unconnected UDP PCB (port 68, a random port): the
+// audit would take them for listeners and close them. Teach it about them before enabling.
+#if LWIP_DHCP || LWIP_DNS
+#error "listener audit: exempt lwIP's DHCP/DNS client PCBs before enabling LWIP_DHCP/LWIP_DNS"
+#endif
+
+namespace portcullis::stack {
+namespace {
+
+using Snapshot = std::array<PcbEntry, kMaxAuditedPcbs>;
+
+// Both lists, each walked at most as far as its pool is large (a corrupted list cannot make
+// the audit loop). Returns how many entries it wrote.
+std::size_t collect(Snapshot& out) {
+  std::size_t n = 0;
+  std::size_t walked = 0;
+  for (tcp_pcb_listen* l = tcp_listen_pcbs.listen_pcbs;
+       l != nullptr && walked < MEMP_NUM_TCP_PCB_LISTEN; l = l->next, ++walked) {
+    out[n++] = {policy::Proto::kTcp, l->local_port, false, l};
+  }
+  walked = 0;
+  for (udp_pcb* u = udp_pcbs; u != nullptr && walked < MEMP_NUM_UDP_PCB; u = u->next, ++walked) {
+    out[n++] = {policy::Proto::kUdp, u->local_port, (u->flags & UDP_FLAGS_CONNECTED) != 0, u};
+  }
+  return n;
+}
+
+ViolationAction close_listener(const PcbEntry& pcb) {
+  if (pcb.proto == policy::Proto::kUdp) {
+    udp_remove(static_cast<udp_pcb*>(pcb.handle));
+    return ViolationAction::kClosed;
+  }
+  // lwIP frees a LISTEN PCB at once and returns ERR_OK (2.2.1 cannot fail there). There is
+  // no tcp_abort() fallback: lwIP asserts tcp_abort() is never called on a listen PCB.
+  // Should a later lwIP refuse, the listener stays open and is reported as such.
+  return tcp_close(static_cast<tcp_pcb*>(pcb.handle)) == ERR_OK ? ViolationAction::kClosed
+                                                                : ViolationAction::kReported;
+}
+
+}  // namespace
+
+void ListenerAudit::poll(std::uint64_t now_ms) {
+  Snapshot pcbs;
+  const std::size_t n = collect(pcbs);
+  const std::span<const PcbEntry> seen(pcbs.data(), n);
+  if (schedule_.due(now_ms, fingerprint(seen))) {
+    run(now_ms, seen);
+  }
+}
+
+void ListenerAudit::audit_now(std::uint64_t now_ms) {
+  Snapshot pcbs;
+  const std::size_t n = collect(pcbs);
+  run(now_ms, std::span<const PcbEntry>(pcbs.data(), n));
+}
+
+void ListenerAudit::run(std::uint64_t now_ms, std::span<const PcbEntry> pcbs) {
+  Snapshot forbidden;
+  const std::size_t n = find_violations(pcbs, policy_, forbidden);
+  std::array<Violation, kMaxAuditedPcbs> found;
+  bool closed_any = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const PcbEntry& pcb = forbidden[i];
+    const ViolationAction action =
+        enforcement_ == Enforcement::kClose ? close_listener(pcb) : ViolationAction::kReported;
+    closed_any = closed_any || action == ViolationAction::kClosed;
+    found[i] = {pcb.proto, pcb.port, action, now_ms};
+  }
+  log_.record_audit(std::span<const Violation>(found.data(), n));
+  ++audits_;
+  if (!closed_any) {
+    schedule_.ran(now_ms, fingerprint(pcbs));
+    return;
+  }
+  // `pcbs` names freed PCBs now: fingerprint the lists as they are (in `forbidden`, whose
+  // entries are spent, to keep the stack small).
+  schedule_.ran(now_ms,
+                fingerprint(std::span<const PcbEntry>(forbidden.data(), collect(forbidden))));
+}
+
+std::size_t ListenerAudit::listeners(std::span<ListenerInfo> out) const {
+  Snapshot pcbs;
+  const std::size_t n = collect(pcbs);
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < n && written < out.size(); ++i) {
+    if (is_listener(pcbs[i])) {
+      out[written++] = {pcbs[i].proto, pcbs[i].port,
+                        policy_.allows_port(pcbs[i].proto, pcbs[i].port)};
+    }
+  }
+  return written;
+}
+
+}  // namespace portcullis::stack

@@ -1,0 +1,92 @@
+// The agent runs the listener audit against the build's policy: a forbidden listener opened
+// while it runs is dealt with at its next loop turn and named on the console, once.
+// Its own executable: Agent::start() calls lwip_init(), which a process does once.
+#include <CppUTest/TestHarness.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fake_clock.hpp"
+#include "fake_ethernet_mac.hpp"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "portcullis/app/agent.hpp"
+#include "portcullis/boards/lab_network.hpp"
+#include "portcullis/policy/compiled.hpp"
+
+using portcullis::policy::kPolicy;
+using portcullis::policy::Proto;
+namespace stack = portcullis::stack;
+
+namespace {
+
+class TextConsole final : public portcullis::hal::Console {
+ public:
+  std::string text;
+
+ private:
+  void do_write(std::string_view t) override { text.append(t); }
+};
+
+// The first port from `from` on that the build's policy does not allow for `proto`.
+constexpr std::uint16_t forbidden_port(Proto proto, std::uint16_t from) {
+  for (std::uint32_t p = from; p <= 0xFFFF; ++p) {
+    if (!kPolicy.allows_port(proto, static_cast<std::uint16_t>(p))) {
+      return static_cast<std::uint16_t>(p);
+    }
+  }
+  return 0;
+}
+constexpr std::uint16_t kTcpPort = forbidden_port(Proto::kTcp, 2323);
+constexpr std::uint16_t kUdpPort = forbidden_port(Proto::kUdp, 1900);
+static_assert(kTcpPort != 0 && kUdpPort != 0);
+
+std::size_t count(const std::string& text, const std::string& line) {
+  std::size_t n = 0;
+  for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_GROUP(AgentAudit){};
+
+TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnce) {
+  portcullis::test::FakeEthernetMac mac;
+  portcullis::test::FakeClock clock;
+  TextConsole console;
+  portcullis::app::Agent agent{mac, clock, console};
+  CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
+  LONGS_EQUAL(1, agent.listener_audit().audits());  // start() ends with an audit
+  LONGS_EQUAL(0, agent.listener_audit().violations().total());
+  LONGS_EQUAL(0, count(console.text, "violation"));
+
+  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, kTcpPort));
+  tcp_pcb* listener = tcp_listen(pcb);
+  CHECK(listener != nullptr);
+  udp_pcb* socket = udp_new_ip_type(IPADDR_TYPE_ANY);
+  LONGS_EQUAL(ERR_OK, udp_bind(socket, IP_ANY_TYPE, kUdpPort));
+  clock.advance(1);
+  agent.poll();
+  for (int i = 0; i < 3; ++i) {
+    clock.advance(stack::kAuditPeriodMs);
+    agent.poll();
+  }
+
+  const std::string action = stack::to_string(stack::kAuditEnforcement == stack::Enforcement::kClose
+                                                  ? stack::ViolationAction::kClosed
+                                                  : stack::ViolationAction::kReported);
+  LONGS_EQUAL(1, count(console.text, "portcullis: violation: tcp " + std::to_string(kTcpPort) +
+                                         " " + action + "\n"));
+  LONGS_EQUAL(1, count(console.text, "portcullis: violation: udp " + std::to_string(kUdpPort) +
+                                         " " + action + "\n"));
+  LONGS_EQUAL(2, agent.listener_audit().violations().total());
+  if (stack::kAuditEnforcement == stack::Enforcement::kReportOnly) {
+    tcp_close(listener);
+    udp_remove(socket);
+  }
+}

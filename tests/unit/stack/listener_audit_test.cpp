@@ -1,0 +1,337 @@
+// The listener audit on real lwIP: rogue listeners opened by test code on ports the policy
+// does not allow are found, closed (or reported), recorded, and really gone from the stack.
+#include <CppUTest/TestHarness.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "lwip/ip_addr.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/tcp.h"
+#include "lwip/udp.h"
+#include "lwip_device.hpp"
+#include "portcullis/stack/listener_audit.hpp"
+#include "test_hooks.hpp"
+
+using namespace portcullis::test;
+using portcullis::policy::Policy;
+using portcullis::policy::Proto;
+using portcullis::stack::Enforcement;
+using portcullis::stack::kAuditPeriodMs;
+using portcullis::stack::ListenerAudit;
+using portcullis::stack::ListenerInfo;
+using portcullis::stack::Violation;
+using portcullis::stack::ViolationAction;
+
+namespace {
+
+constexpr std::uint16_t kRogueTcp = 2323;
+constexpr std::uint16_t kRogueUdp = 1900;
+
+// The audit's policy: tcp 80 and udp 5683 only.
+constexpr Policy make_policy(bool with_rogue_ports) {
+  Policy p;
+  p.echo = true;
+  p.rule_count = with_rogue_ports ? 4 : 2;
+  p.rules[0].proto = Proto::kTcp;
+  p.rules[0].first_port = 80;
+  p.rules[0].last_port = 80;
+  p.rules[1].proto = Proto::kUdp;
+  p.rules[1].first_port = 5683;
+  p.rules[1].last_port = 5683;
+  p.rules[2].proto = Proto::kTcp;
+  p.rules[2].first_port = kRogueTcp;
+  p.rules[2].last_port = kRogueTcp;
+  p.rules[3].proto = Proto::kUdp;
+  p.rules[3].first_port = kRogueUdp;
+  p.rules[3].last_port = kRogueUdp;
+  return p;
+}
+constexpr Policy kPolicy = make_policy(false);
+// Input hooks that let the rogue ports through, to show the listener itself is gone.
+constexpr Policy kPermissive = make_policy(true);
+
+err_t accept_any(void*, tcp_pcb*, err_t) {
+  return ERR_OK;
+}
+
+tcp_pcb* listen_on(std::uint16_t port) {
+  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+  CHECK(pcb != nullptr);
+  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, port));
+  tcp_pcb* l = tcp_listen(pcb);
+  CHECK(l != nullptr);
+  tcp_accept(l, accept_any);
+  return l;
+}
+
+void echo(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) {
+  (void)udp_sendto(pcb, p, addr, port);
+  pbuf_free(p);
+}
+
+udp_pcb* bind_on(std::uint16_t port) {
+  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
+  CHECK(pcb != nullptr);
+  LONGS_EQUAL(ERR_OK, udp_bind(pcb, IP_ANY_TYPE, port));
+  udp_recv(pcb, echo, nullptr);
+  return pcb;
+}
+
+// A client socket, as a DNS or MQTT client would have it: connected to one peer.
+udp_pcb* udp_client() {
+  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+  CHECK(pcb != nullptr);
+  ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+  LONGS_EQUAL(ERR_OK, udp_connect(pcb, &peer, 53));
+  return pcb;
+}
+
+bool tcp_listening(std::uint16_t port) {
+  for (const tcp_pcb_listen* l = tcp_listen_pcbs.listen_pcbs; l != nullptr; l = l->next) {
+    if (l->local_port == port) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool udp_bound(std::uint16_t port) {
+  for (const udp_pcb* u = udp_pcbs; u != nullptr; u = u->next) {
+    if (u->local_port == port) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<Violation> recorded(const ListenerAudit& audit) {
+  std::array<Violation, portcullis::stack::kAuditLogSize> out{};
+  const std::size_t n = audit.violations().recent(out);
+  return {out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)};
+}
+
+std::uint64_t now() {
+  return lwip_test_clock().now_ms();
+}
+
+Bytes syn(std::uint16_t dport, std::uint16_t sport) {
+  return tcp_frame({.src_port = sport, .dst_port = dport, .seq = 1000, .ack = 0, .flags = kSyn});
+}
+
+Bytes datagram(std::uint16_t dport) {
+  return udp_frame({.src_port = 40000, .dst_port = dport, .payload = {'x'}});
+}
+
+std::vector<TcpSegment> tcp_of(const std::vector<Bytes>& frames) {
+  std::vector<TcpSegment> out;
+  for (const Bytes& f : frames) {
+    if (auto s = sent_tcp(f)) {
+      out.push_back(*s);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_GROUP(ListenerAudit) {
+  LwipDevice* dev = nullptr;
+  void setup() override {
+    set_hook_policy(kPolicy);
+    dev = new LwipDevice;
+    dev->start();
+  }
+  void teardown() override {
+    delete dev;
+    set_hook_policy(default_hook_policy());
+  }
+};
+
+TEST(ListenerAudit, ARogueTcpListenerIsClosedWithinOneAuditPeriod) {
+  listen_on(80);
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.poll(now());
+  LONGS_EQUAL(0, audit.violations().total());
+
+  listen_on(kRogueTcp);
+  lwip_test_clock().advance(kAuditPeriodMs);
+  audit.poll(now());
+
+  CHECK_FALSE(tcp_listening(kRogueTcp));
+  CHECK_TRUE(tcp_listening(80));
+  const auto v = recorded(audit);
+  LONGS_EQUAL(1, v.size());
+  CHECK(v[0].proto == Proto::kTcp);
+  LONGS_EQUAL(kRogueTcp, v[0].port);
+  CHECK(v[0].action == ViolationAction::kClosed);
+  LONGS_EQUAL(now(), v[0].uptime_ms);
+  // The allowed listener still answers.
+  const auto out = tcp_of(dev->exchange(syn(80, 40000)));
+  LONGS_EQUAL(1, out.size());
+  BYTES_EQUAL(kSyn | kAck, out[0].flags);
+}
+
+TEST(ListenerAudit, ARogueUdpSocketIsClosedButAllowedAndClientSocketsStay) {
+  bind_on(5683);
+  const udp_pcb* client = udp_client();
+  const std::uint16_t client_port = client->local_port;  // ephemeral: no rule allows it
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.poll(now());
+
+  bind_on(kRogueUdp);
+  lwip_test_clock().advance(kAuditPeriodMs);
+  audit.poll(now());
+
+  CHECK_FALSE(udp_bound(kRogueUdp));
+  CHECK_TRUE(udp_bound(5683));
+  CHECK_TRUE(udp_bound(client_port));
+  const auto v = recorded(audit);
+  LONGS_EQUAL(1, v.size());
+  CHECK(v[0].proto == Proto::kUdp);
+  LONGS_EQUAL(kRogueUdp, v[0].port);
+  CHECK(v[0].action == ViolationAction::kClosed);
+}
+
+TEST(ListenerAudit, AChangeOfTheListsIsAuditedAtOnce) {
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.poll(now());
+  listen_on(kRogueTcp);
+  audit.poll(now());  // the clock has not moved
+  CHECK_FALSE(tcp_listening(kRogueTcp));
+  LONGS_EQUAL(1, audit.violations().total());
+}
+
+TEST(ListenerAudit, AUdpSocketDisconnectedIntoAListenerIsAuditedAtOnce) {
+  udp_pcb* client = udp_client();
+  const std::uint16_t port = client->local_port;
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.poll(now());
+  CHECK_TRUE(udp_bound(port));  // a client is no listener
+  udp_disconnect(client);       // same PCB, same port: now it hears anyone
+  audit.poll(now());
+  CHECK_FALSE(udp_bound(port));
+  LONGS_EQUAL(1, audit.violations().total());
+}
+
+TEST(ListenerAudit, WithoutChangeItAuditsOncePerPeriod) {
+  listen_on(80);
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.poll(now());
+  LONGS_EQUAL(1, audit.audits());
+  for (int i = 0; i < 10; ++i) {
+    lwip_test_clock().advance(kAuditPeriodMs / 10 - 1);
+    audit.poll(now());
+  }
+  LONGS_EQUAL(1, audit.audits());
+  lwip_test_clock().advance(10);
+  audit.poll(now());
+  LONGS_EQUAL(2, audit.audits());
+}
+
+TEST(ListenerAudit, ItsOwnClosingDoesNotTriggerAnotherAudit) {
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  listen_on(kRogueTcp);
+  audit.poll(now());
+  LONGS_EQUAL(1, audit.audits());
+  audit.poll(now());
+  LONGS_EQUAL(1, audit.audits());
+}
+
+TEST(ListenerAudit, AuditNowAuditsWhateverTheSchedule) {
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.audit_now(now());
+  audit.audit_now(now());
+  LONGS_EQUAL(2, audit.audits());
+  listen_on(kRogueTcp);
+  bind_on(kRogueUdp);
+  audit.audit_now(now());
+  CHECK_FALSE(tcp_listening(kRogueTcp));
+  CHECK_FALSE(udp_bound(kRogueUdp));
+  LONGS_EQUAL(2, audit.violations().total());
+}
+
+TEST(ListenerAudit, AClosedRogueAnswersNothingEvenWhereTheFilterLetsItsPortThrough) {
+  set_hook_policy(kPermissive);
+  listen_on(kRogueTcp);
+  bind_on(kRogueUdp);
+  // Before the audit, with the filter out of the way, both answer.
+  LONGS_EQUAL(1, tcp_of(dev->exchange(syn(kRogueTcp, 40001))).size());
+  LONGS_EQUAL(1, dev->exchange(datagram(kRogueUdp)).size());
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  audit.poll(now());
+  LONGS_EQUAL(0, dev->exchange(syn(kRogueTcp, 40002)).size());
+  LONGS_EQUAL(0, dev->exchange(datagram(kRogueUdp)).size());
+}
+
+TEST(ListenerAudit, ReportOnlyLeavesTheRogueOpenAndRecordsItOnce) {
+  ListenerAudit audit{kPolicy, Enforcement::kReportOnly};
+  tcp_pcb* rogue = listen_on(kRogueTcp);
+  audit.poll(now());
+  const std::uint64_t first_seen = now();
+  for (int i = 0; i < 5; ++i) {
+    lwip_test_clock().advance(kAuditPeriodMs);
+    audit.poll(now());
+  }
+  CHECK_TRUE(audit.audits() >= 6);
+  CHECK_TRUE(tcp_listening(kRogueTcp));
+  auto v = recorded(audit);
+  LONGS_EQUAL(1, v.size());
+  CHECK(v[0].action == ViolationAction::kReported);
+  LONGS_EQUAL(kRogueTcp, v[0].port);
+  LONGS_EQUAL(first_seen, v[0].uptime_ms);
+
+  // Gone, then back: a new record.
+  LONGS_EQUAL(ERR_OK, tcp_close(rogue));
+  audit.poll(now());
+  LONGS_EQUAL(1, audit.violations().total());
+  listen_on(kRogueTcp);
+  lwip_test_clock().advance(1);
+  audit.poll(now());
+  LONGS_EQUAL(2, audit.violations().total());
+  LONGS_EQUAL(now(), audit.violations().find(1)->uptime_ms);
+}
+
+TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
+  ListenerAudit audit{kPolicy, Enforcement::kReportOnly};
+  listen_on(80);
+  listen_on(kRogueTcp);
+  bind_on(5683);
+  bind_on(kRogueUdp);
+  udp_client();  // not a listener
+  std::array<ListenerInfo, portcullis::stack::kMaxListeners> out{};
+  const std::size_t n = audit.listeners(out);
+  LONGS_EQUAL(4, n);
+  // lwIP's lists, newest first: TCP, then UDP.
+  CHECK(out[0].proto == Proto::kTcp);
+  LONGS_EQUAL(kRogueTcp, out[0].port);
+  CHECK_FALSE(out[0].allowed);
+  CHECK(out[1].proto == Proto::kTcp);
+  LONGS_EQUAL(80, out[1].port);
+  CHECK_TRUE(out[1].allowed);
+  CHECK(out[2].proto == Proto::kUdp);
+  LONGS_EQUAL(kRogueUdp, out[2].port);
+  CHECK_FALSE(out[2].allowed);
+  CHECK(out[3].proto == Proto::kUdp);
+  LONGS_EQUAL(5683, out[3].port);
+  CHECK_TRUE(out[3].allowed);
+
+  std::array<ListenerInfo, 2> short_out{};
+  LONGS_EQUAL(2, audit.listeners(short_out));
+}
+
+TEST(ListenerAudit, FullPoolsAreAuditedWhole) {
+  // Every listen PCB and every UDP PCB lwIP has, all forbidden: each one is closed.
+  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  for (std::uint16_t i = 0; i < MEMP_NUM_TCP_PCB_LISTEN; ++i) {
+    listen_on(static_cast<std::uint16_t>(3000 + i));
+  }
+  for (std::uint16_t i = 0; i < MEMP_NUM_UDP_PCB; ++i) {
+    bind_on(static_cast<std::uint16_t>(4000 + i));
+  }
+  audit.poll(now());
+  POINTERS_EQUAL(nullptr, tcp_listen_pcbs.listen_pcbs);
+  POINTERS_EQUAL(nullptr, udp_pcbs);
+  LONGS_EQUAL(portcullis::stack::kMaxAuditedPcbs, audit.violations().total());
+}
