@@ -1,0 +1,183 @@
+#pragma once
+// What the status endpoint and the metrics report: one plain snapshot the agent fills and
+// the encoders (json.hpp, metrics.hpp) read. Fixed capacity, no heap, no lwIP header.
+//
+// The policy and the counters are referred to, not copied: the encoders read them in the
+// same lwIP context turn in which the agent hands the snapshot over, so a size pass and the
+// write pass that follows it see the same values.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "portcullis/policy/canonical.hpp"
+#include "portcullis/policy/policy.hpp"
+#include "portcullis/report/counters.hpp"
+
+namespace portcullis::report {
+
+// Capacities of the snapshot's lists. Build-time settings; each entry costs RAM in every
+// snapshot (sizes in firmware/report/README.md), and the JSON grows with them.
+#ifndef PORTCULLIS_STATUS_MAX_LISTENERS
+#define PORTCULLIS_STATUS_MAX_LISTENERS 16
+#endif
+#ifndef PORTCULLIS_STATUS_MAX_RECENT_BLOCKED
+#define PORTCULLIS_STATUS_MAX_RECENT_BLOCKED 16
+#endif
+#ifndef PORTCULLIS_STATUS_MAX_SCANNERS
+#define PORTCULLIS_STATUS_MAX_SCANNERS 8
+#endif
+#ifndef PORTCULLIS_STATUS_MAX_VIOLATIONS
+#define PORTCULLIS_STATUS_MAX_VIOLATIONS 16
+#endif
+inline constexpr std::size_t kMaxListeners = PORTCULLIS_STATUS_MAX_LISTENERS;
+inline constexpr std::size_t kMaxRecentBlocked = PORTCULLIS_STATUS_MAX_RECENT_BLOCKED;
+inline constexpr std::size_t kMaxScanners = PORTCULLIS_STATUS_MAX_SCANNERS;
+inline constexpr std::size_t kMaxViolations = PORTCULLIS_STATUS_MAX_VIOLATIONS;
+static_assert(kMaxListeners >= 1 && kMaxListeners <= 64, "PORTCULLIS_STATUS_MAX_LISTENERS: 1..64");
+static_assert(kMaxRecentBlocked >= 1 && kMaxRecentBlocked <= 64,
+              "PORTCULLIS_STATUS_MAX_RECENT_BLOCKED: 1..64");
+static_assert(kMaxScanners >= 1 && kMaxScanners <= 64, "PORTCULLIS_STATUS_MAX_SCANNERS: 1..64");
+static_assert(kMaxViolations >= 1 && kMaxViolations <= 64,
+              "PORTCULLIS_STATUS_MAX_VIOLATIONS: 1..64");
+
+// A fixed-capacity list: an array and how many of its entries are in use.
+template <typename T, std::size_t kCapacity>
+struct BoundedList {
+  std::array<T, kCapacity> items{};
+  std::size_t count = 0;
+
+  static constexpr std::size_t capacity() { return kCapacity; }
+  // False (and nothing stored) when full: the caller decides whether the newest or the
+  // oldest entry matters more.
+  [[nodiscard]] constexpr bool push(const T& item) {
+    if (count >= kCapacity) {
+      return false;
+    }
+    items[count++] = item;
+    return true;
+  }
+  // Clamped, so a corrupted `count` cannot make a reader walk past the array.
+  constexpr std::span<const T> view() const {
+    return std::span<const T>(items.data(), std::min(count, kCapacity));
+  }
+};
+
+// An IPv4 or IPv6 address (IPv4 in the first 4 bytes), as the classifier's Flow gives it.
+struct IpAddress {
+  bool is_v6 = false;
+  std::array<std::uint8_t, 16> bytes{};
+
+  static constexpr IpAddress v4(std::span<const std::uint8_t, 4> b) {
+    IpAddress a;
+    std::copy(b.begin(), b.end(), a.bytes.begin());
+    return a;
+  }
+  static constexpr IpAddress v6(std::span<const std::uint8_t, 16> b) {
+    IpAddress a;
+    a.is_v6 = true;
+    std::copy(b.begin(), b.end(), a.bytes.begin());
+    return a;
+  }
+  friend constexpr bool operator==(const IpAddress&, const IpAddress&) = default;
+};
+
+// IPv4 dotted decimal, IPv6 as RFC 5952 text: the policy's prefix formatter without the
+// "/len", so an address in a report reads exactly like the same address in `policy.rules`.
+using AddressText = policy::PrefixText;
+constexpr AddressText format_address(const IpAddress& a) {
+  policy::Prefix p;
+  p.is_v6 = a.is_v6;
+  p.addr = a.bytes;
+  p.len = a.is_v6 ? 128 : 32;
+  AddressText text = policy::format_prefix(p);
+  text.size -= a.is_v6 ? sizeof("/128") - 1 : sizeof("/32") - 1;
+  return text;
+}
+
+constexpr std::string_view proto_name(policy::Proto p) {
+  return p == policy::Proto::kUdp ? "udp" : "tcp";
+}
+constexpr std::string_view mode_name(policy::Mode m) {
+  return m == policy::Mode::kReject ? "reject" : "stealth";
+}
+// Names of the IP protocols a blocked attempt can carry; empty for any other number (the
+// encoders then write the number as text, so `proto` is a string in every entry).
+constexpr std::string_view ip_proto_name(std::uint8_t ip_proto) {
+  switch (ip_proto) {
+    case 1:
+      return "icmp";
+    case 6:
+      return "tcp";
+    case 17:
+      return "udp";
+    case 58:
+      return "icmpv6";
+    default:
+      return {};
+  }
+}
+
+struct DeviceInfo {
+  std::string_view id;
+  std::string_view board;
+  std::string_view firmware;  // version
+  std::uint64_t uptime_ms = 0;
+};
+
+// A real listener found by the audit: a TCP listen PCB or a bound UDP PCB.
+struct Listener {
+  policy::Proto proto = policy::Proto::kTcp;
+  std::uint16_t port = 0;
+  bool allowed = false;  // the policy allows this port
+};
+
+// An inbound packet the filter dropped, kept for the recent-blocked log.
+struct BlockedAttempt {
+  IpAddress src;
+  std::uint8_t ip_proto = 0;  // IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...)
+  std::uint16_t port = 0;     // destination port, 0 when the protocol has none
+  std::uint64_t uptime_ms = 0;
+};
+
+struct Scanner {
+  IpAddress src;
+  std::uint32_t distinct_ports = 0;
+  std::uint64_t first_ms = 0;
+  std::uint64_t last_ms = 0;
+};
+
+enum class ViolationAction : std::uint8_t {
+  kClosed,    // the audit closed the listener
+  kReported,  // the build keeps rogue listeners open and only reports them
+};
+constexpr std::string_view action_name(ViolationAction a) {
+  return a == ViolationAction::kReported ? "reported" : "closed";
+}
+
+// A listener on a port the policy does not allow.
+struct Violation {
+  policy::Proto proto = policy::Proto::kTcp;
+  std::uint16_t port = 0;
+  ViolationAction action = ViolationAction::kClosed;
+  std::uint64_t uptime_ms = 0;
+};
+
+struct StatusSnapshot {
+  DeviceInfo device;
+  // Required by the encoders (they refuse a snapshot without them). The mode and the rules
+  // are read from the policy itself, so they cannot disagree with the digest.
+  const policy::Policy* policy = nullptr;
+  std::string_view policy_digest;  // 64 lower-case hex characters (policy::Digest::view())
+  BoundedList<Listener, kMaxListeners> listening;
+  const Counters* counters = nullptr;  // required; top_dropped_ports come from it
+  BoundedList<BlockedAttempt, kMaxRecentBlocked> recent_blocked;
+  BoundedList<Scanner, kMaxScanners> scanners;
+  BoundedList<Violation, kMaxViolations> violations;  // the most recent ones
+  std::uint64_t violations_total = 0;                 // all since boot, listed or not
+};
+
+}  // namespace portcullis::report

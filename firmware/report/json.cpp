@@ -1,0 +1,321 @@
+#include "portcullis/report/json.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "portcullis/filter/classifier.hpp"
+
+namespace portcullis::report {
+
+namespace {
+
+void put_escaped(TextSink& sink, std::string_view s) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  sink.put('"');
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<std::uint8_t>(s[i]);
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence_length(s.substr(i));
+      sink.put(n == 0 ? kReplacementCharacter : s.substr(i, n));
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        sink.put("\\\"");
+        break;
+      case '\\':
+        sink.put("\\\\");
+        break;
+      case '\b':
+        sink.put("\\b");
+        break;
+      case '\f':
+        sink.put("\\f");
+        break;
+      case '\n':
+        sink.put("\\n");
+        break;
+      case '\r':
+        sink.put("\\r");
+        break;
+      case '\t':
+        sink.put("\\t");
+        break;
+      default:
+        // JSON requires escaping below 0x20; DEL too, so no raw control byte reaches a terminal.
+        if (c < 0x20 || c == 0x7F) {
+          sink.put("\\u00");
+          sink.put(kHex[c >> 4]);
+          sink.put(kHex[c & 0xF]);
+        } else {
+          sink.put(static_cast<char>(c));
+        }
+    }
+    ++i;
+  }
+  sink.put('"');
+}
+
+}  // namespace
+
+bool JsonWriter::before_value() {
+  if (misused_) {
+    return false;
+  }
+  if (depth_ == 0) {
+    misused_ = values_at_top_ != 0;  // a document is one value
+    ++values_at_top_;
+    return !misused_;
+  }
+  const std::uint32_t bit = 1u << (depth_ - 1);
+  if ((object_bits_ & bit) != 0) {
+    misused_ = !after_key_;
+    after_key_ = false;
+    return !misused_;
+  }
+  if ((non_empty_bits_ & bit) != 0) {
+    sink_.put(',');
+  }
+  non_empty_bits_ |= bit;
+  return true;
+}
+
+void JsonWriter::key(std::string_view name) {
+  if (misused_) {
+    return;
+  }
+  const std::uint32_t bit = depth_ == 0 ? 0 : 1u << (depth_ - 1);
+  if ((object_bits_ & bit) == 0 || after_key_) {
+    misused_ = true;
+    return;
+  }
+  if ((non_empty_bits_ & bit) != 0) {
+    sink_.put(',');
+  }
+  non_empty_bits_ |= bit;
+  put_escaped(sink_, name);
+  sink_.put(':');
+  after_key_ = true;
+}
+
+void JsonWriter::string(std::string_view value) {
+  if (before_value()) {
+    put_escaped(sink_, value);
+  }
+}
+
+void JsonWriter::number(std::uint64_t value) {
+  if (before_value()) {
+    sink_.put_decimal(value);
+  }
+}
+
+void JsonWriter::boolean(bool value) {
+  if (before_value()) {
+    sink_.put(value ? "true" : "false");
+  }
+}
+
+void JsonWriter::open(char bracket, bool object) {
+  if (depth_ == kMaxDepth) {
+    misused_ = true;
+  }
+  if (!before_value()) {
+    return;
+  }
+  sink_.put(bracket);
+  const std::uint32_t bit = 1u << depth_;
+  ++depth_;
+  object_bits_ = object ? object_bits_ | bit : object_bits_ & ~bit;
+  non_empty_bits_ &= ~bit;
+}
+
+void JsonWriter::close(char bracket, bool object) {
+  if (misused_) {
+    return;
+  }
+  const std::uint32_t bit = depth_ == 0 ? 0 : 1u << (depth_ - 1);
+  if (depth_ == 0 || after_key_ || ((object_bits_ & bit) != 0) != object) {
+    misused_ = true;
+    return;
+  }
+  sink_.put(bracket);
+  --depth_;
+}
+
+namespace {
+
+void member_ip_proto(JsonWriter& w, std::uint8_t ip_proto) {
+  const std::string_view name = ip_proto_name(ip_proto);
+  w.member_string("proto", name.empty() ? decimal_text(ip_proto).view() : name);
+}
+
+void encode_device(const DeviceInfo& d, JsonWriter& w) {
+  w.key("device");
+  w.begin_object();
+  w.member_string("id", d.id);
+  w.member_string("board", d.board);
+  w.member_string("firmware", d.firmware);
+  w.member_number("uptime_ms", d.uptime_ms);
+  w.end_object();
+}
+
+// Port ranges as two numbers, `first` and `last` (equal for one port), so a reader needs no
+// second parser for "5000-5010"; `from` is empty when the rule admits any source.
+void encode_policy(const policy::Policy& p, std::string_view digest, JsonWriter& w) {
+  w.key("policy");
+  w.begin_object();
+  w.member_string("digest", digest);
+  w.member_string("mode", mode_name(p.mode));
+  w.member_bool("echo", p.echo);
+  w.key("rules");
+  w.begin_array();
+  const std::size_t rule_count = std::min<std::size_t>(p.rule_count, p.rules.size());
+  for (const policy::Rule& r : std::span<const policy::Rule>(p.rules.data(), rule_count)) {
+    w.begin_object();
+    w.member_string("proto", proto_name(r.proto));
+    w.member_number("first", r.first_port);
+    w.member_number("last", r.last_port);
+    w.key("from");
+    w.begin_array();
+    const std::size_t source_count = std::min<std::size_t>(r.source_count, r.sources.size());
+    for (std::size_t i = 0; i < source_count; ++i) {
+      w.string(policy::format_prefix(r.sources[i]).view());
+    }
+    w.end_array();
+    w.member_bool("mgmt", r.mgmt);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void encode_counters(const Counters& c, JsonWriter& w) {
+  w.key("counters");
+  w.begin_object();
+  w.member_number("rx_total", c.rx_total());
+  w.member_number("passed_total", c.passed_total());
+  w.member_number("dropped_total", c.dropped_total());
+  w.member_number("rejected_total", c.rejected_total());
+  w.member_number("reject_suppressed", c.reject_suppressed());
+  w.key("dropped_by_reason");
+  w.begin_object();
+  for (std::size_t i = 0; i < filter::kReasonCount; ++i) {
+    const auto reason = static_cast<filter::Reason>(i);
+    if (!filter::is_pass_reason(reason)) {
+      w.member_number(filter::reason_name(reason), c.by_reason(reason));
+    }
+  }
+  w.end_object();
+  w.end_object();
+
+  std::array<PortCount, kTopDroppedPorts> top{};
+  const std::size_t n = c.top_dropped().sorted(top);
+  w.key("top_dropped_ports");
+  w.begin_array();
+  for (const PortCount& e : std::span<const PortCount>(top.data(), n)) {
+    w.begin_object();
+    member_ip_proto(w, e.ip_proto);
+    w.member_number("port", e.port);
+    w.member_number("count", e.count);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void encode(const StatusSnapshot& s, JsonWriter& w) {
+  w.begin_object();
+  encode_device(s.device, w);
+  encode_policy(*s.policy, s.policy_digest, w);
+
+  w.key("listening");
+  w.begin_array();
+  for (const Listener& l : s.listening.view()) {
+    w.begin_object();
+    w.member_string("proto", proto_name(l.proto));
+    w.member_number("port", l.port);
+    w.member_bool("allowed", l.allowed);
+    w.end_object();
+  }
+  w.end_array();
+
+  encode_counters(*s.counters, w);
+
+  w.key("recent_blocked");
+  w.begin_array();
+  for (const BlockedAttempt& b : s.recent_blocked.view()) {
+    w.begin_object();
+    w.member_string("src", format_address(b.src).view());
+    member_ip_proto(w, b.ip_proto);
+    w.member_number("port", b.port);
+    w.member_number("uptime_ms", b.uptime_ms);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("scanners");
+  w.begin_array();
+  for (const Scanner& sc : s.scanners.view()) {
+    w.begin_object();
+    w.member_string("src", format_address(sc.src).view());
+    w.member_number("distinct_ports", sc.distinct_ports);
+    w.member_number("first_ms", sc.first_ms);
+    w.member_number("last_ms", sc.last_ms);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.member_number("violations_total", s.violations_total);
+  w.key("violations");
+  w.begin_array();
+  for (const Violation& v : s.violations.view()) {
+    w.begin_object();
+    w.member_string("proto", proto_name(v.proto));
+    w.member_number("port", v.port);
+    w.member_string("action", action_name(v.action));
+    w.member_number("uptime_ms", v.uptime_ms);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+bool valid(const StatusSnapshot& s) {
+  return s.policy != nullptr && s.counters != nullptr;
+}
+
+}  // namespace
+
+Encoded status_json_size(const StatusSnapshot& s) {
+  if (!valid(s)) {
+    return {Status::kInvalidArgument, 0};
+  }
+  JsonWriter w(std::span<char>{});
+  encode(s, w);
+  return {w.well_formed() ? Status::kOk : Status::kInternal, w.size()};
+}
+
+Encoded write_status_json(const StatusSnapshot& s, std::span<char> out) {
+  if (!valid(s)) {
+    return {Status::kInvalidArgument, 0};
+  }
+  JsonWriter w(out);
+  encode(s, w);
+  if (!w.well_formed()) {
+    return {Status::kInternal, 0};
+  }
+  return {w.complete() ? Status::kOk : Status::kResourceExhausted, w.size()};
+}
+
+Encoded write_status_json_slice(const StatusSnapshot& s, std::size_t offset, std::span<char> out) {
+  if (!valid(s)) {
+    return {Status::kInvalidArgument, 0};
+  }
+  JsonWriter w(out, offset);
+  encode(s, w);
+  return {w.well_formed() ? Status::kOk : Status::kInternal, w.stored()};
+}
+
+}  // namespace portcullis::report

@@ -1,0 +1,200 @@
+#include "portcullis/report/metrics.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "portcullis/filter/classifier.hpp"
+
+namespace portcullis::report {
+
+namespace {
+
+// The format escapes backslash and line feed in help text, and the double quote too in
+// label values; everything else is UTF-8 as is.
+void put_escaped(TextSink& sink, std::string_view s, bool quote) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (static_cast<std::uint8_t>(c) >= 0x80) {
+      const std::size_t n = utf8_sequence_length(s.substr(i));
+      sink.put(n == 0 ? kReplacementCharacter : s.substr(i, n));
+      i += n == 0 ? 1 : n;
+      continue;
+    }
+    if (c == '\\') {
+      sink.put("\\\\");
+    } else if (c == '\n') {
+      sink.put("\\n");
+    } else if (c == '"' && quote) {
+      sink.put("\\\"");
+    } else {
+      sink.put(c);
+    }
+    ++i;
+  }
+}
+
+}  // namespace
+
+void MetricsWriter::family(std::string_view name, Type type, std::string_view help) {
+  family_ = name;
+  sink_.put("# HELP ");
+  sink_.put(kMetricPrefix);
+  sink_.put(name);
+  sink_.put(' ');
+  put_escaped(sink_, help, false);
+  sink_.put("\n# TYPE ");
+  sink_.put(kMetricPrefix);
+  sink_.put(name);
+  sink_.put(type == Type::kCounter ? " counter\n" : " gauge\n");
+}
+
+void MetricsWriter::sample_head(std::initializer_list<Label> labels) {
+  sink_.put(kMetricPrefix);
+  sink_.put(family_);
+  if (labels.size() != 0) {
+    char separator = '{';
+    for (const Label& l : labels) {
+      sink_.put(separator);
+      sink_.put(l.name);
+      sink_.put("=\"");
+      put_escaped(sink_, l.value, true);
+      sink_.put('"');
+      separator = ',';
+    }
+    sink_.put('}');
+  }
+  sink_.put(' ');
+}
+
+void MetricsWriter::sample(std::initializer_list<Label> labels, std::uint64_t value) {
+  sample_head(labels);
+  sink_.put_decimal(value);
+  sink_.put('\n');
+}
+
+void MetricsWriter::sample_millis_as_seconds(std::initializer_list<Label> labels,
+                                             std::uint64_t millis) {
+  sample_head(labels);
+  sink_.put_decimal(millis / 1000);
+  const auto fraction = static_cast<unsigned>(millis % 1000);
+  sink_.put('.');
+  sink_.put(static_cast<char>('0' + fraction / 100));
+  sink_.put(static_cast<char>('0' + fraction / 10 % 10));
+  sink_.put(static_cast<char>('0' + fraction % 10));
+  sink_.put('\n');
+}
+
+namespace {
+
+using Type = MetricsWriter::Type;
+
+std::string_view bool_text(bool b) {
+  return b ? "true" : "false";
+}
+
+void encode_listening(std::span<const Listener> listeners, MetricsWriter& w) {
+  w.family("listening", Type::kGauge,
+           "A real listener (TCP listen or bound UDP socket) and whether the policy allows "
+           "its port; always 1.");
+  for (std::size_t i = 0; i < listeners.size(); ++i) {
+    const Listener& l = listeners[i];
+    // lwIP may hold an IPv4 and an IPv6 PCB on one port: one series, or the scrape fails
+    // on a duplicate.
+    const auto same = [&l](const Listener& o) { return o.proto == l.proto && o.port == l.port; };
+    if (std::any_of(listeners.begin(), listeners.begin() + static_cast<std::ptrdiff_t>(i), same)) {
+      continue;
+    }
+    w.sample({{"proto", proto_name(l.proto)},
+              {"port", decimal_text(l.port).view()},
+              {"allowed", bool_text(l.allowed)}},
+             1);
+  }
+}
+
+void encode_counters(const Counters& c, MetricsWriter& w) {
+  w.family("packets_received_total", Type::kCounter, "Inbound IP packets the filter judged.");
+  w.sample({}, c.rx_total());
+  w.family("packets_passed_total", Type::kCounter, "Inbound IP packets passed on to lwIP.");
+  w.sample({}, c.passed_total());
+  w.family("packets_dropped_total", Type::kCounter,
+           "Inbound IP packets dropped (or rejected) before lwIP saw them, by reason.");
+  for (std::size_t i = 0; i < filter::kReasonCount; ++i) {
+    const auto reason = static_cast<filter::Reason>(i);
+    if (!filter::is_pass_reason(reason)) {
+      w.sample({{"reason", filter::reason_name(reason)}}, c.by_reason(reason));
+    }
+  }
+  w.family("packets_rejected_total", Type::kCounter,
+           "Dropped packets answered with a TCP RST or an ICMP port unreachable.");
+  w.sample({}, c.rejected_total());
+  w.family("packets_reject_suppressed_total", Type::kCounter,
+           "Rejects the rate limiter turned into silent drops.");
+  w.sample({}, c.reject_suppressed());
+
+  std::array<PortCount, kTopDroppedPorts> top{};
+  const std::size_t n = c.top_dropped().sorted(top);
+  // A gauge: a port can leave the table, and one that enters inherits an estimate.
+  w.family("dropped_port_packets", Type::kGauge,
+           "Dropped packets to the most-dropped TCP/UDP ports (Space-Saving estimate).");
+  for (const PortCount& e : std::span<const PortCount>(top.data(), n)) {
+    const std::string_view proto = ip_proto_name(e.ip_proto);
+    w.sample({{"proto", proto.empty() ? decimal_text(e.ip_proto).view() : proto},
+              {"port", decimal_text(e.port).view()}},
+             e.count);
+  }
+}
+
+void encode(const StatusSnapshot& s, MetricsWriter& w) {
+  w.family("device_info", Type::kGauge, "Identity of the device; always 1.");
+  w.sample({{"id", s.device.id}, {"board", s.device.board}, {"firmware", s.device.firmware}}, 1);
+  w.family("uptime_seconds", Type::kGauge, "Time since the device booted.");
+  w.sample_millis_as_seconds({}, s.device.uptime_ms);
+  w.family("policy_info", Type::kGauge,
+           "The enforced policy: SHA-256 of its canonical text, and its mode; always 1.");
+  w.sample({{"digest", s.policy_digest}, {"mode", mode_name(s.policy->mode)}}, 1);
+  w.family("policy_rules", Type::kGauge, "Rules in the policy, the mgmt line included.");
+  w.sample({}, std::min<std::size_t>(s.policy->rule_count, s.policy->rules.size()));
+  encode_listening(s.listening.view(), w);
+  encode_counters(*s.counters, w);
+  w.family("scanners", Type::kGauge, "Sources the scan detector currently lists.");
+  w.sample({}, s.scanners.view().size());
+  w.family("violations_total", Type::kCounter,
+           "Listeners found on ports the policy does not allow, since boot.");
+  w.sample({}, s.violations_total);
+}
+
+bool valid(const StatusSnapshot& s) {
+  return s.policy != nullptr && s.counters != nullptr;
+}
+
+}  // namespace
+
+Encoded metrics_size(const StatusSnapshot& s) {
+  if (!valid(s)) {
+    return {Status::kInvalidArgument, 0};
+  }
+  MetricsWriter w(std::span<char>{});
+  encode(s, w);
+  return {Status::kOk, w.size()};
+}
+
+Encoded write_metrics(const StatusSnapshot& s, std::span<char> out) {
+  if (!valid(s)) {
+    return {Status::kInvalidArgument, 0};
+  }
+  MetricsWriter w(out);
+  encode(s, w);
+  return {w.complete() ? Status::kOk : Status::kResourceExhausted, w.size()};
+}
+
+Encoded write_metrics_slice(const StatusSnapshot& s, std::size_t offset, std::span<char> out) {
+  if (!valid(s)) {
+    return {Status::kInvalidArgument, 0};
+  }
+  MetricsWriter w(out, offset);
+  encode(s, w);
+  return {Status::kOk, w.stored()};
+}
+
+}  // namespace portcullis::report

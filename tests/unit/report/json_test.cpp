@@ -1,0 +1,414 @@
+// The /v1/status document: every document the encoder writes goes through the strict
+// parser of json_checker.hpp and its fields are compared with the snapshot.
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CppUTest/TestHarness.h>
+
+#include "json_checker.hpp"
+#include "portcullis/report/json.hpp"
+#include "status_fixture.hpp"
+
+using portcullis::Status;
+using portcullis::filter::Reason;
+using portcullis::filter::Verdict;
+using portcullis::policy::Proto;
+using portcullis::report::Counters;
+using portcullis::report::Encoded;
+using portcullis::report::StatusSnapshot;
+using portcullis::report::ViolationAction;
+using portcullis::test::JsonParse;
+using portcullis::test::JsonValue;
+using portcullis::test::parse_json;
+using portcullis::test::TypicalStatus;
+using portcullis::test::v4;
+using portcullis::test::v6;
+
+namespace {
+
+std::string json_of(const StatusSnapshot& s) {
+  return portcullis::test::render(s, portcullis::report::status_json_size,
+                                  portcullis::report::write_status_json);
+}
+
+// The document of `s`, parsed; fails the test when it is not valid JSON.
+JsonValue document(const StatusSnapshot& s) {
+  const std::string text = json_of(s);
+  JsonParse r = parse_json(text);
+  if (!r.ok) {
+    FAIL(("not valid JSON: " + r.error + "\n" + text).c_str());
+  }
+  return std::move(r.value);
+}
+
+std::vector<std::string> keys(const JsonValue& object) {
+  return object.keys;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) {
+    out += (out.empty() ? "" : ",") + s;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_GROUP(StatusJson) {
+  TypicalStatus t;
+  void setup() override {
+    CHECK_TRUE(t.all_pushed);
+  }
+};
+
+TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
+  const JsonValue doc = document(t.snapshot);
+  STRCMP_EQUAL(
+      "device,policy,listening,counters,top_dropped_ports,recent_blocked,scanners,"
+      "violations_total,violations",
+      joined(keys(doc)).c_str());
+  STRCMP_EQUAL("id,board,firmware,uptime_ms", joined(keys(doc["device"])).c_str());
+  STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
+  STRCMP_EQUAL(
+      "rx_total,passed_total,dropped_total,rejected_total,reject_suppressed,"
+      "dropped_by_reason",
+      joined(keys(doc["counters"])).c_str());
+}
+
+TEST(StatusJson, Device) {
+  const JsonValue d = document(t.snapshot)["device"];
+  CHECK(d["id"].is_string("qemu-01"));
+  CHECK(d["board"].is_string("mps2-an385"));
+  CHECK(d["firmware"].is_string("0.1.0"));
+  CHECK(d["uptime_ms"].is_u64(123456));
+}
+
+TEST(StatusJson, PolicyDigestModeAndRules) {
+  const JsonValue p = document(t.snapshot)["policy"];
+  CHECK(p["digest"].is_string(std::string(t.digest.view())));
+  LONGS_EQUAL(64, p["digest"].text.size());
+  CHECK(p["mode"].is_string("stealth"));
+  CHECK(p["echo"].kind == JsonValue::Kind::kBool && p["echo"].boolean);
+  const JsonValue& rules = p["rules"];
+  LONGS_EQUAL(4, rules.size());
+
+  STRCMP_EQUAL("proto,first,last,from,mgmt", joined(keys(rules[0])).c_str());
+  CHECK(rules[0]["proto"].is_string("tcp"));
+  CHECK(rules[0]["first"].is_u64(80));
+  CHECK(rules[0]["last"].is_u64(80));
+  CHECK(rules[0]["from"].kind == JsonValue::Kind::kArray);
+  LONGS_EQUAL(0, rules[0]["from"].size());
+  CHECK_FALSE(rules[0]["mgmt"].boolean);
+
+  CHECK(rules[1]["first"].is_u64(5000));
+  CHECK(rules[1]["last"].is_u64(5010));
+  LONGS_EQUAL(2, rules[1]["from"].size());
+  CHECK(rules[1]["from"][0].is_string("192.0.2.0/24"));
+  CHECK(rules[1]["from"][1].is_string("2001:db8::/64"));
+
+  CHECK(rules[2]["proto"].is_string("udp"));
+  CHECK(rules[2]["first"].is_u64(5683));
+
+  CHECK(rules[3]["proto"].is_string("tcp"));
+  CHECK(rules[3]["first"].is_u64(8443));
+  CHECK(rules[3]["mgmt"].kind == JsonValue::Kind::kBool && rules[3]["mgmt"].boolean);
+  CHECK(rules[3]["from"][0].is_string("192.0.2.0/24"));
+}
+
+TEST(StatusJson, RejectModeAndEchoOff) {
+  t.policy.mode = portcullis::policy::Mode::kReject;
+  t.policy.echo = false;
+  const JsonValue p = document(t.snapshot)["policy"];
+  CHECK(p["mode"].is_string("reject"));
+  CHECK(p["echo"].kind == JsonValue::Kind::kBool && !p["echo"].boolean);
+}
+
+TEST(StatusJson, Listening) {
+  const JsonValue l = document(t.snapshot)["listening"];
+  LONGS_EQUAL(4, l.size());
+  STRCMP_EQUAL("proto,port,allowed", joined(keys(l[0])).c_str());
+  CHECK(l[0]["proto"].is_string("tcp"));
+  CHECK(l[0]["port"].is_u64(8443));
+  CHECK_TRUE(l[0]["allowed"].boolean);
+  CHECK(l[2]["proto"].is_string("udp"));
+  CHECK(l[2]["port"].is_u64(5683));
+  CHECK(l[3]["port"].is_u64(2323));
+  CHECK(l[3]["allowed"].kind == JsonValue::Kind::kBool && !l[3]["allowed"].boolean);
+}
+
+TEST(StatusJson, CountersAndEveryDropReason) {
+  const JsonValue c = document(t.snapshot)["counters"];
+  CHECK(c["rx_total"].is_u64(17));
+  CHECK(c["passed_total"].is_u64(6));
+  CHECK(c["dropped_total"].is_u64(11));
+  CHECK(c["rejected_total"].is_u64(0));
+  CHECK(c["reject_suppressed"].is_u64(1));
+  const JsonValue& by_reason = c["dropped_by_reason"];
+  std::size_t drop_reasons = 0;
+  for (std::size_t i = 0; i < portcullis::filter::kReasonCount; ++i) {
+    const auto r = static_cast<Reason>(i);
+    const JsonValue& v = by_reason[portcullis::filter::reason_name(r)];
+    if (portcullis::filter::is_pass_reason(r)) {
+      CHECK_TEXT(v.kind == JsonValue::Kind::kMissing, portcullis::filter::reason_name(r));
+    } else {
+      ++drop_reasons;
+      CHECK_TEXT(v.is_u64(t.counters.by_reason(r)), portcullis::filter::reason_name(r));
+    }
+  }
+  LONGS_EQUAL(drop_reasons, by_reason.size());
+  CHECK(by_reason["closed_port"].is_u64(7));
+  CHECK(by_reason["fragment"].is_u64(2));
+  CHECK(by_reason["malformed"].is_u64(1));
+  CHECK(by_reason["no_connection"].is_u64(1));
+  CHECK(by_reason["broadcast"].is_u64(0));
+}
+
+TEST(StatusJson, TopDroppedPortsLargestFirst) {
+  const JsonValue top = document(t.snapshot)["top_dropped_ports"];
+  LONGS_EQUAL(4, top.size());
+  STRCMP_EQUAL("proto,port,count", joined(keys(top[0])).c_str());
+  CHECK(top[0]["proto"].is_string("tcp"));
+  CHECK(top[0]["port"].is_u64(23));
+  CHECK(top[0]["count"].is_u64(4));
+  CHECK(top[1]["proto"].is_string("udp"));
+  CHECK(top[1]["port"].is_u64(161));
+  CHECK(top[1]["count"].is_u64(2));
+  CHECK(top[2]["port"].is_u64(22));  // equal counts: lower port first
+  CHECK(top[3]["port"].is_u64(80));
+}
+
+TEST(StatusJson, RecentBlocked) {
+  CHECK_TRUE(t.snapshot.recent_blocked.push({v4(203, 0, 113, 5), 47, 0, 123000}));  // GRE
+  const JsonValue b = document(t.snapshot)["recent_blocked"];
+  LONGS_EQUAL(4, b.size());
+  STRCMP_EQUAL("src,proto,port,uptime_ms", joined(keys(b[0])).c_str());
+  CHECK(b[0]["src"].is_string("198.51.100.7"));
+  CHECK(b[0]["proto"].is_string("tcp"));
+  CHECK(b[0]["port"].is_u64(23));
+  CHECK(b[0]["uptime_ms"].is_u64(120000));
+  CHECK(b[1]["src"].is_string("2001:db8::99"));
+  CHECK(b[1]["proto"].is_string("udp"));
+  CHECK(b[2]["proto"].is_string("icmp"));
+  CHECK(b[2]["port"].is_u64(0));
+  CHECK(b[3]["proto"].is_string("47"));  // no name: the number, still a string
+}
+
+TEST(StatusJson, ScannersAndViolations) {
+  const JsonValue doc = document(t.snapshot);
+  const JsonValue& s = doc["scanners"];
+  LONGS_EQUAL(1, s.size());
+  STRCMP_EQUAL("src,distinct_ports,first_ms,last_ms", joined(keys(s[0])).c_str());
+  CHECK(s[0]["src"].is_string("198.51.100.7"));
+  CHECK(s[0]["distinct_ports"].is_u64(1000));
+  CHECK(s[0]["first_ms"].is_u64(100000));
+  CHECK(s[0]["last_ms"].is_u64(120500));
+
+  CHECK(doc["violations_total"].is_u64(7));
+  const JsonValue& v = doc["violations"];
+  LONGS_EQUAL(2, v.size());
+  STRCMP_EQUAL("proto,port,action,uptime_ms", joined(keys(v[0])).c_str());
+  CHECK(v[0]["proto"].is_string("tcp"));
+  CHECK(v[0]["port"].is_u64(2323));
+  CHECK(v[0]["action"].is_string("reported"));
+  CHECK(v[0]["uptime_ms"].is_u64(90000));
+  CHECK(v[1]["proto"].is_string("udp"));
+  CHECK(v[1]["action"].is_string("closed"));
+}
+
+TEST(StatusJson, Ipv6AddressesInRfc5952Form) {
+  StatusSnapshot& s = t.snapshot;
+  s.recent_blocked.count = 0;
+  s.scanners.count = 0;
+  CHECK_TRUE(s.recent_blocked.push({v6({0, 0, 0, 0, 0, 0, 0, 1}), 6, 1, 0}));
+  CHECK_TRUE(s.recent_blocked.push({v6({0x2001, 0xdb8, 0, 0, 1, 0, 0, 1}), 6, 1, 0}));
+  CHECK_TRUE(s.recent_blocked.push({v6({0xfe80, 0, 0, 0, 0x2aa, 0xff, 0xfe28, 0x9c5a}), 6, 1, 0}));
+  CHECK_TRUE(s.scanners.push({v6({0x2001, 0xdb8, 0xa, 0, 0, 0, 0, 0}), 3, 1, 2}));
+  const JsonValue doc = document(s);
+  CHECK(doc["recent_blocked"][0]["src"].is_string("::1"));
+  CHECK(doc["recent_blocked"][1]["src"].is_string("2001:db8::1:0:0:1"));
+  CHECK(doc["recent_blocked"][2]["src"].is_string("fe80::2aa:ff:fe28:9c5a"));
+  CHECK(doc["scanners"][0]["src"].is_string("2001:db8:a::"));
+}
+
+TEST(StatusJson, OddDeviceStringsAreEscapedAndReadBackExactly) {
+  constexpr char kId[] = "a\"b\\c/d\n\r\t\x01\x1f\x7f\0 caf\xC3\xA9 \xF0\x9F\x98\x80";
+  const std::string id(kId, sizeof(kId) - 1);
+  t.snapshot.device.id = id;
+  t.snapshot.device.board = "</script>";
+  const JsonValue d = document(t.snapshot)["device"];
+  CHECK(d["id"].is_string(id));
+  CHECK(d["board"].is_string("</script>"));
+}
+
+TEST(StatusJson, IllFormedUtf8BecomesReplacementCharacters) {
+  t.snapshot.device.firmware =
+      "v1\xFF"
+      "2\xC0\xAF";
+  const JsonValue d = document(t.snapshot)["device"];
+  CHECK(
+      d["firmware"].is_string("v1\xEF\xBF\xBD"
+                              "2\xEF\xBF\xBD\xEF\xBF\xBD"));
+}
+
+TEST(StatusJson, NoRawControlCharacterInTheText) {
+  t.snapshot.device.id = std::string_view("\x01\x02\x1b[31m\x7f", 8);
+  const std::string text = json_of(t.snapshot);
+  CHECK_FALSE(text.empty());
+  for (const char c : text) {
+    CHECK(static_cast<unsigned char>(c) >= 0x20 && c != 0x7F);
+  }
+}
+
+TEST(StatusJson, EmptySnapshotHasEveryFieldAndEmptyArrays) {
+  const portcullis::policy::Policy no_rules;
+  const Counters fresh;
+  StatusSnapshot s;
+  s.policy = &no_rules;
+  s.counters = &fresh;
+  const JsonValue doc = document(s);
+  CHECK(doc["device"]["id"].is_string(""));
+  CHECK(doc["device"]["uptime_ms"].is_u64(0));
+  CHECK(doc["policy"]["digest"].is_string(""));
+  for (const char* name :
+       {"listening", "top_dropped_ports", "recent_blocked", "scanners", "violations"}) {
+    CHECK_TEXT(doc[name].kind == JsonValue::Kind::kArray, name);
+    LONGS_EQUAL_TEXT(0, doc[name].size(), name);
+  }
+  CHECK(doc["policy"]["rules"].kind == JsonValue::Kind::kArray);
+  LONGS_EQUAL(0, doc["policy"]["rules"].size());
+  CHECK(doc["counters"]["rx_total"].is_u64(0));
+  CHECK(doc["counters"]["dropped_by_reason"]["closed_port"].is_u64(0));
+  CHECK(doc["violations_total"].is_u64(0));
+}
+
+TEST(StatusJson, EveryListAtCapacityAndTheLargestPolicy) {
+  using namespace portcullis::report;
+  using portcullis::policy::kMaxRules;
+  using portcullis::policy::kMaxSources;
+  StatusSnapshot& s = t.snapshot;
+  s.listening.count = 0;
+  s.recent_blocked.count = 0;
+  s.scanners.count = 0;
+  s.violations.count = 0;
+  const auto widest = v6({0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff});
+  for (std::size_t i = 0; i < kMaxListeners; ++i) {
+    CHECK_TRUE(s.listening.push({Proto::kUdp, static_cast<std::uint16_t>(60000 + i), false}));
+  }
+  for (std::size_t i = 0; i < kMaxRecentBlocked; ++i) {
+    CHECK_TRUE(s.recent_blocked.push({widest, 17, 65535, ~0ull}));
+  }
+  for (std::size_t i = 0; i < kMaxScanners; ++i) {
+    CHECK_TRUE(s.scanners.push({widest, ~0u, ~0ull, ~0ull}));
+  }
+  for (std::size_t i = 0; i < kMaxViolations; ++i) {
+    CHECK_TRUE(s.violations.push({Proto::kTcp, 65535, ViolationAction::kClosed, ~0ull}));
+  }
+  CHECK_FALSE(s.violations.push({}));
+  t.policy.rule_count = 0;
+  for (std::size_t r = 0; r < kMaxRules; ++r) {
+    auto& rule = t.policy.rules[t.policy.rule_count++];
+    rule = portcullis::test::rule(Proto::kTcp, static_cast<std::uint16_t>(1000 + 2 * r),
+                                  static_cast<std::uint16_t>(1001 + 2 * r));
+    for (std::size_t k = 0; k < kMaxSources; ++k) {
+      rule.sources[rule.source_count++] =
+          portcullis::test::prefix(true,
+                                   {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                    0xff, 0xff, 0xff, 0xff, 0xff, static_cast<std::uint8_t>(k)},
+                                   128);
+    }
+  }
+  for (std::uint16_t port = 1; port <= kTopDroppedPorts + 5; ++port) {
+    t.counters.record({Verdict::kDrop, Reason::kClosedPort, 6, port});
+  }
+  const JsonValue doc = document(s);
+  LONGS_EQUAL(kMaxListeners, doc["listening"].size());
+  LONGS_EQUAL(kMaxRecentBlocked, doc["recent_blocked"].size());
+  LONGS_EQUAL(kMaxScanners, doc["scanners"].size());
+  LONGS_EQUAL(kMaxViolations, doc["violations"].size());
+  LONGS_EQUAL(kTopDroppedPorts, doc["top_dropped_ports"].size());
+  LONGS_EQUAL(kMaxRules, doc["policy"]["rules"].size());
+  LONGS_EQUAL(kMaxSources, doc["policy"]["rules"][kMaxRules - 1]["from"].size());
+  CHECK(doc["policy"]["rules"][0]["from"][0].is_string(
+      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00/128"));
+  CHECK(doc["recent_blocked"][kMaxRecentBlocked - 1]["src"].is_string(
+      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+  CHECK(doc["recent_blocked"][0]["uptime_ms"].is_u64(18446744073709551615ull));
+  CHECK(doc["scanners"][0]["distinct_ports"].is_u64(4294967295u));
+}
+
+TEST(StatusJson, CorruptedCountsReadNoFurtherThanTheLists) {
+  t.snapshot.listening.count = 1000;
+  t.snapshot.violations.count = 1000;
+  const JsonValue doc = document(t.snapshot);
+  LONGS_EQUAL(portcullis::report::kMaxListeners, doc["listening"].size());
+  LONGS_EQUAL(portcullis::report::kMaxViolations, doc["violations"].size());
+}
+
+TEST(StatusJson, SizeIsTheLengthWritten) {
+  const Encoded size = portcullis::report::status_json_size(t.snapshot);
+  CHECK(ok(size.status));
+  std::vector<char> buffer(4096);
+  const Encoded written = portcullis::report::write_status_json(t.snapshot, buffer);
+  CHECK(ok(written.status));
+  LONGS_EQUAL(size.size, written.size);
+  CHECK(parse_json(std::string_view(buffer.data(), written.size)).ok);
+}
+
+TEST(StatusJson, TooSmallBufferIsAnErrorNeverATruncatedDocument) {
+  const std::string full = json_of(t.snapshot);
+  CHECK_FALSE(full.empty());
+  constexpr std::size_t kGuard = 16;
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    std::vector<char> buffer(n + kGuard, '#');
+    const Encoded r =
+        portcullis::report::write_status_json(t.snapshot, std::span<char>(buffer.data(), n));
+    CHECK(r.status == Status::kResourceExhausted);
+    LONGS_EQUAL(full.size(), r.size);  // what the caller would need
+    STRCMP_EQUAL(std::string(kGuard, '#').c_str(), std::string(buffer.data() + n, kGuard).c_str());
+  }
+  std::vector<char> exact(full.size());
+  const Encoded r = portcullis::report::write_status_json(t.snapshot, exact);
+  CHECK(ok(r.status));
+  STRCMP_EQUAL(full.c_str(), std::string(exact.data(), r.size).c_str());
+}
+
+TEST(StatusJson, SlicesMakeUpTheDocument) {
+  const std::string full = json_of(t.snapshot);
+  CHECK_FALSE(full.empty());
+  for (const std::size_t chunk :
+       {std::size_t{1}, std::size_t{7}, std::size_t{64}, full.size(), full.size() + 100}) {
+    std::string joined_text;
+    std::vector<char> buffer(chunk);
+    for (std::size_t offset = 0;; offset += chunk) {
+      const Encoded r = portcullis::report::write_status_json_slice(t.snapshot, offset, buffer);
+      CHECK(ok(r.status));
+      joined_text.append(buffer.data(), r.size);
+      if (r.size < chunk) {
+        break;
+      }
+    }
+    STRCMP_EQUAL(full.c_str(), joined_text.c_str());
+  }
+  std::vector<char> buffer(8);
+  const Encoded past = portcullis::report::write_status_json_slice(t.snapshot, full.size(), buffer);
+  CHECK(ok(past.status));
+  LONGS_EQUAL(0, past.size);
+}
+
+TEST(StatusJson, RefusesASnapshotWithoutPolicyOrCounters) {
+  std::vector<char> buffer(4096);
+  StatusSnapshot no_policy = t.snapshot;
+  no_policy.policy = nullptr;
+  StatusSnapshot no_counters = t.snapshot;
+  no_counters.counters = nullptr;
+  for (const StatusSnapshot* s : {&no_policy, &no_counters}) {
+    CHECK(portcullis::report::status_json_size(*s).status == Status::kInvalidArgument);
+    CHECK(portcullis::report::write_status_json(*s, buffer).status == Status::kInvalidArgument);
+    CHECK(portcullis::report::write_status_json_slice(*s, 0, buffer).status ==
+          Status::kInvalidArgument);
+  }
+}

@@ -1,0 +1,297 @@
+// /metrics: every document the encoder writes goes through the line-by-line checker of
+// exposition_checker.hpp, and its samples are compared with the snapshot.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CppUTest/TestHarness.h>
+
+#include "exposition_checker.hpp"
+#include "portcullis/report/metrics.hpp"
+#include "status_fixture.hpp"
+
+using portcullis::Status;
+using portcullis::filter::Reason;
+using portcullis::policy::Proto;
+using portcullis::report::Counters;
+using portcullis::report::Encoded;
+using portcullis::report::MetricsWriter;
+using portcullis::report::StatusSnapshot;
+using portcullis::test::Exposition;
+using portcullis::test::MetricSample;
+using portcullis::test::parse_exposition;
+using portcullis::test::TypicalStatus;
+
+namespace {
+
+std::string metrics_of(const StatusSnapshot& s) {
+  return portcullis::test::render(s, portcullis::report::metrics_size,
+                                  portcullis::report::write_metrics);
+}
+
+// The metrics of `s`, checked; fails the test when the text breaks the format.
+Exposition metrics(const StatusSnapshot& s) {
+  const std::string text = metrics_of(s);
+  Exposition e = parse_exposition(text);
+  if (!e.ok) {
+    FAIL(("not valid exposition text: " + e.error + "\n" + text).c_str());
+  }
+  return e;
+}
+
+// The value of the one sample of `name` with `labels`; "<absent>" if there is not exactly one.
+std::string value(const Exposition& e, std::string_view name,
+                  const std::vector<std::pair<std::string, std::string>>& labels = {}) {
+  const MetricSample* s = e.find(name, labels);
+  return s == nullptr ? "<absent>" : s->value;
+}
+
+}  // namespace
+
+TEST_GROUP(Metrics) {
+  TypicalStatus t;
+  void setup() override {
+    CHECK_TRUE(t.all_pushed);
+  }
+};
+
+TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
+  const Exposition e = metrics(t.snapshot);
+  std::string names;
+  for (const auto& f : e.families) {
+    CHECK_TEXT(f.name.rfind("portcullis_", 0) == 0, f.name.c_str());
+    CHECK_TEXT(!f.help.empty(), f.name.c_str());
+    names += f.name + ":" + f.type + "\n";
+  }
+  STRCMP_EQUAL(
+      "portcullis_device_info:gauge\n"
+      "portcullis_uptime_seconds:gauge\n"
+      "portcullis_policy_info:gauge\n"
+      "portcullis_policy_rules:gauge\n"
+      "portcullis_listening:gauge\n"
+      "portcullis_packets_received_total:counter\n"
+      "portcullis_packets_passed_total:counter\n"
+      "portcullis_packets_dropped_total:counter\n"
+      "portcullis_packets_rejected_total:counter\n"
+      "portcullis_packets_reject_suppressed_total:counter\n"
+      "portcullis_dropped_port_packets:gauge\n"
+      "portcullis_scanners:gauge\n"
+      "portcullis_violations_total:counter\n",
+      names.c_str());
+  for (const auto& s : e.samples) {
+    CHECK_TEXT(s.name.rfind("portcullis_", 0) == 0, s.name.c_str());
+  }
+}
+
+TEST(Metrics, PacketCountersAndOneSeriesPerDropReason) {
+  const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("17", value(e, "portcullis_packets_received_total").c_str());
+  STRCMP_EQUAL("6", value(e, "portcullis_packets_passed_total").c_str());
+  STRCMP_EQUAL("0", value(e, "portcullis_packets_rejected_total").c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_packets_reject_suppressed_total").c_str());
+  std::size_t drop_reasons = 0;
+  for (std::size_t i = 0; i < portcullis::filter::kReasonCount; ++i) {
+    const auto r = static_cast<Reason>(i);
+    const std::string name = portcullis::filter::reason_name(r);
+    const std::string v = value(e, "portcullis_packets_dropped_total", {{"reason", name}});
+    if (portcullis::filter::is_pass_reason(r)) {
+      STRCMP_EQUAL_TEXT("<absent>", v.c_str(), name.c_str());
+    } else {
+      ++drop_reasons;
+      STRCMP_EQUAL_TEXT(std::to_string(t.counters.by_reason(r)).c_str(), v.c_str(), name.c_str());
+    }
+  }
+  LONGS_EQUAL(drop_reasons, e.of("portcullis_packets_dropped_total").size());
+  STRCMP_EQUAL("7",
+               value(e, "portcullis_packets_dropped_total", {{"reason", "closed_port"}}).c_str());
+}
+
+TEST(Metrics, Listening) {
+  const Exposition e = metrics(t.snapshot);
+  const auto series = e.of("portcullis_listening");
+  LONGS_EQUAL(4, series.size());
+  STRCMP_EQUAL("proto", series[0].labels[0].first.c_str());
+  STRCMP_EQUAL("port", series[0].labels[1].first.c_str());
+  STRCMP_EQUAL("allowed", series[0].labels[2].first.c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_listening",
+                          {{"proto", "tcp"}, {"port", "8443"}, {"allowed", "true"}})
+                        .c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_listening",
+                          {{"proto", "udp"}, {"port", "5683"}, {"allowed", "true"}})
+                        .c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_listening",
+                          {{"proto", "tcp"}, {"port", "2323"}, {"allowed", "false"}})
+                        .c_str());
+}
+
+TEST(Metrics, ListenersOnOnePortAreOneSeries) {
+  // lwIP can hold an IPv4 and an IPv6 PCB on the same port; the audit may list both.
+  CHECK_TRUE(t.snapshot.listening.push({Proto::kTcp, 8443, true}));
+  CHECK_TRUE(t.snapshot.listening.push({Proto::kUdp, 8443, false}));  // other protocol: its own
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(5, e.of("portcullis_listening").size());
+}
+
+TEST(Metrics, DeviceAndPolicyInfo) {
+  const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("1", value(e, "portcullis_device_info",
+                          {{"id", "qemu-01"}, {"board", "mps2-an385"}, {"firmware", "0.1.0"}})
+                        .c_str());
+  const std::string digest(t.digest.view());
+  STRCMP_EQUAL(
+      "1", value(e, "portcullis_policy_info", {{"digest", digest}, {"mode", "stealth"}}).c_str());
+  STRCMP_EQUAL("4", value(e, "portcullis_policy_rules").c_str());
+  t.policy.mode = portcullis::policy::Mode::kReject;
+  const Exposition reject = metrics(t.snapshot);
+  STRCMP_EQUAL("1", value(reject, "portcullis_policy_info", {{"mode", "reject"}}).c_str());
+}
+
+TEST(Metrics, UptimeInSecondsWithMilliseconds) {
+  STRCMP_EQUAL("123.456", value(metrics(t.snapshot), "portcullis_uptime_seconds").c_str());
+  t.snapshot.device.uptime_ms = 5;
+  STRCMP_EQUAL("0.005", value(metrics(t.snapshot), "portcullis_uptime_seconds").c_str());
+  t.snapshot.device.uptime_ms = 0;
+  STRCMP_EQUAL("0.000", value(metrics(t.snapshot), "portcullis_uptime_seconds").c_str());
+  t.snapshot.device.uptime_ms = 18446744073709551615ull;
+  STRCMP_EQUAL("18446744073709551.615",
+               value(metrics(t.snapshot), "portcullis_uptime_seconds").c_str());
+}
+
+TEST(Metrics, MostDroppedPorts) {
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(4, e.of("portcullis_dropped_port_packets").size());
+  STRCMP_EQUAL(
+      "4", value(e, "portcullis_dropped_port_packets", {{"proto", "tcp"}, {"port", "23"}}).c_str());
+  STRCMP_EQUAL(
+      "2",
+      value(e, "portcullis_dropped_port_packets", {{"proto", "udp"}, {"port", "161"}}).c_str());
+  STRCMP_EQUAL(
+      "1", value(e, "portcullis_dropped_port_packets", {{"proto", "tcp"}, {"port", "80"}}).c_str());
+}
+
+TEST(Metrics, ScannersAndViolations) {
+  const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("1", value(e, "portcullis_scanners").c_str());
+  STRCMP_EQUAL("7", value(e, "portcullis_violations_total").c_str());
+}
+
+TEST(Metrics, LabelValuesAreEscapedAndReadBackExactly) {
+  constexpr char kId[] = "a\"b\\c\nd\te caf\xC3\xA9";
+  t.snapshot.device.id = kId;
+  t.snapshot.device.board =
+      "bad\xFF"
+      "utf8";
+  const Exposition e = metrics(t.snapshot);
+  const MetricSample* s = e.find("portcullis_device_info", {});
+  CHECK(s != nullptr);
+  STRCMP_EQUAL(kId, s->label("id").c_str());
+  STRCMP_EQUAL(
+      "bad\xEF\xBF\xBD"
+      "utf8",
+      s->label("board").c_str());
+}
+
+TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
+  const portcullis::policy::Policy no_rules;
+  const Counters fresh;
+  StatusSnapshot s;
+  s.policy = &no_rules;
+  s.counters = &fresh;
+  const Exposition e = metrics(s);
+  LONGS_EQUAL(13, e.families.size());
+  LONGS_EQUAL(0, e.of("portcullis_listening").size());
+  LONGS_EQUAL(0, e.of("portcullis_dropped_port_packets").size());
+  STRCMP_EQUAL("0", value(e, "portcullis_packets_received_total").c_str());
+  STRCMP_EQUAL("0", value(e, "portcullis_policy_rules").c_str());
+  STRCMP_EQUAL("0", value(e, "portcullis_scanners").c_str());
+}
+
+TEST(Metrics, EveryListAtCapacity) {
+  using namespace portcullis::report;
+  StatusSnapshot& s = t.snapshot;
+  s.listening.count = 0;
+  for (std::size_t i = 0; i < kMaxListeners; ++i) {
+    CHECK_TRUE(s.listening.push({Proto::kTcp, static_cast<std::uint16_t>(1 + i), false}));
+  }
+  s.scanners.count = kMaxScanners;
+  for (std::uint16_t port = 1; port <= kTopDroppedPorts + 5; ++port) {
+    t.counters.record({portcullis::filter::Verdict::kDrop, Reason::kClosedPort, 17, port});
+  }
+  const Exposition e = metrics(s);
+  LONGS_EQUAL(kMaxListeners, e.of("portcullis_listening").size());
+  LONGS_EQUAL(kTopDroppedPorts, e.of("portcullis_dropped_port_packets").size());
+  STRCMP_EQUAL(std::to_string(kMaxScanners).c_str(), value(e, "portcullis_scanners").c_str());
+}
+
+TEST(Metrics, TooSmallBufferIsAnErrorAndNothingIsWrittenPastIt) {
+  const std::string full = metrics_of(t.snapshot);
+  CHECK_FALSE(full.empty());
+  constexpr std::size_t kGuard = 16;
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    std::vector<char> buffer(n + kGuard, '#');
+    const Encoded r =
+        portcullis::report::write_metrics(t.snapshot, std::span<char>(buffer.data(), n));
+    CHECK(r.status == Status::kResourceExhausted);
+    LONGS_EQUAL(full.size(), r.size);
+    STRCMP_EQUAL(std::string(kGuard, '#').c_str(), std::string(buffer.data() + n, kGuard).c_str());
+  }
+}
+
+TEST(Metrics, SlicesMakeUpTheDocument) {
+  const std::string full = metrics_of(t.snapshot);
+  CHECK_FALSE(full.empty());
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{13}, std::size_t{256}, full.size()}) {
+    std::string joined;
+    std::vector<char> buffer(chunk);
+    for (std::size_t offset = 0;; offset += chunk) {
+      const Encoded r = portcullis::report::write_metrics_slice(t.snapshot, offset, buffer);
+      CHECK(ok(r.status));
+      joined.append(buffer.data(), r.size);
+      if (r.size < chunk) {
+        break;
+      }
+    }
+    STRCMP_EQUAL(full.c_str(), joined.c_str());
+  }
+}
+
+TEST(Metrics, RefusesASnapshotWithoutPolicyOrCounters) {
+  std::vector<char> buffer(4096);
+  StatusSnapshot no_policy = t.snapshot;
+  no_policy.policy = nullptr;
+  StatusSnapshot no_counters = t.snapshot;
+  no_counters.counters = nullptr;
+  for (const StatusSnapshot* s : {&no_policy, &no_counters}) {
+    CHECK(portcullis::report::metrics_size(*s).status == Status::kInvalidArgument);
+    CHECK(portcullis::report::write_metrics(*s, buffer).status == Status::kInvalidArgument);
+    CHECK(portcullis::report::write_metrics_slice(*s, 0, buffer).status ==
+          Status::kInvalidArgument);
+  }
+}
+
+TEST_GROUP(MetricsWriter) {
+  std::vector<char> buffer = std::vector<char>(512, '#');
+  MetricsWriter w{std::span<char>(buffer)};
+  std::string text() const {
+    return std::string(buffer.data(), w.stored());
+  }
+};
+
+TEST(MetricsWriter, FamilyThenSamples) {
+  w.family("x_total", MetricsWriter::Type::kCounter, "Help with \\ and\nnewline.");
+  w.sample({}, 3);
+  w.sample({{"a", "1"}, {"b", "q\"\\\n"}}, 18446744073709551615ull);
+  w.family("y", MetricsWriter::Type::kGauge, "Y.");
+  w.sample_millis_as_seconds({{"c", ""}}, 1050);
+  CHECK_TRUE(w.complete());
+  STRCMP_EQUAL(
+      "# HELP portcullis_x_total Help with \\\\ and\\nnewline.\n"
+      "# TYPE portcullis_x_total counter\n"
+      "portcullis_x_total 3\n"
+      "portcullis_x_total{a=\"1\",b=\"q\\\"\\\\\\n\"} 18446744073709551615\n"
+      "# HELP portcullis_y Y.\n"
+      "# TYPE portcullis_y gauge\n"
+      "portcullis_y{c=\"\"} 1.050\n",
+      text().c_str());
+  CHECK_TRUE(parse_exposition(text()).ok);
+}
