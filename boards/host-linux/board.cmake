@@ -3,3 +3,13 @@ set(PORTCULLIS_PLATFORM posix)
 
 # Lab boards run a discard/echo service on each allowed port so scans can see them.
 set(PORTCULLIS_LAB_SERVICES 1)
+
+# TLS (platform/mbedtls/README.md): the arena holds PORTCULLIS_TLS_SESSIONS handshaking
+# sessions as measured on x86-64 (64-bit pointers and headers make every structure larger
+# than on the device); the device id of the build's PKI.
+set(PORTCULLIS_TLS_SESSIONS 2)
+set(PORTCULLIS_TLS_ARENA_SIZE 36864)
+if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 37.9 KiB measured for 2 sessions
+  set(PORTCULLIS_TLS_ARENA_SIZE 45056)
+endif()
+set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-host-linux")

@@ -13,3 +13,14 @@ include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
 
 # Lab boards run a discard/echo service on each allowed port so scans can see them.
 set(PORTCULLIS_LAB_SERVICES 1)
+
+# TLS (platform/mbedtls/README.md): Mbed TLS's static arena holds PORTCULLIS_TLS_SESSIONS
+# sessions handshaking at once (measured with portcullis-tls-probe on this CPU: 1.9 KiB for
+# credentials and profile + 11.8 KiB per server-side mutual-TLS handshake, + 10% margin); the
+# device id is the CN and DNS name the build's PKI gives the device certificate.
+set(PORTCULLIS_TLS_SESSIONS 2)
+set(PORTCULLIS_TLS_ARENA_SIZE 28672)
+if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 30.7 KiB measured for 2 sessions
+  set(PORTCULLIS_TLS_ARENA_SIZE 34816)
+endif()
+set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-qemu-mps2-an385")

@@ -6,7 +6,9 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
 #include "lwip/timeouts.h"
+#include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/policy/compiled.hpp"
+#include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::app {
@@ -24,10 +26,16 @@ void write_decimal(hal::Console& console, std::uint32_t value) {
 
 }  // namespace
 
-Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console)
-    : clock_(clock), console_(console), netif_(mac, clock), audit_(policy::kPolicy) {}
+Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
+             hal::Entropy* entropy)
+    : clock_(clock),
+      console_(console),
+      netif_(mac, clock),
+      audit_(policy::kPolicy),
+      entropy_(entropy) {}
 
 Status Agent::start(const stack::NetworkSettings& net, std::string_view board_name) {
+  board_name_ = board_name;
   stack::set_lwip_clock(clock_);
   lwip_init();
   console_.write("portcullis " PORTCULLIS_VERSION " on ");
@@ -50,7 +58,44 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
 #endif
   audit_.audit_now(clock_.now_ms());
   report_violations();
+  // The endpoint failing leaves the filter running: the device stays hardened, only
+  // unreported; the console says why.
+  (void)endpoint_.start(entropy_, &Agent::snapshot_for_server, this, console_);
   return Status::kOk;
+}
+
+void Agent::snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
+                                report::Counters& counters) {
+  static_cast<const Agent*>(self)->snapshot(snapshot, counters);
+}
+
+void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) const {
+  s.device.id = credentials::kDeviceId;
+  s.device.board = board_name_;
+  s.device.firmware = PORTCULLIS_VERSION;
+  s.device.uptime_ms = clock_.now_ms();
+  s.policy = &policy::kPolicy;
+  s.policy_digest = policy::kPolicyDigest;
+  counters = stack::filter_counters();
+  s.counters = &counters;
+  std::array<stack::ListenerInfo, stack::kMaxListeners> listeners{};
+  const std::size_t n = audit_.listeners(listeners);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!s.listening.push({listeners[i].proto, listeners[i].port, listeners[i].allowed})) {
+      break;
+    }
+  }
+  std::array<stack::Violation, report::kMaxViolations> recent{};
+  const std::size_t v = audit_.violations().recent(recent);
+  for (std::size_t i = 0; i < v; ++i) {
+    const auto action = recent[i].action == stack::ViolationAction::kReported
+                            ? report::ViolationAction::kReported
+                            : report::ViolationAction::kClosed;
+    if (!s.violations.push({recent[i].proto, recent[i].port, action, recent[i].uptime_ms})) {
+      break;
+    }
+  }
+  s.violations_total = audit_.violations().total();
 }
 
 void Agent::poll() {

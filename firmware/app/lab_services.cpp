@@ -84,8 +84,8 @@ void LabServices::start(hal::Console& console) {
     }
   }
   if (unserved != 0) {
-    write_number(console, "portcullis: lab service: allowed ports left without a service: ",
-                 unserved);
+    write_number(console,
+                 "portcullis: lab service: allowed ports left without a service: ", unserved);
   }
 }
 

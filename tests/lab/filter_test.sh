@@ -2,8 +2,8 @@
 # tests/lab/filter_test.sh BOARD: boots BOARD with the test's own policies and scans it with
 # nmap from the lab namespace. Asserts (not prints) what a scanner sees:
 #   stealth (policies/scan.allow): a SYN scan of all 65535 TCP ports finds exactly the
-#   allowed ports with a listener open (the lab services; the mgmt port has no listener
-#   yet and stays silent) and every other port filtered, a source-restricted rule
+#   allowed ports with a listener open (the lab services and the status endpoint on the
+#   mgmt port) and every other port filtered, a source-restricted rule
 #   stays filtered for other sources; FIN, NULL, Xmas and ACK scans get no answer from any
 #   port (not even an allowed one); a UDP scan finds no closed port; IPv6 likewise.
 #   reject (policies/reject.allow): closed ports answer a SYN with RST and UDP with port
@@ -99,10 +99,10 @@ readonly ALLOWED_TCP="22 2222 8080 8443"
 t0=$SECONDS
 lines="$(scan -sS -p- --min-rate 4000 "$DEVICE_IPV4")"
 echo "INFO: SYN scan of 65535 TCP ports took $((SECONDS - t0)) s"
-expect_eq "IPv4 SYN scan: open ports are the allowed ones with a service" "22 8080" "$(ports_in open "$lines")"
-expect_eq "IPv4 SYN scan: no closed port (the mgmt port has no listener yet: silent too)" "" \
-  "$(ports_in closed "$lines")"
-expect_eq "IPv4 SYN scan: every other port filtered" "65533" "$(ignored filtered "$lines")"
+expect_eq "IPv4 SYN scan: open ports are the allowed ones with a listener (lab services, mgmt)" \
+  "22 8080 8443" "$(ports_in open "$lines")"
+expect_eq "IPv4 SYN scan: no closed port" "" "$(ports_in closed "$lines")"
+expect_eq "IPv4 SYN scan: every other port filtered" "65532" "$(ignored filtered "$lines")"
 expect_eq "IPv4 SYN scan: the rule for 198.51.100.0/24 keeps 2222 filtered for 192.0.2.1" "" \
   "$(printf '%s\n' "$lines" | awk -F/ '$1 == 2222 { print $2 }')"
 
@@ -120,7 +120,7 @@ expect_eq "IPv4 UDP scan: no closed port" "" "$(ports_in closed "$lines")"
 expect_eq "IPv4 UDP scan: the allowed port echoes (open)" "5683" "$(ports_in open "$lines")"
 
 lines="$(scan -6 -sS -p 1-1024,2222,8080,8443,40000-40100 --min-rate 2000 "$DEVICE_IPV6")"
-expect_eq "IPv6 SYN scan: open ports" "22 8080" "$(ports_in open "$lines")"
+expect_eq "IPv6 SYN scan: open ports" "22 8080 8443" "$(ports_in open "$lines")"
 expect_eq "IPv6 SYN scan: no closed port" "" "$(ports_in closed "$lines")"
 expect_eq "IPv6 SYN scan: no other port answers" "" "$(outside "$ALLOWED_TCP" "$(answering "$lines")")"
 for kind in F A; do

@@ -16,7 +16,12 @@
 /* ---- memory: static pools only -------------------------------------------------------- */
 #define MEM_LIBC_MALLOC 0      /* lwIP's own static heap, never libc malloc */
 #define MEMP_MEM_MALLOC 0      /* pools are static arrays */
-#define MEM_ALIGNMENT 4        /* Cortex-M word alignment */
+/* Word alignment: 4 on Cortex-M; 8 on 64-bit hosts, where lwIP's heap holds pbufs with pointers */
+#if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4
+#define MEM_ALIGNMENT 8
+#else
+#define MEM_ALIGNMENT 4
+#endif
 #define MEM_SIZE (16 * 1024)   /* PBUF_RAM for outgoing segments and replies */
 #define MEMP_NUM_PBUF 16       /* PBUF_REF/ROM headers */
 #define PBUF_POOL_SIZE 16      /* received frames in flight */

@@ -3,10 +3,13 @@
 #include <string_view>
 
 #include "portcullis/app/lab_services.hpp"
+#include "portcullis/app/status_endpoint.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/console.hpp"
+#include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/hal/status.hpp"
+#include "portcullis/report/status.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
 #include "portcullis/stack/listener_audit.hpp"
 #include "portcullis/stack/network_settings.hpp"
@@ -17,12 +20,15 @@ namespace portcullis::app {
 // polled from the board's super-loop. Holds no heap; one instance per device.
 class Agent {
  public:
-  Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console);
+  // `entropy`: the board's random source for TLS, or nullptr when it has none (the image's
+  // provisioned NV seed is then all there is: see platform/mbedtls/README.md).
+  Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
+        hal::Entropy* entropy = nullptr);
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
-  // lwip_init(), the netif with the board's addresses, a boot banner on the console, then a
-  // first listener audit once the services are open.
+  // lwip_init(), the netif with the board's addresses, a boot banner on the console, a
+  // first listener audit once the services are open, then the status endpoint.
   Status start(const stack::NetworkSettings& net, std::string_view board_name);
 
   // One turn of the super-loop: received frames, lwIP timers, address state changes, the
@@ -32,10 +38,17 @@ class Agent {
   stack::EthernetNetif& netif() { return netif_; }
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
+  const StatusEndpoint& status_endpoint() const { return endpoint_; }
+
+  // What /v1/status and /metrics report, as of now; `counters` receives a copy of the
+  // filter's counters and `snapshot.counters` points at it.
+  void snapshot(report::StatusSnapshot& snapshot, report::Counters& counters) const;
 
  private:
   void report_ipv6_states();
   void report_violations();
+  static void snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
+                                  report::Counters& counters);
 
   const hal::Clock& clock_;
   hal::Console& console_;
@@ -44,6 +57,9 @@ class Agent {
   LabServices lab_services_;
   stack::ListenerAudit audit_;
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
+  hal::Entropy* entropy_;
+  std::string_view board_name_;
+  StatusEndpoint endpoint_;
 };
 
 }  // namespace portcullis::app

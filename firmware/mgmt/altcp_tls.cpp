@@ -1,0 +1,703 @@
+// altcp TLS layer over Mbed TLS 3.6. One outer altcp_pcb per TLS endpoint, wrapping an
+// inner TCP altcp_pcb. Two function tables: an endpoint that is not (yet) a connection
+// (fresh, bound or listening) keeps only its mbedtls_ssl_config; a connection owns a
+// Session from a fixed pool.
+//
+// Flow control: ciphertext is acknowledged to TCP as Mbed TLS consumes it; plaintext goes
+// to the application as soon as a record decrypts. A write is one record that must fit
+// the inner send buffer (sndbuf() says how much), so Mbed TLS never holds half a write.
+#include "portcullis/mgmt/altcp_tls.hpp"
+
+#include <algorithm>
+#include <array>
+
+#include "lwip/altcp_tcp.h"
+#include "lwip/pbuf.h"
+#include "lwip/priv/altcp_priv.h"
+#include "lwip/sys.h"
+#include "mbedtls/error.h"
+
+namespace portcullis::mgmt {
+namespace {
+
+// TLS 1.2 AES-GCM record overhead: 5 header + 8 explicit nonce + 16 tag.
+constexpr u16_t kRecordOverhead = 29;
+// Plaintext handed to the application per pbuf.
+constexpr u16_t kReadChunk = 512;
+// lwIP poll interval of the inner connection, in its 500 ms units: the deadline's grain.
+constexpr u8_t kInnerPollInterval = 2;
+constexpr std::size_t kMaxEndpoints = 4;
+
+struct Session {
+  bool used = false;
+  bool handshake_done = false;
+  bool record_pending = false;  // an encrypted record waits for room in TCP's send buffer
+  bool client = false;
+  std::uint32_t started_ms = 0;
+  std::uint32_t unacked_plain = 0;  // plaintext written, not yet reported as sent
+  pbuf* rx = nullptr;               // ciphertext received, not yet consumed by Mbed TLS
+  altcp_pcb* conn = nullptr;
+  mbedtls_ssl_context ssl;
+};
+
+// A TLS endpoint that is not a connection: fresh, bound or listening.
+struct Endpoint {
+  bool used = false;
+  const mbedtls_ssl_config* conf = nullptr;
+};
+
+std::array<Session, kTlsMaxSessions> sessions;
+std::array<Endpoint, kMaxEndpoints> endpoints;
+TlsStats stats;
+
+extern const altcp_functions kEndpointFns;
+extern const altcp_functions kSessionFns;
+
+Session* session_of(altcp_pcb* conn) {
+  return conn != nullptr && conn->fns == &kSessionFns ? static_cast<Session*>(conn->state)
+                                                      : nullptr;
+}
+Endpoint* endpoint_of(altcp_pcb* conn) {
+  return conn != nullptr && conn->fns == &kEndpointFns ? static_cast<Endpoint*>(conn->state)
+                                                       : nullptr;
+}
+
+Session* acquire_session() {
+  for (Session& s : sessions) {
+    if (!s.used) {
+      s.used = true;
+      s.handshake_done = false;
+      s.record_pending = false;
+      s.client = false;
+      s.started_ms = sys_now();
+      s.unacked_plain = 0;
+      s.rx = nullptr;
+      s.conn = nullptr;
+      mbedtls_ssl_init(&s.ssl);
+      return &s;
+    }
+  }
+  return nullptr;
+}
+
+void release_session(Session* s) {
+  if (s == nullptr || !s->used) {
+    return;
+  }
+  mbedtls_ssl_free(&s->ssl);
+  if (s->rx != nullptr) {
+    pbuf_free(s->rx);
+    s->rx = nullptr;
+  }
+  s->conn = nullptr;
+  s->used = false;
+}
+
+void detach_inner(altcp_pcb* inner) {
+  if (inner == nullptr) {
+    return;
+  }
+  altcp_arg(inner, nullptr);
+  altcp_recv(inner, nullptr);
+  altcp_sent(inner, nullptr);
+  altcp_err(inner, nullptr);
+  altcp_poll(inner, nullptr, 0);
+  altcp_accept(inner, nullptr);
+}
+
+// ---- Mbed TLS I/O over the inner connection --------------------------------------------
+
+int bio_send(void* ctx, const unsigned char* buf, size_t len) {
+  auto* s = static_cast<Session*>(ctx);
+  altcp_pcb* inner = s->conn->inner_conn;
+  const u16_t room = altcp_sndbuf(inner);
+  if (room == 0) {
+    return MBEDTLS_ERR_SSL_WANT_WRITE;
+  }
+  const auto n = static_cast<u16_t>(std::min<size_t>({len, room, 0xFFFF}));
+  const err_t err = altcp_write(inner, buf, n, TCP_WRITE_FLAG_COPY);
+  if (err == ERR_MEM) {
+    return MBEDTLS_ERR_SSL_WANT_WRITE;
+  }
+  return err == ERR_OK ? static_cast<int>(n) : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
+}
+
+int bio_recv(void* ctx, unsigned char* buf, size_t len) {
+  auto* s = static_cast<Session*>(ctx);
+  if (s->rx == nullptr) {
+    return MBEDTLS_ERR_SSL_WANT_READ;
+  }
+  const auto want = static_cast<u16_t>(std::min<size_t>(len, s->rx->tot_len));
+  const u16_t got = pbuf_copy_partial(s->rx, buf, want, 0);
+  s->rx = pbuf_free_header(s->rx, got);
+  altcp_recved(s->conn->inner_conn, got);
+  return got;
+}
+
+// ---- tearing down ------------------------------------------------------------------------
+
+// Ends a connection from our side (handshake failure, deadline, protocol error): the TCP
+// connection is aborted, the session freed, the application told through its err callback
+// (as lwIP does for an abort) and the outer pcb freed. Returns ERR_ABRT for callers.
+err_t fail(altcp_pcb* conn) {
+  altcp_pcb* inner = conn->inner_conn;
+  conn->inner_conn = nullptr;
+  detach_inner(inner);
+  if (inner != nullptr) {
+    altcp_abort(inner);
+  }
+  altcp_err_fn err = conn->err;
+  void* arg = conn->arg;
+  altcp_free(conn);  // dealloc releases the session
+  if (err != nullptr) {
+    err(arg, ERR_ABRT);
+  }
+  return ERR_ABRT;
+}
+
+// A failed handshake: tell the peer with a fatal alert (Mbed TLS 3.6 sends none for a
+// missing client certificate, so a client would only see the connection drop), then close
+// TCP gracefully so the alert is delivered before the FIN; the application hears ERR_CLSD.
+err_t refuse(altcp_pcb* conn, Session* s) {
+  (void)mbedtls_ssl_send_alert_message(&s->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                       MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE);
+  altcp_pcb* inner = conn->inner_conn;
+  conn->inner_conn = nullptr;
+  detach_inner(inner);
+  bool aborted = false;
+  if (inner != nullptr) {
+    altcp_output(inner);
+    if (altcp_close(inner) != ERR_OK) {
+      altcp_abort(inner);
+      aborted = true;
+    }
+  }
+  altcp_err_fn err = conn->err;
+  void* arg = conn->arg;
+  altcp_free(conn);
+  if (err != nullptr) {
+    err(arg, ERR_CLSD);
+  }
+  return aborted ? static_cast<err_t>(ERR_ABRT) : static_cast<err_t>(ERR_OK);
+}
+
+// ---- moving data -----------------------------------------------------------------------
+
+// Is `conn` still the connection of `s`? An application may close or abort it from any
+// callback; the session pool is static memory, so asking it is always safe.
+bool alive(const Session* s, const altcp_pcb* conn) {
+  return s->used && s->conn == conn;
+}
+
+// Runs the handshake and then delivers what decrypts. ERR_ABRT when `conn` was aborted.
+err_t drive(altcp_pcb* conn) {
+  Session* s = session_of(conn);
+  if (s == nullptr) {
+    return ERR_VAL;
+  }
+  if (!s->handshake_done) {
+    const int ret = mbedtls_ssl_handshake(&s->ssl);
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+      altcp_output(conn->inner_conn);
+      return ERR_OK;
+    }
+    if (ret != 0) {
+      ++stats.handshakes_failed;
+      return refuse(conn, s);
+    }
+    s->handshake_done = true;
+    ++stats.handshakes_ok;
+    altcp_output(conn->inner_conn);
+    if (s->client && conn->connected != nullptr &&
+        conn->connected(conn->arg, conn, ERR_OK) == ERR_ABRT) {
+      return ERR_ABRT;
+    }
+  }
+  while (alive(s, conn) && s->rx != nullptr) {
+    pbuf* q = pbuf_alloc(PBUF_RAW, kReadChunk, PBUF_RAM);
+    if (q == nullptr) {
+      break;  // lwIP's heap is short: the poll callback drives again
+    }
+    const int ret = mbedtls_ssl_read(&s->ssl, static_cast<unsigned char*>(q->payload), kReadChunk);
+    if (ret > 0) {
+      pbuf_realloc(q, static_cast<u16_t>(ret));
+      if (conn->recv == nullptr) {
+        pbuf_free(q);
+        continue;
+      }
+      const err_t e = conn->recv(conn->arg, conn, q, ERR_OK);
+      if (e == ERR_ABRT) {
+        return ERR_ABRT;
+      }
+      if (e != ERR_OK) {
+        pbuf_free(q);  // an application that refuses data gets none: it is a one-shot server
+      }
+      continue;
+    }
+    pbuf_free(q);
+    if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+      break;
+    }
+    if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+      if (conn->recv != nullptr) {
+        return conn->recv(conn->arg, conn, nullptr, ERR_OK);
+      }
+      break;
+    }
+    return fail(conn);
+  }
+  if (alive(s, conn)) {
+    altcp_output(conn->inner_conn);
+  }
+  return ERR_OK;
+}
+
+// ---- callbacks of the inner TCP connection (arg: the outer pcb) -------------------------
+
+err_t on_inner_recv(void* arg, altcp_pcb*, pbuf* p, err_t err) {
+  auto* conn = static_cast<altcp_pcb*>(arg);
+  Session* s = session_of(conn);
+  if (s == nullptr) {
+    if (p != nullptr) {
+      pbuf_free(p);
+    }
+    return ERR_OK;
+  }
+  if (p == nullptr || err != ERR_OK) {
+    if (p != nullptr) {
+      pbuf_free(p);
+    }
+    // The peer closed TCP. After the handshake the application sees end of stream; before
+    // it, there is nothing to tell it but that the connection is gone.
+    if (s->handshake_done && conn->recv != nullptr) {
+      return conn->recv(conn->arg, conn, nullptr, ERR_OK);
+    }
+    ++stats.handshakes_failed;
+    return fail(conn);
+  }
+  if (s->rx == nullptr) {
+    s->rx = p;
+  } else {
+    pbuf_cat(s->rx, p);
+  }
+  return drive(conn);
+}
+
+err_t on_inner_sent(void* arg, altcp_pcb*, u16_t len) {
+  auto* conn = static_cast<altcp_pcb*>(arg);
+  Session* s = session_of(conn);
+  if (s == nullptr) {
+    return ERR_OK;
+  }
+  if (!s->handshake_done) {
+    return drive(conn);
+  }
+  // Writing nothing retries the pending record only (Mbed TLS 3 keeps its flush private).
+  if (s->record_pending && mbedtls_ssl_write(&s->ssl, nullptr, 0) == 0) {
+    s->record_pending = false;
+    altcp_output(conn->inner_conn);
+  }
+  // Ciphertext acknowledged stands for at most as much plaintext: an estimate that errs
+  // towards reporting late, never early.
+  const auto plain = static_cast<u16_t>(std::min<std::uint32_t>(len, s->unacked_plain));
+  s->unacked_plain -= plain;
+  if (plain != 0 && conn->sent != nullptr) {
+    return conn->sent(conn->arg, conn, plain);
+  }
+  return ERR_OK;
+}
+
+err_t on_inner_poll(void* arg, altcp_pcb*) {
+  auto* conn = static_cast<altcp_pcb*>(arg);
+  Session* s = session_of(conn);
+  if (s == nullptr) {
+    return ERR_OK;
+  }
+  if (!s->handshake_done && sys_now() - s->started_ms >= kTlsHandshakeTimeoutMs) {
+    ++stats.handshakes_timed_out;
+    return fail(conn);
+  }
+  if (s->rx != nullptr) {
+    const err_t err = drive(conn);
+    if (err == ERR_ABRT || !alive(s, conn)) {
+      return err;
+    }
+  }
+  if (s->handshake_done && conn->poll != nullptr) {
+    return conn->poll(conn->arg, conn);
+  }
+  return ERR_OK;
+}
+
+void on_inner_err(void* arg, err_t err) {
+  auto* conn = static_cast<altcp_pcb*>(arg);
+  if (conn == nullptr) {
+    return;
+  }
+  conn->inner_conn = nullptr;  // lwIP has freed it
+  altcp_err_fn app_err = conn->err;
+  void* app_arg = conn->arg;
+  altcp_free(conn);
+  if (app_err != nullptr) {
+    app_err(app_arg, err);
+  }
+}
+
+void attach_inner(altcp_pcb* conn, altcp_pcb* inner) {
+  conn->inner_conn = inner;
+  altcp_arg(inner, conn);
+  altcp_recv(inner, on_inner_recv);
+  altcp_sent(inner, on_inner_sent);
+  altcp_err(inner, on_inner_err);
+  altcp_poll(inner, on_inner_poll, kInnerPollInterval);
+}
+
+// A session for `conn` with `conf`; false (nothing allocated) when the pool is empty or
+// Mbed TLS cannot set it up.
+bool start_session(altcp_pcb* conn, const mbedtls_ssl_config* conf, bool client) {
+  Session* s = acquire_session();
+  if (s == nullptr) {
+    ++stats.sessions_refused;
+    return false;
+  }
+  if (mbedtls_ssl_setup(&s->ssl, conf) != 0) {
+    release_session(s);
+    ++stats.sessions_refused;
+    return false;
+  }
+  s->client = client;
+  s->conn = conn;
+  mbedtls_ssl_set_bio(&s->ssl, s, bio_send, bio_recv, nullptr);
+  conn->fns = &kSessionFns;
+  conn->state = s;
+  return true;
+}
+
+err_t on_inner_accept(void* arg, altcp_pcb* new_inner, err_t err) {
+  auto* listener = static_cast<altcp_pcb*>(arg);
+  Endpoint* ep = endpoint_of(listener);
+  if (ep == nullptr || new_inner == nullptr || err != ERR_OK) {
+    return ERR_VAL;
+  }
+  altcp_pcb* conn = altcp_alloc();
+  if (conn == nullptr) {
+    ++stats.sessions_refused;
+    altcp_abort(new_inner);
+    return ERR_ABRT;
+  }
+  if (!start_session(conn, ep->conf, false)) {
+    altcp_free(conn);
+    altcp_abort(new_inner);
+    return ERR_ABRT;
+  }
+  attach_inner(conn, new_inner);
+  if (listener->accept == nullptr) {
+    return fail(conn);
+  }
+  // The application sets its callbacks now; data reaches it once the handshake is done.
+  return listener->accept(listener->arg, conn, ERR_OK);
+}
+
+err_t on_inner_connected(void* arg, altcp_pcb*, err_t err) {
+  auto* conn = static_cast<altcp_pcb*>(arg);
+  if (err != ERR_OK) {
+    return ERR_OK;  // lwIP reports failures through err
+  }
+  return drive(conn);  // sends the ClientHello
+}
+
+// ---- the endpoint function table (fresh, bound or listening) ----------------------------
+
+void ep_set_poll(altcp_pcb*, u8_t) {}
+void ep_recved(altcp_pcb*, u16_t) {}
+
+err_t ep_bind(altcp_pcb* conn, const ip_addr_t* ip, u16_t port) {
+  return altcp_bind(conn->inner_conn, ip, port);
+}
+
+err_t ep_connect(altcp_pcb* conn, const ip_addr_t* ip, u16_t port, altcp_connected_fn connected) {
+  Endpoint* ep = endpoint_of(conn);
+  if (ep == nullptr) {
+    return ERR_VAL;
+  }
+  const mbedtls_ssl_config* conf = ep->conf;
+  if (!start_session(conn, conf, true)) {
+    return ERR_MEM;
+  }
+  ep->used = false;
+  conn->connected = connected;
+  attach_inner(conn, conn->inner_conn);
+  return altcp_connect(conn->inner_conn, ip, port, on_inner_connected);
+}
+
+altcp_pcb* ep_listen(altcp_pcb* conn, u8_t backlog, err_t* err) {
+  altcp_pcb* listening = altcp_listen_with_backlog_and_err(conn->inner_conn, backlog, err);
+  if (listening == nullptr) {
+    return nullptr;
+  }
+  conn->inner_conn = listening;
+  altcp_arg(listening, conn);
+  altcp_accept(listening, on_inner_accept);
+  return conn;
+}
+
+void ep_abort(altcp_pcb* conn) {
+  altcp_pcb* inner = conn->inner_conn;
+  conn->inner_conn = nullptr;
+  detach_inner(inner);
+  if (inner != nullptr) {
+    altcp_abort(inner);
+  }
+  altcp_free(conn);
+}
+
+err_t ep_close(altcp_pcb* conn) {
+  altcp_pcb* inner = conn->inner_conn;
+  if (inner != nullptr) {
+    detach_inner(inner);
+    const err_t err = altcp_close(inner);
+    if (err != ERR_OK) {
+      attach_inner(conn, inner);
+      return err;
+    }
+    conn->inner_conn = nullptr;
+  }
+  altcp_free(conn);
+  return ERR_OK;
+}
+
+err_t ep_shutdown(altcp_pcb* conn, int shut_rx, int shut_tx) {
+  return shut_rx != 0 && shut_tx != 0 ? ep_close(conn) : static_cast<err_t>(ERR_VAL);
+}
+err_t ep_write(altcp_pcb*, const void*, u16_t, u8_t) {
+  return ERR_CONN;
+}
+err_t ep_output(altcp_pcb*) {
+  return ERR_CONN;
+}
+u16_t ep_zero(altcp_pcb*) {
+  return 0;
+}
+void ep_forward_nagle_disable(altcp_pcb* conn) {
+  altcp_nagle_disable(conn->inner_conn);
+}
+void ep_forward_nagle_enable(altcp_pcb* conn) {
+  altcp_nagle_enable(conn->inner_conn);
+}
+int ep_forward_nagle_disabled(altcp_pcb* conn) {
+  return altcp_nagle_disabled(conn->inner_conn);
+}
+void ep_forward_setprio(altcp_pcb* conn, u8_t prio) {
+  altcp_setprio(conn->inner_conn, prio);
+}
+
+void ep_dealloc(altcp_pcb* conn) {
+  if (Endpoint* ep = endpoint_of(conn)) {
+    ep->used = false;
+  } else if (Session* s = session_of(conn)) {
+    release_session(s);
+  }
+  conn->state = nullptr;
+}
+
+err_t forward_addrinfo(altcp_pcb* conn, int local, ip_addr_t* addr, u16_t* port) {
+  return conn->inner_conn != nullptr ? altcp_get_tcp_addrinfo(conn->inner_conn, local, addr, port)
+                                     : static_cast<err_t>(ERR_CONN);
+}
+ip_addr_t* forward_getip(altcp_pcb* conn, int local) {
+  return conn->inner_conn != nullptr ? altcp_get_ip(conn->inner_conn, local) : nullptr;
+}
+u16_t forward_getport(altcp_pcb* conn, int local) {
+  return conn->inner_conn != nullptr ? altcp_get_port(conn->inner_conn, local) : 0;
+}
+void forward_keepalive_disable(altcp_pcb* conn) {
+  altcp_keepalive_disable(conn->inner_conn);
+}
+void forward_keepalive_enable(altcp_pcb* conn, u32_t idle, u32_t intvl, u32_t count) {
+  altcp_keepalive_enable(conn->inner_conn, idle, intvl, count);
+}
+
+// ---- the session function table ---------------------------------------------------------
+
+void s_recved(altcp_pcb*, u16_t) {}  // ciphertext is acknowledged as Mbed TLS consumes it
+
+err_t s_connect(altcp_pcb*, const ip_addr_t*, u16_t, altcp_connected_fn) {
+  return ERR_ISCONN;
+}
+altcp_pcb* s_listen(altcp_pcb*, u8_t, err_t* err) {
+  if (err != nullptr) {
+    *err = ERR_ISCONN;
+  }
+  return nullptr;
+}
+
+void s_abort(altcp_pcb* conn) {
+  // The application asked: it learns through its err callback, as lwIP's own abort does.
+  (void)fail(conn);
+}
+
+err_t s_close(altcp_pcb* conn) {
+  Session* s = session_of(conn);
+  if (s != nullptr && s->handshake_done) {
+    (void)mbedtls_ssl_close_notify(&s->ssl);  // best effort: TCP's FIN follows regardless
+    altcp_output(conn->inner_conn);
+  }
+  return ep_close(conn);
+}
+
+// Room for one record's plaintext in TCP's send buffer.
+u16_t s_sndbuf(altcp_pcb* conn) {
+  Session* s = session_of(conn);
+  if (s == nullptr || !s->handshake_done || s->record_pending) {
+    return 0;
+  }
+  const u16_t room = altcp_sndbuf(conn->inner_conn);
+  if (room <= kRecordOverhead) {
+    return 0;
+  }
+  const int max_payload = mbedtls_ssl_get_max_out_record_payload(&s->ssl);
+  return static_cast<u16_t>(std::min<int>(room - kRecordOverhead, std::max(max_payload, 0)));
+}
+
+err_t s_write(altcp_pcb* conn, const void* data, u16_t len, u8_t) {
+  Session* s = session_of(conn);
+  if (s == nullptr || !s->handshake_done) {
+    return ERR_CONN;
+  }
+  if (len == 0) {
+    return ERR_OK;
+  }
+  if (len > s_sndbuf(conn)) {
+    return ERR_MEM;  // the caller waits for its sent callback and writes again
+  }
+  const int ret = mbedtls_ssl_write(&s->ssl, static_cast<const unsigned char*>(data), len);
+  if (ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
+    // The record is complete in Mbed TLS's buffer; it goes out when TCP has room.
+    s->record_pending = true;
+  } else if (ret != len) {
+    return fail(conn);
+  }
+  s->unacked_plain += len;
+  return ERR_OK;
+}
+
+err_t s_output(altcp_pcb* conn) {
+  return conn->inner_conn != nullptr ? altcp_output(conn->inner_conn)
+                                     : static_cast<err_t>(ERR_CONN);
+}
+
+u16_t s_mss(altcp_pcb* conn) {
+  const u16_t mss = conn->inner_conn != nullptr ? altcp_mss(conn->inner_conn) : 0;
+  return mss > kRecordOverhead ? static_cast<u16_t>(mss - kRecordOverhead) : 0;
+}
+
+u16_t s_sndqueuelen(altcp_pcb* conn) {
+  return conn->inner_conn != nullptr ? altcp_sndqueuelen(conn->inner_conn) : 0;
+}
+
+const altcp_functions kEndpointFns = {
+    ep_set_poll,
+    ep_recved,
+    ep_bind,
+    ep_connect,
+    ep_listen,
+    ep_abort,
+    ep_close,
+    ep_shutdown,
+    ep_write,
+    ep_output,
+    ep_zero,
+    ep_zero,
+    ep_zero,
+    ep_forward_nagle_disable,
+    ep_forward_nagle_enable,
+    ep_forward_nagle_disabled,
+    ep_forward_setprio,
+    ep_dealloc,
+    forward_addrinfo,
+    forward_getip,
+    forward_getport,
+#if LWIP_TCP_KEEPALIVE
+    forward_keepalive_disable,
+    forward_keepalive_enable,
+#endif
+#ifdef LWIP_DEBUG
+    nullptr,
+#endif
+};
+
+const altcp_functions kSessionFns = {
+    ep_set_poll,
+    s_recved,
+    ep_bind,
+    s_connect,
+    s_listen,
+    s_abort,
+    s_close,
+    ep_shutdown,
+    s_write,
+    s_output,
+    s_mss,
+    s_sndbuf,
+    s_sndqueuelen,
+    ep_forward_nagle_disable,
+    ep_forward_nagle_enable,
+    ep_forward_nagle_disabled,
+    ep_forward_setprio,
+    ep_dealloc,
+    forward_addrinfo,
+    forward_getip,
+    forward_getport,
+#if LWIP_TCP_KEEPALIVE
+    forward_keepalive_disable,
+    forward_keepalive_enable,
+#endif
+#ifdef LWIP_DEBUG
+    nullptr,
+#endif
+};
+
+}  // namespace
+
+altcp_pcb* tls_new(const mbedtls_ssl_config* conf, std::uint8_t ip_type) {
+  Endpoint* ep = nullptr;
+  for (Endpoint& e : endpoints) {
+    if (!e.used) {
+      ep = &e;
+      break;
+    }
+  }
+  if (ep == nullptr || conf == nullptr) {
+    return nullptr;
+  }
+  altcp_pcb* inner = altcp_tcp_new_ip_type(ip_type);
+  if (inner == nullptr) {
+    return nullptr;
+  }
+  altcp_pcb* conn = altcp_alloc();
+  if (conn == nullptr) {
+    altcp_close(inner);
+    return nullptr;
+  }
+  ep->used = true;
+  ep->conf = conf;
+  conn->fns = &kEndpointFns;
+  conn->state = ep;
+  conn->inner_conn = inner;
+  return conn;
+}
+
+altcp_pcb* tls_alloc(void* arg, std::uint8_t ip_type) {
+  return tls_new(static_cast<const mbedtls_ssl_config*>(arg), ip_type);
+}
+
+const TlsStats& tls_stats() {
+  return stats;
+}
+
+std::size_t tls_sessions_in_use() {
+  return static_cast<std::size_t>(
+      std::count_if(sessions.begin(), sessions.end(), [](const Session& s) { return s.used; }));
+}
+
+}  // namespace portcullis::mgmt
