@@ -79,8 +79,12 @@ void abort_connections() {
 }
 
 Bytes syn_to(std::uint16_t port, std::uint16_t sport) {
-  return test::tcp_frame({.src_port = sport, .dst_port = port, .seq = 1000, .ack = 0,
-                          .flags = test::kSyn, .payload = {}});
+  return test::tcp_frame({.src_port = sport,
+                          .dst_port = port,
+                          .seq = 1000,
+                          .ack = 0,
+                          .flags = test::kSyn,
+                          .payload = {}});
 }
 
 }  // namespace
@@ -94,7 +98,9 @@ int portcullis_ip6_input_hook(pbuf* p, netif* inp) {
 }
 
 // The measured steps: one inbound frame each, from the netif's input to lwIP's reply.
-__attribute__((noinline)) void bench_step(const Bytes* frame) { input(*frame); }
+__attribute__((noinline)) void bench_step(const Bytes* frame) {
+  input(*frame);
+}
 }
 
 int main(int argc, char** argv) {
@@ -132,20 +138,26 @@ int main(int argc, char** argv) {
     input(syn_to(80, 40000));
     const tcp_pcb* conn = tcp_active_pcbs;
     const std::uint32_t their_ack = conn->snd_nxt;
-    input(test::tcp_frame({.src_port = 40000, .dst_port = 80, .seq = 1001, .ack = their_ack,
-                           .flags = test::kAck, .payload = {}}));
+    input(test::tcp_frame({.src_port = 40000,
+                           .dst_port = 80,
+                           .seq = 1001,
+                           .ack = their_ack,
+                           .flags = test::kAck,
+                           .payload = {}}));
     std::uint32_t seq = 1001;
     const Bytes payload(64, 'x');
     for (int i = 0; i < kIterations; ++i) {
-      const Bytes f = test::tcp_frame({.src_port = 40000, .dst_port = 80, .seq = seq,
-                                       .ack = their_ack, .flags = test::kAck | test::kPsh,
+      const Bytes f = test::tcp_frame({.src_port = 40000,
+                                       .dst_port = 80,
+                                       .seq = seq,
+                                       .ack = their_ack,
+                                       .flags = test::kAck | test::kPsh,
                                        .payload = payload});
       seq += static_cast<std::uint32_t>(payload.size());
       bench_step(&f);
     }
   } else {
-    std::fprintf(stderr, "usage: %s closed-syn|allowed-syn|established-data [nofilter]\n",
-                 argv[0]);
+    std::fprintf(stderr, "usage: %s closed-syn|allowed-syn|established-data [nofilter]\n", argv[0]);
     return 2;
   }
   std::printf("%s %s: %d packets\n", scenario, filter_on ? "filter" : "nofilter", kIterations);

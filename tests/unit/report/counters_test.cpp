@@ -13,7 +13,9 @@ using portcullis::report::PortCount;
 using portcullis::report::TopPorts;
 
 namespace {
-Decision drop_tcp(std::uint16_t port) { return {Verdict::kDrop, Reason::kClosedPort, 6, port}; }
+Decision drop_tcp(std::uint16_t port) {
+  return {Verdict::kDrop, Reason::kClosedPort, 6, port};
+}
 }  // namespace
 
 TEST_GROUP(Counters){};

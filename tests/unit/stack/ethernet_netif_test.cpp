@@ -36,8 +36,12 @@ std::vector<Bytes> of_type(const std::vector<Bytes>& frames, std::uint16_t ether
 
 TEST_GROUP(EthernetNetif) {
   LwipDevice* dev = nullptr;
-  void setup() override { dev = new LwipDevice; }
-  void teardown() override { delete dev; }
+  void setup() override {
+    dev = new LwipDevice;
+  }
+  void teardown() override {
+    delete dev;
+  }
 };
 
 TEST(EthernetNetif, StartProgramsTheMacAndBringsTheInterfaceUp) {

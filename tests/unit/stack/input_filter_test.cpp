@@ -36,7 +36,9 @@ constexpr Policy make_policy(Mode mode) {
 constexpr Policy kStealth = make_policy(Mode::kStealth);
 constexpr Policy kReject = make_policy(Mode::kReject);
 
-err_t accept_any(void*, tcp_pcb*, err_t) { return ERR_OK; }
+err_t accept_any(void*, tcp_pcb*, err_t) {
+  return ERR_OK;
+}
 
 tcp_pcb* listen_on(std::uint16_t port) {
   tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
@@ -180,8 +182,8 @@ TEST(InputFilter, RejectAnswersUdpToAClosedPortWithPortUnreachable) {
   LONGS_EQUAL(1, out.size());
   const auto type = sent_icmp_type(out[0]);
   CHECK(type.has_value());
-  BYTES_EQUAL(3, *type);                      // destination unreachable
-  BYTES_EQUAL(3, out[0][14 + 20 + 1]);        // code: port unreachable
+  BYTES_EQUAL(3, *type);                // destination unreachable
+  BYTES_EQUAL(3, out[0][14 + 20 + 1]);  // code: port unreachable
 }
 
 TEST(InputFilter, RejectIsRateLimited) {
@@ -200,7 +202,6 @@ TEST(InputFilter, RejectIsRateLimited) {
   LONGS_EQUAL(portcullis::stack::kRejectsPerSecond, rsts);
 }
 
-
 TEST(InputFilter, AConnectionTheDeviceOpensToAClosedPortWorks) {
   connected_called = false;
   received.clear();
@@ -214,20 +215,28 @@ TEST(InputFilter, AConnectionTheDeviceOpensToAClosedPortWorks) {
   BYTES_EQUAL(kSyn, out[0].flags);
   const std::uint16_t local_port = out[0].src_port;  // an ephemeral port no rule allows
 
-  const auto acked = tcp_of(dev->exchange(tcp_frame(
-      {.src_port = 5555, .dst_port = local_port, .seq = 9000, .ack = out[0].seq + 1,
-       .flags = kSyn | kAck})));
+  const auto acked = tcp_of(dev->exchange(tcp_frame({.src_port = 5555,
+                                                     .dst_port = local_port,
+                                                     .seq = 9000,
+                                                     .ack = out[0].seq + 1,
+                                                     .flags = kSyn | kAck})));
   CHECK(connected_called);
   LONGS_EQUAL(1, acked.size());
   LONGS_EQUAL(9001, acked[0].ack);
 
-  dev->exchange(tcp_frame({.src_port = 5555, .dst_port = local_port, .seq = 9001,
-                           .ack = out[0].seq + 1, .flags = kAck | kPsh, .payload = {'h', 'i'}}));
+  dev->exchange(tcp_frame({.src_port = 5555,
+                           .dst_port = local_port,
+                           .seq = 9001,
+                           .ack = out[0].seq + 1,
+                           .flags = kAck | kPsh,
+                           .payload = {'h', 'i'}}));
   CHECK(received == (Bytes{'h', 'i'}));
   // The same port from another peer port is still closed.
-  LONGS_EQUAL(0, dev->exchange(tcp_frame({.src_port = 5556, .dst_port = local_port, .seq = 1,
-                                          .flags = kSyn | kAck}))
-                     .size());
+  LONGS_EQUAL(
+      0,
+      dev->exchange(
+             tcp_frame({.src_port = 5556, .dst_port = local_port, .seq = 1, .flags = kSyn | kAck}))
+          .size());
 }
 
 TEST(InputFilter, ADnsLikeExchangeTheDeviceStartsWorks) {

@@ -15,8 +15,8 @@ FakeClock& lwip_test_clock();
 
 class LwipDevice {
  public:
-  LwipDevice();  // lwip_init() once per process, then a fresh netif
-  ~LwipDevice(); // aborts every PCB the test left and removes the netif
+  LwipDevice();   // lwip_init() once per process, then a fresh netif
+  ~LwipDevice();  // aborts every PCB the test left and removes the netif
   LwipDevice(const LwipDevice&) = delete;
   LwipDevice& operator=(const LwipDevice&) = delete;
 

@@ -20,8 +20,12 @@ const policy::Policy* current = &kDefault;
 
 }  // namespace
 
-void set_hook_policy(const policy::Policy& p) { current = &p; }
-const policy::Policy& default_hook_policy() { return kDefault; }
+void set_hook_policy(const policy::Policy& p) {
+  current = &p;
+}
+const policy::Policy& default_hook_policy() {
+  return kDefault;
+}
 
 }  // namespace portcullis::test
 

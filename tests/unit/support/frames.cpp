@@ -11,7 +11,9 @@ void put32(Bytes& f, std::uint32_t v) {
   put16(f, static_cast<std::uint16_t>(v >> 16));
   put16(f, static_cast<std::uint16_t>(v));
 }
-void append(Bytes& f, const Bytes& more) { f.insert(f.end(), more.begin(), more.end()); }
+void append(Bytes& f, const Bytes& more) {
+  f.insert(f.end(), more.begin(), more.end());
+}
 void set16(Bytes& f, std::size_t at, std::uint16_t v) {
   f[at] = static_cast<std::uint8_t>(v >> 8);
   f[at + 1] = static_cast<std::uint8_t>(v);

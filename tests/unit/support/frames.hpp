@@ -17,7 +17,14 @@ inline const Bytes kDeviceIp4 = {192, 0, 2, 2};
 inline const Bytes kPeerIp6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 inline const Bytes kDeviceIp6 = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
 
-enum TcpFlags : std::uint8_t { kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10, kUrg = 0x20 };
+enum TcpFlags : std::uint8_t {
+  kFin = 0x01,
+  kSyn = 0x02,
+  kRst = 0x04,
+  kPsh = 0x08,
+  kAck = 0x10,
+  kUrg = 0x20
+};
 
 std::uint16_t get16(const Bytes& f, std::size_t at);
 std::uint32_t get32(const Bytes& f, std::size_t at);
