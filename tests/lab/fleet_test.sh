@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# tests/lab/fleet_test.sh BOARD: portcullis-fleet against a lab device, from the lab
+# namespace: a healthy device with its own policy exits 0 and shows the digest (MATCH); the
+# digest of another policy file exits non-zero with MISMATCH; --json parses; an address with
+# nothing behind it exits non-zero with a clear message; a client certificate from another
+# CA exits non-zero with a certificate message. Packets stay in the lab namespace.
+set -euo pipefail
+
+readonly WANT_BOARD="${1:?usage: tests/lab/fleet_test.sh BOARD}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ROOT
+readonly LAB="$ROOT/tools/lab"
+readonly PY=/usr/bin/python3
+readonly FLEET="${PORTCULLIS_FLEET:-$ROOT/build/host/tools/fleet/portcullis-fleet}"
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+require_root "lab_fleet_$WANT_BOARD"
+
+if [[ ! -x $FLEET ]]; then
+  fail "$FLEET not built (cmake --build --preset host --target portcullis-fleet)"
+  exit 1
+fi
+
+WORK="$(mktemp -d)"
+finish() {
+  "$LAB" stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+  echo "$PASSED passed, $FAILED failed"
+}
+trap finish EXIT
+
+env_lines="$("$LAB" start --board "$WANT_BOARD")" || {
+  fail "tools/lab start --board $WANT_BOARD"
+  exit 1
+}
+eval "$env_lines"
+pass "lab up (device answers ping)"
+readonly POLICY="$ROOT/boards/$WANT_BOARD/policy.allow"
+readonly OTHER_POLICY="$ROOT/tests/lab/policies/reject.allow"
+readonly TARGET="$DEVICE_IPV4:$MGMT_PORT"
+
+# run NAME ARGS...: the poller in the namespace; stdout+stderr to $WORK/NAME.out, exit status
+# to $WORK/NAME.rc (never aborts the script).
+run() {
+  local name="$1" rc=0
+  shift
+  "$LAB" exec "$FLEET" "$@" >"$WORK/$name.out" 2>&1 || rc=$?
+  echo "$rc" >"$WORK/$name.rc"
+  sed 's/^/    | /' "$WORK/$name.out"
+}
+rc_of() { cat "$WORK/$1.rc"; }
+
+# ---- healthy device, its own policy --------------------------------------------------------
+run good --pki "$PKI_DIR" --expect-policy "$POLICY" "$TARGET"
+check "healthy device, own policy: exit 0" test "$(rc_of good)" -eq 0
+check "table shows MATCH" grep -Eq 'digest: +[0-9a-f]{64}  MATCH$' "$WORK/good.out"
+check "table does not say MISMATCH" bash -c "! grep -q MISMATCH '$WORK/good.out'"
+check "table shows a 64-hex digest" grep -Eq 'digest: +[0-9a-f]{64}' "$WORK/good.out"
+check "table lists the mgmt port as listening and allowed" grep -Eq "tcp/$MGMT_PORT allowed=yes" "$WORK/good.out"
+
+# ---- a different policy file ---------------------------------------------------------------
+run other --pki "$PKI_DIR" --expect-policy "$OTHER_POLICY" "$TARGET"
+check "other policy: exit non-zero" test "$(rc_of other)" -ne 0
+check "other policy: says MISMATCH" grep -q 'MISMATCH' "$WORK/other.out"
+
+# ---- --json --------------------------------------------------------------------------------
+rc=0
+"$LAB" exec "$FLEET" --pki "$PKI_DIR" --json --expect-policy "$POLICY" "$TARGET" >"$WORK/fleet.json" 2>"$WORK/json.err" || rc=$?
+check "--json: exit 0" test "$rc" -eq 0
+check "--json output parses (python3 -m json.tool)" "$PY" -m json.tool "$WORK/fleet.json"
+check "--json carries the device's status document and a digest match" "$PY" - "$WORK/fleet.json" "$MGMT_PORT" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ok"] is True, d
+dev = d["devices"][0]
+assert dev["answered"] and dev["digest_match"] is True, dev
+assert len(dev["status"]["policy"]["digest"]) == 64, dev
+assert {"proto": "tcp", "port": int(sys.argv[2]), "allowed": True} in dev["status"]["listening"]
+PYEOF
+
+# ---- nothing at the address ----------------------------------------------------------------
+start=$SECONDS
+run unreachable --pki "$PKI_DIR" --timeout 3 "192.0.2.99:$MGMT_PORT"
+check "unreachable host: exit non-zero" test "$(rc_of unreachable)" -ne 0
+check "unreachable host: clear message" grep -Eq '192\.0\.2\.99.*(no answer|cannot connect)' "$WORK/unreachable.out"
+check "unreachable host: bounded by --timeout" test $((SECONDS - start)) -le 20
+
+# ---- a client certificate from another CA --------------------------------------------------
+run otherca --ca "$PKI_DIR/ca.crt" --cert "$PKI_DIR/other-client.crt" --key "$PKI_DIR/other-client.key" "$TARGET"
+check "client certificate from another CA: exit non-zero" test "$(rc_of otherca)" -ne 0
+check "client certificate from another CA: certificate message" grep -q 'certificate problem' "$WORK/otherca.out"
+
+# ---- one healthy and one unreachable in one run --------------------------------------------
+run mixed --pki "$PKI_DIR" --timeout 3 "$TARGET" "192.0.2.99:$MGMT_PORT"
+check "mixed fleet: exit non-zero" test "$(rc_of mixed)" -ne 0
+check "mixed fleet: 1 of 2 OK" grep -q '^1 of 2 device(s) OK' "$WORK/mixed.out"
+
+((FAILED == 0))

@@ -1,0 +1,48 @@
+#pragma once
+// A small JSON reader for portcullis-fleet: parses one document into a tree of Values.
+// Bounded: nesting depth and input size are limited by the caller's response limit and
+// kMaxDepth. Numbers are kept as double (the status document's counters fit in 2^53).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portcullis::fleet {
+
+struct Value {
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  double number = 0;
+  std::string string;
+  std::vector<Value> array;
+  std::vector<std::pair<std::string, Value>> object;  // in document order
+
+  const Value* get(std::string_view key) const {
+    if (kind != Kind::kObject) return nullptr;
+    for (const auto& [k, v] : object) {
+      if (k == key) return &v;
+    }
+    return nullptr;
+  }
+  std::string str(std::string_view key, std::string_view fallback = "?") const {
+    const Value* v = get(key);
+    return v && v->kind == Kind::kString ? v->string : std::string(fallback);
+  }
+  double num(std::string_view key, double fallback = 0) const {
+    const Value* v = get(key);
+    return v && v->kind == Kind::kNumber ? v->number : fallback;
+  }
+  const std::vector<Value>& list(std::string_view key) const {
+    static const std::vector<Value> kEmpty;
+    const Value* v = get(key);
+    return v && v->kind == Kind::kArray ? v->array : kEmpty;
+  }
+};
+
+// nullopt on any syntax error (error gets a short reason and offset).
+std::optional<Value> parse_json(std::string_view text, std::string* error = nullptr);
+
+}  // namespace portcullis::fleet
