@@ -64,6 +64,20 @@ import json, sys
 doc = json.load(open(sys.argv[1]))
 assert doc["policy"]["digest"] == sys.argv[2], doc["policy"]["digest"]
 PYEOF
+"$TOOL" canonical "$POLICY" >"$WORK/canonical.txt"
+check "policy.mode, echo and rules are the build's policy (portcullis-policy canonical)" \
+  "$PY" - "$WORK/status.json" "$WORK/canonical.txt" <<'PYEOF'
+import json, sys
+p = json.load(open(sys.argv[1]))["policy"]
+lines = [f"mode {p['mode']}", f"echo {'on' if p['echo'] else 'off'}"]
+for r in p["rules"]:
+    ports = str(r["first"]) if r["first"] == r["last"] else f"{r['first']}-{r['last']}"
+    head = f"mgmt {ports}" if r["mgmt"] else f"allow {r['proto']} {ports}"
+    lines.append(head + (" from " + ",".join(r["from"]) if r["from"] else ""))
+want = open(sys.argv[2]).read().split("\n")
+want = [l for l in want if l]
+assert lines == want, (lines, want)
+PYEOF
 check "document has every contract field" "$PY" - "$WORK/status.json" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
