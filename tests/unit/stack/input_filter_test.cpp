@@ -36,20 +36,6 @@ constexpr Policy make_policy(Mode mode) {
 constexpr Policy kStealth = make_policy(Mode::kStealth);
 constexpr Policy kReject = make_policy(Mode::kReject);
 
-err_t accept_any(void*, tcp_pcb*, err_t) {
-  return ERR_OK;
-}
-
-tcp_pcb* listen_on(std::uint16_t port) {
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
-  CHECK(pcb != nullptr);
-  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, port));
-  tcp_pcb* l = tcp_listen(pcb);
-  CHECK(l != nullptr);
-  tcp_accept(l, accept_any);
-  return l;
-}
-
 TcpSegment syn(std::uint16_t dport, std::uint32_t seq = 1000) {
   return TcpSegment{.src_port = 40000, .dst_port = dport, .seq = seq, .ack = 0, .flags = kSyn};
 }

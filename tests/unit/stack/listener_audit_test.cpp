@@ -52,20 +52,6 @@ constexpr Policy kPolicy = make_policy(false);
 // Input hooks that let the rogue ports through, to show the listener itself is gone.
 constexpr Policy kPermissive = make_policy(true);
 
-err_t accept_any(void*, tcp_pcb*, err_t) {
-  return ERR_OK;
-}
-
-tcp_pcb* listen_on(std::uint16_t port) {
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
-  CHECK(pcb != nullptr);
-  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, port));
-  tcp_pcb* l = tcp_listen(pcb);
-  CHECK(l != nullptr);
-  tcp_accept(l, accept_any);
-  return l;
-}
-
 void echo(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) {
   (void)udp_sendto(pcb, p, addr, port);
   pbuf_free(p);

@@ -10,6 +10,16 @@
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::test {
+tcp_pcb* listen_on(std::uint16_t port) {
+  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+  CHECK(pcb != nullptr);
+  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, port));
+  tcp_pcb* listener = tcp_listen(pcb);
+  CHECK(listener != nullptr);
+  tcp_accept(listener, [](void*, tcp_pcb*, err_t) -> err_t { return ERR_OK; });
+  return listener;
+}
+
 FakeClock& lwip_test_clock() {
   static FakeClock clock;
   return clock;

@@ -2,7 +2,10 @@
 // A device for stack tests: real lwIP on a FakeEthernetMac, with the lab addresses and a
 // peer (192.0.2.1) whose MAC lwIP already knows, so replies go out without ARP.
 
+#include <cstdint>
 #include <vector>
+
+#include "lwip/tcp.h"
 
 #include "fake_clock.hpp"
 #include "fake_ethernet_mac.hpp"
@@ -12,6 +15,10 @@
 namespace portcullis::test {
 
 FakeClock& lwip_test_clock();
+
+// A TCP listener on `port` (IPv4 and IPv6) that accepts every connection; checks that lwIP
+// made it. Closed by ~LwipDevice.
+tcp_pcb* listen_on(std::uint16_t port);
 
 class LwipDevice {
  public:
