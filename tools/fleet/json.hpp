@@ -42,6 +42,11 @@ struct Value {
   }
 };
 
+// Only JSON true is true: a missing key, null, 1 or "true" is not.
+inline bool is_true(const Value* v) {
+  return v && v->kind == Value::Kind::kBool && v->boolean;
+}
+
 // nullopt on any syntax error (error gets a short reason and offset).
 std::optional<Value> parse_json(std::string_view text, std::string* error = nullptr);
 

@@ -48,6 +48,8 @@
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/digest.hpp"
 #include "portcullis/policy/parser.hpp"
+#include "target.hpp"
+#include "verdict.hpp"
 
 namespace {
 
@@ -55,13 +57,15 @@ namespace fleet = portcullis::fleet;
 namespace platform = portcullis::platform;
 namespace pol = portcullis::policy;
 using Clock = std::chrono::steady_clock;
+using fleet::is_true;
+using fleet::kExitOk;
+using fleet::kExitUsage;
+using fleet::PollResult;
+using fleet::Target;
+using fleet::Verdict;
 
-constexpr int kExitOk = 0;
-constexpr int kExitFail = 1;
-constexpr int kExitUsage = 2;
 constexpr std::size_t kMaxResponse = 256 * 1024;
 constexpr std::size_t kMaxParallel = 16;
-constexpr std::uint16_t kDefaultPort = 8443;
 
 // Mbed TLS's socket error codes (mbedtls/net_sockets.h; MBEDTLS_NET_C is not built).
 constexpr int kErrConnReset = -0x0050;
@@ -151,52 +155,6 @@ std::string verify_text(std::uint32_t flags, const std::string& host) {
   for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
   return out;
 }
-
-struct Target {
-  std::string spec;  // as given
-  std::string host;  // without brackets
-  std::uint16_t port = kDefaultPort;
-};
-
-std::optional<Target> parse_target(const std::string& spec) {
-  Target t;
-  t.spec = spec;
-  std::string port;
-  if (!spec.empty() && spec[0] == '[') {
-    const auto close = spec.find(']');
-    if (close == std::string::npos) return std::nullopt;
-    t.host = spec.substr(1, close - 1);
-    if (close + 1 < spec.size()) {
-      if (spec[close + 1] != ':') return std::nullopt;
-      port = spec.substr(close + 2);
-      if (port.empty()) return std::nullopt;
-    }
-  } else if (std::count(spec.begin(), spec.end(), ':') == 1) {
-    const auto colon = spec.find(':');
-    t.host = spec.substr(0, colon);
-    port = spec.substr(colon + 1);
-    if (port.empty()) return std::nullopt;
-  } else {
-    t.host = spec;  // a name, IPv4, or a bare IPv6 address (no port)
-  }
-  if (t.host.empty()) return std::nullopt;
-  if (!port.empty()) {
-    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
-      return std::nullopt;
-    const unsigned long p = std::stoul(port);
-    if (p == 0 || p > 65535) return std::nullopt;
-    t.port = static_cast<std::uint16_t>(p);
-  }
-  return t;
-}
-
-struct Result {
-  Target target;
-  bool answered = false;
-  std::string error;  // one line when !answered
-  int http_status = 0;
-  fleet::Value doc;
-};
 
 // ---- transport -----------------------------------------------------------------------------
 
@@ -338,7 +296,7 @@ struct TlsShared {
 // One attempt. `retry`: the device reset or closed the connection before the handshake was
 // done, which it does both when it refuses our certificate and when all its TLS sessions
 // (PORTCULLIS_TLS_SESSIONS, a handful) are busy; the caller tries again a few times.
-void poll_once(Result& r, mbedtls_ssl_config& conf, Clock::time_point deadline, bool& retry) {
+void poll_once(PollResult& r, mbedtls_ssl_config& conf, Clock::time_point deadline, bool& retry) {
   retry = false;
   Conn c{.fd = -1, .deadline = deadline};
   if (connect_to(r.target, c, r.error) < 0) {
@@ -449,11 +407,11 @@ void poll_once(Result& r, mbedtls_ssl_config& conf, Clock::time_point deadline, 
   r.answered = true;
 }
 
-void poll_device(Result& r, mbedtls_ssl_config& conf, int timeout_s) {
+void poll_device(PollResult& r, mbedtls_ssl_config& conf, int timeout_s) {
   const auto deadline = Clock::now() + std::chrono::seconds(timeout_s);
   for (int attempt = 1;; ++attempt) {
     bool retry = false;
-    r = Result{.target = r.target, .answered = false, .error = {}, .http_status = 0, .doc = {}};
+    r = PollResult{.target = r.target, .answered = false, .error = {}, .http_status = 0, .doc = {}};
     poll_once(r, conf, deadline, retry);
     const auto pause = std::chrono::milliseconds(250 * attempt);
     if (!retry || attempt == 5 || Clock::now() + 2 * pause > deadline) return;
@@ -524,44 +482,6 @@ void write_json(std::ostream& o, const fleet::Value& v) {
   }
 }
 
-bool is_true(const fleet::Value* v) {
-  return v && v->kind == fleet::Value::Kind::kBool && v->boolean;
-}
-
-struct Verdict {
-  bool ok = false;
-  bool violation = false;
-  std::optional<bool> digest_match;  // with --expect-policy
-  std::vector<std::string> problems;
-};
-
-Verdict judge(const Result& r, const std::string& expected_digest) {
-  Verdict v;
-  if (!r.answered) {
-    v.problems.push_back(r.error);
-    return v;
-  }
-  const fleet::Value* counters = r.doc.get("counters");
-  const double violations_total =
-      std::max(r.doc.num("violations_total"), counters ? counters->num("violations_total") : 0);
-  std::size_t rogue = 0;
-  for (const auto& l : r.doc.list("listening")) {
-    if (!is_true(l.get("allowed"))) ++rogue;
-  }
-  if (violations_total > 0 || !r.doc.list("violations").empty() || rogue > 0) {
-    v.violation = true;
-    v.problems.push_back("violation reported (" + std::to_string(r.doc.list("violations").size()) +
-                         " recorded, " + std::to_string(rogue) + " listener(s) not allowed)");
-  }
-  if (!expected_digest.empty()) {
-    const fleet::Value* policy = r.doc.get("policy");
-    v.digest_match = policy && policy->str("digest", "") == expected_digest;
-    if (!*v.digest_match) v.problems.push_back("policy digest MISMATCH");
-  }
-  v.ok = v.problems.empty();
-  return v;
-}
-
 std::string rule_text(const fleet::Value& rule) {
   if (rule.kind == fleet::Value::Kind::kString) return rule.string;
   std::string s = rule.str("proto", "?") + " ";
@@ -583,7 +503,8 @@ std::string rule_text(const fleet::Value& rule) {
   return s;
 }
 
-void print_table(std::ostream& o, const Result& r, const Verdict& v, const std::string& expected) {
+void print_table(std::ostream& o, const PollResult& r, const Verdict& v,
+                 const std::string& expected) {
   o << "== " << r.target.spec << "  " << (v.ok ? "OK" : "FAIL") << "\n";
   if (!r.answered) {
     o << "   error:      " << r.error << "\n\n";
@@ -693,22 +614,14 @@ int main(int argc, char** argv) {
   if (!hosts_file.empty()) {
     auto text = read_file(hosts_file);
     if (!text) return kExitUsage;
-    std::istringstream in(*text);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-      const auto b = line.find_first_not_of(" \t\r");
-      if (b == std::string::npos) continue;
-      const auto e = line.find_last_not_of(" \t\r");
-      specs.push_back(line.substr(b, e - b + 1));
-    }
+    for (auto& entry : fleet::hosts_file_entries(*text)) specs.push_back(std::move(entry));
   }
   if (specs.empty()) return usage("no HOST given");
-  std::vector<Result> results;
+  std::vector<PollResult> results;
   for (const auto& s : specs) {
-    auto t = parse_target(s);
+    auto t = fleet::parse_target(s);
     if (!t) return usage("bad HOST[:PORT] '" + s + "'");
-    Result r;
+    PollResult r;
     r.target = *t;
     results.push_back(std::move(r));
   }
@@ -799,12 +712,10 @@ int main(int argc, char** argv) {
   }
   for (auto& t : workers) t.join();
 
-  bool all_ok = true;
   std::vector<Verdict> verdicts;
-  for (const auto& r : results) {
-    verdicts.push_back(judge(r, expected_digest));
-    all_ok = all_ok && verdicts.back().ok;
-  }
+  for (const auto& r : results) verdicts.push_back(fleet::judge(r, expected_digest));
+  const int status = fleet::exit_status(verdicts);
+  const bool all_ok = status == kExitOk;
 
   if (json) {
     std::ostringstream o;
@@ -853,5 +764,5 @@ int main(int argc, char** argv) {
     creds.reset();
   }
   platform::tls_shutdown();
-  return all_ok ? kExitOk : kExitFail;
+  return status;
 }

@@ -1,0 +1,43 @@
+#pragma once
+// portcullis-fleet's verdict on each device it polled, and the exit status of the whole run.
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json.hpp"
+#include "target.hpp"
+
+namespace portcullis::fleet {
+
+inline constexpr int kExitOk = 0;     // every device answered, healthy, expected digest
+inline constexpr int kExitFail = 1;   // some device did not
+inline constexpr int kExitUsage = 2;  // usage or I/O error: nothing was judged
+
+// What polling one device gave.
+struct PollResult {
+  Target target;
+  bool answered = false;  // HTTP 200 with a JSON object
+  std::string error;      // one line when !answered
+  int http_status = 0;
+  Value doc;  // GET /v1/status when answered
+};
+
+struct Verdict {
+  bool ok = false;
+  bool violation = false;             // violations recorded or a listener the policy does not allow
+  std::optional<bool> digest_match;   // with an expected digest, when the device answered
+  std::vector<std::string> problems;  // one line each; empty exactly when ok
+};
+
+// `expected_digest`: the --expect-policy file's digest, empty for no expectation. A device
+// that did not answer (unreachable, TLS or certificate failure, bad HTTP) fails with its error.
+Verdict judge(const PollResult& r, std::string_view expected_digest);
+
+// kExitOk when every device is ok, kExitFail when one is not; kExitUsage for no devices,
+// which is no fleet to vouch for.
+int exit_status(std::span<const Verdict> verdicts);
+
+}  // namespace portcullis::fleet
