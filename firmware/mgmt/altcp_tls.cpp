@@ -101,7 +101,11 @@ void detach_inner(altcp_pcb* inner) {
   altcp_recv(inner, nullptr);
   altcp_sent(inner, nullptr);
   altcp_err(inner, nullptr);
-  altcp_poll(inner, nullptr, 0);
+  // Only attach_inner sets a poll, and never on a listener: tcp_poll() on a LISTEN pcb is an
+  // lwIP assertion (and without asserts a write past the smaller tcp_pcb_listen).
+  if (inner->poll != nullptr) {
+    altcp_poll(inner, nullptr, 0);
+  }
   altcp_accept(inner, nullptr);
 }
 
@@ -164,6 +168,15 @@ err_t refuse(altcp_pcb* conn, Session* s) {
   altcp_pcb* inner = conn->inner_conn;
   conn->inner_conn = nullptr;
   detach_inner(inner);
+  // The rest of the client's flight, unread: lwIP closes a connection with unread data by a
+  // RST that purges the queued alert (which, inside its input processing, is not sent yet).
+  if (s->rx != nullptr) {
+    if (inner != nullptr) {
+      altcp_recved(inner, s->rx->tot_len);
+    }
+    pbuf_free(s->rx);
+    s->rx = nullptr;
+  }
   bool aborted = false;
   if (inner != nullptr) {
     altcp_output(inner);
@@ -187,6 +200,12 @@ err_t refuse(altcp_pcb* conn, Session* s) {
 // callback; the session pool is static memory, so asking it is always safe.
 bool alive(const Session* s, const altcp_pcb* conn) {
   return s->used && s->conn == conn;
+}
+
+// Ciphertext not yet read, or plaintext Mbed TLS still holds of a record longer than one
+// read chunk (which no further ciphertext may come to push out).
+bool has_input(const Session* s) {
+  return s->rx != nullptr || (s->handshake_done && mbedtls_ssl_get_bytes_avail(&s->ssl) != 0);
 }
 
 // Runs the handshake and then delivers what decrypts. ERR_ABRT when `conn` was aborted.
@@ -213,7 +232,7 @@ err_t drive(altcp_pcb* conn) {
       return ERR_ABRT;
     }
   }
-  while (alive(s, conn) && s->rx != nullptr) {
+  while (alive(s, conn) && has_input(s)) {
     pbuf* q = pbuf_alloc(PBUF_RAW, kReadChunk, PBUF_RAM);
     if (q == nullptr) {
       break;  // lwIP's heap is short: the poll callback drives again
@@ -317,7 +336,7 @@ err_t on_inner_poll(void* arg, altcp_pcb*) {
     ++stats.handshakes_timed_out;
     return fail(conn);
   }
-  if (s->rx != nullptr) {
+  if (has_input(s)) {
     const err_t err = drive(conn);
     if (err == ERR_ABRT || !alive(s, conn)) {
       return err;
