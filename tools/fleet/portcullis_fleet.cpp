@@ -11,6 +11,13 @@
 // and the response by kMaxResponse bytes. Exit status: 0 every device answered, reports no
 // violation and (with --expect-policy) the expected digest; 1 otherwise; 2 usage or I/O error.
 //
+//   portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]
+//                          [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]
+//                          BROKER[:PORT]
+//
+// `watch` subscribes to an MQTT broker (default port 8883) over mutual TLS instead and prints
+// the status documents and events the devices push, as they arrive (watch_mqtt.hpp).
+//
 // Mbed TLS is built without MBEDTLS_THREADING_C, so every Mbed TLS call runs under one mutex;
 // the sockets are non-blocking and the threads wait for I/O outside it.
 
@@ -29,7 +36,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -48,8 +54,11 @@
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/digest.hpp"
 #include "portcullis/policy/parser.hpp"
+#include "report.hpp"
 #include "target.hpp"
 #include "verdict.hpp"
+#include "watch.hpp"
+#include "watch_mqtt.hpp"
 
 namespace {
 
@@ -57,12 +66,13 @@ namespace fleet = portcullis::fleet;
 namespace platform = portcullis::platform;
 namespace pol = portcullis::policy;
 using Clock = std::chrono::steady_clock;
-using fleet::is_true;
+using fleet::json_escape;
 using fleet::kExitOk;
 using fleet::kExitUsage;
 using fleet::PollResult;
 using fleet::Target;
 using fleet::Verdict;
+using fleet::write_json;
 
 constexpr std::size_t kMaxResponse = 256 * 1024;
 constexpr std::size_t kMaxParallel = 16;
@@ -76,9 +86,13 @@ std::mutex g_tls;  // every Mbed TLS call (no MBEDTLS_THREADING_C)
 
 int usage(const std::string& why = {}) {
   if (!why.empty()) std::cerr << "portcullis-fleet: " << why << "\n";
-  std::cerr << "usage: portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
-               "                        [--expect-policy FILE] [--timeout SEC] [--file HOSTS]\n"
-               "                        HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443)\n";
+  std::cerr
+      << "usage: portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
+         "                        [--expect-policy FILE] [--timeout SEC] [--file HOSTS]\n"
+         "                        HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443)\n"
+         "       portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
+         "                        [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]\n"
+         "                        BROKER[:PORT]    (MQTT over TLS; default port 8883)\n";
   return kExitUsage;
 }
 
@@ -89,6 +103,43 @@ std::optional<std::string> read_file(const std::string& path) {
     return std::nullopt;
   }
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The digest of a policy file, computed by the firmware's own parser; nullopt (said on
+// stderr) when it cannot be read or parsed.
+std::optional<std::string> policy_digest(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::nullopt;
+  // Same normalization as portcullis-policy: CRLF reads as LF.
+  std::string norm;
+  for (std::size_t i = 0; i < text->size(); ++i) {
+    if ((*text)[i] == '\r' && i + 1 < text->size() && (*text)[i + 1] == '\n') continue;
+    norm += (*text)[i];
+  }
+  const pol::ParseResult parsed = pol::parse(norm);
+  if (!parsed.ok()) {
+    std::cerr << "portcullis-fleet: " << path << ":" << parsed.error.line << ": "
+              << parsed.error.message() << "\n";
+    return std::nullopt;
+  }
+  return std::string(pol::digest(parsed.policy).view());
+}
+
+// `portcullis-fleet watch ...`: `args` are the arguments after `watch`.
+int watch_main(const std::vector<std::string>& args) {
+  const fleet::WatchArgs parsed = fleet::parse_watch_args(args);
+  if (parsed.result == fleet::WatchArgs::Result::kHelp) {
+    usage();
+    return kExitOk;
+  }
+  if (parsed.result == fleet::WatchArgs::Result::kUsage) return usage(parsed.error);
+  std::string expected_digest;
+  if (!parsed.options.expect_policy.empty()) {
+    auto digest = policy_digest(parsed.options.expect_policy);
+    if (!digest) return kExitUsage;
+    expected_digest = std::move(*digest);
+  }
+  return fleet::run_watch(parsed.options, expected_digest);
 }
 
 // PEM (first block) or DER to DER.
@@ -419,146 +470,6 @@ void poll_device(PollResult& r, mbedtls_ssl_config& conf, int timeout_s) {
   }
 }
 
-// ---- reporting -----------------------------------------------------------------------------
-
-std::string num(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9e15) {
-    return std::to_string(static_cast<long long>(v));
-  }
-  std::ostringstream o;
-  o << v;
-  return o.str();
-}
-
-std::string json_escape(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", c);
-      out += esc;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
-void write_json(std::ostream& o, const fleet::Value& v) {
-  using K = fleet::Value::Kind;
-  switch (v.kind) {
-    case K::kNull:
-      o << "null";
-      break;
-    case K::kBool:
-      o << (v.boolean ? "true" : "false");
-      break;
-    case K::kNumber:
-      o << num(v.number);
-      break;
-    case K::kString:
-      o << json_escape(v.string);
-      break;
-    case K::kArray:
-      o << "[";
-      for (std::size_t i = 0; i < v.array.size(); ++i) {
-        if (i) o << ",";
-        write_json(o, v.array[i]);
-      }
-      o << "]";
-      break;
-    case K::kObject:
-      o << "{";
-      for (std::size_t i = 0; i < v.object.size(); ++i) {
-        if (i) o << ",";
-        o << json_escape(v.object[i].first) << ":";
-        write_json(o, v.object[i].second);
-      }
-      o << "}";
-      break;
-  }
-}
-
-std::string rule_text(const fleet::Value& rule) {
-  if (rule.kind == fleet::Value::Kind::kString) return rule.string;
-  std::string s = rule.str("proto", "?") + " ";
-  if (const auto* p = rule.get("port")) {
-    s += num(p->number);
-  } else {
-    const double first = rule.num("first", rule.num("first_port"));
-    const double last = rule.num("last", rule.num("last_port", first));
-    s += num(first) + (last != first ? "-" + num(last) : "");
-  }
-  if (const auto* from = rule.get("from");
-      from && from->kind == fleet::Value::Kind::kArray && !from->array.empty()) {
-    s += " from ";
-    for (std::size_t i = 0; i < from->array.size(); ++i) {
-      s += (i ? "," : "") + from->array[i].string;
-    }
-  }
-  if (is_true(rule.get("mgmt"))) s += " (mgmt)";
-  return s;
-}
-
-void print_table(std::ostream& o, const PollResult& r, const Verdict& v,
-                 const std::string& expected) {
-  o << "== " << r.target.spec << "  " << (v.ok ? "OK" : "FAIL") << "\n";
-  if (!r.answered) {
-    o << "   error:      " << r.error << "\n\n";
-    return;
-  }
-  const fleet::Value empty;
-  const fleet::Value* dev = r.doc.get("device");
-  const fleet::Value* policy = r.doc.get("policy");
-  const fleet::Value* counters = r.doc.get("counters");
-  if (!dev) dev = &empty;
-  if (!policy) policy = &empty;
-  if (!counters) counters = &empty;
-  o << "   id:         " << dev->str("id") << "\n"
-    << "   board:      " << dev->str("board") << "\n"
-    << "   firmware:   " << dev->str("firmware") << "\n"
-    << "   uptime:     " << num(dev->num("uptime_ms") / 1000.0) << " s\n"
-    << "   digest:     " << policy->str("digest");
-  if (v.digest_match) {
-    o << (*v.digest_match ? "  MATCH" : "  MISMATCH (expected " + expected + ")");
-  }
-  o << "\n   mode:       " << policy->str("mode") << "\n";
-  o << "   allowed:   ";
-  const auto& rules = policy->list("rules");
-  if (rules.empty()) o << " (none)";
-  for (const auto& rule : rules) o << " [" << rule_text(rule) << "]";
-  o << "\n   listening: ";
-  const auto& listening = r.doc.list("listening");
-  if (listening.empty()) o << " (none)";
-  for (const auto& l : listening) {
-    o << " " << l.str("proto") << "/" << num(l.num("port"))
-      << (is_true(l.get("allowed")) ? " allowed=yes" : " allowed=NO");
-  }
-  o << "\n   violations: ";
-  const auto& viol = r.doc.list("violations");
-  o << num(r.doc.num("violations_total", static_cast<double>(viol.size()))) << " since boot";
-  for (const auto& x : viol) {
-    o << " [" << x.str("proto") << "/" << num(x.num("port")) << " " << x.str("action") << " at "
-      << num(x.num("uptime_ms")) << " ms]";
-  }
-  o << "\n   drops:      " << num(counters->num("dropped_total")) << " of "
-    << num(counters->num("rx_total")) << " received";
-  if (const auto* by = counters->get("dropped_by_reason");
-      by && by->kind == fleet::Value::Kind::kObject && !by->object.empty()) {
-    o << " (";
-    for (std::size_t i = 0; i < by->object.size(); ++i) {
-      o << (i ? ", " : "") << by->object[i].first << " " << num(by->object[i].second.number);
-    }
-    o << ")";
-  }
-  o << "\n";
-  for (const auto& p : v.problems) o << "   problem:    " << p << "\n";
-  o << "\n";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -567,6 +478,7 @@ int main(int argc, char** argv) {
   int timeout_s = 10;
   std::vector<std::string> specs;
   const std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "watch") return watch_main({args.begin() + 1, args.end()});
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](std::string& out) {
@@ -609,6 +521,9 @@ int main(int argc, char** argv) {
     cert_path = pki + "/mgmt.crt";
     key_path = pki + "/mgmt.key";
   }
+  // `portcullis-fleet --pki DIR watch BROKER` would poll a device named watch.
+  if (std::find(specs.begin(), specs.end(), "watch") != specs.end())
+    return usage("watch comes first: portcullis-fleet watch [options] BROKER[:PORT]");
   if (ca_path.empty() || cert_path.empty() || key_path.empty())
     return usage("need --pki DIR or all of --ca, --cert and --key");
   if (!hosts_file.empty()) {
@@ -628,21 +543,9 @@ int main(int argc, char** argv) {
 
   std::string expected_digest;
   if (!expect_path.empty()) {
-    auto text = read_file(expect_path);
-    if (!text) return kExitUsage;
-    // Same normalization as portcullis-policy: CRLF reads as LF.
-    std::string norm;
-    for (std::size_t i = 0; i < text->size(); ++i) {
-      if ((*text)[i] == '\r' && i + 1 < text->size() && (*text)[i + 1] == '\n') continue;
-      norm += (*text)[i];
-    }
-    const pol::ParseResult parsed = pol::parse(norm);
-    if (!parsed.ok()) {
-      std::cerr << "portcullis-fleet: " << expect_path << ":" << parsed.error.line << ": "
-                << parsed.error.message() << "\n";
-      return kExitUsage;
-    }
-    expected_digest = std::string(pol::digest(parsed.policy).view());
+    auto digest = policy_digest(expect_path);
+    if (!digest) return kExitUsage;
+    expected_digest = std::move(*digest);
   }
 
   // ---- credentials and the TLS profile ----
@@ -747,7 +650,7 @@ int main(int argc, char** argv) {
     std::cout << o.str();
   } else {
     for (std::size_t i = 0; i < results.size(); ++i)
-      print_table(std::cout, results[i], verdicts[i], expected_digest);
+      fleet::print_table(std::cout, results[i], verdicts[i], expected_digest);
     std::size_t good = 0;
     for (const auto& v : verdicts) good += v.ok ? 1 : 0;
     std::cout << good << " of " << results.size() << " device(s) OK\n";

@@ -36,9 +36,10 @@ std::optional<std::uint16_t> parse_port(std::string_view port) {
 
 }  // namespace
 
-std::optional<Target> parse_target(std::string_view spec) {
+std::optional<Target> parse_target(std::string_view spec, std::uint16_t default_port) {
   Target t;
   t.spec = std::string(spec);
+  t.port = default_port;
   std::optional<std::string_view> port;
   if (!spec.empty() && spec[0] == '[') {
     const auto close = spec.find(']');

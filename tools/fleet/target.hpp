@@ -22,11 +22,13 @@ struct Target {
   std::uint16_t port = kDefaultPort;
 };
 
+// `default_port` when the spec names none (the broker of `watch` defaults to 8883).
 // nullopt when `spec` is no HOST[:PORT]: an empty host or port, a port out of range or not
 // decimal, unmatched brackets or anything after them but :PORT, whitespace, control characters
 // or brackets in the host, or a host with a colon that is no IPv6 address (an optional %zone
 // is left to the resolver).
-std::optional<Target> parse_target(std::string_view spec);
+std::optional<Target> parse_target(std::string_view spec,
+                                   std::uint16_t default_port = kDefaultPort);
 
 // A HOSTS file's entries, in order: one a line, '#' to the end of the line is a comment,
 // spaces, tabs and CRs around an entry are dropped and blank lines skipped. Entries are not

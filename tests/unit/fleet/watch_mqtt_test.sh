@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# tests/unit/fleet/watch_mqtt_test.sh FLEET: `portcullis-fleet watch` against a real mosquitto
+# on 127.0.0.1 (a random high port; nothing else is contacted), with a throwaway CA, broker
+# and client certificates made here and TLS with client certificates required. Checks the
+# retained status table, events shown once though published twice, --json lines, malformed
+# payloads and topics reported without a crash, --expect-policy MISMATCH, --count against
+# --timeout, and one-line certificate and connection failures. Exit 77 (skipped) without
+# mosquitto, mosquitto_pub or openssl.
+set -uo pipefail
+
+readonly FLEET="${1:?usage: watch_mqtt_test.sh PORTCULLIS-FLEET}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+readonly ROOT
+MOSQUITTO="$(command -v mosquitto || echo /usr/sbin/mosquitto)"
+readonly MOSQUITTO
+for tool in "$MOSQUITTO" mosquitto_pub openssl; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "SKIP: $tool not installed (Debian: mosquitto mosquitto-clients openssl)"
+    exit 77
+  fi
+done
+
+PASSED=0
+FAILED=0
+pass() {
+  echo "PASS: $*"
+  PASSED=$((PASSED + 1))
+}
+fail() {
+  echo "FAIL: $*"
+  FAILED=$((FAILED + 1))
+}
+
+WORK="$(mktemp -d)"
+BROKER_PID=""
+finish() {
+  if [[ -n $BROKER_PID ]]; then
+    kill "$BROKER_PID" 2>/dev/null
+    wait "$BROKER_PID" 2>/dev/null
+  fi
+  rm -rf "$WORK"
+}
+trap finish EXIT
+
+# ---- a throwaway PKI: CA, broker (IP 127.0.0.1), client; a foreign CA and its client ----
+cd "$WORK" || exit 1
+leaf() { # NAME CN EXTENSIONS SIGNER
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" \
+    -subj "/CN=$2" -out "$1.csr" 2>/dev/null &&
+    printf '%s\n' "$3" >"$1.ext" &&
+    openssl x509 -req -in "$1.csr" -CA "$4.crt" -CAkey "$4.key" -CAcreateserial -days 2 \
+      -sha256 -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+}
+for ca in ca other-ca; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$ca.key" \
+    -subj "/CN=watch test $ca" -days 2 -addext basicConstraints=critical,CA:TRUE \
+    -out "$ca.crt" 2>/dev/null || {
+    echo "FAIL: openssl cannot make a CA"
+    exit 1
+  }
+done
+if ! { leaf broker portcullis-broker $'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth' ca &&
+  leaf misnamed portcullis-broker $'subjectAltName=IP:127.0.0.2\nextendedKeyUsage=serverAuth' ca &&
+  leaf mgmt portcullis-mgmt 'extendedKeyUsage=clientAuth' ca &&
+  leaf other-client portcullis-mgmt 'extendedKeyUsage=clientAuth' other-ca; }; then
+  echo "FAIL: openssl cannot make the certificates"
+  exit 1
+fi
+
+# ---- the broker, on a free random port; the next port serves a certificate for another
+# address (IP 127.0.0.2: never contacted, only named) ----
+start_broker() {
+  local attempt
+  for attempt in 1 2 3 4 5; do
+    PORT=$((20000 + RANDOM % 40000))
+    cat >mosquitto.conf <<EOF
+listener $PORT 127.0.0.1
+cafile $WORK/ca.crt
+certfile $WORK/broker.crt
+keyfile $WORK/broker.key
+require_certificate true
+allow_anonymous true
+persistence false
+log_dest stderr
+user $(id -un)
+listener $((PORT + 1)) 127.0.0.1
+cafile $WORK/ca.crt
+certfile $WORK/misnamed.crt
+keyfile $WORK/misnamed.key
+require_certificate true
+EOF
+    "$MOSQUITTO" -c mosquitto.conf >broker.log 2>&1 &
+    BROKER_PID=$!
+    local _
+    for _ in $(seq 50); do
+      if grep -q "running" broker.log; then return 0; fi
+      kill -0 "$BROKER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$BROKER_PID" 2>/dev/null
+    wait "$BROKER_PID" 2>/dev/null
+    BROKER_PID=""
+    echo "    (port $PORT: broker did not start, attempt $attempt)"
+    sed 's/^/    | /' broker.log | tail -n 5
+  done
+  return 1
+}
+if ! start_broker; then
+  echo "FAIL: mosquitto did not start"
+  exit 1
+fi
+echo "broker on 127.0.0.1:$PORT (pid $BROKER_PID)"
+readonly BROKER="127.0.0.1:$PORT"
+readonly TLS=(--ca ca.crt --cert mgmt.crt --key mgmt.key)
+
+pub() { # TOPIC PAYLOAD [mosquitto_pub options...]
+  local topic="$1" payload="$2"
+  shift 2
+  mosquitto_pub -h 127.0.0.1 -p "$PORT" --cafile ca.crt --cert mgmt.crt --key mgmt.key \
+    -q 1 -t "$topic" -m "$payload" "$@"
+}
+
+# run_watch NAME ARGS...: portcullis-fleet watch, stdout to NAME.out, stderr to NAME.err, exit
+# status to NAME.rc (bounded by `timeout` in case the watch itself hangs).
+run_watch() {
+  local name="$1" rc=0
+  shift
+  timeout 60 "$FLEET" watch "$@" >"$name.out" 2>"$name.err" || rc=$?
+  echo "$rc" >"$name.rc"
+}
+# watch_bg NAME ARGS...: the same in the background; returns once it is subscribed.
+watch_bg() {
+  local name="$1"
+  shift
+  (run_watch "$name" "$@") &
+  WATCH_PID=$!
+  local _
+  for _ in $(seq 100); do
+    if grep -q "watching" "$name.err" 2>/dev/null; then return 0; fi
+    kill -0 "$WATCH_PID" 2>/dev/null || return 0
+    sleep 0.1
+  done
+}
+show() { # NAME
+  sed 's/^/    out| /' "$1.out"
+  sed 's/^/    err| /' "$1.err"
+}
+expect() { # NAME RC DESCRIPTION PATTERN...: exit status RC and each pattern in stdout+stderr
+  local name="$1" want_rc="$2" desc="$3" ok=1 rc
+  shift 3
+  rc="$(cat "$name.rc")"
+  if [[ $rc != "$want_rc" ]]; then
+    ok=0
+    echo "    exit status $rc, wanted $want_rc"
+  fi
+  local pattern
+  for pattern in "$@"; do
+    if ! grep -qF -- "$pattern" "$name.out" "$name.err"; then
+      ok=0
+      echo "    missing: $pattern"
+    fi
+  done
+  if ((ok)); then pass "$desc"; else
+    fail "$desc"
+    show "$name"
+  fi
+}
+count_lines() { # NAME PATTERN
+  grep -cF -- "$2" "$1.out"
+}
+
+readonly DEV=portcullis-qemu-mps2-an385
+readonly DIGEST=3f1c9a0be4d2785c6e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f
+status_doc() { # VIOLATIONS_TOTAL
+  printf '{"device":{"id":"%s","board":"qemu-mps2-an385","firmware":"0.1.0","uptime_ms":12000},' "$DEV"
+  printf '"policy":{"digest":"%s","mode":"enforce","rules":[{"proto":"tcp","port":8443,"mgmt":true}]},' "$DIGEST"
+  printf '"listening":[{"proto":"tcp","port":8443,"allowed":true}],"violations_total":%s,' "$1"
+  printf '"violations":[],"counters":{"rx_total":10,"dropped_total":2,"violations_total":0}}'
+}
+scanner() { # SEQ UPTIME
+  printf '{"device":"%s","seq":%s,"type":"scanner","uptime_ms":%s,"src":"192.0.2.1","distinct_ports":25,"first_ms":12000,"last_ms":12345}' \
+    "$DEV" "$1" "$2"
+}
+
+# ---- 1: the retained status, as a table ----
+pub "portcullis/$DEV/status" "$(status_doc 0)" -r
+run_watch retained "${TLS[@]}" --count 1 --timeout 10 "$BROKER"
+expect retained 0 "retained status shown as a table, exit 0" \
+  "== $DEV  OK  (retained)" "   id:         $DEV" "   listening:  tcp/8443 allowed=yes" \
+  "1 of 1 status message(s) OK, 0 event(s)"
+
+# ---- 2: events once each, duplicates and junk not counted ----
+watch_bg events "${TLS[@]}" --count 4 --timeout 20 "$BROKER"
+pub "portcullis/$DEV/events" "$(scanner 1 12341)"
+pub "portcullis/$DEV/events" "$(scanner 2 12342)"
+pub "portcullis/$DEV/events" "$(scanner 2 12342)" # at-least-once: a redelivery
+pub "portcullis/$DEV/events" 'not json at all'
+pub "portcullis/$DEV/events" '{"device":"someone-else","seq":9,"type":"scanner"}'
+pub "portcullis//events" "$(scanner 5 1)"
+pub "portcullis/$DEV/metrics" 'ignored'
+pub "portcullis/$DEV/events" \
+  '{"device":"'"$DEV"'","seq":3,"type":"violation","uptime_ms":12400,"proto":"tcp","port":4444,"action":"closed"}'
+wait "$WATCH_PID"
+expect events 0 "events shown once each; retained status counted; junk on stderr" \
+  "== $DEV  OK  (retained)" \
+  "EVENT $DEV #1 scanner src 192.0.2.1 distinct_ports 25 at 12341 ms" \
+  "EVENT $DEV #2 scanner src 192.0.2.1 distinct_ports 25 at 12342 ms" \
+  "EVENT $DEV #3 violation tcp/4444 closed at 12400 ms" \
+  "portcullis/$DEV/events: not an event: not JSON" \
+  "portcullis/$DEV/events: not an event: it names device someone-else" \
+  "portcullis//events: no device id in the topic" \
+  "1 of 1 status message(s) OK, 3 event(s)"
+if [[ "$(count_lines events "#2 scanner")" == 1 ]]; then
+  pass "the redelivered event #2 is shown once"
+else
+  fail "the redelivered event #2 is shown once"
+  show events
+fi
+
+# ---- 3: --json, one object a line ----
+watch_bg json "${TLS[@]}" --json --count 2 --timeout 20 "$BROKER"
+pub "portcullis/$DEV/events" "$(scanner 7 13000)"
+wait "$WATCH_PID"
+expect json 0 "--json: a status line and an event line" \
+  '{"topic":"portcullis/'"$DEV"'/status","device":"'"$DEV"'","kind":"status","retained":true,"verdict":{"ok":true,' \
+  '{"topic":"portcullis/'"$DEV"'/events","device":"'"$DEV"'","kind":"event","event":{"device":"'"$DEV"'","seq":7,'
+if [[ "$(wc -l <json.out)" == 2 ]] && ! grep -q '^[^{]' json.out; then
+  pass "--json prints JSON lines only on stdout"
+else
+  fail "--json prints JSON lines only on stdout"
+  show json
+fi
+if command -v python3 >/dev/null; then
+  if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' json.out; then
+    pass "--json lines parse as JSON"
+  else
+    fail "--json lines parse as JSON"
+  fi
+fi
+
+# ---- 4: verdicts: a digest that does not match, a violation ----
+run_watch mismatch "${TLS[@]}" --expect-policy "$ROOT/boards/host-linux/policy.allow" --count 1 \
+  --timeout 10 "$BROKER"
+expect mismatch 1 "--expect-policy with another digest: MISMATCH, exit 1" \
+  "== $DEV  FAIL  (retained)" "MISMATCH (expected " "problem:    policy digest MISMATCH"
+pub "portcullis/$DEV/status" "$(status_doc 2)" -r
+run_watch violation "${TLS[@]}" --count 1 --timeout 10 "$BROKER"
+expect violation 1 "a status reporting violations fails, exit 1" \
+  "== $DEV  FAIL  (retained)" "problem:    violation reported"
+pub "portcullis/$DEV/status" "{broken" -r
+run_watch broken "${TLS[@]}" --count 1 --timeout 10 "$BROKER"
+expect broken 1 "a status that is no JSON fails with a clear line, exit 1" \
+  "== $DEV  FAIL  (retained)" "portcullis/$DEV/status: the status is not JSON"
+
+# ---- 5: --timeout before --count ----
+mosquitto_pub -h 127.0.0.1 -p "$PORT" --cafile ca.crt --cert mgmt.crt --key mgmt.key -q 1 \
+  -t "portcullis/$DEV/status" -n -r # clears the retained status
+run_watch timeout "${TLS[@]}" --count 5 --timeout 2 "$BROKER"
+expect timeout 1 "--timeout before --count: exit 1" "timed out after 2 s with 0 of 5 message(s)"
+run_watch quiet "${TLS[@]}" --timeout 1 "$BROKER"
+expect quiet 0 "--timeout without --count, nothing arrived: exit 0" \
+  "0 of 0 status message(s) OK, 0 event(s)"
+
+# ---- 6: certificate and connection failures, one line each ----
+run_watch foreign_client --ca ca.crt --cert other-client.crt --key other-client.key --timeout 10 \
+  "$BROKER"
+expect foreign_client 1 "a client certificate from another CA: certificate problem, exit 1" \
+  "$BROKER: certificate problem: the broker refused the TLS handshake: our client certificate other-client.crt is not signed by the CA ca.crt"
+run_watch foreign_ca --ca other-ca.crt --cert mgmt.crt --key mgmt.key --timeout 10 "$BROKER"
+expect foreign_ca 1 "a broker certificate from another CA: certificate problem, exit 1" \
+  "certificate problem: the broker's certificate is not signed by the trusted CA (--ca)"
+run_watch wrong_name "${TLS[@]}" --timeout 10 "127.0.0.1:$((PORT + 1))"
+expect wrong_name 1 "a broker certificate for another address: certificate problem, exit 1" \
+  "certificate problem: the broker's certificate does not name 127.0.0.1"
+run_watch wrong_key --ca ca.crt --cert mgmt.crt --key other-client.key "$BROKER"
+expect wrong_key 2 "a key that is not the certificate's: exit 2" \
+  "other-client.key is not the private key of mgmt.crt"
+
+kill "$BROKER_PID" 2>/dev/null
+wait "$BROKER_PID" 2>/dev/null
+BROKER_PID=""
+run_watch refused "${TLS[@]}" --timeout 10 "$BROKER"
+expect refused 1 "no broker: cannot connect, exit 1" "$BROKER: cannot connect: Connection refused"
+
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))

@@ -1,0 +1,369 @@
+#include "watch.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <vector>
+
+#include "report.hpp"
+
+namespace portcullis::fleet {
+namespace {
+
+// Whole decimal number of at most `digits` digits and at least 1, or nullopt.
+std::optional<std::uint64_t> parse_whole(std::string_view s, std::size_t digits) {
+  if (s.empty() || s.size() > digits || s.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  std::uint64_t v = 0;
+  for (const char c : s) v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  if (v == 0) return std::nullopt;
+  return v;
+}
+
+bool topic_char(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u > ' ' && u < 0x7f && c != '+' && c != '#';
+}
+
+std::string scalar_text(const Value* v) {
+  if (v == nullptr) return "?";
+  switch (v->kind) {
+    case Value::Kind::kString:
+      return printable(v->string);
+    case Value::Kind::kNumber:
+      return num(v->number);
+    case Value::Kind::kBool:
+      return v->boolean ? "true" : "false";
+    case Value::Kind::kNull:
+      return "null";
+    default:
+      return "?";
+  }
+}
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+}  // namespace
+
+// ---- command line ------------------------------------------------------------------------
+
+bool valid_prefix(std::string_view prefix) {
+  if (prefix.empty() || prefix.size() > kMaxPrefix) return false;
+  if (prefix.front() == '/' || prefix.back() == '/') return false;
+  if (prefix.find("//") != std::string_view::npos) return false;
+  return std::all_of(prefix.begin(), prefix.end(),
+                     [](char c) { return c == '/' || topic_char(c); });
+}
+
+WatchArgs parse_watch_args(std::span<const std::string> args) {
+  WatchArgs out;
+  auto usage = [&out](std::string why) {
+    out.result = WatchArgs::Result::kUsage;
+    out.error = std::move(why);
+    return out;
+  };
+  WatchOptions& o = out.options;
+  std::string pki;
+  std::vector<std::string> specs;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--json") {
+      o.json = true;
+    } else if (a == "-h" || a == "--help") {
+      out.result = WatchArgs::Result::kHelp;
+      return out;
+    } else if (a == "--prefix" || a == "--expect-policy" || a == "--count" || a == "--timeout" ||
+               a == "--ca" || a == "--cert" || a == "--key" || a == "--pki") {
+      if (i + 1 >= args.size()) return usage(a + " needs a value");
+      const std::string& v = args[++i];
+      if (a == "--prefix") {
+        if (!valid_prefix(v)) {
+          return usage("bad --prefix '" + printable(v) +
+                       "': topic levels separated by '/', none empty, no spaces, + or #");
+        }
+        o.prefix = v;
+      } else if (a == "--expect-policy") {
+        o.expect_policy = v;
+      } else if (a == "--count") {
+        const auto n = parse_whole(v, 9);
+        if (!n) return usage("--count wants a whole number of messages, 1..999999999");
+        o.count = *n;
+      } else if (a == "--timeout") {
+        const auto n = parse_whole(v, 6);
+        if (!n) return usage("--timeout wants whole seconds, 1..999999");
+        o.timeout_s = static_cast<int>(*n);
+      } else if (a == "--ca") {
+        o.ca = v;
+      } else if (a == "--cert") {
+        o.cert = v;
+      } else if (a == "--key") {
+        o.key = v;
+      } else {
+        pki = v;
+      }
+    } else if (a.size() > 1 && a[0] == '-') {
+      return usage("unknown option " + a);
+    } else {
+      specs.push_back(a);
+    }
+  }
+  if (!pki.empty()) {
+    if (!o.ca.empty() || !o.cert.empty() || !o.key.empty())
+      return usage("--pki and --ca/--cert/--key exclude each other");
+    o.ca = pki + "/ca.crt";
+    o.cert = pki + "/mgmt.crt";
+    o.key = pki + "/mgmt.key";
+  }
+  if (o.ca.empty() || o.cert.empty() || o.key.empty())
+    return usage("need --pki DIR or all of --ca, --cert and --key");
+  if (specs.empty()) return usage("no BROKER given");
+  if (specs.size() > 1) return usage("watch takes one BROKER[:PORT]");
+  const auto broker = parse_target(specs[0], kDefaultBrokerPort);
+  if (!broker) return usage("bad BROKER[:PORT] '" + printable(specs[0]) + "'");
+  o.broker = *broker;
+  out.result = WatchArgs::Result::kRun;
+  return out;
+}
+
+// ---- topics ------------------------------------------------------------------------------
+
+std::string subscription(std::string_view prefix, TopicKind kind) {
+  return std::string(prefix) + (kind == TopicKind::kStatus ? "/+/status" : "/+/events");
+}
+
+ParsedTopic parse_topic(std::string_view prefix, std::string_view topic) {
+  ParsedTopic out;
+  if (topic.size() <= prefix.size() || topic.substr(0, prefix.size()) != prefix ||
+      topic[prefix.size()] != '/') {
+    return out;
+  }
+  const std::string_view rest = topic.substr(prefix.size() + 1);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos || rest.find('/', slash + 1) != std::string_view::npos) {
+    return out;
+  }
+  const std::string_view id = rest.substr(0, slash);
+  const std::string_view leaf = rest.substr(slash + 1);
+  if (leaf == "status") {
+    out.kind = TopicKind::kStatus;
+  } else if (leaf == "events") {
+    out.kind = TopicKind::kEvents;
+  } else {
+    return out;
+  }
+  if (id.empty()) {
+    out.error = "no device id in the topic";
+  } else if (id.size() > kMaxDeviceId) {
+    out.error = "device id longer than " + std::to_string(kMaxDeviceId) + " characters";
+  } else if (!std::all_of(id.begin(), id.end(), topic_char)) {
+    out.error = "device id with spaces, control or non-ASCII characters, + or #";
+  }
+  if (!out.error.empty()) {
+    out.result = ParsedTopic::Result::kMalformed;
+    return out;
+  }
+  out.result = ParsedTopic::Result::kOurs;
+  out.device = std::string(id);
+  return out;
+}
+
+// ---- events ------------------------------------------------------------------------------
+
+std::optional<Event> parse_event(std::string_view payload, std::string_view device,
+                                 std::string* error) {
+  auto fail = [error](std::string why) -> std::optional<Event> {
+    if (error) *error = "not an event: " + why;
+    return std::nullopt;
+  };
+  if (payload.size() > kMaxPayload) {
+    return fail("larger than " + std::to_string(kMaxPayload) + " bytes");
+  }
+  std::string jerr;
+  auto doc = parse_json(payload, &jerr);
+  if (!doc) return fail("not JSON (" + jerr + ")");
+  if (doc->kind != Value::Kind::kObject) return fail("not a JSON object");
+  const Value* seq = doc->get("seq");
+  if (!seq || seq->kind != Value::Kind::kNumber || !std::isfinite(seq->number) ||
+      seq->number != std::floor(seq->number) || seq->number < 0 || seq->number > 4294967295.0) {
+    return fail("no whole-number \"seq\" (0..4294967295)");
+  }
+  const Value* type = doc->get("type");
+  if (!type || type->kind != Value::Kind::kString || type->string.empty()) {
+    return fail("no \"type\" string");
+  }
+  if (const Value* dev = doc->get("device")) {
+    if (dev->kind != Value::Kind::kString || dev->string != device) {
+      return fail("it names device " + scalar_text(dev) + ", not the topic's " +
+                  std::string(device));
+    }
+  }
+  Event e;
+  e.seq = static_cast<std::uint32_t>(seq->number);
+  e.type = type->string;
+  e.uptime_ms = doc->num("uptime_ms", 0);
+  e.doc = std::move(*doc);
+  return e;
+}
+
+std::string event_line(std::string_view device, const Event& e) {
+  std::string s =
+      "EVENT " + printable(device) + " #" + std::to_string(e.seq) + " " + printable(e.type);
+  if (e.type == "scanner") {
+    s += " src " + scalar_text(e.doc.get("src")) + " distinct_ports " +
+         scalar_text(e.doc.get("distinct_ports"));
+  } else if (e.type == "violation") {
+    s += " " + scalar_text(e.doc.get("proto")) + "/" + scalar_text(e.doc.get("port")) + " " +
+         scalar_text(e.doc.get("action"));
+  } else {
+    for (const auto& [key, value] : e.doc.object) {
+      if (key == "device" || key == "seq" || key == "type" || key == "uptime_ms") continue;
+      if (value.kind == Value::Kind::kArray || value.kind == Value::Kind::kObject) continue;
+      s += " " + printable(key) + " " + scalar_text(&value);
+    }
+  }
+  return s + " at " + scalar_text(e.doc.get("uptime_ms")) + " ms";
+}
+
+std::string event_json_line(std::string_view topic, std::string_view device, const Event& e) {
+  std::ostringstream o;
+  o << "{\"topic\":" << json_escape(topic) << ",\"device\":" << json_escape(device)
+    << ",\"kind\":\"event\",\"event\":";
+  write_json(o, e.doc);
+  o << "}";
+  return o.str();
+}
+
+// ---- status ------------------------------------------------------------------------------
+
+StatusReport judge_status(std::string_view device, std::string_view payload,
+                          std::string_view expected_digest) {
+  StatusReport out;
+  PollResult& r = out.result;
+  r.target.spec = std::string(device);
+  r.target.host = std::string(device);
+  if (payload.size() > kMaxPayload) {
+    r.error = "the status is larger than " + std::to_string(kMaxPayload) + " bytes";
+  } else {
+    std::string jerr;
+    auto doc = parse_json(payload, &jerr);
+    if (!doc) {
+      r.error = "the status is not JSON: " + jerr;
+    } else if (doc->kind != Value::Kind::kObject) {
+      r.error = "the status is not a JSON object";
+    } else {
+      r.doc = std::move(*doc);
+      r.answered = true;
+    }
+  }
+  out.verdict = judge(r, expected_digest);
+  if (r.answered) {
+    const Value* dev = r.doc.get("device");
+    const Value* id = dev ? dev->get("id") : nullptr;
+    if (id && (id->kind != Value::Kind::kString || id->string != device)) {
+      out.verdict.problems.push_back("the status names device " + scalar_text(id) +
+                                     ", not the topic's " + std::string(device));
+      out.verdict.ok = false;
+    }
+  }
+  return out;
+}
+
+std::string status_json_line(std::string_view topic, std::string_view device, bool retained,
+                             const StatusReport& report) {
+  const Verdict& v = report.verdict;
+  std::ostringstream o;
+  o << "{\"topic\":" << json_escape(topic) << ",\"device\":" << json_escape(device)
+    << ",\"kind\":\"status\",\"retained\":" << (retained ? "true" : "false")
+    << ",\"verdict\":{\"ok\":" << (v.ok ? "true" : "false")
+    << ",\"violation\":" << (v.violation ? "true" : "false");
+  if (v.digest_match) o << ",\"digest_match\":" << (*v.digest_match ? "true" : "false");
+  o << ",\"problems\":[";
+  for (std::size_t i = 0; i < v.problems.size(); ++i) {
+    o << (i ? "," : "") << json_escape(v.problems[i]);
+  }
+  o << "]}";
+  if (report.result.answered) {
+    o << ",\"status\":";
+    write_json(o, report.result.doc);
+  } else {
+    o << ",\"error\":" << json_escape(report.result.error);
+  }
+  o << "}";
+  return o.str();
+}
+
+// ---- duplicates --------------------------------------------------------------------------
+
+DuplicateFilter::Device& DuplicateFilter::device(std::string_view id) {
+  ++clock_;
+  auto it = devices_.find(id);
+  if (it == devices_.end()) {
+    if (devices_.size() >= kMaxDevices) {
+      const auto oldest = std::min_element(devices_.begin(), devices_.end(), [](auto& a, auto& b) {
+        return a.second.last_used < b.second.last_used;
+      });
+      devices_.erase(oldest);
+    }
+    it = devices_.emplace(std::string(id), Device{}).first;
+  }
+  it->second.last_used = clock_;
+  return it->second;
+}
+
+bool DuplicateFilter::first_event(std::string_view id, std::uint32_t seq, double uptime_ms) {
+  Device& d = device(id);
+  if (d.any_event) {
+    const Slot& s = d.slots[seq % kWindow];
+    const bool seen = s.used && s.seq == seq;
+    if (seen && s.uptime_ms == uptime_ms) return false;  // a redelivery
+    // Within one boot a later seq never happened earlier; the device keeps at most kWindow
+    // unsent events, so nothing older than the window is re-sent. Either way: a new boot.
+    const bool restarted =
+        seen || (seq > d.max_seq && uptime_ms < d.max_uptime_ms) ||
+        (seq < d.max_seq && (uptime_ms > d.max_uptime_ms || d.max_seq - seq >= kWindow));
+    if (restarted) {
+      d.slots = {};
+      d.any_event = false;
+    }
+  }
+  d.slots[seq % kWindow] = Slot{.used = true, .seq = seq, .uptime_ms = uptime_ms};
+  if (!d.any_event || seq > d.max_seq) {
+    d.max_seq = seq;
+    d.max_uptime_ms = uptime_ms;
+  }
+  d.any_event = true;
+  return true;
+}
+
+bool DuplicateFilter::first_status(std::string_view id, std::string_view payload) {
+  Device& d = device(id);
+  const std::uint64_t h = fnv1a(payload);
+  if (d.any_status && d.status_hash == h) return false;
+  d.any_status = true;
+  d.status_hash = h;
+  return true;
+}
+
+// ---- count and exit status ---------------------------------------------------------------
+
+int WatchTally::exit_status(bool broker_failed) const {
+  if (broker_failed) return kExitFail;
+  if (statuses_ok_ < statuses_) return kExitFail;
+  if (want_ != 0 && !done()) return kExitFail;
+  return kExitOk;
+}
+
+std::string WatchTally::summary() const {
+  return std::to_string(statuses_ok_) + " of " + std::to_string(statuses_) +
+         " status message(s) OK, " + std::to_string(events_) + " event(s)";
+}
+
+}  // namespace portcullis::fleet

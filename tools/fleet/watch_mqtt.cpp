@@ -1,0 +1,633 @@
+#include "watch_mqtt.hpp"
+
+#include <arpa/inet.h>
+#include <mosquitto.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "report.hpp"
+
+namespace portcullis::fleet {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Connect, TLS handshake and CONNACK must be done by then (the poller's default --timeout).
+constexpr auto kConnectTimeout = std::chrono::seconds(10);
+constexpr int kKeepAliveS = 30;
+constexpr int kLoopMs = 250;  // how soon a signal or --timeout is noticed
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_stop_signal(int) {
+  g_stop = 1;
+}
+
+void say(const std::string& line) {
+  std::cerr << "portcullis-fleet: " << line << std::endl;
+}
+
+struct SslCtxFree {
+  void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct PkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free(p); }
+};
+struct StoreCtxFree {
+  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
+};
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using BioPtr = std::unique_ptr<BIO, BioFree>;
+
+// ---- credentials and the TLS context -------------------------------------------------------
+
+// What OpenSSL's callbacks saw during the handshake: the reason for a failure, in words.
+struct TlsSeen {
+  int verify_error = X509_V_OK;  // the first problem with the broker's chain
+  int alert = -1;                // a fatal alert the broker sent
+};
+
+TlsSeen* seen_of(const SSL* ssl) {
+  return static_cast<TlsSeen*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+}
+
+int on_verify(int ok, X509_STORE_CTX* store) {
+  if (!ok) {
+    const auto* ssl = static_cast<const SSL*>(
+        X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+    TlsSeen* seen = ssl ? seen_of(ssl) : nullptr;
+    if (seen && seen->verify_error == X509_V_OK)
+      seen->verify_error = X509_STORE_CTX_get_error(store);
+  }
+  return ok;
+}
+
+void on_tls_info(const SSL* ssl, int where, int ret) {
+  // SSL_CB_READ_ALERT shares its SSL_CB_ALERT bit with the alerts we send.
+  if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && (ret >> 8) == SSL3_AL_FATAL) {
+    if (TlsSeen* seen = seen_of(ssl); seen && seen->alert < 0) seen->alert = ret & 0xff;
+  }
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot read: " + std::strerror(errno);
+    return std::nullopt;
+  }
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool is_pem(const std::string& text) {
+  return text.find("-----BEGIN ") != std::string::npos;
+}
+
+BioPtr memory_bio(const std::string& text) {
+  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+}
+
+// Every certificate of a PEM file, or the one of a DER file.
+std::vector<X509Ptr> parse_certificates(const std::string& text) {
+  std::vector<X509Ptr> out;
+  BioPtr bio = memory_bio(text);
+  if (!bio) return out;
+  if (is_pem(text)) {
+    while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x);
+  } else {
+    if (X509* x = d2i_X509_bio(bio.get(), nullptr)) out.emplace_back(x);
+  }
+  ERR_clear_error();  // the end of the PEM file reads as an error
+  return out;
+}
+
+// No passphrase prompt on the terminal: an encrypted key just fails to load.
+int no_passphrase(char*, int, int, void*) {
+  return 0;
+}
+
+PkeyPtr parse_key(const std::string& text) {
+  BioPtr bio = memory_bio(text);
+  if (!bio) return nullptr;
+  PkeyPtr key(is_pem(text) ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr)
+                           : d2i_PrivateKey_bio(bio.get(), nullptr));
+  ERR_clear_error();
+  return key;
+}
+
+// Why our own certificate will not pass the broker's check, or "" when it will.
+std::string client_certificate_warning(X509_STORE* store, X509* cert, STACK_OF(X509) * chain,
+                                       const WatchOptions& o) {
+  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), store, cert, chain) != 1) return {};
+  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT);
+  if (X509_verify_cert(ctx.get()) == 1) return {};
+  switch (X509_STORE_CTX_get_error(ctx.get())) {
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "our client certificate " + o.cert + " has expired";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "our client certificate " + o.cert + " is not valid yet";
+    case X509_V_ERR_INVALID_PURPOSE:
+      return "our client certificate " + o.cert + " is not for TLS client use";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return "our client certificate " + o.cert + " is not signed by the CA " + o.ca +
+             " (the broker will refuse it)";
+    default:
+      return {};
+  }
+}
+
+// The TLS context for the broker; nullptr and `error` on unreadable or unusable credentials.
+SslCtxPtr make_context(const WatchOptions& o, TlsSeen& seen, std::string& client_warning,
+                       std::string& error) {
+  const auto ca_text = read_file(o.ca, error);
+  if (!ca_text) return nullptr;
+  const auto cert_text = read_file(o.cert, error);
+  if (!cert_text) return nullptr;
+  const auto key_text = read_file(o.key, error);
+  if (!key_text) return nullptr;
+
+  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  if (!ctx) {
+    error = "cannot create a TLS context";
+    return nullptr;
+  }
+  // TLS 1.3, or TLS 1.2 with forward-secret AEAD suites only (what the devices use with this
+  // broker: ECDHE-ECDSA-AES128-GCM-SHA256).
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_set_cipher_list(ctx.get(), "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL");
+
+  const auto cas = parse_certificates(*ca_text);
+  if (cas.empty()) {
+    error = o.ca + ": no certificate in it (PEM or DER)";
+    return nullptr;
+  }
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
+  for (const auto& ca : cas) X509_STORE_add_cert(store, ca.get());
+  ERR_clear_error();  // a CA listed twice is not an error
+
+  auto certs = parse_certificates(*cert_text);
+  if (certs.empty()) {
+    error = o.cert + ": no certificate in it (PEM or DER)";
+    return nullptr;
+  }
+  PkeyPtr key = parse_key(*key_text);
+  if (!key) {
+    error = o.key + ": no private key in it (PEM or DER; encrypted keys are not supported)";
+    return nullptr;
+  }
+  if (SSL_CTX_use_certificate(ctx.get(), certs[0].get()) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 ||
+      SSL_CTX_check_private_key(ctx.get()) != 1) {
+    ERR_clear_error();
+    error = o.key + " is not the private key of " + o.cert;
+    return nullptr;
+  }
+  STACK_OF(X509)* chain = sk_X509_new_null();
+  for (std::size_t i = 1; i < certs.size(); ++i) {
+    SSL_CTX_add1_chain_cert(ctx.get(), certs[i].get());
+    sk_X509_push(chain, certs[i].get());
+  }
+  client_warning = client_certificate_warning(store, certs[0].get(), chain, o);
+  sk_X509_free(chain);
+
+  // The broker's certificate must chain to --ca and name BROKER (an IP SAN for an address).
+  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx.get());
+  const std::string host = o.broker.host.substr(0, o.broker.host.find('%'));
+  unsigned char addr[16];
+  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), addr) == 1 ||
+                     ::inet_pton(AF_INET6, host.c_str(), addr) == 1;
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  if ((is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
+             : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0)) != 1) {
+    error = "cannot check the broker's certificate against '" + printable(host) + "'";
+    return nullptr;
+  }
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, on_verify);
+  SSL_CTX_set_info_callback(ctx.get(), on_tls_info);
+  SSL_CTX_set_app_data(ctx.get(), &seen);
+  return ctx;
+}
+
+// ---- failures in words ---------------------------------------------------------------------
+
+std::string broker_certificate_text(int err, const std::string& host) {
+  std::string why;
+  switch (err) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      why = "the broker's certificate is not signed by the trusted CA (--ca)";
+      break;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      why = "the broker's certificate has expired";
+      break;
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      why = "the broker's certificate is not valid yet (check the clock)";
+      break;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      why = "the broker's certificate does not name " + host;
+      break;
+    case X509_V_ERR_CERT_REVOKED:
+      why = "the broker's certificate is revoked";
+      break;
+    case X509_V_ERR_INVALID_PURPOSE:
+      why = "the broker's certificate is not for TLS server use";
+      break;
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_MD_TOO_WEAK:
+      why = "the broker's certificate uses an unacceptable algorithm or key";
+      break;
+    default:
+      why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(err);
+  }
+  return "certificate problem: " + why;
+}
+
+std::string alert_text(int alert, const std::string& client_warning) {
+  switch (alert) {
+    case SSL_AD_BAD_CERTIFICATE:
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+    case SSL_AD_CERTIFICATE_REVOKED:
+    case SSL_AD_CERTIFICATE_EXPIRED:
+    case SSL_AD_CERTIFICATE_UNKNOWN:
+    case SSL_AD_UNKNOWN_CA:
+    case SSL_AD_ACCESS_DENIED:
+    case SSL_AD_CERTIFICATE_REQUIRED:
+      if (!client_warning.empty()) {
+        return "certificate problem: the broker refused the TLS handshake: " + client_warning;
+      }
+      return std::string("certificate problem: the broker refused our client certificate (") +
+             SSL_alert_desc_string_long(alert) +
+             "): it is missing, expired, or not from the fleet CA the broker trusts";
+    case SSL_AD_HANDSHAKE_FAILURE:
+    case SSL_AD_INSUFFICIENT_SECURITY:
+      return "TLS handshake failed: no common cipher suite or group with the broker";
+    case SSL_AD_PROTOCOL_VERSION:
+      return "TLS handshake failed: no common TLS version with the broker (we need 1.2 or later)";
+    default:
+      return std::string("the broker ended the TLS handshake: ") +
+             SSL_alert_desc_string_long(alert);
+  }
+}
+
+// Errors of a TCP connect (not of a connection the broker then closed).
+bool connect_errno(int e) {
+  return e == ECONNREFUSED || e == ENETUNREACH || e == EHOSTUNREACH || e == ETIMEDOUT ||
+         e == ENETDOWN || e == EHOSTDOWN || e == EADDRNOTAVAIL;
+}
+
+// ---- the watch -----------------------------------------------------------------------------
+
+class Watch {
+ public:
+  Watch(const WatchOptions& o, const std::string& expected_digest)
+      : o_(o),
+        expected_(expected_digest),
+        broker_(o.broker.host.find(':') != std::string::npos
+                    ? "[" + o.broker.host + "]:" + std::to_string(o.broker.port)
+                    : o.broker.host + ":" + std::to_string(o.broker.port)),
+        tally_(o.count) {}
+  Watch(const Watch&) = delete;
+  Watch& operator=(const Watch&) = delete;
+
+  int run();
+
+ private:
+  enum class Phase { kConnecting, kSubscribing, kWatching };
+
+  static void on_connect(mosquitto*, void* self, int rc) {
+    static_cast<Watch*>(self)->connected(rc);
+  }
+  static void on_subscribe(mosquitto*, void* self, int mid, int n, const int* granted) {
+    static_cast<Watch*>(self)->subscribed(mid, n, granted);
+  }
+  static void on_message(mosquitto*, void* self, const mosquitto_message* m) {
+    static_cast<Watch*>(self)->message(m);
+  }
+  static void on_log(mosquitto*, void* self, int level, const char* text) {
+    if (level == MOSQ_LOG_ERR && text != nullptr) static_cast<Watch*>(self)->last_error_ = text;
+  }
+
+  void connected(int rc);
+  void subscribed(int mid, int n, const int* granted);
+  void message(const mosquitto_message* m);
+  std::string wait_tcp(int fd, Clock::time_point deadline, int connect_err) const;
+  std::string explain(int rc, int err) const;
+  std::string closed_text() const;
+  void fail(std::string why) {
+    if (failure_.empty()) failure_ = std::move(why);
+  }
+
+  const WatchOptions& o_;
+  const std::string& expected_;
+  const std::string broker_;  // HOST:PORT for messages
+  mosquitto* mosq_ = nullptr;
+  TlsSeen seen_;
+  std::string client_warning_;
+  Phase phase_ = Phase::kConnecting;
+  int status_mid_ = -1;
+  int events_mid_ = -1;
+  int pending_subacks_ = 2;
+  bool output_closed_ = false;
+  std::string failure_;     // the broker failed us: one line
+  std::string last_error_;  // libmosquitto's last error log line (OpenSSL's reason)
+  DuplicateFilter seen_messages_;
+  WatchTally tally_;
+};
+
+void Watch::connected(int rc) {
+  if (rc != 0) {
+    fail(std::string("the broker refused the connection: ") + mosquitto_connack_string(rc));
+    return;
+  }
+  phase_ = Phase::kSubscribing;
+  const std::string status = subscription(o_.prefix, TopicKind::kStatus);
+  const std::string events = subscription(o_.prefix, TopicKind::kEvents);
+  int r = mosquitto_subscribe(mosq_, &status_mid_, status.c_str(), 1);
+  if (r == MOSQ_ERR_SUCCESS) r = mosquitto_subscribe(mosq_, &events_mid_, events.c_str(), 1);
+  if (r != MOSQ_ERR_SUCCESS) fail(std::string("cannot subscribe: ") + mosquitto_strerror(r));
+}
+
+void Watch::subscribed(int mid, int n, const int* granted) {
+  if (mid != status_mid_ && mid != events_mid_) return;
+  const TopicKind kind = mid == status_mid_ ? TopicKind::kStatus : TopicKind::kEvents;
+  for (int i = 0; i < n; ++i) {
+    if (granted[i] < 0 || granted[i] > 2) {
+      fail("the broker refused the subscription to " + subscription(o_.prefix, kind) +
+           " (not authorised for it?)");
+      return;
+    }
+  }
+  if (--pending_subacks_ == 0) {
+    phase_ = Phase::kWatching;
+    say("watching " + subscription(o_.prefix, TopicKind::kStatus) + " and " +
+        subscription(o_.prefix, TopicKind::kEvents) + " on " + broker_);
+  }
+}
+
+void Watch::message(const mosquitto_message* m) {
+  if (tally_.done() || !failure_.empty() || m == nullptr || m->topic == nullptr) return;
+  const std::string_view topic(m->topic);
+  const std::string_view payload(m->payload ? static_cast<const char*>(m->payload) : "",
+                                 m->payload ? static_cast<std::size_t>(m->payloadlen) : 0);
+  const ParsedTopic t = parse_topic(o_.prefix, topic);
+  if (t.result == ParsedTopic::Result::kIgnored) return;
+  if (t.result == ParsedTopic::Result::kMalformed) {
+    say(printable(topic) + ": " + t.error + "; message ignored");
+    return;
+  }
+  if (t.kind == TopicKind::kStatus) {
+    if (payload.empty()) {  // how a retained status is deleted: nothing to judge
+      say(printable(topic) + ": empty message (the retained status was cleared); ignored");
+      return;
+    }
+    if (!seen_messages_.first_status(t.device, payload)) return;
+    const StatusReport r = judge_status(t.device, payload, expected_);
+    if (o_.json) {
+      std::cout << status_json_line(topic, t.device, m->retain, r) << std::endl;
+    } else {
+      print_table(std::cout, r.result, r.verdict, expected_, m->retain ? "(retained)" : "");
+      std::cout.flush();
+    }
+    if (!r.result.answered) say(printable(topic) + ": " + printable(r.result.error));
+    tally_.status(r.verdict.ok);
+    output_closed_ = !std::cout;
+    return;
+  }
+  std::string error;
+  const auto e = parse_event(payload, t.device, &error);
+  if (!e) {
+    say(printable(topic) + ": " + printable(error) + "; message ignored");
+    return;
+  }
+  if (!seen_messages_.first_event(t.device, e->seq, e->uptime_ms)) return;
+  std::cout << (o_.json ? event_json_line(topic, t.device, *e) : event_line(t.device, *e))
+            << std::endl;
+  tally_.event();
+  output_closed_ = !std::cout;  // `watch | head`: SIGPIPE is ignored, so stop here
+}
+
+// libmosquitto starts the TCP connect without blocking and, while it is pending, keeps
+// retrying its TLS step even after the connect failed; so it is waited for here, where a
+// refused or unanswered connect can be told apart.
+std::string Watch::wait_tcp(int fd, Clock::time_point deadline, int connect_err) const {
+  if (fd < 0) {
+    return "cannot connect" + (connect_errno(connect_err)
+                                   ? std::string(": ") + std::strerror(connect_err)
+                                   : std::string());
+  }
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return "no answer (connect timed out)";
+    pollfd p{.fd = fd, .events = POLLOUT, .revents = 0};
+    const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, kLoopMs)));
+    if (r < 0 && errno != EINTR) return std::string("cannot connect: ") + std::strerror(errno);
+    if (g_stop) return {};
+    if (r <= 0) continue;
+    int soerr = 0;
+    socklen_t len = sizeof soerr;
+    ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
+    if (soerr == ECONNRESET || soerr == EPIPE) return closed_text();
+    if (soerr != 0) return std::string("cannot connect: ") + std::strerror(soerr);
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+      // The error was already taken by libmosquitto's first TLS attempt.
+      return std::string("cannot connect: ") +
+             std::strerror(connect_errno(connect_err) ? connect_err : ECONNREFUSED);
+    }
+    return {};
+  }
+}
+
+// The broker closed the connection before CONNACK without saying why in TLS terms. With
+// TLS 1.3 the broker checks our certificate after our side of the handshake is done, and its
+// alert is often lost to the reset of the socket; so a certificate problem found up front is
+// the likely reason, as for the poller.
+std::string Watch::closed_text() const {
+  if (!client_warning_.empty()) {
+    return "certificate problem: the broker refused the TLS handshake: " + client_warning_;
+  }
+  return "the broker closed the connection during the TLS handshake or before accepting us: it "
+         "refuses our client certificate (missing, expired, or not from the fleet CA it "
+         "trusts) or us (see the broker's log)";
+}
+
+std::string Watch::explain(int rc, int err) const {
+  if (seen_.verify_error != X509_V_OK) {
+    return broker_certificate_text(seen_.verify_error, o_.broker.host);
+  }
+  if (seen_.alert >= 0) return alert_text(seen_.alert, client_warning_);
+  if (rc == MOSQ_ERR_ERRNO && connect_errno(err)) {
+    return std::string("cannot connect: ") + std::strerror(err);
+  }
+  if (phase_ == Phase::kConnecting) {
+    // "OpenSSL Error[0]: error:0A00010B:SSL routines::wrong version number": the reason.
+    const std::string reason = last_error_.find("OpenSSL") == std::string::npos
+                                   ? std::string()
+                                   : last_error_.substr(last_error_.rfind(':') + 1);
+    if (reason.find("wrong version number") != std::string::npos ||
+        reason.find("packet length too long") != std::string::npos) {
+      return "TLS handshake failed: " + broker_ + " does not speak TLS (a plain MQTT port?)";
+    }
+    if (!reason.empty()) return "TLS handshake failed: " + reason;
+    if (rc == MOSQ_ERR_TLS || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_ERRNO ||
+        rc == MOSQ_ERR_NO_CONN) {
+      return closed_text();
+    }
+    return std::string("cannot connect to the broker: ") + mosquitto_strerror(rc);
+  }
+  switch (rc) {
+    case MOSQ_ERR_KEEPALIVE:
+      return "the broker stopped answering (no keepalive reply)";
+    case MOSQ_ERR_CONN_LOST:
+    case MOSQ_ERR_ERRNO:
+    case MOSQ_ERR_NO_CONN:
+      return "connection to the broker lost" +
+             (err != 0 && err != EPROTO ? std::string(": ") + std::strerror(err) : std::string());
+    case MOSQ_ERR_PROTOCOL:
+    case MOSQ_ERR_MALFORMED_PACKET:
+      return "the broker broke the MQTT protocol: " + std::string(mosquitto_strerror(rc));
+    default:
+      return std::string("broker connection failed: ") + mosquitto_strerror(rc);
+  }
+}
+
+int Watch::run() {
+  std::string error;
+  SslCtxPtr ctx = make_context(o_, seen_, client_warning_, error);
+  if (!ctx) {
+    say(error);
+    return kExitUsage;
+  }
+  if (!client_warning_.empty()) say("warning: " + client_warning_);
+
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGPIPE, SIG_IGN);  // OpenSSL writes to the socket with plain write()
+
+  mosquitto_lib_init();
+  mosq_ = mosquitto_new(nullptr, true, this);
+  if (mosq_ == nullptr) {
+    say("cannot create the MQTT client");
+    mosquitto_lib_cleanup();
+    return kExitUsage;
+  }
+  // Our context as it is: libmosquitto's defaults would load --ca/--cert/--key again and
+  // verify with its own callback (libmosquitto takes its own reference to the context).
+  if (mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311) != 0 ||
+      mosquitto_void_option(mosq_, MOSQ_OPT_SSL_CTX, ctx.get()) != 0 ||
+      mosquitto_int_option(mosq_, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0) != 0) {
+    say("cannot set up the MQTT client's TLS");
+    mosquitto_destroy(mosq_);
+    mosquitto_lib_cleanup();
+    return kExitUsage;
+  }
+  mosquitto_connect_callback_set(mosq_, on_connect);
+  mosquitto_subscribe_callback_set(mosq_, on_subscribe);
+  mosquitto_message_callback_set(mosq_, on_message);
+  mosquitto_log_callback_set(mosq_, on_log);
+
+  const auto start = Clock::now();
+  const auto deadline =
+      o_.timeout_s > 0 ? start + std::chrono::seconds(o_.timeout_s) : Clock::time_point::max();
+  const auto connect_deadline = std::min(start + kConnectTimeout, deadline);
+  bool timed_out = false;
+
+  errno = 0;
+  int rc = mosquitto_connect_async(mosq_, o_.broker.host.c_str(), o_.broker.port, kKeepAliveS);
+  const int connect_err = errno;
+  if (rc == MOSQ_ERR_EAI) {
+    fail("cannot resolve " + printable(o_.broker.host) + ": " + ::gai_strerror(connect_err));
+  } else if (rc != MOSQ_ERR_SUCCESS) {
+    fail(explain(rc, connect_err));
+  } else {
+    const std::string tcp = wait_tcp(mosquitto_socket(mosq_), connect_deadline, connect_err);
+    if (!tcp.empty()) fail(tcp);
+  }
+
+  while (failure_.empty() && !g_stop && !tally_.done() && !output_closed_) {
+    const auto now = Clock::now();
+    if (phase_ != Phase::kWatching && now >= connect_deadline) {
+      fail(phase_ == Phase::kConnecting ? "no answer from the broker (TLS handshake or MQTT "
+                                          "CONNECT not done in time)"
+                                        : "the broker did not answer our subscription in time");
+      break;
+    }
+    if (now >= deadline) {
+      timed_out = true;
+      break;
+    }
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::min(deadline, phase_ == Phase::kWatching ? deadline : connect_deadline) - now)
+            .count();
+    errno = 0;
+    rc = mosquitto_loop(mosq_, static_cast<int>(std::clamp<long long>(left, 1, kLoopMs)), 1);
+    if (rc != MOSQ_ERR_SUCCESS) fail(explain(rc, errno));
+  }
+
+  const bool broker_failed = !failure_.empty();
+  if (broker_failed) {
+    say(broker_ + ": " + failure_);
+  } else {
+    mosquitto_disconnect(mosq_);
+  }
+  mosquitto_destroy(mosq_);
+  mosq_ = nullptr;
+  mosquitto_lib_cleanup();
+
+  if (timed_out && tally_.want() != 0 && !tally_.done()) {
+    say("timed out after " + std::to_string(o_.timeout_s) + " s with " +
+        std::to_string(tally_.messages()) + " of " + std::to_string(tally_.want()) + " message(s)");
+  }
+  if (!o_.json && !broker_failed) std::cout << tally_.summary() << std::endl;
+  return tally_.exit_status(broker_failed);
+}
+
+}  // namespace
+
+int run_watch(const WatchOptions& options, const std::string& expected_digest) {
+  Watch w(options, expected_digest);
+  return w.run();
+}
+
+}  // namespace portcullis::fleet
