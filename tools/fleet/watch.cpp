@@ -1,6 +1,7 @@
 #include "watch.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 #include <vector>
@@ -81,7 +82,7 @@ WatchArgs parse_watch_args(std::span<const std::string> args) {
       out.result = WatchArgs::Result::kHelp;
       return out;
     } else if (a == "--prefix" || a == "--expect-policy" || a == "--count" || a == "--timeout" ||
-               a == "--ca" || a == "--cert" || a == "--key" || a == "--pki") {
+               a == "--ca" || a == "--cert" || a == "--key" || a == "--pki" || a == "--session") {
       if (i + 1 >= args.size()) return usage(a + " needs a value");
       const std::string& v = args[++i];
       if (a == "--prefix") {
@@ -100,6 +101,15 @@ WatchArgs parse_watch_args(std::span<const std::string> args) {
         const auto n = parse_whole(v, 6);
         if (!n) return usage("--timeout wants whole seconds, 1..999999");
         o.timeout_s = static_cast<int>(*n);
+      } else if (a == "--session") {
+        // MQTT 3.1.1 client ids: brokers must accept 1-23 of [0-9a-zA-Z]; mosquitto takes
+        // more, but keep to what every broker takes plus '-' and '_'.
+        if (v.empty() || v.size() > 23 || !std::all_of(v.begin(), v.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+            })) {
+          return usage("bad --session '" + printable(v) + "': 1-23 of letters, digits, - and _");
+        }
+        o.session = v;
       } else if (a == "--ca") {
         o.ca = v;
       } else if (a == "--cert") {

@@ -39,6 +39,9 @@ struct WatchOptions {
   std::uint64_t count = 0;    // --count N; 0: no count
   int timeout_s = 0;          // --timeout SEC; 0: none
   std::string ca, cert, key;  // --pki DIR resolved to DIR/ca.crt, DIR/mgmt.crt, DIR/mgmt.key
+  // --session ID: a persistent session under this client id (clean session off), so the
+  // broker keeps QoS 1 events published while the watcher is away; empty: a clean session.
+  std::string session;
 };
 
 struct WatchArgs {
@@ -49,7 +52,7 @@ struct WatchArgs {
 };
 
 // The arguments after `watch`:
-//   [--prefix P] [--json] [--expect-policy FILE] [--count N] [--timeout SEC]
+//   [--prefix P] [--json] [--expect-policy FILE] [--count N] [--timeout SEC] [--session ID]
 //   [--ca FILE --cert FILE --key FILE | --pki DIR] BROKER[:PORT]
 WatchArgs parse_watch_args(std::span<const std::string> args);
 

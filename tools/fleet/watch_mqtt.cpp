@@ -545,7 +545,8 @@ int Watch::run() {
   std::signal(SIGPIPE, SIG_IGN);  // OpenSSL writes to the socket with plain write()
 
   mosquitto_lib_init();
-  mosq_ = mosquitto_new(nullptr, true, this);
+  mosq_ = o_.session.empty() ? mosquitto_new(nullptr, true, this)
+                             : mosquitto_new(o_.session.c_str(), false, this);
   if (mosq_ == nullptr) {
     say("cannot create the MQTT client");
     mosquitto_lib_cleanup();

@@ -142,6 +142,21 @@ TEST(FleetWatchArgs, EveryOption) {
   LONGS_EQUAL(18883, a.options.broker.port);
 }
 
+TEST(FleetWatchArgs, SessionNamesAPersistentSessionWithinMqttClientIdRules) {
+  CHECK(parse({"--pki", "/pki", "192.0.2.1"}).options.session.empty());
+  const WatchArgs a = parse({"--session", "lab-events_1", "--pki", "/pki", "192.0.2.1"});
+  CHECK(a.result == WatchArgs::Result::kRun);
+  STRCMP_EQUAL("lab-events_1", a.options.session.c_str());
+  CHECK(parse({"--session", "", "--pki", "/pki", "192.0.2.1"}).result == WatchArgs::Result::kUsage);
+  CHECK(parse({"--session", "has space", "--pki", "/pki", "192.0.2.1"}).result ==
+        WatchArgs::Result::kUsage);
+  CHECK(parse({"--session", "a/b", "--pki", "/pki", "192.0.2.1"}).result ==
+        WatchArgs::Result::kUsage);
+  CHECK(parse({"--session", "abcdefghijklmnopqrstuvwx", "--pki", "/pki", "192.0.2.1"}).result ==
+        WatchArgs::Result::kUsage);  // 24 characters
+  CHECK(parse({"--pki", "/pki", "192.0.2.1", "--session"}).result == WatchArgs::Result::kUsage);
+}
+
 TEST(FleetWatchArgs, BrokerLikeAPollTarget) {
   const WatchArgs named = parse({"--pki", "d", "broker.lab:1883"});
   STRCMP_EQUAL("broker.lab", named.options.broker.host.c_str());
