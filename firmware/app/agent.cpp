@@ -96,6 +96,11 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
     }
   }
   s.violations_total = audit_.violations().total();
+
+  const report::ScanDetector& detector = stack::filter_scan_detector();
+  s.scanners.count = detector.scanners(s.scanners.items, stack::filter_uptime_ms());
+  s.scanners_detected_total = detector.detected_total();
+  s.recent_blocked.count = stack::filter_blocked_log().recent(s.recent_blocked.items);
 }
 
 void Agent::poll() {

@@ -251,6 +251,7 @@ void encode(const StatusSnapshot& s, JsonWriter& w) {
     member_ip_proto(w, b.ip_proto);
     w.member_number("port", b.port);
     w.member_number("uptime_ms", b.uptime_ms);
+    w.member_string("reason", filter::reason_name(b.reason));
     w.end_object();
   }
   w.end_array();

@@ -159,6 +159,9 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   encode_counters(*s.counters, w);
   w.family("scanners", Type::kGauge, "Sources the scan detector currently lists.");
   w.sample({}, s.scanners.view().size());
+  w.family("scanners_detected_total", Type::kCounter,
+           "Sources the scan detector found scanning, since boot (again after expiry).");
+  w.sample({}, s.scanners_detected_total);
   w.family("violations_total", Type::kCounter,
            "Listeners found on ports the policy does not allow, since boot.");
   w.sample({}, s.violations_total);

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <span>
 
+#include "lwip/arch.h"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
@@ -103,8 +104,67 @@ bool local_port_bound(std::uint8_t ip_proto, std::uint16_t port) {
   return false;
 }
 
+// The source address of a packet the classifier has judged, if its fixed IP header is there
+// (a malformed packet's is what the header claims, like any other).
+bool source_of(std::span<const std::uint8_t> bytes, bool ipv6, report::IpAddress& out) {
+  if (ipv6 && bytes.size() >= 40 && (bytes[0] >> 4) == 6) {
+    out = report::IpAddress::v6(bytes.subspan<8, 16>());
+    return true;
+  }
+  if (!ipv6 && bytes.size() >= 20 && (bytes[0] >> 4) == 4) {
+    out = report::IpAddress::v4(bytes.subspan<12, 4>());
+    return true;
+  }
+  return false;
+}
+
+// sys_now() extended to 64 bits: its 32-bit milliseconds wrap after 49.7 days. Called at each
+// drop and each snapshot, so only a wrap with neither in between is missed.
+class Uptime {
+ public:
+  std::uint64_t now_ms() {
+    const std::uint32_t now = sys_now();
+    if (now < last_) {
+      high_ += std::uint64_t{1} << 32;
+    }
+    last_ = now;
+    return high_ | now;
+  }
+
+ private:
+  std::uint64_t high_ = 0;
+  std::uint32_t last_ = 0;
+};
+
 report::Counters counters;
+report::ScanDetector scan_detector;
+report::BlockedLog blocked_log;
+Uptime uptime;
+bool scan_detector_keyed = false;
 RateLimiter reject_limiter{kRejectsPerSecond, kRejectBurst};
+
+void record_drop(const filter::Decision& d, std::span<const std::uint8_t> bytes, bool ipv6) {
+  report::IpAddress src;
+  if (!report::is_blocked_attempt(d) || !source_of(bytes, ipv6, src)) {
+    return;
+  }
+  const std::uint64_t now = uptime.now_ms();
+  blocked_log.record({src, d.ip_proto, d.port, d.reason, now});
+  if (!report::is_scan_evidence(d)) {
+    return;
+  }
+  if (!scan_detector_keyed) {
+    // Late enough for the board to have seeded lwIP's generator from its entropy (a port
+    // without LWIP_RAND gets the time of the first scan packet).
+#if defined(LWIP_RAND)
+    scan_detector.set_key(static_cast<std::uint32_t>(LWIP_RAND()));
+#else
+    scan_detector.set_key(static_cast<std::uint32_t>(now));
+#endif
+    scan_detector_keyed = true;
+  }
+  (void)scan_detector.record(src, d.ip_proto, d.port, now);
+}
 
 }  // namespace
 
@@ -130,6 +190,9 @@ int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& pol
     counters.record_reject_suppressed();
   }
   counters.record(d);
+  if (d.verdict != filter::Verdict::kPass) {
+    record_drop(d, bytes, ipv6);
+  }
   if (d.verdict == filter::Verdict::kDrop) {
     pbuf_free(p);
     return 1;
@@ -158,6 +221,18 @@ bool RateLimiter::try_take(std::uint32_t now_ms) {
 
 const report::Counters& filter_counters() {
   return counters;
+}
+
+const report::ScanDetector& filter_scan_detector() {
+  return scan_detector;
+}
+
+const report::BlockedLog& filter_blocked_log() {
+  return blocked_log;
+}
+
+std::uint64_t filter_uptime_ms() {
+  return uptime.now_ms();
 }
 
 }  // namespace portcullis::stack

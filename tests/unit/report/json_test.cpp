@@ -9,15 +9,19 @@
 #include <CppUTest/TestHarness.h>
 
 #include "json_checker.hpp"
+#include "portcullis/report/blocked_log.hpp"
 #include "portcullis/report/json.hpp"
+#include "portcullis/report/scan_detector.hpp"
 #include "status_fixture.hpp"
 
 using portcullis::Status;
 using portcullis::filter::Reason;
 using portcullis::filter::Verdict;
 using portcullis::policy::Proto;
+using portcullis::report::BlockedLog;
 using portcullis::report::Counters;
 using portcullis::report::Encoded;
+using portcullis::report::ScanDetector;
 using portcullis::report::StatusSnapshot;
 using portcullis::report::ViolationAction;
 using portcullis::test::JsonParse;
@@ -182,14 +186,16 @@ TEST(StatusJson, TopDroppedPortsLargestFirst) {
 }
 
 TEST(StatusJson, RecentBlocked) {
-  CHECK_TRUE(t.snapshot.recent_blocked.push({v4(203, 0, 113, 5), 47, 0, 123000}));  // GRE
+  CHECK_TRUE(t.snapshot.recent_blocked.push(
+      {v4(203, 0, 113, 5), 47, 0, Reason::kUnknownProtocol, 123000}));  // GRE
   const JsonValue b = document(t.snapshot)["recent_blocked"];
   LONGS_EQUAL(4, b.size());
-  STRCMP_EQUAL("src,proto,port,uptime_ms", joined(keys(b[0])).c_str());
+  STRCMP_EQUAL("src,proto,port,uptime_ms,reason", joined(keys(b[0])).c_str());
   CHECK(b[0]["src"].is_string("198.51.100.7"));
   CHECK(b[0]["proto"].is_string("tcp"));
   CHECK(b[0]["port"].is_u64(23));
   CHECK(b[0]["uptime_ms"].is_u64(120000));
+  CHECK(b[0]["reason"].is_string("closed_port"));
   CHECK(b[1]["src"].is_string("2001:db8::99"));
   CHECK(b[1]["proto"].is_string("udp"));
   CHECK(b[2]["proto"].is_string("icmp"));
@@ -219,13 +225,61 @@ TEST(StatusJson, ScannersAndViolations) {
   CHECK(v[1]["action"].is_string("closed"));
 }
 
+// The lists as the agent fills them: straight from a scan detector and a blocked log.
+TEST(StatusJson, ScannersAndRecentBlockedFromTheDetectorAndTheLog) {
+  using portcullis::report::kScanThreshold;
+  ScanDetector detector;
+  BlockedLog log;
+  const auto scanner4 = v4(203, 0, 113, 9);
+  const auto scanner6 = v6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x77});
+  for (std::uint16_t i = 0; i <= kScanThreshold; ++i) {  // one port more than the threshold
+    detector.record(scanner4, 6, static_cast<std::uint16_t>(2048 + i), 5000 + i);
+    log.record({scanner4, 6, static_cast<std::uint16_t>(2048 + i), Reason::kClosedPort, 5000u + i});
+    detector.record(scanner6, 17, static_cast<std::uint16_t>(2048 + i), 7000 + i);
+    log.record(
+        {scanner6, 17, static_cast<std::uint16_t>(2048 + i), Reason::kClosedPort, 7000u + i});
+  }
+  log.record({v4(198, 51, 100, 1), 1, 0, Reason::kIcmpDenied, 9000});
+  StatusSnapshot& s = t.snapshot;
+  s.scanners.count = detector.scanners(s.scanners.items, 9000);
+  s.scanners_detected_total = detector.detected_total();
+  s.recent_blocked.count = log.recent(s.recent_blocked.items);
+
+  const JsonValue doc = document(s);
+  const JsonValue& sc = doc["scanners"];
+  LONGS_EQUAL(2, sc.size());
+  CHECK(sc[0]["src"].is_string("2001:db8::77"));  // most recently seen first
+  CHECK(sc[0]["distinct_ports"].is_u64(kScanThreshold + 1));
+  CHECK(sc[0]["first_ms"].is_u64(7000));
+  CHECK(sc[0]["last_ms"].is_u64(7000 + kScanThreshold));
+  CHECK(sc[1]["src"].is_string("203.0.113.9"));
+  CHECK(sc[1]["first_ms"].is_u64(5000));
+
+  const JsonValue& b = doc["recent_blocked"];
+  LONGS_EQUAL(portcullis::report::kMaxRecentBlocked, b.size());
+  CHECK(b[0]["src"].is_string("198.51.100.1"));  // newest first
+  CHECK(b[0]["proto"].is_string("icmp"));
+  CHECK(b[0]["reason"].is_string("icmp_denied"));
+  CHECK(b[0]["uptime_ms"].is_u64(9000));
+  CHECK(b[1]["src"].is_string("2001:db8::77"));
+  CHECK(b[1]["proto"].is_string("udp"));
+  CHECK(b[1]["port"].is_u64(2048 + kScanThreshold));
+  CHECK(b[1]["uptime_ms"].is_u64(7000 + kScanThreshold));
+  CHECK(b[1]["reason"].is_string("closed_port"));
+  CHECK(b[2]["src"].is_string("203.0.113.9"));
+  CHECK(b[2]["proto"].is_string("tcp"));
+  CHECK(b[2]["port"].is_u64(2048 + kScanThreshold));
+}
+
 TEST(StatusJson, Ipv6AddressesInRfc5952Form) {
   StatusSnapshot& s = t.snapshot;
   s.recent_blocked.count = 0;
   s.scanners.count = 0;
-  CHECK_TRUE(s.recent_blocked.push({v6({0, 0, 0, 0, 0, 0, 0, 1}), 6, 1, 0}));
-  CHECK_TRUE(s.recent_blocked.push({v6({0x2001, 0xdb8, 0, 0, 1, 0, 0, 1}), 6, 1, 0}));
-  CHECK_TRUE(s.recent_blocked.push({v6({0xfe80, 0, 0, 0, 0x2aa, 0xff, 0xfe28, 0x9c5a}), 6, 1, 0}));
+  CHECK_TRUE(s.recent_blocked.push({v6({0, 0, 0, 0, 0, 0, 0, 1}), 6, 1, Reason::kClosedPort, 0}));
+  CHECK_TRUE(
+      s.recent_blocked.push({v6({0x2001, 0xdb8, 0, 0, 1, 0, 0, 1}), 6, 1, Reason::kClosedPort, 0}));
+  CHECK_TRUE(s.recent_blocked.push(
+      {v6({0xfe80, 0, 0, 0, 0x2aa, 0xff, 0xfe28, 0x9c5a}), 6, 1, Reason::kClosedPort, 0}));
   CHECK_TRUE(s.scanners.push({v6({0x2001, 0xdb8, 0xa, 0, 0, 0, 0, 0}), 3, 1, 2}));
   const JsonValue doc = document(s);
   CHECK(doc["recent_blocked"][0]["src"].is_string("::1"));
@@ -299,7 +353,7 @@ TEST(StatusJson, EveryListAtCapacityAndTheLargestPolicy) {
     CHECK_TRUE(s.listening.push({Proto::kUdp, static_cast<std::uint16_t>(60000 + i), false}));
   }
   for (std::size_t i = 0; i < kMaxRecentBlocked; ++i) {
-    CHECK_TRUE(s.recent_blocked.push({widest, 17, 65535, ~0ull}));
+    CHECK_TRUE(s.recent_blocked.push({widest, 17, 65535, Reason::kBadExtensionChain, ~0ull}));
   }
   for (std::size_t i = 0; i < kMaxScanners; ++i) {
     CHECK_TRUE(s.scanners.push({widest, ~0u, ~0ull, ~0ull}));

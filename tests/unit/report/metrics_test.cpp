@@ -76,6 +76,7 @@ TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
       "portcullis_packets_reject_suppressed_total:counter\n"
       "portcullis_dropped_port_packets:gauge\n"
       "portcullis_scanners:gauge\n"
+      "portcullis_scanners_detected_total:counter\n"
       "portcullis_violations_total:counter\n",
       names.c_str());
   for (const auto& s : e.samples) {
@@ -172,6 +173,7 @@ TEST(Metrics, MostDroppedPorts) {
 TEST(Metrics, ScannersAndViolations) {
   const Exposition e = metrics(t.snapshot);
   STRCMP_EQUAL("1", value(e, "portcullis_scanners").c_str());
+  STRCMP_EQUAL("3", value(e, "portcullis_scanners_detected_total").c_str());
   STRCMP_EQUAL("7", value(e, "portcullis_violations_total").c_str());
 }
 
@@ -198,12 +200,13 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
   s.policy = &no_rules;
   s.counters = &fresh;
   const Exposition e = metrics(s);
-  LONGS_EQUAL(13, e.families.size());
+  LONGS_EQUAL(14, e.families.size());
   LONGS_EQUAL(0, e.of("portcullis_listening").size());
   LONGS_EQUAL(0, e.of("portcullis_dropped_port_packets").size());
   STRCMP_EQUAL("0", value(e, "portcullis_packets_received_total").c_str());
   STRCMP_EQUAL("0", value(e, "portcullis_policy_rules").c_str());
   STRCMP_EQUAL("0", value(e, "portcullis_scanners").c_str());
+  STRCMP_EQUAL("0", value(e, "portcullis_scanners_detected_total").c_str());
 }
 
 TEST(Metrics, EveryListAtCapacity) {

@@ -104,11 +104,14 @@ class TypicalStatus {
     check(snapshot.listening.push({policy::Proto::kUdp, 5683, true}));
     check(snapshot.listening.push({policy::Proto::kTcp, 2323, false}));
     snapshot.counters = &counters;
-    check(snapshot.recent_blocked.push({v4(198, 51, 100, 7), 6, 23, 120000}));
-    check(
-        snapshot.recent_blocked.push({v6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99}), 17, 161, 121000}));
-    check(snapshot.recent_blocked.push({v4(198, 51, 100, 8), 1, 0, 122000}));
+    check(snapshot.recent_blocked.push(
+        {v4(198, 51, 100, 7), 6, 23, filter::Reason::kClosedPort, 120000}));
+    check(snapshot.recent_blocked.push(
+        {v6({0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x99}), 17, 161, filter::Reason::kClosedPort, 121000}));
+    check(snapshot.recent_blocked.push(
+        {v4(198, 51, 100, 8), 1, 0, filter::Reason::kIcmpDenied, 122000}));
     check(snapshot.scanners.push({v4(198, 51, 100, 7), 1000, 100000, 120500}));
+    snapshot.scanners_detected_total = 3;
     check(snapshot.violations.push(
         {policy::Proto::kTcp, 2323, report::ViolationAction::kReported, 90000}));
     check(snapshot.violations.push(

@@ -1,13 +1,19 @@
 // The early filter inside real lwIP: what the device sends back (or not) for each packet.
 #include <CppUTest/TestHarness.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "lwip/ip_addr.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 #include "lwip_device.hpp"
+#include "portcullis/report/blocked_log.hpp"
+#include "portcullis/report/scan_detector.hpp"
+#include "portcullis/report/status.hpp"
 #include "portcullis/stack/input_filter.hpp"
 #include "test_hooks.hpp"
 
@@ -16,7 +22,10 @@ using portcullis::filter::Reason;
 using portcullis::policy::Mode;
 using portcullis::policy::Policy;
 using portcullis::policy::Proto;
+using portcullis::stack::filter_blocked_log;
 using portcullis::stack::filter_counters;
+using portcullis::stack::filter_scan_detector;
+using portcullis::stack::filter_uptime_ms;
 
 namespace {
 
@@ -275,4 +284,60 @@ TEST(InputFilter, Ipv6SynToAClosedPortIsDroppedBeforeLwipSeesIt) {
   const auto out = dev->exchange(tcp_frame(syn(81), true));
   LONGS_EQUAL(0, tcp_of(out).size());
   LONGS_EQUAL(before + 1, filter_counters().by_reason(Reason::kClosedPort));
+}
+
+// What the status report shows of a SYN sweep: its source as a scanner, and its probes.
+TEST(InputFilter, ASynSweepOverClosedPortsNamesItsSourceAsAScannerAndLogsItsProbes) {
+  using portcullis::report::format_address;
+  using portcullis::report::kScanThreshold;
+  using portcullis::report::kScanWindowMs;
+  lwip_test_clock().advance(kScanWindowMs);  // what earlier tests sent has expired
+  const auto detected = filter_scan_detector().detected_total();
+  constexpr std::uint16_t kFirst = 2000;  // closed; one block of 64, so counted exactly
+  for (std::uint16_t i = 0; i <= kScanThreshold; ++i) {
+    LONGS_EQUAL(0, dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + i)))).size());
+    if (i + 1 == kScanThreshold) {
+      LONGS_EQUAL(detected, filter_scan_detector().detected_total());  // not yet
+    }
+    lwip_test_clock().advance(10);
+  }
+  LONGS_EQUAL(detected + 1, filter_scan_detector().detected_total());
+
+  std::array<portcullis::report::Scanner, portcullis::report::kMaxScanners> scanners{};
+  const std::size_t n = filter_scan_detector().scanners(scanners, filter_uptime_ms());
+  CHECK(n >= 1);
+  STRCMP_EQUAL("192.0.2.1", std::string(format_address(scanners[0].src).view()).c_str());
+  LONGS_EQUAL(kScanThreshold + 1, scanners[0].distinct_ports);
+  LONGS_EQUAL(10 * kScanThreshold, scanners[0].last_ms - scanners[0].first_ms);
+
+  std::array<portcullis::report::BlockedAttempt, portcullis::report::kMaxRecentBlocked> recent{};
+  const std::size_t m = filter_blocked_log().recent(recent);
+  CHECK(m >= std::min<std::size_t>(recent.size(), kScanThreshold + 1));
+  for (std::size_t k = 0; k < std::min<std::size_t>(m, kScanThreshold + 1); ++k) {
+    STRCMP_EQUAL("192.0.2.1", std::string(format_address(recent[k].src).view()).c_str());
+    LONGS_EQUAL(6, recent[k].ip_proto);
+    LONGS_EQUAL(kFirst + kScanThreshold - k, recent[k].port);  // newest first
+    CHECK(recent[k].reason == Reason::kClosedPort);
+  }
+  LONGS_EQUAL(scanners[0].last_ms, recent[0].uptime_ms);
+}
+
+TEST(InputFilter, TheSameHostsIpv4AndIpv6AddressesAreTwoSources) {
+  using portcullis::report::format_address;
+  using portcullis::report::kScanThreshold;
+  using portcullis::report::kScanWindowMs;
+  lwip_test_clock().advance(kScanWindowMs);
+  const auto detected = filter_scan_detector().detected_total();
+  constexpr std::uint16_t kFirst = 3008;  // ports of one block of 64
+  for (std::uint16_t i = 0; i < kScanThreshold; ++i) {
+    dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + i))));
+    dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + kScanThreshold + i)), true));
+  }
+  LONGS_EQUAL(detected, filter_scan_detector().detected_total());  // 2 x threshold if merged
+  dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + 2 * kScanThreshold)), true));
+  LONGS_EQUAL(detected + 1, filter_scan_detector().detected_total());
+  std::array<portcullis::report::Scanner, portcullis::report::kMaxScanners> scanners{};
+  CHECK(filter_scan_detector().scanners(scanners, filter_uptime_ms()) >= 1);
+  STRCMP_EQUAL("2001:db8::1", std::string(format_address(scanners[0].src).view()).c_str());
+  LONGS_EQUAL(kScanThreshold + 1, scanners[0].distinct_ports);
 }

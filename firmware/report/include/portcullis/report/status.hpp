@@ -140,12 +140,14 @@ struct BlockedAttempt {
   IpAddress src;
   std::uint8_t ip_proto = 0;  // IP protocol number (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, ...)
   std::uint16_t port = 0;     // destination port, 0 when the protocol has none
+  filter::Reason reason = filter::Reason::kClosedPort;  // why it was dropped
   std::uint64_t uptime_ms = 0;
 };
 
+// A source the scan detector lists (scan_detector.hpp).
 struct Scanner {
   IpAddress src;
-  std::uint32_t distinct_ports = 0;
+  std::uint32_t distinct_ports = 0;  // distinct closed ports in its window (at most 64)
   std::uint64_t first_ms = 0;
   std::uint64_t last_ms = 0;
 };
@@ -174,10 +176,11 @@ struct StatusSnapshot {
   std::string_view policy_digest;  // 64 lower-case hex characters (policy::Digest::view())
   BoundedList<Listener, kMaxListeners> listening;
   const Counters* counters = nullptr;  // required; top_dropped_ports come from it
-  BoundedList<BlockedAttempt, kMaxRecentBlocked> recent_blocked;
-  BoundedList<Scanner, kMaxScanners> scanners;
-  BoundedList<Violation, kMaxViolations> violations;  // the most recent ones
-  std::uint64_t violations_total = 0;                 // all since boot, listed or not
+  BoundedList<BlockedAttempt, kMaxRecentBlocked> recent_blocked;  // newest first
+  BoundedList<Scanner, kMaxScanners> scanners;                    // most recently seen first
+  std::uint64_t scanners_detected_total = 0;                      // all detections since boot
+  BoundedList<Violation, kMaxViolations> violations;              // the most recent ones
+  std::uint64_t violations_total = 0;                             // all since boot, listed or not
 };
 
 }  // namespace portcullis::report

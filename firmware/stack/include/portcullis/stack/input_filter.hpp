@@ -4,7 +4,9 @@
 #include <cstdint>
 
 #include "portcullis/policy/policy.hpp"
+#include "portcullis/report/blocked_log.hpp"
 #include "portcullis/report/counters.hpp"
+#include "portcullis/report/scan_detector.hpp"
 
 struct pbuf;
 struct netif;
@@ -46,5 +48,11 @@ int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& pol
 
 // Counters of every packet the hooks judged.
 const report::Counters& filter_counters();
+// The scan detector, fed with every drop that is scan evidence (report::is_scan_evidence).
+const report::ScanDetector& filter_scan_detector();
+// The last drops (report::is_blocked_attempt) whose source address could be read.
+const report::BlockedLog& filter_blocked_log();
+// The uptime the two above are stamped with: sys_now() extended to 64 bits.
+std::uint64_t filter_uptime_ms();
 
 }  // namespace portcullis::stack

@@ -1,0 +1,110 @@
+#pragma once
+// The scan detector: which sources touched more than kScanThreshold distinct closed ports
+// within kScanWindowMs. Fed by the input hook with each drop that is scan evidence, in time
+// bounded by the (small) table, in fixed memory; the rule and its bounds are in
+// firmware/report/README.md ("Scan detector").
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "portcullis/filter/classifier.hpp"
+#include "portcullis/report/status.hpp"
+
+namespace portcullis::report {
+
+// Build-time settings. A source is a scanner once it has touched more than
+// PORTCULLIS_SCAN_THRESHOLD distinct closed ports within PORTCULLIS_SCAN_WINDOW_MS;
+// PORTCULLIS_SCAN_TABLE_SIZE sources are tracked at once (each record() scans the table).
+#ifndef PORTCULLIS_SCAN_THRESHOLD
+#define PORTCULLIS_SCAN_THRESHOLD 12
+#endif
+#ifndef PORTCULLIS_SCAN_WINDOW_MS
+#define PORTCULLIS_SCAN_WINDOW_MS 60000
+#endif
+#ifndef PORTCULLIS_SCAN_TABLE_SIZE
+#define PORTCULLIS_SCAN_TABLE_SIZE 16
+#endif
+inline constexpr std::uint32_t kScanThreshold = PORTCULLIS_SCAN_THRESHOLD;
+inline constexpr std::uint64_t kScanWindowMs = PORTCULLIS_SCAN_WINDOW_MS;
+inline constexpr std::size_t kScanTableSize = PORTCULLIS_SCAN_TABLE_SIZE;
+// Positions in a source's port bitmap: distinct ports are counted by the positions they set.
+inline constexpr std::uint32_t kScanPortBits = 64;
+// A newly tracked source cannot be evicted by another new source before this much time,
+// and after it, a new source that could evict it does so with odds 1 in kScanAdmitOdds.
+inline constexpr std::uint64_t kScanHoldMs = kScanWindowMs / 16;
+inline constexpr std::uint32_t kScanAdmitOdds = 4;
+// Detections kept for find(), so a poller (the MQTT push) can catch up on a burst.
+inline constexpr std::size_t kScanDetectionLogSize = 8;
+static_assert(kScanThreshold >= 2 && kScanThreshold <= kScanPortBits / 2,
+              "PORTCULLIS_SCAN_THRESHOLD: 2..32 (a 64-position bitmap counts the ports)");
+static_assert(kScanWindowMs >= 1000 && kScanWindowMs <= 3'600'000,
+              "PORTCULLIS_SCAN_WINDOW_MS: 1000..3600000");
+static_assert(kScanTableSize >= 4 && kScanTableSize <= 256,
+              "PORTCULLIS_SCAN_TABLE_SIZE: 4..256 (each update scans the table)");
+static_assert((kScanDetectionLogSize & (kScanDetectionLogSize - 1)) == 0);
+
+// Drops that are scan evidence: TCP or UDP to a port no rule admits for this source
+// (`closed_port`: whatever the TCP flags, dropped or rejected, and in stealth mode an allowed
+// port nothing listens on). Not: broadcast/multicast (LAN chatter, not aimed at the device),
+// `no_connection` (stray segments to an allowed port: one port, often a peer's stale
+// connection), ICMP, and packets the classifier could not read a port from.
+constexpr bool is_scan_evidence(const filter::Decision& d) {
+  return d.verdict != filter::Verdict::kPass && d.reason == filter::Reason::kClosedPort &&
+         d.port != 0 && (d.ip_proto == 6 || d.ip_proto == 17);
+}
+
+struct ScanDetection {
+  std::uint64_t seq = 0;  // 0 for the first detection since boot
+  Scanner scanner;        // as it was at detection: last_ms is the time of detection
+};
+
+class ScanDetector {
+ public:
+  // Keys the hash that places ports of different blocks of 64 in the bitmap, so a sender
+  // cannot choose ports that collide (and go uncounted), and seeds the admission coin.
+  // Call before the first record() with a value a sender cannot guess.
+  void set_key(std::uint32_t key);
+
+  // A drop that is scan evidence (is_scan_evidence()): `src` to (ip_proto, port) at
+  // uptime `now_ms` (never decreasing). True when this packet made `src` a scanner.
+  bool record(const IpAddress& src, std::uint8_t ip_proto, std::uint16_t port,
+              std::uint64_t now_ms);
+
+  // The sources listed as scanners at `now_ms`, most recently seen first; copies at most
+  // out.size() and returns how many.
+  std::size_t scanners(std::span<Scanner> out, std::uint64_t now_ms) const;
+  // Detections since boot: a source detected again after its entry expired or was evicted
+  // counts again. Also the sequence number the next detection will get.
+  std::uint64_t detected_total() const { return detected_total_; }
+  // Detection `seq` (< detected_total()) while it is among the last kScanDetectionLogSize.
+  const ScanDetection* find(std::uint64_t seq) const;
+  // Evidence from a new source that found every slot taken by an entry it may not evict.
+  std::uint64_t untracked() const { return untracked_; }
+
+ private:
+  struct Entry {
+    IpAddress src;
+    bool used = false;
+    bool scanner = false;
+    std::uint8_t distinct = 0;  // bits set in `ports`
+    std::uint64_t ports = 0;    // bitmap of (proto, port) positions
+    std::uint64_t first_ms = 0;
+    std::uint64_t last_ms = 0;
+  };
+  static constexpr std::uint32_t kDefaultRandomState = 0x9E3779B9u;
+  static bool expired(const Entry& e, std::uint64_t now_ms);
+  std::uint32_t next_random();
+  void start(Entry& e, const IpAddress& src, std::uint64_t now_ms);
+
+  std::array<Entry, kScanTableSize> entries_{};
+  std::array<ScanDetection, kScanDetectionLogSize> log_{};
+  std::uint64_t detected_total_ = 0;
+  std::uint64_t untracked_ = 0;
+  std::uint32_t key_ = 0;
+  std::uint32_t random_ = 0;  // xorshift32 state; 0 (not keyed yet) reads as the default,
+                              // so that a static detector is all zeros and lies in .bss
+};
+
+}  // namespace portcullis::report

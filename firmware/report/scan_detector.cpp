@@ -1,0 +1,154 @@
+#include "portcullis/report/scan_detector.hpp"
+
+#include <algorithm>
+
+namespace portcullis::report {
+namespace {
+
+std::uint64_t elapsed(std::uint64_t since_ms, std::uint64_t now_ms) {
+  return now_ms > since_ms ? now_ms - since_ms : 0;
+}
+
+// The bitmap position of (ip_proto, port): its offset in its block of 64 ports, rotated by a
+// keyed hash of the block. Ports of one block never share a position (a sequential sweep
+// is counted exactly); ports of different blocks share one with probability 1/64 for a
+// sender who does not know the key.
+std::uint32_t position(std::uint8_t ip_proto, std::uint16_t port, std::uint32_t key) {
+  std::uint32_t h = ((std::uint32_t{ip_proto} << 10) | (std::uint32_t{port} >> 6)) ^ key;
+  h ^= h >> 16;  // the 32-bit finaliser of MurmurHash3
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return (port + h) % kScanPortBits;
+}
+
+}  // namespace
+
+void ScanDetector::set_key(std::uint32_t key) {
+  key_ = key;
+  random_ = key;
+}
+
+std::uint32_t ScanDetector::next_random() {
+  // xorshift32: not predictable from outside, which is all the admission coin needs.
+  std::uint32_t x = random_ != 0 ? random_ : kDefaultRandomState;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  random_ = x;
+  return x;
+}
+
+bool ScanDetector::expired(const Entry& e, std::uint64_t now_ms) {
+  // A scanner stays listed while it keeps going; anyone else gets one window from its
+  // first packet.
+  return elapsed(e.scanner ? e.last_ms : e.first_ms, now_ms) >= kScanWindowMs;
+}
+
+void ScanDetector::start(Entry& e, const IpAddress& src, std::uint64_t now_ms) {
+  e = Entry{};
+  e.src = src;
+  e.used = true;
+  e.first_ms = now_ms;
+  e.last_ms = now_ms;
+}
+
+bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint16_t port,
+                          std::uint64_t now_ms) {
+  Entry* match = nullptr;
+  Entry* free_slot = nullptr;        // unused, or its entry expired
+  Entry* victim = nullptr;           // the non-scanner with the fewest ports, then LRU
+  Entry* stalest_scanner = nullptr;  // least recently seen
+  bool all_scanners = true;
+  for (Entry& e : entries_) {
+    if (e.used && e.src == src) {
+      match = &e;
+      break;
+    }
+    if (!e.used || expired(e, now_ms)) {
+      free_slot = free_slot != nullptr ? free_slot : &e;
+    } else if (e.scanner) {
+      if (stalest_scanner == nullptr || e.last_ms < stalest_scanner->last_ms) {
+        stalest_scanner = &e;
+      }
+    } else {
+      all_scanners = false;
+      if (victim == nullptr || e.distinct < victim->distinct ||
+          (e.distinct == victim->distinct && e.last_ms < victim->last_ms)) {
+        victim = &e;
+      }
+    }
+  }
+
+  // The weakest entry goes only once it has had its hold (a flood of new sources cannot churn
+  // a newcomer out before its next probe, nor reach past the weakest to stronger ones), and
+  // then to one new source in kScanAdmitOdds, at random: whoever times a flood to grab each
+  // slot as it comes free still wins it only in proportion to its share of the packets.
+  if (victim != nullptr &&
+      (elapsed(victim->first_ms, now_ms) < kScanHoldMs || next_random() % kScanAdmitOdds != 0)) {
+    victim = nullptr;
+  }
+  Entry* e = match;
+  if (e == nullptr) {
+    e = free_slot != nullptr ? free_slot
+        : victim != nullptr  ? victim
+        : all_scanners       ? stalest_scanner
+                             : nullptr;
+    if (e == nullptr) {
+      ++untracked_;  // the weakest is within its hold, or the coin said no
+      return false;
+    }
+    start(*e, src, now_ms);
+  } else if (expired(*e, now_ms)) {
+    start(*e, src, now_ms);  // the same source again: a new window
+  }
+
+  e->last_ms = std::max(e->last_ms, now_ms);
+  const std::uint64_t bit = std::uint64_t{1} << position(ip_proto, port, key_);
+  if ((e->ports & bit) == 0) {
+    e->ports |= bit;
+    ++e->distinct;
+  }
+  if (e->scanner || e->distinct <= kScanThreshold) {
+    return false;
+  }
+  e->scanner = true;
+  log_[detected_total_ % kScanDetectionLogSize] =
+      ScanDetection{detected_total_, Scanner{e->src, e->distinct, e->first_ms, e->last_ms}};
+  ++detected_total_;
+  return true;
+}
+
+std::size_t ScanDetector::scanners(std::span<Scanner> out, std::uint64_t now_ms) const {
+  // Insertion into `out`, most recently seen first: at most kScanTableSize x out.size()
+  // steps, and no sorting code in the image.
+  std::size_t n = 0;
+  for (const Entry& e : entries_) {
+    if (!e.used || !e.scanner || expired(e, now_ms)) {
+      continue;
+    }
+    std::size_t at = n;
+    while (at > 0 && out[at - 1].last_ms < e.last_ms) {
+      --at;
+    }
+    if (at == out.size()) {
+      continue;  // older than every one kept
+    }
+    n = std::min(n + 1, out.size());
+    for (std::size_t i = n - 1; i > at; --i) {
+      out[i] = out[i - 1];
+    }
+    out[at] = Scanner{e.src, e.distinct, e.first_ms, e.last_ms};
+  }
+  return n;
+}
+
+const ScanDetection* ScanDetector::find(std::uint64_t seq) const {
+  if (seq >= detected_total_ || detected_total_ - seq > kScanDetectionLogSize) {
+    return nullptr;
+  }
+  return &log_[seq % kScanDetectionLogSize];
+}
+
+}  // namespace portcullis::report

@@ -1,0 +1,81 @@
+// What the agent reports of a port scan: Agent::snapshot() fills `scanners` and
+// `recent_blocked` from the input hook's scan detector and blocked log, and the status JSON
+// carries them. Its own executable: Agent::start() calls lwip_init(), which a process does once.
+#include <CppUTest/TestHarness.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fake_clock.hpp"
+#include "fake_ethernet_mac.hpp"
+#include "frames.hpp"
+#include "portcullis/app/agent.hpp"
+#include "portcullis/boards/lab_network.hpp"
+#include "portcullis/report/json.hpp"
+#include "portcullis/report/scan_detector.hpp"
+
+using portcullis::report::format_address;
+using portcullis::report::kScanThreshold;
+namespace report = portcullis::report;
+namespace test = portcullis::test;
+
+namespace {
+
+class NullConsole final : public portcullis::hal::Console {
+  void do_write(std::string_view) override {}
+};
+
+std::string text(const report::IpAddress& a) {
+  return std::string(format_address(a).view());
+}
+
+}  // namespace
+
+TEST_GROUP(AgentSnapshot){};
+
+TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
+  test::FakeEthernetMac mac;
+  test::FakeClock clock;
+  NullConsole console;
+  portcullis::app::Agent agent{mac, clock, console};
+  CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
+  clock.advance(1000);
+
+  // Closed ports (the tests' hooks allow tcp 80 only), one block of 64 so counted exactly.
+  constexpr std::uint16_t kFirst = 2048;
+  for (std::uint16_t i = 0; i <= kScanThreshold; ++i) {
+    mac.inject(test::tcp_frame({.src_port = 40000,
+                                .dst_port = static_cast<std::uint16_t>(kFirst + i),
+                                .flags = test::kSyn}));
+    agent.poll();
+    clock.advance(5);
+  }
+
+  report::StatusSnapshot s;
+  report::Counters counters;
+  agent.snapshot(s, counters);
+  LONGS_EQUAL(1, s.scanners_detected_total);
+  LONGS_EQUAL(1, s.scanners.view().size());
+  const report::Scanner& scanner = s.scanners.view()[0];
+  STRCMP_EQUAL("192.0.2.1", text(scanner.src).c_str());
+  LONGS_EQUAL(kScanThreshold + 1, scanner.distinct_ports);
+  LONGS_EQUAL(1000, scanner.first_ms);
+  LONGS_EQUAL(1000 + 5 * kScanThreshold, scanner.last_ms);
+
+  const auto recent = s.recent_blocked.view();
+  LONGS_EQUAL(std::min<std::size_t>(report::kMaxRecentBlocked, kScanThreshold + 1), recent.size());
+  for (std::size_t k = 0; k < recent.size(); ++k) {
+    STRCMP_EQUAL("192.0.2.1", text(recent[k].src).c_str());
+    LONGS_EQUAL(kFirst + kScanThreshold - k, recent[k].port);  // newest first
+  }
+
+  const report::Encoded size = report::status_json_size(s);
+  CHECK(portcullis::ok(size.status));
+  std::string json(size.size, '\0');
+  CHECK(portcullis::ok(report::write_status_json(s, json).status));
+  CHECK(json.find("\"scanners\":[{\"src\":\"192.0.2.1\",\"distinct_ports\":" +
+                  std::to_string(kScanThreshold + 1)) != std::string::npos);
+  CHECK(json.find("\"recent_blocked\":[{\"src\":\"192.0.2.1\",\"proto\":\"tcp\",\"port\":" +
+                  std::to_string(kFirst + kScanThreshold)) != std::string::npos);
+}
