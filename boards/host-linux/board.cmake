@@ -6,10 +6,15 @@ set(PORTCULLIS_LAB_SERVICES 1)
 
 # TLS (platform/mbedtls/README.md): the arena holds PORTCULLIS_TLS_SESSIONS handshaking
 # sessions as measured on x86-64 (64-bit pointers and headers make every structure larger
-# than on the device); the device id of the build's PKI.
-set(PORTCULLIS_TLS_SESSIONS 2)
-set(PORTCULLIS_TLS_ARENA_SIZE 36864)
+# than on the device): two for the status endpoint and one kept for the MQTT push
+# (PORTCULLIS_TLS_CLIENT_SESSIONS); the device id of the build's PKI.
+set(PORTCULLIS_TLS_SESSIONS 3)
+set(PORTCULLIS_TLS_CLIENT_SESSIONS 1)
+set(PORTCULLIS_TLS_ARENA_SIZE 53248)
 if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 37.9 KiB measured for 2 sessions
-  set(PORTCULLIS_TLS_ARENA_SIZE 45056)
+  set(PORTCULLIS_TLS_ARENA_SIZE 65536)
 endif()
+
+# MQTT push (firmware/mgmt/mqtt_push.hpp): the lab's broker in the namespace.
+set(PORTCULLIS_MQTT_BROKER_DEFAULT "192.0.2.1")
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-host-linux")

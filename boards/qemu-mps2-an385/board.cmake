@@ -16,11 +16,16 @@ set(PORTCULLIS_LAB_SERVICES 1)
 
 # TLS (platform/mbedtls/README.md): Mbed TLS's static arena holds PORTCULLIS_TLS_SESSIONS
 # sessions handshaking at once (measured with portcullis-tls-probe on this CPU: 1.9 KiB for
-# credentials and profile + 11.8 KiB per server-side mutual-TLS handshake, + 10% margin); the
-# device id is the CN and DNS name the build's PKI gives the device certificate.
-set(PORTCULLIS_TLS_SESSIONS 2)
-set(PORTCULLIS_TLS_ARENA_SIZE 28672)
+# credentials and profile + 11.8 KiB per server-side mutual-TLS handshake, + 10% margin):
+# two for the status endpoint and one kept for the MQTT push (PORTCULLIS_TLS_CLIENT_SESSIONS);
+# the device id is the CN and DNS name the build's PKI gives the device certificate.
+set(PORTCULLIS_TLS_SESSIONS 3)
+set(PORTCULLIS_TLS_CLIENT_SESSIONS 1)
+set(PORTCULLIS_TLS_ARENA_SIZE 40960)
 if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 30.7 KiB measured for 2 sessions
-  set(PORTCULLIS_TLS_ARENA_SIZE 34816)
+  set(PORTCULLIS_TLS_ARENA_SIZE 51200)
 endif()
+
+# MQTT push (firmware/mgmt/mqtt_push.hpp): the lab's broker in the namespace.
+set(PORTCULLIS_MQTT_BROKER_DEFAULT "192.0.2.1")
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-qemu-mps2-an385")

@@ -7,7 +7,9 @@
 #include "lwip/ip6_addr.h"
 #include "lwip/timeouts.h"
 #include "portcullis/credentials/device_credentials.hpp"
+#include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/compiled.hpp"
+#include "portcullis/report/json.hpp"
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
@@ -61,7 +63,18 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
   // The endpoint failing leaves the filter running: the device stays hardened, only
   // unreported; the console says why.
   (void)endpoint_.start(entropy_, &Agent::snapshot_for_server, this, console_);
+  (void)endpoint_.start_push(entropy_, &Agent::render_status, this, console_);
   return Status::kOk;
+}
+
+report::Encoded Agent::render_status(void* self, std::span<char> out) {
+  // Static: a snapshot and a copy of the counters are some 2 KiB, too much for the stack of
+  // the loop that calls this; only the push renders, one document at a time.
+  static report::StatusSnapshot snapshot;
+  static report::Counters counters;
+  snapshot = report::StatusSnapshot{};
+  static_cast<const Agent*>(self)->snapshot(snapshot, counters);
+  return report::write_status_json(snapshot, out);
 }
 
 void Agent::snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
@@ -101,6 +114,18 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.scanners.count = detector.scanners(s.scanners.items, stack::filter_uptime_ms());
   s.scanners_detected_total = detector.detected_total();
   s.recent_blocked.count = stack::filter_blocked_log().recent(s.recent_blocked.items);
+
+  const mgmt::MqttPush& push = endpoint_.push();
+  s.push.enabled = push.running();
+  s.push.broker = StatusEndpoint::broker_text();
+  s.push.connected = push.stats().connected;
+  s.push.connects = push.stats().connects;
+  s.push.connect_failures = push.stats().connect_failures;
+  s.push.disconnects = push.stats().disconnects;
+  s.push.status_published = push.stats().status_published;
+  s.push.events_published = push.stats().events_published;
+  s.push.events_queued = static_cast<std::uint32_t>(push.events().size());
+  s.push.events_dropped = push.events().dropped();
 }
 
 void Agent::poll() {
@@ -109,6 +134,29 @@ void Agent::poll() {
   report_ipv6_states();
   audit_.poll(clock_.now_ms());
   report_violations();
+  poll_push();
+}
+
+void Agent::poll_push() {
+  mgmt::MqttPush& push = endpoint_.push();
+  if (!push.running()) {
+    return;
+  }
+  const report::ScanDetector& detector = stack::filter_scan_detector();
+  for (; scanners_pushed_ < detector.detected_total(); ++scanners_pushed_) {
+    const report::ScanDetection* d = detector.find(scanners_pushed_);
+    if (d == nullptr) {
+      continue;  // a burst longer than the detector's log: the status still lists them
+    }
+    mgmt::PushEvent e;
+    e.kind = mgmt::EventKind::kScanner;
+    e.uptime_ms = d->scanner.last_ms;
+    e.scanner = d->scanner;
+    (void)push.enqueue(e);  // a full queue counts the event as dropped
+  }
+  std::uint32_t random = 0;
+  (void)platform::tls_rng(nullptr, reinterpret_cast<unsigned char*>(&random), sizeof random);
+  push.poll(static_cast<std::uint32_t>(clock_.now_ms()), random);
 }
 
 void Agent::report_violations() {
@@ -124,6 +172,17 @@ void Agent::report_violations() {
     console_.write(" ");
     console_.write(stack::to_string(v->action));
     console_.write("\n");
+    if (!StatusEndpoint::broker_text().empty()) {  // queued from boot, sent once connected
+      mgmt::PushEvent e;
+      e.kind = mgmt::EventKind::kViolation;
+      e.uptime_ms = v->uptime_ms;
+      e.violation = {v->proto, v->port,
+                     v->action == stack::ViolationAction::kReported
+                         ? report::ViolationAction::kReported
+                         : report::ViolationAction::kClosed,
+                     v->uptime_ms};
+      (void)endpoint_.push().enqueue(e);
+    }
   }
 }
 

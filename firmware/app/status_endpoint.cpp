@@ -1,6 +1,9 @@
 #include "portcullis/app/status_endpoint.hpp"
 
 #include <span>
+#include <string_view>
+
+#include "lwip/ip_addr.h"
 
 #include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/policy/compiled.hpp"
@@ -9,6 +12,11 @@ namespace portcullis::app {
 namespace {
 
 constexpr std::uint16_t kMgmtPort = policy::kPolicy.mgmt_port().value_or(0);
+
+// The board's broker (board.cmake: PORTCULLIS_MQTT_BROKER, an IPv4 or IPv6 literal; empty:
+// no push) and its port.
+constexpr std::string_view kBroker = PORTCULLIS_MQTT_BROKER;
+constexpr std::string_view kBrokerText = PORTCULLIS_MQTT_BROKER_TEXT;
 
 // The server on the mgmt port; a template so that a policy without one compiles no listener.
 template <std::uint16_t kPort>
@@ -35,12 +43,13 @@ StatusEndpoint::~StatusEndpoint() {
   if (conf_ready_) {
     mbedtls_ssl_config_free(&conf_);
   }
+  if (client_conf_ready_) {
+    mbedtls_ssl_config_free(&client_conf_);
+  }
 }
 
-Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
-                             hal::Console& console) {
-  if constexpr (kMgmtPort == 0) {
-    console.write("portcullis: no mgmt line in the policy: no status endpoint\n");
+Status StatusEndpoint::init_tls(hal::Entropy* entropy, hal::Console& console) {
+  if (tls_ready_) {
     return Status::kOk;
   }
   const auto id = credentials::kDeviceId;
@@ -54,6 +63,20 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
                          credentials::kDeviceKey);
   if (!ok(st)) {
     report(console, "device credentials", st);
+    return st;
+  }
+  tls_ready_ = true;
+  return Status::kOk;
+}
+
+Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
+                             hal::Console& console) {
+  if constexpr (kMgmtPort == 0) {
+    console.write("portcullis: no mgmt line in the policy: no status endpoint\n");
+    return Status::kOk;
+  }
+  Status st = init_tls(entropy, console);
+  if (!ok(st)) {
     return st;
   }
   mbedtls_ssl_config_init(&conf_);
@@ -71,6 +94,50 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
   running_ = true;
   console.write(
       "portcullis: status endpoint: https on the mgmt port, client certificate required\n");
+  return Status::kOk;
+}
+
+std::string_view StatusEndpoint::broker_text() {
+  return kBrokerText;
+}
+
+Status StatusEndpoint::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
+                                  hal::Console& console) {
+  if constexpr (kBroker.empty()) {
+    console.write("portcullis: no MQTT broker set for this board: no push\n");
+    return Status::kOk;
+  }
+  mgmt::PushSettings settings;
+  if (ipaddr_aton(kBroker.data(), &settings.broker) == 0) {
+    report(console, "MQTT broker address", Status::kInvalidArgument);
+    return Status::kInvalidArgument;
+  }
+  Status st = init_tls(entropy, console);
+  if (!ok(st)) {
+    return st;
+  }
+  mbedtls_ssl_config_init(&client_conf_);
+  client_conf_ready_ = true;
+  st = platform::tls_configure(client_conf_, platform::TlsRole::kClient, credentials_);
+  if (!ok(st)) {
+    report(console, "TLS client profile", st);
+    return st;
+  }
+  settings.port = PORTCULLIS_MQTT_PORT;
+  settings.broker_name = kBroker.data();  // the broker's certificate carries its address
+  settings.topic_prefix = PORTCULLIS_MQTT_TOPIC_PREFIX;
+  settings.device_id = credentials::kDeviceId;
+  settings.status_period_ms = PORTCULLIS_MQTT_STATUS_PERIOD_MS;
+  st = push_.start(settings, &client_conf_, render, ctx);
+  if (!ok(st)) {
+    report(console, "MQTT push", st);
+    return st;
+  }
+  console.write("portcullis: push: MQTT over TLS to ");
+  console.write(kBrokerText);
+  console.write(", topics " PORTCULLIS_MQTT_TOPIC_PREFIX "/");
+  console.write(credentials::kDeviceId);
+  console.write("/{status,events}\n");
   return Status::kOk;
 }
 

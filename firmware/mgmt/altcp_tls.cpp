@@ -44,6 +44,7 @@ struct Session {
 struct Endpoint {
   bool used = false;
   const mbedtls_ssl_config* conf = nullptr;
+  const char* hostname = nullptr;  // a client's expected server name
 };
 
 std::array<Session, kTlsMaxSessions> sessions;
@@ -60,6 +61,11 @@ Session* session_of(altcp_pcb* conn) {
 Endpoint* endpoint_of(altcp_pcb* conn) {
   return conn != nullptr && conn->fns == &kEndpointFns ? static_cast<Endpoint*>(conn->state)
                                                        : nullptr;
+}
+
+std::size_t server_sessions_in_use() {
+  return static_cast<std::size_t>(std::count_if(
+      sessions.begin(), sessions.end(), [](const Session& s) { return s.used && !s.client; }));
 }
 
 Session* acquire_session() {
@@ -373,13 +379,20 @@ void attach_inner(altcp_pcb* conn, altcp_pcb* inner) {
 
 // A session for `conn` with `conf`; false (nothing allocated) when the pool is empty or
 // Mbed TLS cannot set it up.
-bool start_session(altcp_pcb* conn, const mbedtls_ssl_config* conf, bool client) {
+bool start_session(altcp_pcb* conn, const mbedtls_ssl_config* conf, bool client,
+                   const char* hostname = nullptr) {
+  // Servers leave kTlsClientSessions to the device's own connections.
+  if (!client && server_sessions_in_use() >= kTlsServerSessions) {
+    ++stats.sessions_refused;
+    return false;
+  }
   Session* s = acquire_session();
   if (s == nullptr) {
     ++stats.sessions_refused;
     return false;
   }
-  if (mbedtls_ssl_setup(&s->ssl, conf) != 0) {
+  if (mbedtls_ssl_setup(&s->ssl, conf) != 0 ||
+      (client && mbedtls_ssl_set_hostname(&s->ssl, hostname) != 0)) {
     release_session(s);
     ++stats.sessions_refused;
     return false;
@@ -439,8 +452,10 @@ err_t ep_connect(altcp_pcb* conn, const ip_addr_t* ip, u16_t port, altcp_connect
   if (ep == nullptr) {
     return ERR_VAL;
   }
-  const mbedtls_ssl_config* conf = ep->conf;
-  if (!start_session(conn, conf, true)) {
+  if (ep->hostname == nullptr) {
+    return ERR_VAL;  // a client that names no server would accept any certificate's name
+  }
+  if (!start_session(conn, ep->conf, true, ep->hostname)) {
     return ERR_MEM;
   }
   ep->used = false;
@@ -678,7 +693,12 @@ const altcp_functions kSessionFns = {
 
 }  // namespace
 
-altcp_pcb* tls_new(const mbedtls_ssl_config* conf, std::uint8_t ip_type) {
+namespace {
+
+altcp_pcb* wrap(const mbedtls_ssl_config* conf, const char* hostname, altcp_pcb* inner) {
+  if (conf == nullptr || inner == nullptr) {
+    return nullptr;
+  }
   Endpoint* ep = nullptr;
   for (Endpoint& e : endpoints) {
     if (!e.used) {
@@ -686,24 +706,48 @@ altcp_pcb* tls_new(const mbedtls_ssl_config* conf, std::uint8_t ip_type) {
       break;
     }
   }
-  if (ep == nullptr || conf == nullptr) {
+  if (ep == nullptr) {
+    return nullptr;
+  }
+  altcp_pcb* conn = altcp_alloc();
+  if (conn == nullptr) {
+    return nullptr;
+  }
+  ep->used = true;
+  ep->conf = conf;
+  ep->hostname = hostname;
+  conn->fns = &kEndpointFns;
+  conn->state = ep;
+  conn->inner_conn = inner;
+  return conn;
+}
+
+altcp_pcb* wrap_new(const mbedtls_ssl_config* conf, const char* hostname, std::uint8_t ip_type) {
+  if (conf == nullptr) {
     return nullptr;
   }
   altcp_pcb* inner = altcp_tcp_new_ip_type(ip_type);
   if (inner == nullptr) {
     return nullptr;
   }
-  altcp_pcb* conn = altcp_alloc();
+  altcp_pcb* conn = wrap(conf, hostname, inner);
   if (conn == nullptr) {
     altcp_close(inner);
+  }
+  return conn;
+}
+
+}  // namespace
+
+altcp_pcb* tls_new(const mbedtls_ssl_config* conf, std::uint8_t ip_type) {
+  return wrap_new(conf, nullptr, ip_type);
+}
+
+altcp_pcb* tls_new_client(const altcp_tls_config* config, std::uint8_t ip_type) {
+  if (config == nullptr || config->hostname == nullptr) {
     return nullptr;
   }
-  ep->used = true;
-  ep->conf = conf;
-  conn->fns = &kEndpointFns;
-  conn->state = ep;
-  conn->inner_conn = inner;
-  return conn;
+  return wrap_new(config->conf, config->hostname, ip_type);
 }
 
 altcp_pcb* tls_alloc(void* arg, std::uint8_t ip_type) {
@@ -720,3 +764,12 @@ std::size_t tls_sessions_in_use() {
 }
 
 }  // namespace portcullis::mgmt
+
+// lwIP's hook (lwip/altcp_tls.h): altcp_tls_new() and altcp_tls_alloc() in altcp_alloc.c
+// create the TCP connection and hand it here. nullptr leaves `inner` to the caller.
+extern "C" altcp_pcb* altcp_tls_wrap(altcp_tls_config* config, altcp_pcb* inner_pcb) {
+  if (config == nullptr) {
+    return nullptr;
+  }
+  return portcullis::mgmt::wrap(config->conf, config->hostname, inner_pcb);
+}

@@ -225,6 +225,22 @@ void encode_counters(const Counters& c, JsonWriter& w) {
   w.end_array();
 }
 
+void encode_push(const PushInfo& p, JsonWriter& w) {
+  w.key("push");
+  w.begin_object();
+  w.member_bool("enabled", p.enabled);
+  w.member_string("broker", p.broker);
+  w.member_bool("connected", p.connected);
+  w.member_number("connects", p.connects);
+  w.member_number("connect_failures", p.connect_failures);
+  w.member_number("disconnects", p.disconnects);
+  w.member_number("status_published", p.status_published);
+  w.member_number("events_published", p.events_published);
+  w.member_number("events_queued", p.events_queued);
+  w.member_number("events_dropped", p.events_dropped);
+  w.end_object();
+}
+
 void encode(const StatusSnapshot& s, JsonWriter& w) {
   w.begin_object();
   encode_device(s.device, w);
@@ -280,6 +296,7 @@ void encode(const StatusSnapshot& s, JsonWriter& w) {
     w.end_object();
   }
   w.end_array();
+  encode_push(s.push, w);
   w.end_object();
 }
 

@@ -165,6 +165,20 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.family("violations_total", Type::kCounter,
            "Listeners found on ports the policy does not allow, since boot.");
   w.sample({}, s.violations_total);
+  if (s.push.enabled) {
+    w.family("push_connected", Type::kGauge, "1 while the MQTT push is connected to its broker.");
+    w.sample({{"broker", s.push.broker}}, s.push.connected ? 1 : 0);
+    w.family("push_connects_total", Type::kCounter, "Connections the broker accepted.");
+    w.sample({}, s.push.connects);
+    w.family("push_events_published_total", Type::kCounter,
+             "Events the broker acknowledged (QoS 1).");
+    w.sample({}, s.push.events_published);
+    w.family("push_events_queued", Type::kGauge, "Events waiting for the broker.");
+    w.sample({}, s.push.events_queued);
+    w.family("push_events_dropped_total", Type::kCounter,
+             "Events that found the queue full and were never sent.");
+    w.sample({}, s.push.events_dropped);
+  }
 }
 
 bool valid(const StatusSnapshot& s) {

@@ -14,8 +14,8 @@
 #define LWIP_NETIF_API 0       /* idem */
 
 /* ---- memory: static pools only -------------------------------------------------------- */
-#define MEM_LIBC_MALLOC 0      /* lwIP's own static heap, never libc malloc */
-#define MEMP_MEM_MALLOC 0      /* pools are static arrays */
+#define MEM_LIBC_MALLOC 0 /* lwIP's own static heap, never libc malloc */
+#define MEMP_MEM_MALLOC 0 /* pools are static arrays */
 /* Word alignment: 4 on Cortex-M; 8 on 64-bit hosts, where lwIP's heap holds pbufs with pointers */
 #if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4
 #define MEM_ALIGNMENT 8
@@ -45,29 +45,30 @@
 #define ARP_TABLE_SIZE 8
 #define ARP_QUEUEING 1
 #define ETH_PAD_SIZE 0
-#define LWIP_SINGLE_NETIF 0      /* host stack tests attach more than one netif */
+#define LWIP_SINGLE_NETIF 0 /* host stack tests attach more than one netif */
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_HOSTNAME 0
 #define LWIP_NETIF_LOOPBACK 0
 
 #define LWIP_IPV4 1
-#define IP_FORWARD 0           /* an end device, never a router of other hosts' packets */
-#define IP_REASSEMBLY 0       /* the filter drops every fragment it cannot judge (all non-first
-                                  ones), so reassembly could never complete: no buffers for it */
+#define IP_FORWARD 0 /* an end device, never a router of other hosts' packets */
+#define IP_REASSEMBLY                                                 \
+  0 /* the filter drops every fragment it cannot judge (all non-first \
+        ones), so reassembly could never complete: no buffers for it */
 #define IP_FRAG 1
 #define LWIP_ICMP 1
-#define LWIP_BROADCAST_PING 0  /* do not answer pings to broadcast */
+#define LWIP_BROADCAST_PING 0 /* do not answer pings to broadcast */
 #define LWIP_MULTICAST_PING 0
-#define LWIP_RAW 1             /* raw PCBs for later diagnostics */
-#define LWIP_DHCP 0            /* lab boards use static addresses; DHCP comes with its filter rules */
+#define LWIP_RAW 1  /* raw PCBs for later diagnostics */
+#define LWIP_DHCP 0 /* lab boards use static addresses; DHCP comes with its filter rules */
 #define LWIP_AUTOIP 0
 #define LWIP_ACD 0
 #define LWIP_IGMP 0
 
 #define LWIP_IPV6 1
 #define LWIP_IPV6_FORWARD 0
-#define LWIP_IPV6_REASS 0      /* idem: IPv6 fragments are dropped by the filter */
+#define LWIP_IPV6_REASS 0 /* idem: IPv6 fragments are dropped by the filter */
 #define LWIP_IPV6_FRAG 1
 /* 64-bit hosts: lwIP's reassembly helper no longer fits in the fragment header it
    overlays, so the header is copied (costs nothing on 32-bit boards, where it stays 0). */
@@ -92,10 +93,13 @@
 #define TCP_SND_BUF (4 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_QUEUE_OOSEQ 1
-#define TCP_OOSEQ_MAX_PBUFS 4  /* bounded out-of-order queue */
+#define TCP_OOSEQ_MAX_PBUFS 4 /* bounded out-of-order queue */
 #define LWIP_TCP_KEEPALIVE 1
-#define LWIP_ALTCP 1           /* the TLS layer (later issue) is an altcp layer */
-#define LWIP_ALTCP_TLS 0       /* lwIP's bundled altcp_tls_mbedtls targets Mbed TLS 2: not used */
+#define LWIP_ALTCP 1 /* the TLS layer (later issue) is an altcp layer */
+#define LWIP_ALTCP_TLS                                                 \
+  1 /* lwIP's altcp_tls_new() calls altcp_tls_wrap(), which is ours    \
+       (firmware/mgmt/altcp_tls.cpp over Mbed TLS 3.6); lwIP's bundled \
+       altcp_tls_mbedtls.c targets Mbed TLS 2 and is not compiled */
 #define LWIP_DNS 0
 
 /* ---- checksums: always generated and verified in software --------------------------- */
@@ -111,7 +115,18 @@
 #define CHECKSUM_CHECK_ICMP6 1
 
 /* ---- diagnostics --------------------------------------------------------------------- */
-#define LWIP_STATS 0           /* Portcullis keeps its own counters */
+/* ---- MQTT client (apps/mqtt): the push of firmware/mgmt/mqtt_push ------------------------ */
+#ifndef PORTCULLIS_MQTT_PAYLOAD_MAX
+#define PORTCULLIS_MQTT_PAYLOAD_MAX 4096 /* the largest status document pushed */
+#endif
+#define MQTT_OUTPUT_RINGBUF_SIZE                                   \
+  (PORTCULLIS_MQTT_PAYLOAD_MAX + 256)  /* one whole status publish \
+    + a few events: lwIP refuses a publish that does not fit */
+#define MQTT_REQ_MAX_IN_FLIGHT 8       /* QoS 1 publishes awaiting PUBACK (status + events) */
+#define MQTT_VAR_HEADER_BUFFER_LEN 128 /* incoming messages: only CONNACK/PUBACK/PINGRESP */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1) /* + the MQTT cyclic timer */
+
+#define LWIP_STATS 0 /* Portcullis keeps its own counters */
 #define LWIP_DEBUG 0
 
 #endif /* PORTCULLIS_LWIPOPTS_H */

@@ -84,7 +84,7 @@ struct TcpPeer {
 // The management host: TCP peers in frames, and lwIP's timers under a fake clock.
 class Host {
  public:
-  static constexpr std::size_t kPeers = mgmt::kTlsMaxSessions + 2;
+  static constexpr std::size_t kPeers = mgmt::kTlsServerSessions + 2;
 
   explicit Host(LwipDevice& dev) : dev_(dev) {
     for (std::size_t i = 0; i < kPeers; ++i) {
@@ -432,10 +432,10 @@ TEST_GROUP(AltcpTls) {
     return *clients[i];
   }
 
-  // kTlsMaxSessions connections, none past its ClientHello: peer 0 sends nothing, the others
+  // kTlsServerSessions connections, none past its ClientHello: peer 0 sends nothing, the others
   // half a ClientHello.
   void fill_pool() {
-    for (std::size_t i = 0; i < mgmt::kTlsMaxSessions; ++i) {
+    for (std::size_t i = 0; i < mgmt::kTlsServerSessions; ++i) {
       TcpPeer& p = host->peer(i);
       host->connect(p);
       CHECK(!p.reset);
@@ -443,8 +443,8 @@ TEST_GROUP(AltcpTls) {
         host->send(p, kPartialClientHello);
       }
     }
-    LONGS_EQUAL(mgmt::kTlsMaxSessions, mgmt::tls_sessions_in_use());
-    LONGS_EQUAL(mgmt::kTlsMaxSessions, app.accepted);
+    LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
+    LONGS_EQUAL(mgmt::kTlsServerSessions, app.accepted);
   }
 
   // The device's Mbed TLS use is back where it was before any session.
@@ -463,13 +463,13 @@ TEST(AltcpTls, OneConnectionBeyondThePoolIsResetBeforeAnythingIsAllocatedForIt) 
   const probe::PartyUse full = PartyAllocator::use(Party::kServer);
   CHECK(full.arena > baseline.arena);  // the open sessions hold their contexts
 
-  TcpPeer& extra = host->peer(mgmt::kTlsMaxSessions);
+  TcpPeer& extra = host->peer(mgmt::kTlsServerSessions);
   host->connect(extra);
   CHECK(extra.reset);  // TCP answered the SYN; the TLS layer reset it on its ACK
   CHECK(extra.inbox.empty());
   LONGS_EQUAL(before.sessions_refused + 1, mgmt::tls_stats().sessions_refused);
-  LONGS_EQUAL(mgmt::kTlsMaxSessions, app.accepted);  // the application never saw it
-  LONGS_EQUAL(mgmt::kTlsMaxSessions, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(mgmt::kTlsServerSessions, app.accepted);  // the application never saw it
+  LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
 
   // Not one Mbed TLS allocation was made for it, not even a transient one.
   const probe::PartyUse& after = PartyAllocator::use(Party::kServer);
@@ -481,11 +481,11 @@ TEST(AltcpTls, OneConnectionBeyondThePoolIsResetBeforeAnythingIsAllocatedForIt) 
 
 TEST(AltcpTls, TheSessionsAlreadyOpenAreUnaffectedByARefusal) {
   fill_pool();
-  TcpPeer& extra = host->peer(mgmt::kTlsMaxSessions);
+  TcpPeer& extra = host->peer(mgmt::kTlsServerSessions);
   host->connect(extra);
   CHECK(extra.reset);
 
-  for (std::size_t i = 0; i < mgmt::kTlsMaxSessions; ++i) {
+  for (std::size_t i = 0; i < mgmt::kTlsServerSessions; ++i) {
     CHECK(!host->peer(i).reset);
     CHECK(!host->peer(i).fin);
     CHECK(app.conns[i].pcb != nullptr);
@@ -500,25 +500,25 @@ TEST(AltcpTls, TheSessionsAlreadyOpenAreUnaffectedByARefusal) {
 
 TEST(AltcpTls, ANewConnectionIsAcceptedOnceASessionEnds) {
   fill_pool();
-  TcpPeer& refused = host->peer(mgmt::kTlsMaxSessions);
+  TcpPeer& refused = host->peer(mgmt::kTlsServerSessions);
   host->connect(refused);
   CHECK(refused.reset);
 
   // The last of the pool goes away (the peer resets it mid-ClientHello).
-  const std::size_t last = mgmt::kTlsMaxSessions - 1;
+  const std::size_t last = mgmt::kTlsServerSessions - 1;
   host->send_reset(host->peer(last));
   CHECK(app.conns[last].error.has_value());
   LONGS_EQUAL(ERR_RST, *app.conns[last].error);
-  LONGS_EQUAL(mgmt::kTlsMaxSessions - 1, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(mgmt::kTlsServerSessions - 1, mgmt::tls_sessions_in_use());
 
-  TcpPeer& next = host->peer(mgmt::kTlsMaxSessions + 1);
+  TcpPeer& next = host->peer(mgmt::kTlsServerSessions + 1);
   host->connect(next);
   CHECK(!next.reset);
-  LONGS_EQUAL(mgmt::kTlsMaxSessions + 1, app.accepted);
-  LONGS_EQUAL(mgmt::kTlsMaxSessions, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(mgmt::kTlsServerSessions + 1, app.accepted);
+  LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
   LONGS_EQUAL(before.sessions_refused + 1, mgmt::tls_stats().sessions_refused);
   // And it is a working session: a full handshake on it.
-  TlsClient& c = client(mgmt::kTlsMaxSessions + 1);
+  TlsClient& c = client(mgmt::kTlsServerSessions + 1);
   LONGS_EQUAL(0, client_handshake(*host, next, c));
 }
 
@@ -527,7 +527,7 @@ TEST(AltcpTls, ANewConnectionIsAcceptedOnceASessionEnds) {
 TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
   fill_pool();  // stalled: one silent peer, the others mid-ClientHello
   auto all_reset = [&] {
-    for (std::size_t i = 0; i < mgmt::kTlsMaxSessions; ++i) {
+    for (std::size_t i = 0; i < mgmt::kTlsServerSessions; ++i) {
       if (!host->peer(i).reset) {
         return false;
       }
@@ -535,7 +535,7 @@ TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
     return true;
   };
   auto any_reset = [&] {
-    for (std::size_t i = 0; i < mgmt::kTlsMaxSessions; ++i) {
+    for (std::size_t i = 0; i < mgmt::kTlsServerSessions; ++i) {
       if (host->peer(i).reset) {
         return true;
       }
@@ -547,7 +547,7 @@ TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
   const std::uint32_t early = host->advance_until(mgmt::kTlsHandshakeTimeoutMs - 1, any_reset);
   LONGS_EQUAL(mgmt::kTlsHandshakeTimeoutMs - 1, early);
   CHECK(!any_reset());
-  LONGS_EQUAL(mgmt::kTlsMaxSessions, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
   LONGS_EQUAL(before.handshakes_timed_out, mgmt::tls_stats().handshakes_timed_out);
 
   // Within one poll period after it, every stalled session is aborted.
@@ -555,10 +555,10 @@ TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
   CHECK(all_reset());
   CHECK(early + late >= mgmt::kTlsHandshakeTimeoutMs);
   CHECK(early + late <= mgmt::kTlsHandshakeTimeoutMs + kPollGrainMs);
-  LONGS_EQUAL(before.handshakes_timed_out + mgmt::kTlsMaxSessions,
+  LONGS_EQUAL(before.handshakes_timed_out + mgmt::kTlsServerSessions,
               mgmt::tls_stats().handshakes_timed_out);
   LONGS_EQUAL(before.handshakes_failed, mgmt::tls_stats().handshakes_failed);
-  for (std::size_t i = 0; i < mgmt::kTlsMaxSessions; ++i) {
+  for (std::size_t i = 0; i < mgmt::kTlsServerSessions; ++i) {
     CHECK(app.conns[i].error.has_value());
     LONGS_EQUAL(ERR_ABRT, *app.conns[i].error);  // the application heard of it
   }
@@ -566,10 +566,10 @@ TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
   check_device_use_is_baseline();
 
   // The sessions went back to the pool: a new connection is served.
-  TcpPeer& next = host->peer(mgmt::kTlsMaxSessions);
+  TcpPeer& next = host->peer(mgmt::kTlsServerSessions);
   host->connect(next);
   CHECK(!next.reset);
-  TlsClient& c = client(mgmt::kTlsMaxSessions);
+  TlsClient& c = client(mgmt::kTlsServerSessions);
   LONGS_EQUAL(0, client_handshake(*host, next, c));
 }
 

@@ -73,7 +73,7 @@ TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
   const JsonValue doc = document(t.snapshot);
   STRCMP_EQUAL(
       "device,policy,listening,counters,top_dropped_ports,recent_blocked,scanners,"
-      "violations_total,violations",
+      "violations_total,violations,push",
       joined(keys(doc)).c_str());
   STRCMP_EQUAL("id,board,firmware,uptime_ms", joined(keys(doc["device"])).c_str());
   STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
@@ -465,4 +465,32 @@ TEST(StatusJson, RefusesASnapshotWithoutPolicyOrCounters) {
     CHECK(portcullis::report::write_status_json_slice(*s, 0, buffer).status ==
           Status::kInvalidArgument);
   }
+}
+
+TEST(StatusJson, PushStateWithEveryCounter) {
+  t.snapshot.push = {true, true, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5};
+  const JsonValue doc = document(t.snapshot);
+  const JsonValue& p = doc["push"];
+  STRCMP_EQUAL(
+      "enabled,broker,connected,connects,connect_failures,disconnects,status_published,"
+      "events_published,events_queued,events_dropped",
+      joined(keys(p)).c_str());
+  CHECK(p["enabled"].kind == JsonValue::Kind::kBool && p["enabled"].boolean);
+  CHECK(p["connected"].kind == JsonValue::Kind::kBool && p["connected"].boolean);
+  CHECK(p["broker"].is_string("192.0.2.1:8883"));
+  CHECK(p["connects"].is_u64(3));
+  CHECK(p["connect_failures"].is_u64(4));
+  CHECK(p["disconnects"].is_u64(2));
+  CHECK(p["status_published"].is_u64(10));
+  CHECK(p["events_published"].is_u64(7));
+  CHECK(p["events_queued"].is_u64(1));
+  CHECK(p["events_dropped"].is_u64(5));
+}
+
+TEST(StatusJson, NoBrokerMeansPushDisabledAndDisconnected) {
+  const JsonValue doc = document(t.snapshot);
+  const JsonValue& p = doc["push"];
+  CHECK(p["enabled"].kind == JsonValue::Kind::kBool && !p["enabled"].boolean);
+  CHECK(p["connected"].kind == JsonValue::Kind::kBool && !p["connected"].boolean);
+  CHECK(p["broker"].is_string(""));
 }

@@ -177,6 +177,17 @@ TEST(Metrics, ScannersAndViolations) {
   STRCMP_EQUAL("7", value(e, "portcullis_violations_total").c_str());
 }
 
+TEST(Metrics, PushSeriesOnlyWhenTheBoardPushes) {
+  CHECK(metrics(t.snapshot).of("portcullis_push_connected").empty());
+  t.snapshot.push = {true, false, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5};
+  const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("0", value(e, "portcullis_push_connected", {{"broker", "192.0.2.1:8883"}}).c_str());
+  STRCMP_EQUAL("3", value(e, "portcullis_push_connects_total").c_str());
+  STRCMP_EQUAL("7", value(e, "portcullis_push_events_published_total").c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_push_events_queued").c_str());
+  STRCMP_EQUAL("5", value(e, "portcullis_push_events_dropped_total").c_str());
+}
+
 TEST(Metrics, LabelValuesAreEscapedAndReadBackExactly) {
   constexpr char kId[] = "a\"b\\c\nd\te caf\xC3\xA9";
   t.snapshot.device.id = kId;

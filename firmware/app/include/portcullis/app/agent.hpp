@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "portcullis/app/lab_services.hpp"
@@ -49,6 +50,10 @@ class Agent {
   void report_violations();
   static void snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
                                   report::Counters& counters);
+  // The status document for the MQTT push, rendered from a fresh snapshot.
+  static report::Encoded render_status(void* self, std::span<char> out);
+  // New scanners become push events; then the push's own turn.
+  void poll_push();
 
   const hal::Clock& clock_;
   hal::Console& console_;
@@ -57,6 +62,7 @@ class Agent {
   LabServices lab_services_;
   stack::ListenerAudit audit_;
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
+  std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push
   hal::Entropy* entropy_;
   std::string_view board_name_;
   StatusEndpoint endpoint_;

@@ -1,12 +1,14 @@
 #pragma once
-// The device's status endpoint: Mbed TLS brought up (arena, entropy, DRBG), the device's
-// credentials loaded, a TLS server profile that requires a client certificate from the fleet
-// CA, and the HTTPS server on the policy's mgmt port. Nothing when the policy has no mgmt
-// line.
+// The device's management side: Mbed TLS brought up (arena, entropy, DRBG), the device's
+// credentials loaded; a TLS server profile that requires a client certificate from the fleet
+// CA and the HTTPS server on the policy's mgmt port (nothing when the policy has no mgmt
+// line); and the MQTT push to the board's broker with a TLS client profile on the same
+// credentials (nothing when the board sets no broker).
 
 #include "mbedtls/ssl.h"
 #include "portcullis/hal/console.hpp"
 #include "portcullis/hal/entropy.hpp"
+#include "portcullis/mgmt/mqtt_push.hpp"
 #include "portcullis/mgmt/status_server.hpp"
 #include "portcullis/platform/tls.hpp"
 
@@ -24,12 +26,27 @@ class StatusEndpoint {
   bool running() const { return running_; }
   const mgmt::StatusServer& server() const { return server_; }
 
+  // The push to the board's broker (PORTCULLIS_MQTT_BROKER); kOk and nothing when the board
+  // sets none. After start(), which brings up TLS (or does so itself without a mgmt line).
+  Status start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
+                    hal::Console& console);
+  mgmt::MqttPush& push() { return push_; }
+  const mgmt::MqttPush& push() const { return push_; }
+  // "192.0.2.1:8883", or empty when the board pushes nowhere.
+  static std::string_view broker_text();
+
  private:
+  Status init_tls(hal::Entropy* entropy, hal::Console& console);
+
   platform::TlsCredentials credentials_;
+  bool tls_ready_ = false;
   mbedtls_ssl_config conf_{};
   bool conf_ready_ = false;
   bool running_ = false;
   mgmt::StatusServer server_;
+  mbedtls_ssl_config client_conf_{};
+  bool client_conf_ready_ = false;
+  mgmt::MqttPush push_;
 };
 
 }  // namespace portcullis::app

@@ -87,7 +87,7 @@ class StatusServer {
   altcp_pcb* listener_ = nullptr;
   SnapshotFn snapshot_ = nullptr;
   void* snapshot_ctx_ = nullptr;
-  std::array<Connection, kTlsMaxSessions> connections_{};
+  std::array<Connection, kTlsServerSessions> connections_{};
   ServerStats stats_{};
 };
 

@@ -168,6 +168,20 @@ struct Violation {
   std::uint64_t uptime_ms = 0;
 };
 
+// The MQTT push (firmware/mgmt/mqtt_push.hpp), as the status reports it.
+struct PushInfo {
+  bool enabled = false;     // the board has a broker
+  bool connected = false;   // CONNACK accepted and not lost since
+  std::string_view broker;  // "192.0.2.1:8883"
+  std::uint32_t connects = 0;
+  std::uint32_t connect_failures = 0;
+  std::uint32_t disconnects = 0;
+  std::uint32_t status_published = 0;  // acknowledged by the broker
+  std::uint32_t events_published = 0;  // acknowledged by the broker
+  std::uint32_t events_queued = 0;     // waiting for the broker (sent or not)
+  std::uint32_t events_dropped = 0;    // found the queue full: never sent
+};
+
 struct StatusSnapshot {
   DeviceInfo device;
   // Required by the encoders (they refuse a snapshot without them). The mode and the rules
@@ -181,6 +195,7 @@ struct StatusSnapshot {
   std::uint64_t scanners_detected_total = 0;                      // all detections since boot
   BoundedList<Violation, kMaxViolations> violations;              // the most recent ones
   std::uint64_t violations_total = 0;                             // all since boot, listed or not
+  PushInfo push;
 };
 
 }  // namespace portcullis::report

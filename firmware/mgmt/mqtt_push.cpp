@@ -1,0 +1,205 @@
+#include "portcullis/mgmt/mqtt_push.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+static_assert(LWIP_ALTCP && LWIP_ALTCP_TLS,
+              "the MQTT push needs lwIP's altcp TLS hook (lwipopts.h: LWIP_ALTCP_TLS 1)");
+
+namespace portcullis::mgmt {
+namespace {
+
+// The one push whose events lwIP's request callbacks acknowledge (their argument is the
+// event's sequence number).
+MqttPush* active = nullptr;
+
+bool reached(std::uint32_t now, std::uint32_t when) {
+  return static_cast<std::int32_t>(now - when) >= 0;
+}
+
+// Topic levels must not hold MQTT's wildcards or separators, or a device id could publish
+// into another device's topics.
+bool topic_safe(std::string_view level) {
+  return !level.empty() && level.find_first_of("+#/") == std::string_view::npos &&
+         std::none_of(level.begin(), level.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+}
+
+bool join_topic(std::array<char, kMqttTopicMax>& out, std::string_view prefix, std::string_view id,
+                std::string_view leaf) {
+  const std::size_t n = prefix.size() + 1 + id.size() + 1 + leaf.size();
+  if (n >= out.size()) {
+    return false;
+  }
+  char* p = out.data();
+  p = std::copy(prefix.begin(), prefix.end(), p);
+  *p++ = '/';
+  p = std::copy(id.begin(), id.end(), p);
+  *p++ = '/';
+  p = std::copy(leaf.begin(), leaf.end(), p);
+  *p = '\0';
+  return true;
+}
+
+}  // namespace
+
+Status MqttPush::start(const PushSettings& settings, const mbedtls_ssl_config* client_conf,
+                       StatusJsonFn render, void* render_ctx) {
+  if (running_ || active != nullptr) {
+    return Status::kUnavailable;  // already running: one push per device
+  }
+  if (client_conf == nullptr || render == nullptr || settings.broker_name == nullptr ||
+      settings.status_period_ms == 0) {
+    return Status::kInvalidArgument;
+  }
+  // Every prefix level and the id are checked; the prefix may have several levels.
+  std::string_view rest = settings.topic_prefix;
+  while (true) {
+    const std::size_t slash = rest.find('/');
+    if (!topic_safe(rest.substr(0, slash))) {
+      return Status::kInvalidArgument;
+    }
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    rest.remove_prefix(slash + 1);
+  }
+  if (!topic_safe(settings.device_id) || settings.device_id.size() >= client_id_.size() ||
+      !join_topic(status_topic_, settings.topic_prefix, settings.device_id, "status") ||
+      !join_topic(events_topic_, settings.topic_prefix, settings.device_id, "events")) {
+    return Status::kInvalidArgument;
+  }
+  settings_ = settings;
+  std::copy(settings.device_id.begin(), settings.device_id.end(), client_id_.begin());
+  client_id_[settings.device_id.size()] = '\0';
+  tls_.conf = client_conf;
+  tls_.hostname = settings.broker_name;
+  info_ = {};
+  info_.client_id = client_id_.data();
+  info_.keep_alive = settings.keep_alive_s;
+  info_.tls_config = &tls_;
+  render_ = render;
+  render_ctx_ = render_ctx;
+  active = this;
+  running_ = true;
+  return Status::kOk;
+}
+
+void MqttPush::poll(std::uint32_t now_ms, std::uint32_t random) {
+  if (!running_) {
+    return;
+  }
+  now_ms_ = now_ms;
+  if (lost_pending_) {
+    lost_pending_ = false;
+    next_attempt_ms_ = now_ms + backoff_.next_delay(random);
+  }
+  if (mqtt_client_is_connected(&client_) == 0) {
+    if (!connecting_ && reached(now_ms, next_attempt_ms_)) {
+      connect();
+      if (!connecting_) {
+        next_attempt_ms_ = now_ms + backoff_.next_delay(random);
+      }
+    }
+    return;
+  }
+  if (status_due_ || reached(now_ms, last_status_ms_ + settings_.status_period_ms)) {
+    publish_status(now_ms);
+  }
+  publish_events();
+}
+
+void MqttPush::connect() {
+  const err_t err = mqtt_client_connect(&client_, &settings_.broker, settings_.port,
+                                        &MqttPush::on_connection, this, &info_);
+  if (err == ERR_OK) {
+    connecting_ = true;
+  } else {
+    ++stats_.connect_failures;
+  }
+}
+
+void MqttPush::on_connection(mqtt_client_t*, void* arg, mqtt_connection_status_t status) {
+  auto* self = static_cast<MqttPush*>(arg);
+  self->connecting_ = false;
+  // Whatever was in flight on the old connection is due again (lwIP forgets its requests).
+  self->events_.requeue_all();
+  if (status == MQTT_CONNECT_ACCEPTED) {
+    self->stats_.connected = true;
+    ++self->stats_.connects;
+    self->backoff_.reset();
+    self->status_due_ = true;
+    return;
+  }
+  if (self->stats_.connected) {
+    ++self->stats_.disconnects;
+  } else {
+    ++self->stats_.connect_failures;
+  }
+  self->stats_.connected = false;
+  self->lost_pending_ = true;
+}
+
+void MqttPush::publish_status(std::uint32_t now_ms) {
+  const report::Encoded doc = render_(render_ctx_, std::span<char>(payload_));
+  if (doc.status == Status::kResourceExhausted) {
+    ++stats_.status_too_large;
+  }
+  if (!ok(doc.status)) {
+    status_due_ = false;  // not before the next period: rendering again would not help
+    last_status_ms_ = now_ms;
+    return;
+  }
+  const err_t err =
+      mqtt_publish(&client_, status_topic_.data(), payload_.data(), static_cast<u16_t>(doc.size), 1,
+                   1, &MqttPush::on_status_acked, this);
+  if (err == ERR_OK) {
+    status_due_ = false;
+    last_status_ms_ = now_ms;
+  }
+  // Otherwise (output ring or request slots full) the next poll tries again.
+}
+
+void MqttPush::publish_events() {
+  while (const PushEvent* e = events_.next_to_send()) {
+    const std::uint32_t seq = e->seq;
+    const report::Encoded doc = write_event_json(*e, settings_.device_id, std::span(payload_));
+    if (!ok(doc.status)) {
+      // Cannot happen with kMqttPayloadMax >= 512; drop rather than retry forever.
+      (void)events_.acknowledge(seq);
+      continue;
+    }
+    const err_t err = mqtt_publish(&client_, events_topic_.data(), payload_.data(),
+                                   static_cast<u16_t>(doc.size), 1, 0, &MqttPush::on_event_acked,
+                                   reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)));
+    if (err != ERR_OK) {
+      events_.unsend(seq);
+      return;
+    }
+  }
+}
+
+void MqttPush::on_status_acked(void* arg, err_t err) {
+  auto* self = static_cast<MqttPush*>(arg);
+  if (err == ERR_OK) {
+    ++self->stats_.status_published;
+  } else {
+    self->status_due_ = true;  // no PUBACK in time: send the then-current document
+  }
+}
+
+void MqttPush::on_event_acked(void* arg, err_t err) {
+  if (active == nullptr) {
+    return;
+  }
+  const auto seq = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(arg));
+  if (err == ERR_OK) {
+    if (active->events_.acknowledge(seq)) {
+      ++active->stats_.events_published;
+    }
+  } else {
+    active->events_.unsend(seq);
+  }
+}
+
+}  // namespace portcullis::mgmt
