@@ -3,12 +3,37 @@
 #include <algorithm>
 
 namespace portcullis::fleet {
+namespace {
+
+// What every status document has (ARCHITECTURE.md, "Status endpoint"). Without it "no
+// violations" would be read from a document that never said so: `{}` is not a healthy device.
+std::string missing_fields(const Value& doc) {
+  using K = Value::Kind;
+  const auto has = [](const Value* v, K kind) { return v != nullptr && v->kind == kind; };
+  std::string missing;
+  const auto need = [&missing](bool present, const char* name) {
+    if (!present) missing += std::string(missing.empty() ? "" : ", ") + name;
+  };
+  const Value* device = doc.get("device");
+  const Value* policy = doc.get("policy");
+  need(has(device, K::kObject) && has(device->get("id"), K::kString), "device.id");
+  need(has(policy, K::kObject) && has(policy->get("digest"), K::kString), "policy.digest");
+  need(has(doc.get("listening"), K::kArray), "listening");
+  need(has(doc.get("counters"), K::kObject), "counters");
+  need(has(doc.get("violations"), K::kArray), "violations");
+  return missing;
+}
+
+}  // namespace
 
 Verdict judge(const PollResult& r, std::string_view expected_digest) {
   Verdict v;
   if (!r.answered) {
     v.problems.push_back(r.error);
     return v;
+  }
+  if (const std::string missing = missing_fields(r.doc); !missing.empty()) {
+    v.problems.push_back("not a status document (no " + missing + ")");
   }
   const Value* counters = r.doc.get("counters");
   const double violations_total =

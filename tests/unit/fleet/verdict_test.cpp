@@ -119,7 +119,7 @@ TEST(FleetVerdict, MissingDigestOrPolicyIsAMismatch) {
       judge(answered(status_json(std::string(R"("digest":")") + kDigest + "\",", "")), kDigest);
   CHECK(!no_digest.ok);
   CHECK(!*no_digest.digest_match);
-  check_problems(no_digest, {"policy digest MISMATCH"});
+  check_problems(no_digest, {"not a status document (no policy.digest)", "policy digest MISMATCH"});
 
   const Verdict numeric = judge(answered(R"({"policy":{"digest":1}})"), kDigest);
   CHECK(!numeric.ok);
@@ -128,7 +128,23 @@ TEST(FleetVerdict, MissingDigestOrPolicyIsAMismatch) {
   const Verdict no_policy = judge(answered(R"({"listening":[]})"), kDigest);
   CHECK(!no_policy.ok);
   CHECK(!*no_policy.digest_match);
-  check_problems(no_policy, {"policy digest MISMATCH"});
+  check_problems(no_policy,
+                 {"not a status document (no device.id, policy.digest, counters, violations)",
+                  "policy digest MISMATCH"});
+}
+
+TEST(FleetVerdict, AnEmptyObjectIsNoHealthyDevice) {
+  const Verdict v = judge(answered("{}"), "");
+  CHECK(!v.ok);
+  CHECK(!v.violation);
+  check_problems(
+      v, {"not a status document (no device.id, policy.digest, listening, counters, violations)"});
+}
+
+TEST(FleetVerdict, EachMissingFieldIsNamed) {
+  const Verdict v = judge(answered(status_json(R"("listening":[)", R"("listening_x":[)")), "");
+  CHECK(!v.ok);
+  check_problems(v, {"not a status document (no listening)"});
 }
 
 TEST(FleetVerdict, Unreachable) {

@@ -404,8 +404,11 @@ TEST(FleetWatchStatus, AStatusNamingAnotherDeviceFails) {
   LONGS_EQUAL(1, r.verdict.problems.size());
   STRCMP_EQUAL("the status names device portcullis-qemu-mps2-an385, not the topic's d2",
                r.verdict.problems[0].c_str());
-  // No id at all is not a contradiction.
-  CHECK(judge_status("d2", R"({"device":{"board":"x"}})", "").verdict.ok);
+  // No id at all is no contradiction of the topic, but no status document either.
+  const StatusReport no_id = judge_status("d2", R"({"device":{"board":"x"}})", "");
+  CHECK(!no_id.verdict.ok);
+  LONGS_EQUAL(1, no_id.verdict.problems.size());
+  CHECK(no_id.verdict.problems[0].starts_with("not a status document (no device.id,"));
 }
 
 // ---- duplicates --------------------------------------------------------------------------
