@@ -21,7 +21,7 @@ set(PORTCULLIS_LAB_SERVICES 1)
 # the device id is the CN and DNS name the build's PKI gives the device certificate.
 set(PORTCULLIS_TLS_SESSIONS 3)
 set(PORTCULLIS_TLS_CLIENT_SESSIONS 1)
-set(PORTCULLIS_TLS_ARENA_SIZE 40960)
+set(PORTCULLIS_TLS_ARENA_SIZE 43008)
 if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 30.7 KiB measured for 2 sessions
   set(PORTCULLIS_TLS_ARENA_SIZE 51200)
 endif()

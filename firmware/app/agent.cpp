@@ -1,6 +1,9 @@
 #include "portcullis/app/agent.hpp"
 
 #include <array>
+#include <cstddef>
+#include <new>
+#include <type_traits>
 
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
@@ -69,12 +72,15 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
 
 report::Encoded Agent::render_status(void* self, std::span<char> out) {
   // Static: a snapshot and a copy of the counters are some 2 KiB, too much for the stack of
-  // the loop that calls this; only the push renders, one document at a time.
-  static report::StatusSnapshot snapshot;
+  // the loop that calls this; only the push renders, one document at a time. Raw storage
+  // keeps the snapshot in .bss (its default member values would put an initialized copy of
+  // it in flash and .data).
+  alignas(report::StatusSnapshot) static std::byte storage[sizeof(report::StatusSnapshot)];
   static report::Counters counters;
-  snapshot = report::StatusSnapshot{};
-  static_cast<const Agent*>(self)->snapshot(snapshot, counters);
-  return report::write_status_json(snapshot, out);
+  static_assert(std::is_trivially_destructible_v<report::StatusSnapshot>);
+  auto* snapshot = new (storage) report::StatusSnapshot{};
+  static_cast<const Agent*>(self)->snapshot(*snapshot, counters);
+  return report::write_status_json(*snapshot, out);
 }
 
 void Agent::snapshot_for_server(void* self, report::StatusSnapshot& snapshot,

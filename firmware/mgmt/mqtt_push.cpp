@@ -3,8 +3,18 @@
 #include <algorithm>
 #include <cstring>
 
+#include "lwip/altcp_tls.h"
+
 static_assert(LWIP_ALTCP && LWIP_ALTCP_TLS,
               "the MQTT push needs lwIP's altcp TLS hook (lwipopts.h: LWIP_ALTCP_TLS 1)");
+
+// lwIP's MQTT client reaches our TLS layer by calling back from liblwip (altcp_tls_new() in
+// altcp_alloc.c) into altcp_tls_wrap() in this library. The linker scans this library
+// before liblwip, so in an image without a status endpoint nothing would have pulled
+// altcp_tls.o in by then: the push names the hook itself (kept through LTO and
+// --gc-sections by `used`).
+[[gnu::used]] static altcp_pcb* (*const keep_tls_hook)(altcp_tls_config*,
+                                                       altcp_pcb*) = &altcp_tls_wrap;
 
 namespace portcullis::mgmt {
 namespace {
