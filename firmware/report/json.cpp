@@ -241,6 +241,16 @@ void encode_push(const PushInfo& p, JsonWriter& w) {
   w.end_object();
 }
 
+void encode_memory(const MemoryInfo& m, JsonWriter& w) {
+  w.key("memory");
+  w.begin_object();
+  w.member_number("stack_bytes", m.stack_bytes);
+  w.member_number("stack_peak_bytes", m.stack_peak_bytes);
+  w.member_number("tls_arena_bytes", m.tls_arena_bytes);
+  w.member_number("tls_arena_peak_bytes", m.tls_arena_peak_bytes);
+  w.end_object();
+}
+
 void encode(const StatusSnapshot& s, JsonWriter& w) {
   w.begin_object();
   encode_device(s.device, w);
@@ -297,6 +307,7 @@ void encode(const StatusSnapshot& s, JsonWriter& w) {
   }
   w.end_array();
   encode_push(s.push, w);
+  encode_memory(s.memory, w);
   w.end_object();
 }
 

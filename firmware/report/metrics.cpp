@@ -145,6 +145,21 @@ void encode_counters(const Counters& c, MetricsWriter& w) {
   }
 }
 
+// Always present, 0 where the platform does not measure (the host's stack).
+void encode_memory(const MemoryInfo& m, MetricsWriter& w) {
+  w.family("stack_bytes", Type::kGauge, "Bytes reserved for the main stack; 0: not measured.");
+  w.sample({}, m.stack_bytes);
+  w.family("stack_peak_bytes", Type::kGauge,
+           "Most bytes of the main stack ever in use since boot; 0: not measured.");
+  w.sample({}, m.stack_peak_bytes);
+  w.family("tls_arena_bytes", Type::kGauge,
+           "Bytes of the static arena Mbed TLS allocates from; 0 before TLS started.");
+  w.sample({}, m.tls_arena_bytes);
+  w.family("tls_arena_peak_bytes", Type::kGauge,
+           "Highest byte of the TLS arena ever in use since TLS started.");
+  w.sample({}, m.tls_arena_peak_bytes);
+}
+
 void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.family("device_info", Type::kGauge, "Identity of the device; always 1.");
   w.sample({{"id", s.device.id}, {"board", s.device.board}, {"firmware", s.device.firmware}}, 1);
@@ -165,6 +180,7 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.family("violations_total", Type::kCounter,
            "Listeners found on ports the policy does not allow, since boot.");
   w.sample({}, s.violations_total);
+  encode_memory(s.memory, w);
   if (s.push.enabled) {
     w.family("push_connected", Type::kGauge, "1 while the MQTT push is connected to its broker.");
     w.sample({{"broker", s.push.broker}}, s.push.connected ? 1 : 0);

@@ -86,6 +86,18 @@ for k in ("digest", "mode", "rules"): assert k in d["policy"], k
 for k in ("rx_total", "passed_total", "dropped_total", "dropped_by_reason"): assert k in d["counters"], k
 for k in ("listening", "top_dropped_ports", "recent_blocked", "scanners", "violations"):
     assert isinstance(d[k], list), k
+for k in ("stack_bytes", "stack_peak_bytes", "tls_arena_bytes", "tls_arena_peak_bytes"):
+    assert isinstance(d["memory"][k], int), k
+PYEOF
+check "memory: the TLS arena was used, the stack measured (0: not measured on host-linux)" \
+  "$PY" - "$WORK/status.json" "$WANT_BOARD" <<'PYEOF'
+import json, sys
+m = json.load(open(sys.argv[1]))["memory"]
+assert 0 < m["tls_arena_peak_bytes"] <= m["tls_arena_bytes"], m
+if sys.argv[2] == "host-linux":
+    assert m["stack_bytes"] == 0 and m["stack_peak_bytes"] == 0, m
+else:
+    assert 0 < m["stack_peak_bytes"] < m["stack_bytes"], m
 PYEOF
 check "listening has the mgmt port, allowed, and nothing not allowed" "$PY" - "$WORK/status.json" "$MGMT_PORT" <<'PYEOF'
 import json, sys

@@ -73,7 +73,7 @@ TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
   const JsonValue doc = document(t.snapshot);
   STRCMP_EQUAL(
       "device,policy,listening,counters,top_dropped_ports,recent_blocked,scanners,"
-      "violations_total,violations,push",
+      "violations_total,violations,push,memory",
       joined(keys(doc)).c_str());
   STRCMP_EQUAL("id,board,firmware,uptime_ms", joined(keys(doc["device"])).c_str());
   STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
@@ -337,6 +337,10 @@ TEST(StatusJson, EmptySnapshotHasEveryFieldAndEmptyArrays) {
   CHECK(doc["counters"]["rx_total"].is_u64(0));
   CHECK(doc["counters"]["dropped_by_reason"]["closed_port"].is_u64(0));
   CHECK(doc["violations_total"].is_u64(0));
+  for (const char* name :
+       {"stack_bytes", "stack_peak_bytes", "tls_arena_bytes", "tls_arena_peak_bytes"}) {
+    CHECK_TEXT(doc["memory"][name].is_u64(0), name);  // 0: not measured
+  }
 }
 
 TEST(StatusJson, EveryListAtCapacityAndTheLargestPolicy) {
@@ -493,4 +497,14 @@ TEST(StatusJson, NoBrokerMeansPushDisabledAndDisconnected) {
   CHECK(p["enabled"].kind == JsonValue::Kind::kBool && !p["enabled"].boolean);
   CHECK(p["connected"].kind == JsonValue::Kind::kBool && !p["connected"].boolean);
   CHECK(p["broker"].is_string(""));
+}
+
+TEST(StatusJson, MemorySizesAndPeaks) {
+  const JsonValue m = document(t.snapshot)["memory"];
+  STRCMP_EQUAL("stack_bytes,stack_peak_bytes,tls_arena_bytes,tls_arena_peak_bytes",
+               joined(keys(m)).c_str());
+  CHECK(m["stack_bytes"].is_u64(8192));
+  CHECK(m["stack_peak_bytes"].is_u64(2345));
+  CHECK(m["tls_arena_bytes"].is_u64(43008));
+  CHECK(m["tls_arena_peak_bytes"].is_u64(30144));
 }

@@ -77,7 +77,11 @@ TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
       "portcullis_dropped_port_packets:gauge\n"
       "portcullis_scanners:gauge\n"
       "portcullis_scanners_detected_total:counter\n"
-      "portcullis_violations_total:counter\n",
+      "portcullis_violations_total:counter\n"
+      "portcullis_stack_bytes:gauge\n"
+      "portcullis_stack_peak_bytes:gauge\n"
+      "portcullis_tls_arena_bytes:gauge\n"
+      "portcullis_tls_arena_peak_bytes:gauge\n",
       names.c_str());
   for (const auto& s : e.samples) {
     CHECK_TEXT(s.name.rfind("portcullis_", 0) == 0, s.name.c_str());
@@ -177,6 +181,14 @@ TEST(Metrics, ScannersAndViolations) {
   STRCMP_EQUAL("7", value(e, "portcullis_violations_total").c_str());
 }
 
+TEST(Metrics, MemorySizesAndPeaks) {
+  const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("8192", value(e, "portcullis_stack_bytes").c_str());
+  STRCMP_EQUAL("2345", value(e, "portcullis_stack_peak_bytes").c_str());
+  STRCMP_EQUAL("43008", value(e, "portcullis_tls_arena_bytes").c_str());
+  STRCMP_EQUAL("30144", value(e, "portcullis_tls_arena_peak_bytes").c_str());
+}
+
 TEST(Metrics, PushSeriesOnlyWhenTheBoardPushes) {
   CHECK(metrics(t.snapshot).of("portcullis_push_connected").empty());
   t.snapshot.push = {true, false, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5};
@@ -211,13 +223,17 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
   s.policy = &no_rules;
   s.counters = &fresh;
   const Exposition e = metrics(s);
-  LONGS_EQUAL(14, e.families.size());
+  LONGS_EQUAL(18, e.families.size());
   LONGS_EQUAL(0, e.of("portcullis_listening").size());
   LONGS_EQUAL(0, e.of("portcullis_dropped_port_packets").size());
   STRCMP_EQUAL("0", value(e, "portcullis_packets_received_total").c_str());
   STRCMP_EQUAL("0", value(e, "portcullis_policy_rules").c_str());
   STRCMP_EQUAL("0", value(e, "portcullis_scanners").c_str());
   STRCMP_EQUAL("0", value(e, "portcullis_scanners_detected_total").c_str());
+  for (const char* name : {"portcullis_stack_bytes", "portcullis_stack_peak_bytes",
+                           "portcullis_tls_arena_bytes", "portcullis_tls_arena_peak_bytes"}) {
+    STRCMP_EQUAL_TEXT("0", value(e, name).c_str(), name);  // 0: not measured
+  }
 }
 
 TEST(Metrics, EveryListAtCapacity) {

@@ -117,6 +117,7 @@ class TypicalStatus {
     check(snapshot.violations.push(
         {policy::Proto::kUdp, 69, report::ViolationAction::kClosed, 95000}));
     snapshot.violations_total = 7;
+    snapshot.memory = {8192, 2345, 43008, 30144};
   }
   TypicalStatus(const TypicalStatus&) = delete;
   TypicalStatus& operator=(const TypicalStatus&) = delete;

@@ -1,6 +1,7 @@
 // What the agent reports of a port scan: Agent::snapshot() fills `scanners` and
-// `recent_blocked` from the input hook's scan detector and blocked log, and the status JSON
-// carries them. Its own executable: Agent::start() calls lwip_init(), which a process does once.
+// `recent_blocked` from the input hook's scan detector and blocked log, `memory` from the
+// platform, and the status JSON carries them. Its own executable: Agent::start() calls
+// lwip_init(), which a process does once.
 #include <CppUTest/TestHarness.h>
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "frames.hpp"
 #include "portcullis/app/agent.hpp"
 #include "portcullis/boards/lab_network.hpp"
+#include "portcullis/platform/tls.hpp"
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/scan_detector.hpp"
 
@@ -78,4 +80,16 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
                   std::to_string(kScanThreshold + 1)) != std::string::npos);
   CHECK(json.find("\"recent_blocked\":[{\"src\":\"192.0.2.1\",\"proto\":\"tcp\",\"port\":" +
                   std::to_string(kFirst + kScanThreshold)) != std::string::npos);
+
+  // The memory figures come from the platform: the host's stack is not measured (0), the TLS
+  // arena is the one the status endpoint started TLS on.
+  LONGS_EQUAL(0, s.memory.stack_bytes);
+  LONGS_EQUAL(0, s.memory.stack_peak_bytes);
+  const portcullis::platform::TlsArenaUse arena = portcullis::platform::tls_arena_use();
+  CHECK(portcullis::platform::tls_initialized());
+  LONGS_EQUAL(portcullis::platform::kTlsArenaBytes, s.memory.tls_arena_bytes);
+  LONGS_EQUAL(arena.high_water, s.memory.tls_arena_peak_bytes);
+  CHECK(s.memory.tls_arena_peak_bytes > 0);  // the device's credentials are parsed into it
+  CHECK(json.find("\"memory\":{\"stack_bytes\":0,\"stack_peak_bytes\":0,\"tls_arena_bytes\":" +
+                  std::to_string(portcullis::platform::kTlsArenaBytes) + ",") != std::string::npos);
 }

@@ -182,6 +182,16 @@ struct PushInfo {
   std::uint32_t events_dropped = 0;    // found the queue full: never sent
 };
 
+// Run-time memory figures, in bytes: a reserved size and the most of it ever used (a
+// high-water mark since boot). 0 for both: not measured on this platform (the host build's
+// stack), never "nothing used".
+struct MemoryInfo {
+  std::uint32_t stack_bytes = 0;           // the main stack reserved by the board
+  std::uint32_t stack_peak_bytes = 0;      // deepest the stack has been (interrupts included)
+  std::uint32_t tls_arena_bytes = 0;       // Mbed TLS's static arena; 0 before TLS started
+  std::uint32_t tls_arena_peak_bytes = 0;  // the arena's highest byte Mbed TLS has touched
+};
+
 struct StatusSnapshot {
   DeviceInfo device;
   // Required by the encoders (they refuse a snapshot without them). The mode and the rules
@@ -196,6 +206,7 @@ struct StatusSnapshot {
   BoundedList<Violation, kMaxViolations> violations;              // the most recent ones
   std::uint64_t violations_total = 0;                             // all since boot, listed or not
   PushInfo push;
+  MemoryInfo memory;
 };
 
 }  // namespace portcullis::report
