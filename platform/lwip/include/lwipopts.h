@@ -22,15 +22,33 @@
 #else
 #define MEM_ALIGNMENT 4
 #endif
-#define MEM_SIZE (16 * 1024)   /* PBUF_RAM for outgoing segments and replies */
+/* Sizes a board may change (board.cmake: PORTCULLIS_BOARD_DEFINITIONS, compiled into every
+   target so lwIP and the agent agree): the defaults suit a board with RAM to spare; a small
+   part (boards/lm3s6965evb) trades scan and flood headroom for RAM. */
+#ifndef PORTCULLIS_LWIP_MEM_SIZE
+#define PORTCULLIS_LWIP_MEM_SIZE (16 * 1024)
+#endif
+#ifndef PORTCULLIS_LWIP_PBUF_POOL_SIZE
+#define PORTCULLIS_LWIP_PBUF_POOL_SIZE 16
+#endif
+#ifndef PORTCULLIS_LWIP_TCP_PCBS
+#define PORTCULLIS_LWIP_TCP_PCBS 8
+#endif
+#ifndef PORTCULLIS_LWIP_TCP_SEGS
+#define PORTCULLIS_LWIP_TCP_SEGS 32
+#endif
+#ifndef PORTCULLIS_LWIP_TCP_WND_SEGMENTS
+#define PORTCULLIS_LWIP_TCP_WND_SEGMENTS 4
+#endif
+#define MEM_SIZE PORTCULLIS_LWIP_MEM_SIZE /* PBUF_RAM for outgoing segments and replies */
 #define MEMP_NUM_PBUF 16       /* PBUF_REF/ROM headers */
-#define PBUF_POOL_SIZE 16      /* received frames in flight */
+#define PBUF_POOL_SIZE PORTCULLIS_LWIP_PBUF_POOL_SIZE /* received frames in flight */
 #define PBUF_POOL_BUFSIZE 1536 /* one whole Ethernet frame per pool buffer */
 #define MEMP_NUM_RAW_PCB 2
 #define MEMP_NUM_UDP_PCB 8
-#define MEMP_NUM_TCP_PCB 8        /* concurrent TCP connections */
+#define MEMP_NUM_TCP_PCB PORTCULLIS_LWIP_TCP_PCBS /* concurrent TCP connections */
 #define MEMP_NUM_TCP_PCB_LISTEN 8 /* listeners: the policy allows a handful of ports */
-#define MEMP_NUM_TCP_SEG 32
+#define MEMP_NUM_TCP_SEG PORTCULLIS_LWIP_TCP_SEGS
 #define MEMP_NUM_FRAG_PBUF 8
 #define MEMP_NUM_ARP_QUEUE 8
 #define MEMP_OVERFLOW_CHECK 0
@@ -89,8 +107,8 @@
 #define LWIP_UDP 1
 #define LWIP_TCP 1
 #define TCP_MSS 1460
-#define TCP_WND (4 * TCP_MSS)
-#define TCP_SND_BUF (4 * TCP_MSS)
+#define TCP_WND (PORTCULLIS_LWIP_TCP_WND_SEGMENTS * TCP_MSS)
+#define TCP_SND_BUF (PORTCULLIS_LWIP_TCP_WND_SEGMENTS * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_OOSEQ_MAX_PBUFS 4 /* bounded out-of-order queue */

@@ -84,9 +84,14 @@
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET /* RFC 7627: master secret bound to the handshake */
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH  /* RFC 6066: peers may agree on small records */
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES   /* tell a refused client why (clear curl/poller errors) */
-#define MBEDTLS_SSL_IN_CONTENT_LEN 4096  /* whole records are buffered to be authenticated: the */
-                                         /* largest we receive is a client's certificate flight */
-                                         /* (~0.7 KiB) or a request (bounded below 4 KiB) */
+#ifndef PORTCULLIS_TLS_IN_CONTENT_LEN    /* a board may set 2048 (PORTCULLIS_BOARD_DEFINITIONS): */
+#define PORTCULLIS_TLS_IN_CONTENT_LEN 4096 /* 2 KiB less per session; a request head over 2 KiB */
+#endif                                   /* then ends in record_overflow instead of a 431 */
+#define MBEDTLS_SSL_IN_CONTENT_LEN PORTCULLIS_TLS_IN_CONTENT_LEN /* whole records are buffered */
+                                         /* to be authenticated: the largest we receive is a */
+                                         /* client's certificate flight (~0.7 KiB), a request */
+                                         /* (bounded below 4 KiB), a broker's record (2 KiB by */
+                                         /* max_fragment_length) */
 #define MBEDTLS_SSL_OUT_CONTENT_LEN 2048 /* our largest handshake message is the Certificate */
                                          /* (~1.1 KiB); longer responses go out in more records */
 #define MBEDTLS_SSL_CIPHERSUITES MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256

@@ -1,0 +1,21 @@
+#pragma once
+// lm3s6965evb: data only. Addresses from the LM3S6965 data sheet's memory map.
+
+#include <cstdint>
+#include <string_view>
+
+#include "portcullis/boards/lab_network.hpp"
+
+namespace portcullis::board {
+
+inline constexpr std::string_view kName = "lm3s6965evb";
+inline constexpr std::uint32_t kCrystalHz = 8'000'000;  // EK-LM3S6965 main oscillator
+inline constexpr std::uint32_t kConsoleBaud = 115'200;
+inline constexpr std::uintptr_t kSysctlBase = 0x400F'E000;    // system control
+inline constexpr std::uintptr_t kUart0Base = 0x4000'C000;     // UART0 (PL011-like)
+inline constexpr std::uintptr_t kEthernetBase = 0x4004'8000;  // Ethernet MAC, PHY behind MII
+inline constexpr std::uintptr_t kSysTickBase = 0xE000'E010;
+
+inline constexpr stack::NetworkSettings kNetwork = boards::kLabNetwork;
+
+}  // namespace portcullis::board

@@ -1,0 +1,127 @@
+// The LM3S6965 system control driver against a register model of RCC/RIS/MISC and the clock
+// gates: the PLL sequence of the data sheet, a PLL that never locks, the gates.
+#include <CppUTest/TestHarness.h>
+
+#include <array>
+#include <cstdint>
+
+#include "fake_bus.hpp"
+#include "portcullis/hal/stellaris_sysctl.hpp"
+
+namespace {
+
+using portcullis::Status;
+using portcullis::hal::testing::FakeBus;
+using portcullis::hal::testing::ProtocolErrors;
+
+// Registers as reset leaves them (RCC 0x078E3AC0 on the LM3S6965: crystal field 6 MHz,
+// PLL powered down and bypassed, SYSDIV /16 unused). Clearing PWRDN locks the PLL after
+// `lock_after_reads` reads of RIS (never when negative). Records what the data sheet forbids:
+// leaving the bypass while the PLL is not locked, or changing XTAL/OSCSRC while not bypassed.
+struct FakeSysctl {
+  // Indexed by offset / 4; only RIS, MISC, RCC, RCGC1 and RCGC2 are modelled.
+  struct Registers {
+    std::array<std::uint32_t, 0x110 / 4> words{};
+    std::uint32_t& operator[](std::uint32_t offset) { return words.at(offset / 4); }
+    static bool modelled(std::uint32_t offset) {
+      return offset == 0x050 || offset == 0x058 || offset == 0x060 || offset == 0x104 ||
+             offset == 0x108;
+    }
+  };
+  Registers regs = [] {
+    Registers r;
+    r[0x060] = 0x078E'3AC0;
+    return r;
+  }();
+  int lock_after_reads = 2;
+  int reads_since_power_up = -1;
+  ProtocolErrors errors;
+
+  using Sysctl = portcullis::hal::StellarisSysctl<FakeBus<FakeSysctl>>;
+
+  std::uint32_t read32(std::uint32_t offset) {
+    if (offset == Sysctl::kRis && reads_since_power_up >= 0) {
+      ++reads_since_power_up;
+      if (lock_after_reads >= 0 && reads_since_power_up > lock_after_reads) {
+        regs[Sysctl::kRis] |= Sysctl::kPllLock;
+      }
+    }
+    if (!Registers::modelled(offset)) {
+      errors.add("read of an unmodelled register");
+      return 0;
+    }
+    return regs[offset];
+  }
+  void write32(std::uint32_t offset, std::uint32_t value) {
+    if (offset == Sysctl::kMisc) {
+      regs[Sysctl::kRis] &= ~value;  // write 1 to clear
+      return;
+    }
+    if (offset == Sysctl::kRcc) {
+      const std::uint32_t old = regs[offset];
+      const std::uint32_t clock_fields = Sysctl::kXtalMask | Sysctl::kOscSrcMask;
+      if ((old & clock_fields) != (value & clock_fields) && (old & Sysctl::kBypass) == 0) {
+        errors.add("XTAL/OSCSRC changed while the PLL drives the system clock");
+      }
+      if ((value & Sysctl::kBypass) == 0 && (regs[Sysctl::kRis] & Sysctl::kPllLock) == 0) {
+        errors.add("PLL bypass left before the PLL locked");
+      }
+      if ((old & Sysctl::kPowerDown) != 0 && (value & Sysctl::kPowerDown) == 0) {
+        reads_since_power_up = 0;
+      }
+    } else if (!Registers::modelled(offset)) {
+      errors.add("write to an unmodelled register");
+      return;
+    }
+    regs[offset] = value;
+  }
+};
+
+using Sysctl = FakeSysctl::Sysctl;
+
+}  // namespace
+
+TEST_GROUP(StellarisSysctl) {
+  FakeSysctl dev;
+  Sysctl sysctl{FakeBus<FakeSysctl>(dev)};
+};
+
+TEST(StellarisSysctl, ThePllRunsTheSystemClockAt50MHzFromThe8MHzCrystal) {
+  LONGS_EQUAL(static_cast<int>(Status::kOk), static_cast<int>(sysctl.start_pll()));
+  const std::uint32_t rcc = dev.regs[Sysctl::kRcc];
+  LONGS_EQUAL(0, rcc & Sysctl::kBypass);
+  LONGS_EQUAL(0, rcc & Sysctl::kPowerDown);
+  LONGS_EQUAL(0, rcc & Sysctl::kMainOscDisable);
+  CHECK((rcc & Sysctl::kUseSysDiv) != 0);
+  LONGS_EQUAL(3, (rcc & Sysctl::kSysDivMask) >> Sysctl::kSysDivShift);  // 200 MHz / 4
+  LONGS_EQUAL(0xE, (rcc & Sysctl::kXtalMask) >> 6);                     // 8 MHz crystal
+  LONGS_EQUAL(0, rcc & Sysctl::kOscSrcMask);                            // main oscillator
+  LONGS_EQUAL(50'000'000, Sysctl::kSystemClockHz);
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, AnOldLockIsClearedBeforeThePllIsPoweredUp) {
+  dev.regs[Sysctl::kRis] = Sysctl::kPllLock;  // left over from an earlier configuration
+  dev.lock_after_reads = 5;
+  LONGS_EQUAL(static_cast<int>(Status::kOk), static_cast<int>(sysctl.start_pll()));
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());  // bypass kept until the new lock
+  CHECK(dev.reads_since_power_up > 5);
+}
+
+TEST(StellarisSysctl, APllThatNeverLocksLeavesTheClockOnTheCrystal) {
+  dev.lock_after_reads = -1;
+  LONGS_EQUAL(static_cast<int>(Status::kDeadlineExceeded),
+              static_cast<int>(sysctl.start_pll(1000)));
+  CHECK((dev.regs[Sysctl::kRcc] & Sysctl::kBypass) != 0);
+  LONGS_EQUAL(1001, dev.reads_since_power_up);  // bounded: max_polls + the first read
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, ClockGatesForTheUartAndTheEthernetMacAndPhy) {
+  dev.regs[Sysctl::kRcgc1] = 1u << 16;  // another peripheral already on stays on
+  sysctl.enable_uart0();
+  sysctl.enable_ethernet();
+  LONGS_EQUAL((1u << 16) | 1u, dev.regs[Sysctl::kRcgc1]);
+  LONGS_EQUAL((1u << 28) | (1u << 30), dev.regs[Sysctl::kRcgc2]);
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
