@@ -91,6 +91,13 @@ struct Ip {
   }
 };
 
+// LAND (CVE-1999-0016): a packet from the address it is sent to. Nothing on the wire can
+// send one to the device (its own packets to itself never reach the netif); lwIP would answer
+// the device itself, hold a PCB for it and ARP / solicit its own address on the link.
+bool land(Bytes src, Bytes dst) {
+  return std::equal(src.begin(), src.end(), dst.begin(), dst.end());
+}
+
 bool all_bytes(Bytes b, std::uint8_t value) {
   return std::all_of(b.begin(), b.end(), [value](std::uint8_t x) { return x == value; });
 }
@@ -455,6 +462,9 @@ Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_l
     return drop(Reason::kMalformed);
   }
   const std::uint8_t proto = all.u8(9);
+  if (land(all.bytes(12, 4), all.bytes(16, 4))) {
+    return drop(Reason::kMalformed, proto);
+  }
   const std::uint16_t frag = all.u16(6);
   // Non-first fragments hold no L4 header to judge; lwIP would reassemble them into a
   // datagram the hook never sees.
@@ -498,6 +508,9 @@ Decision classify_ipv6(std::span<const std::uint8_t> packet, std::size_t total_l
   ip.hop_limit = all.u8(7);
   ip.src = all.bytes(8, 16);
   ip.dst = all.bytes(24, 16);
+  if (land(ip.src, ip.dst)) {
+    return drop(Reason::kMalformed);
+  }
   const UpperLayer upper = walk_extension_headers(ip.wire);
   ip.l4 = upper.at;
   switch (upper.proto) {

@@ -371,6 +371,26 @@ TEST(ClassifyIpv4, RejectIsNotSentToSourcesThatCannotBeAnswered) {
   }
 }
 
+// LAND (CVE-1999-0016): the packet claims to come from the address it is sent to, the
+// device's own. Nothing on the wire can send it; lwIP would answer the device itself (a
+// SYN-ACK from an allowed port, a RST or port unreachable in reject mode), hold a PCB for
+// it and ARP for its own address on the link, again at every retransmission.
+TEST(ClassifyIpv4, SourceEqualToDestinationIsMalformed) {
+  const Ipv4Spec land{.src = kDevice4, .dst = kDevice4};
+  const Policy echo = standard_policy(Mode::kStealth, true);
+  CHECK_DECISION("drop malformed", classify(tcp4({.dport = 80}, land)));
+  CHECK_DECISION("drop malformed", classify(tcp4({.dport = 5000}, land)));  // 192.0.2.0/24 rule
+  CHECK_DECISION("drop malformed", classify(udp4({.dport = 5683}, land)));
+  CHECK_DECISION("drop malformed", classify(icmp4(icmp(8), land), echo));
+  CHECK_DECISION("drop malformed", classify(tcp4({.dport = 81}, land), reject));
+  CHECK_DECISION("drop malformed", classify(udp4({.dport = 161}, land), reject));
+  // The same packets from the host are judged as usual.
+  CHECK_DECISION("pass allowed", classify(tcp4({.dport = 80})));
+  CHECK_DECISION("pass echo", classify(icmp4(icmp(8)), echo));
+  CHECK_DECISION("reject closed_port", classify(tcp4({.dport = 81}), reject));
+  CHECK_DECISION("reject closed_port", classify(udp4({.dport = 161}), reject));
+}
+
 // ---- UDP ----------------------------------------------------------------------------
 
 TEST(ClassifyIpv4, UdpToAllowedPortPasses) {

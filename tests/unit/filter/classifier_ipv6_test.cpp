@@ -406,6 +406,21 @@ TEST(ClassifyIpv6, RejectIsNotSentToSourcesThatCannotBeAnswered) {
   }
 }
 
+// LAND: source and destination are the device's own address (see the IPv4 test).
+TEST(ClassifyIpv6, SourceEqualToDestinationIsMalformed) {
+  const Ipv6Spec land{.src = kDevice6, .dst = kDevice6};
+  CHECK_DECISION("drop malformed", classify(tcp6({.dport = 80}, land)));
+  CHECK_DECISION("drop malformed", classify(tcp6({.dport = 5000}, land)));  // 2001:db8::/64 rule
+  CHECK_DECISION("drop malformed", classify(udp6({.dport = 5683}, land)));
+  CHECK_DECISION("drop malformed", classify(icmp6(icmp(128), land), echo));
+  CHECK_DECISION("drop malformed", classify(tcp6({.dport = 81}, land), reject));
+  CHECK_DECISION("drop malformed", classify(udp6({.dport = 161}, land), reject));
+  CHECK_DECISION("pass allowed", classify(tcp6({.dport = 80})));
+  CHECK_DECISION("pass echo", classify(icmp6(icmp(128)), echo));
+  CHECK_DECISION("reject closed_port", classify(tcp6({.dport = 81}), reject));
+  CHECK_DECISION("reject closed_port", classify(udp6({.dport = 161}), reject));
+}
+
 // ---- ICMPv6 -------------------------------------------------------------------------
 
 TEST(ClassifyIpv6, NeighbourDiscoveryPassesOnlyWithHopLimit255) {
