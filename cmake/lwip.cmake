@@ -1,5 +1,6 @@
 # lwIP 2.2.1 built from LWIP_DIR as a library of its own, with lwipopts.h from platform/lwip.
-# Only the core, IPv4, IPv6 and Ethernet are compiled: no sequential/socket API (NO_SYS=1).
+# Only the core, IPv4, IPv6 and Ethernet are compiled: no sequential/socket API. NO_SYS=1, or
+# with PORTCULLIS_RTOS (host only) NO_SYS=0: lwIP's tcpip thread on its POSIX port.
 
 if(NOT EXISTS "${LWIP_DIR}/src/core/tcp.c" OR NOT EXISTS "${LWIP_DIR}/src/include/lwip/init.h")
   message(FATAL_ERROR "LWIP_DIR=${LWIP_DIR} is not an lwIP source tree (no src/core/tcp.c)")
@@ -28,6 +29,21 @@ add_library(lwip STATIC
 target_include_directories(lwip SYSTEM PUBLIC "${CMAKE_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
 # lwip_hooks.h (LWIP_HOOK_FILENAME): the hooks themselves are linked into each image.
 target_include_directories(lwip PRIVATE "${CMAKE_SOURCE_DIR}/firmware/stack/include")
+if(PORTCULLIS_RTOS)
+  # The tcpip thread and the core lock (api/tcpip.c), on lwIP's own POSIX port, built from
+  # LWIP_DIR. Its include dir comes after ours: arch/cc.h stays ours, arch/sys_arch.h is the
+  # port's. sys_now() stays ours (firmware/stack/lwip_port.cpp, the board's or the test's
+  # clock): the port's is renamed away in its one source file.
+  set(_port "${LWIP_DIR}/contrib/ports/unix/port")
+  find_package(Threads REQUIRED)
+  target_sources(lwip PRIVATE ${_l}/api/tcpip.c "${_port}/sys_arch.c")
+  set_source_files_properties("${_port}/sys_arch.c" PROPERTIES COMPILE_DEFINITIONS
+                              "sys_now=lwip_unix_port_sys_now_unused")
+  target_include_directories(lwip SYSTEM PUBLIC "${_port}/include")
+  target_compile_definitions(lwip PUBLIC PORTCULLIS_LWIP_NO_SYS=0 PORTCULLIS_LWIP_CHECK_CORE_LOCKING=1)
+  target_link_libraries(lwip PUBLIC Threads::Threads)
+  unset(_port)
+endif()
 # Third-party code keeps its own warning level; ours is -Werror, lwIP's is not.
 target_compile_options(lwip PRIVATE -w)
 unset(_l)

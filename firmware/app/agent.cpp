@@ -17,6 +17,7 @@
 #include "portcullis/policy/compiled.hpp"
 #include "portcullis/report/json.hpp"
 #include "portcullis/stack/input_filter.hpp"
+#include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::app {
@@ -49,9 +50,23 @@ Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& conso
 Status Agent::start(const stack::NetworkSettings& net, std::string_view board_name) {
   board_name_ = board_name;
   stack::set_lwip_clock(clock_);
-  lwip_init();
+  stack::start_lwip();
+  if (const Status st = stack::in_lwip_context([&] { return start_network(net); }); !ok(st)) {
+    return st;
+  }
+  audit_.audit_now(clock_.now_ms());  // enters lwIP's context itself
+  const stack::LwipContext in_lwip;
+  report_violations();
+  // The endpoint failing leaves the filter running: the device stays hardened, only
+  // unreported; the console says why.
+  (void)endpoint_.start(entropy_, &Agent::snapshot_for_server, this, console_);
+  (void)endpoint_.start_push(entropy_, &Agent::render_status, this, console_);
+  return Status::kOk;
+}
+
+Status Agent::start_network(const stack::NetworkSettings& net) {
   console_.write("portcullis " PORTCULLIS_VERSION " on ");
-  console_.write(board_name);
+  console_.write(board_name_);
   console_.write("\n");
   const Status st = netif_.start(net);
   if (!ok(st)) {
@@ -68,12 +83,6 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
 #if PORTCULLIS_LAB_SERVICES
   lab_services_.start(console_);
 #endif
-  audit_.audit_now(clock_.now_ms());
-  report_violations();
-  // The endpoint failing leaves the filter running: the device stays hardened, only
-  // unreported; the console says why.
-  (void)endpoint_.start(entropy_, &Agent::snapshot_for_server, this, console_);
-  (void)endpoint_.start_push(entropy_, &Agent::render_status, this, console_);
   return Status::kOk;
 }
 
@@ -150,10 +159,16 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
 }
 
 void Agent::poll() {
-  netif_.poll();
-  sys_check_timeouts();
-  report_ipv6_states();
-  audit_.poll(clock_.now_ms());
+  {
+    const stack::LwipContext in_lwip;
+    netif_.poll();
+    if constexpr (!stack::kLwipThreaded) {
+      sys_check_timeouts();  // with NO_SYS=0 lwIP's tcpip thread runs its timers
+    }
+    report_ipv6_states();
+  }
+  audit_.poll(clock_.now_ms());  // enters lwIP's context itself
+  const stack::LwipContext in_lwip;
   report_violations();
   poll_push();
 }

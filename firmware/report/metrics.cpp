@@ -10,7 +10,10 @@ namespace portcullis::report {
 namespace {
 
 // The format escapes backslash and line feed in help text, and the double quote too in
-// label values; everything else is UTF-8 as is.
+// label values. It has no escape for the other control characters, and a raw one does harm
+// (a CR splits the line for a reader with universal newlines, turning a label value into a
+// series of its own; an ESC drives the terminal of whoever reads the page): like ill-formed
+// UTF-8 they become U+FFFD. Tab stays; everything else is UTF-8 as is.
 void put_escaped(TextSink& sink, std::string_view s, bool quote) {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -27,6 +30,8 @@ void put_escaped(TextSink& sink, std::string_view s, bool quote) {
       sink.put("\\n");
     } else if (c == '"' && quote) {
       sink.put("\\\"");
+    } else if ((static_cast<std::uint8_t>(c) < 0x20 && c != '\t') || c == 0x7F) {
+      sink.put(kReplacementCharacter);
     } else {
       sink.put(c);
     }

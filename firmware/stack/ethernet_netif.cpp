@@ -6,6 +6,10 @@
 #include "lwip/ip6_addr.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
+#include "portcullis/stack/lwip_context.hpp"
+#if !NO_SYS
+#include "lwip/tcpip.h"
+#endif
 
 namespace portcullis::stack {
 
@@ -32,7 +36,14 @@ Status EthernetNetif::start(const NetworkSettings& s) {
       s.ipv4_prefix_len == 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> s.ipv4_prefix_len);
   ip4_addr_set_u32(&mask, lwip_htonl(mask_host));
   IP4_ADDR(&gw, s.ipv4_gateway[0], s.ipv4_gateway[1], s.ipv4_gateway[2], s.ipv4_gateway[3]);
-  if (netif_add(&netif_, &addr, &mask, &gw, this, &EthernetNetif::on_netif_init, ethernet_input) ==
+  // NO_SYS=0: frames go through the tcpip thread's queue, so the input hooks run there as in
+  // any RTOS driver (LWIP_TCPIP_CORE_LOCKING_INPUT=0: no lock taken, poll() already holds it).
+#if NO_SYS
+  constexpr netif_input_fn kInput = ethernet_input;
+#else
+  constexpr netif_input_fn kInput = tcpip_input;
+#endif
+  if (netif_add(&netif_, &addr, &mask, &gw, this, &EthernetNetif::on_netif_init, kInput) ==
       nullptr) {
     return Status::kInternal;
   }

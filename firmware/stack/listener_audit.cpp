@@ -7,6 +7,7 @@
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "portcullis/stack/lwip_context.hpp"
 
 // lwIP's own DHCP and DNS clients keep an unconnected UDP PCB (port 68, a random port): the
 // audit would take them for listeners and close them. Teach it about them before enabling.
@@ -50,6 +51,7 @@ ViolationAction close_listener(const PcbEntry& pcb) {
 }  // namespace
 
 void ListenerAudit::poll(std::uint64_t now_ms) {
+  const LwipContext in_lwip;  // the walk and the closes, against the tcpip thread
   Snapshot pcbs;
   const std::size_t n = collect(pcbs);
   const std::span<const PcbEntry> seen(pcbs.data(), n);
@@ -59,6 +61,7 @@ void ListenerAudit::poll(std::uint64_t now_ms) {
 }
 
 void ListenerAudit::audit_now(std::uint64_t now_ms) {
+  const LwipContext in_lwip;
   Snapshot pcbs;
   const std::size_t n = collect(pcbs);
   run(now_ms, std::span<const PcbEntry>(pcbs.data(), n));

@@ -1,7 +1,11 @@
 #include "portcullis/stack/lwip_port.hpp"
 
 #include "lwip/arch.h"
+#include "lwip/init.h"
 #include "lwip/sys.h"
+#if !NO_SYS
+#include "lwip/tcpip.h"
+#endif
 #include "portcullis/hal/fatal.hpp"
 
 namespace {
@@ -13,6 +17,14 @@ namespace portcullis::stack {
 
 void set_lwip_clock(const hal::Clock& clock) {
   lwip_clock = &clock;
+}
+
+void start_lwip() {
+#if NO_SYS
+  lwip_init();
+#else
+  tcpip_init(nullptr, nullptr);
+#endif
 }
 
 void seed_lwip_rand(std::uint32_t seed) {

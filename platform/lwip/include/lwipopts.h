@@ -6,12 +6,62 @@
 #define PORTCULLIS_LWIPOPTS_H
 
 /* ---- runtime model ------------------------------------------------------------------- */
-#define NO_SYS 1               /* one super-loop, no RTOS: same code on QEMU boards and host */
-#define SYS_LIGHTWEIGHT_PROT 0 /* nothing touches lwIP from an interrupt */
-#define LWIP_TIMERS 1          /* sys_check_timeouts() from the loop drives TCP/ARP/ND timers */
-#define LWIP_NETCONN 0         /* raw API only: no threads to serve sequential APIs */
-#define LWIP_SOCKET 0          /* idem */
-#define LWIP_NETIF_API 0       /* idem */
+/* PORTCULLIS_LWIP_NO_SYS 1 (default): one super-loop, no RTOS, same code on QEMU boards and
+   host. 0: lwIP's tcpip thread owns the stack and everyone else takes its core lock
+   (firmware/stack/lwip_context.hpp), as in a FreeRTOS/ESP-IDF/STM32Cube firmware; the host
+   builds this with lwIP's POSIX port (cmake: PORTCULLIS_RTOS). */
+#ifndef PORTCULLIS_LWIP_NO_SYS
+#define PORTCULLIS_LWIP_NO_SYS 1
+#endif
+#if PORTCULLIS_LWIP_NO_SYS != 0 && PORTCULLIS_LWIP_NO_SYS != 1
+#error "PORTCULLIS_LWIP_NO_SYS must be 0 (tcpip thread) or 1 (super-loop)"
+#endif
+#define NO_SYS PORTCULLIS_LWIP_NO_SYS
+#define LWIP_TIMERS 1     /* the loop (NO_SYS=1) or the tcpip thread drives TCP/ARP/ND timers */
+#define LWIP_NETCONN 0    /* raw API only: the agent needs no sequential API */
+#define LWIP_SOCKET 0     /* idem */
+#define LWIP_NETIF_API 0  /* idem */
+#if NO_SYS
+#define SYS_LIGHTWEIGHT_PROT 0 /* nothing touches lwIP from an interrupt or another thread */
+#else
+#define SYS_LIGHTWEIGHT_PROT 1    /* pools and pbuf refcounts are shared between threads */
+#define LWIP_TCPIP_CORE_LOCKING 1 /* other threads call the raw API under the core lock */
+/* 0 (lwIP's default, and ESP-IDF's/STM32Cube's): tcpip_input() queues a frame to the tcpip
+   thread, so the input hooks run there, and a driver may call it with the core lock held
+   (EthernetNetif::poll() does). 1 would take the lock inside tcpip_input(): a driver holding
+   it would deadlock. */
+#define LWIP_TCPIP_CORE_LOCKING_INPUT 0
+#define TCPIP_MBOX_SIZE 16 /* frames and callbacks queued to the tcpip thread */
+#define TCPIP_THREAD_NAME "tcpip"
+/* Bytes on an RTOS (ignored by the POSIX port): lwIP's input path with our hooks (the filter
+   copies 256 header bytes) and the TCP/ND timers; the TLS handshake runs in the agent's task,
+   not here (firmware/stack/README.md). */
+#define TCPIP_THREAD_STACKSIZE 4096
+#define TCPIP_THREAD_PRIO 3
+#define DEFAULT_THREAD_STACKSIZE 4096
+#define DEFAULT_RAW_RECVMBOX_SIZE 4 /* unused without netconn; nonzero so no port trips on 0 */
+#define DEFAULT_UDP_RECVMBOX_SIZE 4
+#define DEFAULT_TCP_RECVMBOX_SIZE 4
+#define DEFAULT_ACCEPTMBOX_SIZE 4
+#define MEMP_NUM_TCPIP_MSG_INPKT PORTCULLIS_LWIP_PBUF_POOL_SIZE /* one per frame in flight */
+#define MEMP_NUM_TCPIP_MSG_API 8 /* tcpip_callback() messages */
+#endif
+/* lwIP checks each raw-API call holds the core lock: the host's POSIX port can (the RTOS
+   build sets this; the agent's own tests then fail on any call made outside lwIP's context). */
+#ifndef PORTCULLIS_LWIP_CHECK_CORE_LOCKING
+#define PORTCULLIS_LWIP_CHECK_CORE_LOCKING 0
+#endif
+#if PORTCULLIS_LWIP_CHECK_CORE_LOCKING
+#if NO_SYS
+#error "PORTCULLIS_LWIP_CHECK_CORE_LOCKING needs PORTCULLIS_LWIP_NO_SYS 0"
+#endif
+#ifdef __cplusplus
+extern "C" void sys_check_core_locking(void);
+#else
+void sys_check_core_locking(void);
+#endif
+#define LWIP_ASSERT_CORE_LOCKED() sys_check_core_locking()
+#endif
 
 /* ---- memory: static pools only -------------------------------------------------------- */
 #define MEM_LIBC_MALLOC 0 /* lwIP's own static heap, never libc malloc */

@@ -15,6 +15,13 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// Raw in the text: the format has no escape for them, and a reader need not cope (tab is
+// fine, line feeds end lines).
+bool is_control(char c) {
+  const auto u = static_cast<std::uint8_t>(c);
+  return (u < 0x20 && c != '\t') || u == 0x7F;
+}
+
 // [a-zA-Z_:][a-zA-Z0-9_:]*
 bool is_metric_name(std::string_view s) {
   if (s.empty() || is_digit(s[0])) {
@@ -162,6 +169,8 @@ class Checker {
         why = "empty line";
       } else if (line.find('\r') != std::string_view::npos) {
         why = "carriage return";
+      } else if (std::any_of(line.begin(), line.end(), is_control)) {
+        why = "control character";
       } else if (line[0] == '#') {
         why = comment(line);
       } else {

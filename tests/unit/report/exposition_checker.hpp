@@ -2,8 +2,9 @@
 // A line-by-line checker of the Prometheus text exposition format 0.0.4, stricter than
 // Prometheus itself where our encoder has no reason to use the freedom: every family has
 // one `# HELP` and one `# TYPE`, both before its samples, and its samples form one group;
-// no other comments, no empty lines, no carriage returns, no duplicate series; the text is
-// valid UTF-8 and ends with a line feed. Test code only: it allocates.
+// no other comments, no empty lines, no carriage returns or other control characters but
+// tab, no duplicate series; the text is valid UTF-8 and ends with a line feed. Test code
+// only: it allocates.
 
 #include <cstddef>
 #include <string>

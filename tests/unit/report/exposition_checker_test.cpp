@@ -64,6 +64,9 @@ TEST(ExpositionChecker, RefusesBadLines) {
   check_invalid("# HELP m M.\n# TYPE m gauge\nm 1", "line feed");
   check_invalid(with_family("m 1\n\n"), "empty line");
   check_invalid(with_family("m 1\r\n"), "carriage return");
+  check_invalid(with_family("m{x=\"\x1B[2J\"} 1\n"), "control character");
+  check_invalid(with_family(std::string("m{x=\"a\0b\"} 1\n", 13)), "control character");
+  check_invalid("# HELP m M\x7F.\n", "control character");
   check_invalid("# a comment\n", "comment other");
   check_invalid(with_family("m 1\xFF\n"), "UTF-8");
 }

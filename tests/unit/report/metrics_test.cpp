@@ -216,6 +216,19 @@ TEST(Metrics, LabelValuesAreEscapedAndReadBackExactly) {
       s->label("board").c_str());
 }
 
+// Found by tests/fuzz (status harness): a CR in a device string went out raw, and a reader
+// with universal newlines would have split the line, making the rest of the value a series.
+TEST(Metrics, ControlCharactersInLabelValuesBecomeReplacementCharacters) {
+  constexpr char kId[] = "a\rportcullis_fake 1\x1B[2J\0\x7F\tz";
+  t.snapshot.device.id = std::string_view(kId, sizeof(kId) - 1);  // the NUL inside included
+  const Exposition e = metrics(t.snapshot);
+  const MetricSample* s = e.find("portcullis_device_info", {});
+  CHECK(s != nullptr);
+  STRCMP_EQUAL("a\xEF\xBF\xBDportcullis_fake 1\xEF\xBF\xBD[2J\xEF\xBF\xBD\xEF\xBF\xBD\tz",
+               s->label("id").c_str());
+  CHECK(e.of("portcullis_fake").empty());
+}
+
 TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
   const portcullis::policy::Policy no_rules;
   const Counters fresh;

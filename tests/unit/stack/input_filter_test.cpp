@@ -200,12 +200,17 @@ TEST(InputFilter, RejectIsRateLimited) {
 TEST(InputFilter, AConnectionTheDeviceOpensToAClosedPortWorks) {
   connected_called = false;
   received.clear();
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-  tcp_recv(pcb, on_recv);
-  ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
-  dev->mac.sent().clear();
-  LONGS_EQUAL(ERR_OK, tcp_connect(pcb, &peer, 5555, on_connected));
-  const auto out = tcp_of(dev->mac.sent());
+  settle_lwip();  // timers due now send nothing into what tcp_connect() sends
+  err_t connected = ERR_VAL;
+  const auto out = tcp_of(in_lwip([&] {
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    tcp_recv(pcb, on_recv);
+    ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+    dev->mac.sent().clear();
+    connected = tcp_connect(pcb, &peer, 5555, on_connected);
+    return dev->mac.sent();
+  }));
+  LONGS_EQUAL(ERR_OK, connected);
   LONGS_EQUAL(1, out.size());
   BYTES_EQUAL(kSyn, out[0].flags);
   const std::uint16_t local_port = out[0].src_port;  // an ephemeral port no rule allows
@@ -236,17 +241,25 @@ TEST(InputFilter, AConnectionTheDeviceOpensToAClosedPortWorks) {
 
 TEST(InputFilter, ADnsLikeExchangeTheDeviceStartsWorks) {
   received.clear();
-  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_V4);
-  udp_recv(pcb, on_udp, nullptr);
-  ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
-  LONGS_EQUAL(ERR_OK, udp_connect(pcb, &peer, 53));
-  pbuf* q = pbuf_alloc(PBUF_TRANSPORT, 4, PBUF_RAM);
-  pbuf_take(q, "qry?", 4);
-  dev->mac.sent().clear();
-  LONGS_EQUAL(ERR_OK, udp_send(pcb, q));
-  pbuf_free(q);
-  LONGS_EQUAL(1, dev->mac.sent().size());
-  const auto query = sent_udp(dev->mac.sent()[0]);
+  settle_lwip();
+  err_t connected = ERR_VAL;
+  err_t sent = ERR_VAL;
+  const std::vector<Bytes> frames = in_lwip([&] {
+    udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+    udp_recv(pcb, on_udp, nullptr);
+    ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+    connected = udp_connect(pcb, &peer, 53);
+    pbuf* q = pbuf_alloc(PBUF_TRANSPORT, 4, PBUF_RAM);
+    pbuf_take(q, "qry?", 4);
+    dev->mac.sent().clear();
+    sent = udp_send(pcb, q);
+    pbuf_free(q);
+    return dev->mac.sent();
+  });
+  LONGS_EQUAL(ERR_OK, connected);
+  LONGS_EQUAL(ERR_OK, sent);
+  LONGS_EQUAL(1, frames.size());
+  const auto query = sent_udp(frames[0]);
   CHECK(query.has_value());
   LONGS_EQUAL(53, query->dst_port);
 
@@ -259,9 +272,12 @@ TEST(InputFilter, ADnsLikeExchangeTheDeviceStartsWorks) {
 
 TEST(InputFilter, UdpToAnAllowedPortReachesItsPcb) {
   received.clear();
-  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
-  LONGS_EQUAL(ERR_OK, udp_bind(pcb, IP_ANY_TYPE, 5683));
-  udp_recv(pcb, on_udp, nullptr);
+  const err_t bound = in_lwip([] {
+    udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
+    udp_recv(pcb, on_udp, nullptr);
+    return udp_bind(pcb, IP_ANY_TYPE, 5683);
+  });
+  LONGS_EQUAL(ERR_OK, bound);
   dev->exchange(udp_frame({.src_port = 40000, .dst_port = 5683, .payload = {'c', 'o'}}));
   CHECK(received == (Bytes{'c', 'o'}));
 }

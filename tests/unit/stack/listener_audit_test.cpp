@@ -58,38 +58,52 @@ void echo(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) {
 }
 
 udp_pcb* bind_on(std::uint16_t port) {
-  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
+  udp_pcb* pcb = in_lwip([port]() -> udp_pcb* {
+    udp_pcb* p = udp_new_ip_type(IPADDR_TYPE_ANY);
+    if (p == nullptr || udp_bind(p, IP_ANY_TYPE, port) != ERR_OK) {
+      return nullptr;
+    }
+    udp_recv(p, echo, nullptr);
+    return p;
+  });
   CHECK(pcb != nullptr);
-  LONGS_EQUAL(ERR_OK, udp_bind(pcb, IP_ANY_TYPE, port));
-  udp_recv(pcb, echo, nullptr);
   return pcb;
 }
 
 // A client socket, as a DNS or MQTT client would have it: connected to one peer.
 udp_pcb* udp_client() {
-  udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_V4);
+  udp_pcb* pcb = in_lwip([]() -> udp_pcb* {
+    udp_pcb* p = udp_new_ip_type(IPADDR_TYPE_V4);
+    ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+    if (p == nullptr || udp_connect(p, &peer, 53) != ERR_OK) {
+      return nullptr;
+    }
+    return p;
+  });
   CHECK(pcb != nullptr);
-  ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
-  LONGS_EQUAL(ERR_OK, udp_connect(pcb, &peer, 53));
   return pcb;
 }
 
 bool tcp_listening(std::uint16_t port) {
-  for (const tcp_pcb_listen* l = tcp_listen_pcbs.listen_pcbs; l != nullptr; l = l->next) {
-    if (l->local_port == port) {
-      return true;
+  return in_lwip([port] {
+    for (const tcp_pcb_listen* l = tcp_listen_pcbs.listen_pcbs; l != nullptr; l = l->next) {
+      if (l->local_port == port) {
+        return true;
+      }
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 bool udp_bound(std::uint16_t port) {
-  for (const udp_pcb* u = udp_pcbs; u != nullptr; u = u->next) {
-    if (u->local_port == port) {
-      return true;
+  return in_lwip([port] {
+    for (const udp_pcb* u = udp_pcbs; u != nullptr; u = u->next) {
+      if (u->local_port == port) {
+        return true;
+      }
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 std::vector<Violation> recorded(const ListenerAudit& audit) {
@@ -194,8 +208,8 @@ TEST(ListenerAudit, AUdpSocketDisconnectedIntoAListenerIsAuditedAtOnce) {
   const std::uint16_t port = client->local_port;
   ListenerAudit audit{kPolicy, Enforcement::kClose};
   audit.poll(now());
-  CHECK_TRUE(udp_bound(port));  // a client is no listener
-  udp_disconnect(client);       // same PCB, same port: now it hears anyone
+  CHECK_TRUE(udp_bound(port));                    // a client is no listener
+  in_lwip([client] { udp_disconnect(client); });  // same PCB, same port: now it hears anyone
   audit.poll(now());
   CHECK_FALSE(udp_bound(port));
   LONGS_EQUAL(1, audit.violations().total());
@@ -269,7 +283,7 @@ TEST(ListenerAudit, ReportOnlyLeavesTheRogueOpenAndRecordsItOnce) {
   LONGS_EQUAL(first_seen, v[0].uptime_ms);
 
   // Gone, then back: a new record.
-  LONGS_EQUAL(ERR_OK, tcp_close(rogue));
+  LONGS_EQUAL(ERR_OK, in_lwip([rogue] { return tcp_close(rogue); }));
   audit.poll(now());
   LONGS_EQUAL(1, audit.violations().total());
   listen_on(kRogueTcp);
@@ -287,7 +301,7 @@ TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
   bind_on(kRogueUdp);
   udp_client();  // not a listener
   std::array<ListenerInfo, portcullis::stack::kMaxListeners> out{};
-  const std::size_t n = audit.listeners(out);
+  const std::size_t n = in_lwip([&] { return audit.listeners(out); });
   LONGS_EQUAL(4, n);
   // lwIP's lists, newest first: TCP, then UDP.
   CHECK(out[0].proto == Proto::kTcp);
@@ -304,7 +318,7 @@ TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
   CHECK_TRUE(out[3].allowed);
 
   std::array<ListenerInfo, 2> short_out{};
-  LONGS_EQUAL(2, audit.listeners(short_out));
+  LONGS_EQUAL(2, in_lwip([&] { return audit.listeners(short_out); }));
 }
 
 TEST(ListenerAudit, FullPoolsAreAuditedWhole) {
@@ -317,7 +331,7 @@ TEST(ListenerAudit, FullPoolsAreAuditedWhole) {
     bind_on(static_cast<std::uint16_t>(4000 + i));
   }
   audit.poll(now());
-  POINTERS_EQUAL(nullptr, tcp_listen_pcbs.listen_pcbs);
-  POINTERS_EQUAL(nullptr, udp_pcbs);
+  POINTERS_EQUAL(nullptr, in_lwip([] { return tcp_listen_pcbs.listen_pcbs; }));
+  POINTERS_EQUAL(nullptr, in_lwip([] { return udp_pcbs; }));
   LONGS_EQUAL(portcullis::stack::kMaxAuditedPcbs, audit.violations().total());
 }

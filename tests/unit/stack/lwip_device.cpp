@@ -3,6 +3,11 @@
 #include <CppUTest/TestHarness.h>
 
 #include "lwip/init.h"
+#include "lwip/sys.h"
+#include "lwip/timeouts.h"
+#if !NO_SYS
+#include "lwip/tcpip.h"
+#endif
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
@@ -11,13 +16,40 @@
 
 namespace portcullis::test {
 tcp_pcb* listen_on(std::uint16_t port) {
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
-  CHECK(pcb != nullptr);
-  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, port));
-  tcp_pcb* listener = tcp_listen(pcb);
+  tcp_pcb* listener = in_lwip([port]() -> tcp_pcb* {
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+    if (pcb == nullptr) {
+      return nullptr;
+    }
+    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
+      tcp_abort(pcb);
+      return nullptr;
+    }
+    tcp_pcb* l = tcp_listen(pcb);
+    if (l != nullptr) {
+      tcp_accept(l, [](void*, tcp_pcb*, err_t) -> err_t { return ERR_OK; });
+    }
+    return l;
+  });
   CHECK(listener != nullptr);
-  tcp_accept(listener, [](void*, tcp_pcb*, err_t) -> err_t { return ERR_OK; });
   return listener;
+}
+
+void settle_lwip() {
+#if !NO_SYS
+  // The tcpip thread's queue is FIFO: when this callback runs, all before it has. It also
+  // runs the timers due now, which the thread would otherwise only check on its next wake.
+  static sys_sem_t done;
+  static const bool made = sys_sem_new(&done, 0) == ERR_OK;
+  CHECK(made);
+  LONGS_EQUAL(ERR_OK, tcpip_callback(
+                          [](void*) {
+                            sys_check_timeouts();
+                            sys_sem_signal(&done);
+                          },
+                          nullptr));
+  sys_arch_sem_wait(&done, 0);
+#endif
 }
 
 FakeClock& lwip_test_clock() {
@@ -29,12 +61,14 @@ LwipDevice::LwipDevice() : netif(mac, lwip_test_clock()) {
   static bool lwip_ready = false;
   if (!lwip_ready) {
     stack::set_lwip_clock(lwip_test_clock());
-    lwip_init();
+    stack::start_lwip();
     lwip_ready = true;
   }
 }
 
 LwipDevice::~LwipDevice() {
+  settle_lwip();  // nothing of this test left in the tcpip thread's queue
+  const stack::LwipContext in_lwip;
   while (tcp_active_pcbs != nullptr) {
     tcp_abort(tcp_active_pcbs);
   }
@@ -51,18 +85,22 @@ LwipDevice::~LwipDevice() {
 }
 
 void LwipDevice::start(bool learn_peer) {
-  CHECK(ok(netif.start(boards::kLabNetwork)));
+  CHECK(ok(in_lwip([this] { return netif.start(boards::kLabNetwork); })));
   if (learn_peer) {
     exchange(arp_request(kDeviceIp4));
   }
-  mac.sent().clear();
+  in_lwip([this] { mac.sent().clear(); });
 }
 
 std::vector<Bytes> LwipDevice::exchange(const Bytes& frame) {
-  mac.sent().clear();
-  mac.inject(frame);
-  netif.poll();
-  return mac.sent();
+  settle_lwip();  // what timers due now send is not this frame's answer
+  in_lwip([&] {
+    mac.sent().clear();
+    mac.inject(frame);
+    netif.poll();
+  });
+  settle_lwip();  // the tcpip thread has judged and answered it
+  return in_lwip([this] { return mac.sent(); });
 }
 
 }  // namespace portcullis::test

@@ -1,8 +1,11 @@
 #pragma once
 // A device for stack tests: real lwIP on a FakeEthernetMac, with the lab addresses and a
-// peer (192.0.2.1) whose MAC lwIP already knows, so replies go out without ARP.
+// peer (192.0.2.1) whose MAC lwIP already knows, so replies go out without ARP. The same
+// tests run with NO_SYS=1 (lwIP runs in the test's thread) and NO_SYS=0 (lwIP's tcpip thread
+// runs input, timers and callbacks; the test enters lwIP's context with in_lwip()).
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "lwip/tcp.h"
@@ -11,10 +14,24 @@
 #include "fake_ethernet_mac.hpp"
 #include "frames.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
+#include "portcullis/stack/lwip_context.hpp"
 
 namespace portcullis::test {
 
 FakeClock& lwip_test_clock();
+
+// Runs `f` in lwIP's context: a direct call with NO_SYS=1, under lwIP's core lock with
+// NO_SYS=0. Every raw-API call and every read of lwIP's or the filter's state goes through it
+// (lwIP asserts the lock is held on the host's RTOS build). No CHECK inside: a failing CHECK
+// leaves the scope without unlocking.
+template <typename F>
+decltype(auto) in_lwip(F&& f) {
+  return stack::in_lwip_context(std::forward<F>(f));
+}
+
+// NO_SYS=0: returns once the tcpip thread has handled everything queued to it so far and
+// has run the timers due at the test clock's time. Nothing with NO_SYS=1.
+void settle_lwip();
 
 // A TCP listener on `port` (IPv4 and IPv6) that accepts every connection; checks that lwIP
 // made it. Closed by ~LwipDevice.
@@ -29,7 +46,8 @@ class LwipDevice {
 
   // Starts the netif; when `learn_peer`, the peer ARPs for the device first.
   void start(bool learn_peer = true);
-  // Hands one frame to the device and runs its loop once; returns what it sent.
+  // Hands one frame to the device and runs its loop once; returns what it sent (what lwIP's
+  // timers sent at the test clock's time before it is not included).
   std::vector<Bytes> exchange(const Bytes& frame);
 
   FakeEthernetMac mac;

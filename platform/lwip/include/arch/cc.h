@@ -17,6 +17,9 @@ uint32_t portcullis_lwip_rand(void);
 }
 #endif
 
+/* SYS_ARCH_PROTECT's saved state (NO_SYS=0 only; the host's POSIX port ignores it). */
+typedef unsigned int sys_prot_t;
+
 #define LWIP_PLATFORM_DIAG(x) \
   do {                        \
   } while (0)

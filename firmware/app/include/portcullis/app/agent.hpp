@@ -54,6 +54,8 @@ class Agent {
   static report::Encoded render_status(void* self, std::span<char> out);
   // New scanners become push events; then the push's own turn.
   void poll_push();
+  // The netif, the IPv6 report and the lab services: in lwIP's context.
+  Status start_network(const stack::NetworkSettings& net);
 
   const hal::Clock& clock_;
   hal::Console& console_;

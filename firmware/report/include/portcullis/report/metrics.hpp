@@ -20,7 +20,8 @@ inline constexpr std::string_view kMetricPrefix = "portcullis_";
 
 struct Label {
   std::string_view name;   // [a-zA-Z_][a-zA-Z0-9_]*, a constant of ours
-  std::string_view value;  // any text: escaped, ill-formed UTF-8 replaced by U+FFFD
+  std::string_view value;  // any text: escaped; ill-formed UTF-8 and control characters
+                           // other than tab and line feed replaced by U+FFFD
 };
 
 // Writes families (a `# HELP` and a `# TYPE` line) and their samples. The caller passes

@@ -19,8 +19,10 @@ struct NetifCounters {
   std::uint32_t tx_failed = 0;       // the MAC refused the frame
 };
 
-// Binds an hal::EthernetMac to an lwIP netif in a NO_SYS super-loop: poll() moves
-// received frames into lwIP and tracks the link; lwIP's output goes straight to the MAC.
+// Binds an hal::EthernetMac to an lwIP netif: poll() moves received frames into lwIP and
+// tracks the link; lwIP's output goes straight to the MAC. start() and poll() run in lwIP's
+// context (the super-loop; with NO_SYS=0 under a LwipContext, where received frames are
+// queued to the tcpip thread with tcpip_input()).
 class EthernetNetif {
  public:
   static constexpr std::uint32_t kLinkCheckPeriodMs = 250;
@@ -31,7 +33,7 @@ class EthernetNetif {
   EthernetNetif& operator=(const EthernetNetif&) = delete;
 
   // Initialises the MAC, adds the netif with the board's addresses and brings it up.
-  // lwip_init() must have run.
+  // start_lwip() must have run.
   Status start(const NetworkSettings& settings);
 
   // Drains up to kMaxFramesPerPoll received frames into lwIP and follows link changes.

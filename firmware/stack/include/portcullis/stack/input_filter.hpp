@@ -46,6 +46,8 @@ class RateLimiter {
 // (portcullis_stack_hooks); there is no runtime setter, so nothing can widen the policy.
 int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& policy);
 
+// The four below are written by the input hooks, in lwIP's context (the tcpip thread with
+// NO_SYS=0): read them there too (an lwIP callback, or a LwipContext scope; lwip_context.hpp).
 // Counters of every packet the hooks judged.
 const report::Counters& filter_counters();
 // The scan detector, fed with every drop that is scan evidence (report::is_scan_evidence).

@@ -54,8 +54,11 @@ struct ListenerInfo {
   bool allowed = false;
 };
 
-// Runs in lwIP's context (the super-loop, or lwIP's tcpip thread / core lock in a NO_SYS=0
-// firmware), like every other caller of lwIP's raw API; takes no lock of its own. No heap.
+// poll() and audit_now() enter lwIP's context themselves (lwip_context.hpp: nothing with
+// NO_SYS=1, lwIP's core lock with NO_SYS=0): call them from the loop or any task, never with
+// the core lock held or from an lwIP callback. listeners(), violations() and audits() read
+// without a lock: call them in lwIP's context (the status snapshot runs there), or, for the
+// log and the count, from the task that polls. No heap.
 class ListenerAudit {
  public:
   // `policy` must outlive the audit. The firmware passes policy::kPolicy and keeps the
@@ -66,9 +69,9 @@ class ListenerAudit {
   ListenerAudit(const ListenerAudit&) = delete;
   ListenerAudit& operator=(const ListenerAudit&) = delete;
 
-  // Call every loop turn. Audits when kAuditPeriodMs has passed since the last audit, or
-  // at once when the lists' fingerprint changed: a PCB added to or removed from the TCP
-  // listen list or the UDP list, a UDP PCB rebound to another port or (dis)connected.
+  // Call every loop turn (or every few ms from a task). Audits when kAuditPeriodMs has passed since
+  // the last audit, or at once when the lists' fingerprint changed: a PCB added to or removed from
+  // the TCP listen list or the UDP list, a UDP PCB rebound to another port or (dis)connected.
   // Between audits it only walks the lists (at most kMaxAuditedPcbs PCBs).
   void poll(std::uint64_t now_ms);
 

@@ -1,0 +1,322 @@
+// libFuzzer harness: the status encoders (firmware/report json.hpp and metrics.hpp) over a
+// snapshot drawn from the input: device strings of arbitrary bytes (ill-formed UTF-8, control
+// characters, quotes and backslashes), a policy table with any values (counts beyond the
+// capacities included), counters, lists and numbers up to 2^64 - 1.
+//
+// Input, read in this order (FuzzInput: big-endian, zeros past the end):
+//   5 strings, each a length byte and its bytes: device id, board, firmware, policy digest,
+//   push broker; uptime (8); the policy: flags (bit 0 reject, bit 1 echo), rule count (raw,
+//   may exceed kMaxRules), then per rule proto, first, last (2 each), source count (raw),
+//   mgmt, and per source a flag byte (bit 0 IPv6), length and 4 or 16 address bytes;
+//   listeners (count raw; bit 0 udp, bit 0 allowed, port); decisions recorded into the
+//   counters (count; reason, bit 0 reject, IP protocol, port) and rejects suppressed (count);
+//   addresses are a byte (bit 0 IPv6) and 4 or 16 bytes; recent blocked (count raw;
+//   address, IP protocol, port, reason, uptime); scanners (count raw; address, distinct
+//   ports, first, last); scanners detected; violations (count raw; proto, port, action,
+//   uptime); violations total; push (flags, seven counters); memory (four); the slice size.
+//
+// Invariants: both documents are valid (the strict JSON parser of tests/unit/report, the
+// exposition format checker), hold what the snapshot holds (lists clamped to their
+// capacities; well-formed UTF-8 strings unchanged in the JSON, and in the metrics but for
+// the control characters the format cannot escape), their size functions agree with their
+// writers, a buffer one byte short is refused, and the slice writers reproduce the whole
+// document piece by piece.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "exposition_checker.hpp"
+#include "fuzz_input.hpp"
+#include "json_checker.hpp"
+#include "portcullis/filter/classifier.hpp"
+#include "portcullis/policy/policy.hpp"
+#include "portcullis/report/counters.hpp"
+#include "portcullis/report/json.hpp"
+#include "portcullis/report/metrics.hpp"
+#include "portcullis/report/status.hpp"
+
+namespace {
+
+using portcullis::Status;
+using portcullis::fuzz::FuzzInput;
+using portcullis::fuzz::is_utf8;
+using portcullis::report::Encoded;
+using portcullis::report::StatusSnapshot;
+
+// Values of an enum with a fixed underlying type may be any value of that type: the
+// encoders must cope with those a corrupted snapshot would hold.
+template <typename Enum>
+Enum raw(std::uint8_t v) {
+  return static_cast<Enum>(v);
+}
+
+portcullis::report::IpAddress address(FuzzInput& in) {
+  portcullis::report::IpAddress a;
+  a.is_v6 = in.boolean();
+  const auto b = in.bytes(a.is_v6 ? 16 : 4);
+  std::copy(b.begin(), b.end(), a.bytes.begin());
+  return a;
+}
+
+void read_policy(FuzzInput& in, portcullis::policy::Policy& p) {
+  const std::uint8_t flags = in.u8();
+  p.mode =
+      (flags & 1u) != 0 ? portcullis::policy::Mode::kReject : portcullis::policy::Mode::kStealth;
+  p.echo = (flags & 2u) != 0;
+  p.rule_count = in.u8();
+  const std::size_t rules = std::min<std::size_t>(p.rule_count, p.rules.size());
+  for (std::size_t i = 0; i < rules; ++i) {
+    auto& r = p.rules[i];
+    r.proto = raw<portcullis::policy::Proto>(in.u8());
+    r.first_port = in.u16();
+    r.last_port = in.u16();
+    r.source_count = in.u8();
+    r.mgmt = in.boolean();
+    const std::size_t sources = std::min<std::size_t>(r.source_count, r.sources.size());
+    for (std::size_t k = 0; k < sources; ++k) {
+      auto& s = r.sources[k];
+      s.is_v6 = in.boolean();
+      s.len = in.u8();
+      const auto b = in.bytes(s.is_v6 ? 16 : 4);
+      std::copy(b.begin(), b.end(), s.addr.begin());
+    }
+  }
+}
+
+// A list's count as read (a corrupted one may exceed the capacity); entries for what fits.
+template <typename List, typename Read>
+void read_list(FuzzInput& in, List& list, Read read_item) {
+  list.count = in.u8();
+  for (std::size_t i = 0; i < std::min(list.count, list.capacity()); ++i) {
+    list.items[i] = read_item();
+  }
+}
+
+void read_counters(FuzzInput& in, portcullis::report::Counters& c) {
+  using portcullis::filter::Reason;
+  using portcullis::filter::Verdict;
+  const std::size_t decisions = in.u8();
+  for (std::size_t i = 0; i < decisions; ++i) {
+    // As the classifier makes them: a valid reason, pass exactly for a pass reason.
+    const auto reason = static_cast<Reason>(in.u8() % portcullis::filter::kReasonCount);
+    const bool reject = in.boolean();
+    const Verdict verdict = portcullis::filter::is_pass_reason(reason) ? Verdict::kPass
+                            : reject                                   ? Verdict::kReject
+                                                                       : Verdict::kDrop;
+    const std::uint8_t ip_proto = in.u8();
+    const std::uint16_t port = in.u16();
+    c.record({verdict, reason, ip_proto, port});
+  }
+  for (std::size_t i = in.u8(); i > 0; --i) {
+    c.record_reject_suppressed();
+  }
+}
+
+// The snapshot and everything it points to.
+struct Fixture {
+  portcullis::policy::Policy policy;
+  portcullis::report::Counters counters;
+  StatusSnapshot s;
+  std::size_t slice = 1;
+
+  explicit Fixture(FuzzInput& in) {
+    s.device.id = in.text();
+    s.device.board = in.text();
+    s.device.firmware = in.text();
+    s.policy_digest = in.text();
+    s.push.broker = in.text();
+    s.device.uptime_ms = in.u64();
+    read_policy(in, policy);
+    s.policy = &policy;
+    read_list(in, s.listening, [&in] {
+      portcullis::report::Listener l;
+      // A listener's protocol comes from the audit, never corrupted: the metrics name it and
+      // merge the IPv4 and IPv6 listeners of one port by it.
+      l.proto = in.boolean() ? portcullis::policy::Proto::kUdp : portcullis::policy::Proto::kTcp;
+      l.allowed = in.boolean();
+      l.port = in.u16();
+      return l;
+    });
+    read_counters(in, counters);
+    s.counters = &counters;
+    read_list(in, s.recent_blocked, [&in] {
+      portcullis::report::BlockedAttempt b;
+      b.src = address(in);
+      b.ip_proto = in.u8();
+      b.port = in.u16();
+      b.reason = raw<portcullis::filter::Reason>(in.u8());
+      b.uptime_ms = in.u64();
+      return b;
+    });
+    read_list(in, s.scanners, [&in] {
+      portcullis::report::Scanner sc;
+      sc.src = address(in);
+      sc.distinct_ports = in.u32();
+      sc.first_ms = in.u64();
+      sc.last_ms = in.u64();
+      return sc;
+    });
+    s.scanners_detected_total = in.u64();
+    read_list(in, s.violations, [&in] {
+      portcullis::report::Violation v;
+      v.proto = raw<portcullis::policy::Proto>(in.u8());
+      v.port = in.u16();
+      v.action = raw<portcullis::report::ViolationAction>(in.u8());
+      v.uptime_ms = in.u64();
+      return v;
+    });
+    s.violations_total = in.u64();
+    const std::uint8_t push = in.u8();
+    s.push.enabled = (push & 1u) != 0;
+    s.push.connected = (push & 2u) != 0;
+    s.push.connects = in.u32();
+    s.push.connect_failures = in.u32();
+    s.push.disconnects = in.u32();
+    s.push.status_published = in.u32();
+    s.push.events_published = in.u32();
+    s.push.events_queued = in.u32();
+    s.push.events_dropped = in.u32();
+    s.memory = {in.u32(), in.u32(), in.u32(), in.u32()};
+    slice = std::max<std::size_t>(in.u16(), 1);
+  }
+  Fixture(const Fixture&) = delete;
+  Fixture& operator=(const Fixture&) = delete;
+};
+
+// Runs one encoder's three functions and checks they agree; returns the document.
+template <typename SizeOf, typename Write, typename WriteSlice>
+std::string render(const StatusSnapshot& s, std::size_t slice, SizeOf size_of, Write write,
+                   WriteSlice write_slice) {
+  const Encoded size = size_of(s);
+  FUZZ_CHECK(size.status == Status::kOk && size.size > 0);
+  std::vector<char> buffer(size.size);
+  const Encoded whole = write(s, std::span<char>(buffer));
+  FUZZ_CHECK(whole.status == Status::kOk && whole.size == size.size);
+  std::string doc(buffer.data(), buffer.size());
+
+  // One byte short: refused, with the size it needs.
+  std::vector<char> short_buffer(size.size - 1);
+  const Encoded cut = write(s, std::span<char>(short_buffer));
+  FUZZ_CHECK(cut.status == Status::kResourceExhausted && cut.size == size.size);
+
+  // Streamed: three slices of the input's size, then one for the rest and one past the end.
+  // (Each slice encodes the whole document anew: a few of them, wherever they cut.)
+  std::string streamed;
+  std::size_t offset = 0;
+  for (int i = 0; i < 5; ++i) {
+    const std::size_t want = i < 3 ? slice : size.size - std::min(offset, size.size) + 1;
+    std::vector<char> window(want);
+    const Encoded part = write_slice(s, offset, std::span<char>(window));
+    FUZZ_CHECK(part.status == Status::kOk);
+    FUZZ_CHECK(part.size == std::min(want, size.size - std::min(offset, size.size)));
+    streamed.append(window.data(), part.size);
+    offset += part.size;
+  }
+  FUZZ_CHECK(streamed == doc);
+
+  StatusSnapshot missing = s;
+  missing.counters = nullptr;
+  FUZZ_CHECK(size_of(missing).status == Status::kInvalidArgument);
+  return doc;
+}
+
+// A string of the snapshot, as the document shows it: unchanged when it was well-formed
+// UTF-8 (ill-formed bytes are replaced; the checkers see to it that the result is UTF-8).
+void check_text(std::string_view shown, std::string_view given) {
+  FUZZ_CHECK(is_utf8(shown));
+  if (is_utf8(given)) {
+    FUZZ_CHECK(shown == given);
+  }
+}
+
+void check_json(const Fixture& f, const std::string& doc) {
+  const auto parsed = portcullis::test::parse_json(doc);
+  if (!parsed.ok) {
+    std::fprintf(stderr, "JSON: %s\n", parsed.error.c_str());
+  }
+  FUZZ_CHECK(parsed.ok);
+  const auto& v = parsed.value;
+  const StatusSnapshot& s = f.s;
+  check_text(v["device"]["id"].text, s.device.id);
+  check_text(v["device"]["board"].text, s.device.board);
+  check_text(v["device"]["firmware"].text, s.device.firmware);
+  check_text(v["policy"]["digest"].text, s.policy_digest);
+  check_text(v["push"]["broker"].text, s.push.broker);
+  FUZZ_CHECK(v["device"]["uptime_ms"].is_u64(s.device.uptime_ms));
+  const std::size_t rules = std::min<std::size_t>(f.policy.rule_count, f.policy.rules.size());
+  FUZZ_CHECK(v["policy"]["rules"].size() == rules);
+  for (std::size_t i = 0; i < rules; ++i) {
+    const auto& r = f.policy.rules[i];
+    FUZZ_CHECK(v["policy"]["rules"][i]["from"].size() ==
+               std::min<std::size_t>(r.source_count, r.sources.size()));
+    FUZZ_CHECK(v["policy"]["rules"][i]["first"].is_u64(r.first_port));
+  }
+  FUZZ_CHECK(v["listening"].size() == s.listening.view().size());
+  FUZZ_CHECK(v["recent_blocked"].size() == s.recent_blocked.view().size());
+  FUZZ_CHECK(v["scanners"].size() == s.scanners.view().size());
+  FUZZ_CHECK(v["violations"].size() == s.violations.view().size());
+  FUZZ_CHECK(v["counters"]["rx_total"].is_u64(f.counters.rx_total()));
+  FUZZ_CHECK(v["violations_total"].is_u64(s.violations_total));
+  FUZZ_CHECK(v["memory"]["tls_arena_peak_bytes"].is_u64(s.memory.tls_arena_peak_bytes));
+}
+
+// A label value, as the metrics show it: like check_text, but the control characters the
+// format cannot escape (all but tab and line feed) are replaced too.
+void check_label(std::string_view shown, std::string_view given) {
+  FUZZ_CHECK(is_utf8(shown));
+  if (!is_utf8(given)) {
+    return;
+  }
+  std::string expected;
+  for (const char c : given) {
+    const auto u = static_cast<std::uint8_t>(c);
+    const bool control = (u < 0x20 && c != '\t' && c != '\n') || u == 0x7F;
+    expected += control ? std::string_view("\xEF\xBF\xBD") : std::string_view(&c, 1);
+  }
+  FUZZ_CHECK(shown == expected);
+}
+
+void check_metrics(const Fixture& f, const std::string& doc) {
+  const auto parsed = portcullis::test::parse_exposition(doc);
+  if (!parsed.ok) {
+    std::fprintf(stderr, "exposition: %s\n", parsed.error.c_str());
+  }
+  FUZZ_CHECK(parsed.ok);
+  const StatusSnapshot& s = f.s;
+  const auto info = parsed.of("portcullis_device_info");
+  FUZZ_CHECK(info.size() == 1);
+  check_label(info[0].label("id"), s.device.id);
+  check_label(info[0].label("board"), s.device.board);
+  check_label(info[0].label("firmware"), s.device.firmware);
+  const auto policy = parsed.of("portcullis_policy_info");
+  FUZZ_CHECK(policy.size() == 1);
+  check_label(policy[0].label("digest"), s.policy_digest);
+  const auto push = parsed.of("portcullis_push_connected");
+  FUZZ_CHECK(push.size() == (s.push.enabled ? 1u : 0u));
+  if (s.push.enabled) {
+    check_label(push[0].label("broker"), s.push.broker);
+  }
+  for (const auto& sample : parsed.samples) {
+    FUZZ_CHECK(sample.name.rfind("portcullis_", 0) == 0);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  FuzzInput in({data, size});
+  const Fixture f(in);
+  check_json(f, render(f.s, f.slice, portcullis::report::status_json_size,
+                       portcullis::report::write_status_json,
+                       portcullis::report::write_status_json_slice));
+  check_metrics(
+      f, render(f.s, f.slice, portcullis::report::metrics_size, portcullis::report::write_metrics,
+                portcullis::report::write_metrics_slice));
+  return 0;
+}
