@@ -16,22 +16,13 @@
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/compiled.hpp"
 #include "portcullis/report/json.hpp"
+#include "portcullis/report/text_sink.hpp"
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::app {
 namespace {
-
-void write_decimal(hal::Console& console, std::uint32_t value) {
-  std::array<char, 10> digits{};
-  std::size_t n = digits.size();
-  do {
-    digits[--n] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  console.write(std::string_view(digits.data() + n, digits.size() - n));
-}
 
 std::uint32_t saturated(std::size_t bytes) {
   return static_cast<std::uint32_t>(std::min<std::size_t>(bytes, UINT32_MAX));
@@ -204,7 +195,7 @@ void Agent::report_violations() {
     }
     console_.write(v->proto == policy::Proto::kTcp ? "portcullis: violation: tcp "
                                                    : "portcullis: violation: udp ");
-    write_decimal(console_, v->port);
+    console_.write(report::decimal_text(v->port).view());
     console_.write(" ");
     console_.write(stack::to_string(v->action));
     console_.write("\n");

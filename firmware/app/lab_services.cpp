@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "portcullis/policy/compiled.hpp"
+#include "portcullis/report/text_sink.hpp"
 #include "portcullis/stack/listen.hpp"
 
 namespace portcullis::app {
@@ -102,14 +103,8 @@ void echo_recv(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) 
 }
 
 void write_number(hal::Console& console, const char* what, std::uint32_t value) {
-  std::array<char, 10> digits{};
-  std::size_t n = digits.size();
-  do {
-    digits[--n] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
   console.write(what);
-  console.write(std::string_view(digits.data() + n, digits.size() - n));
+  console.write(report::decimal_text(value).view());
   console.write("\n");
 }
 
