@@ -30,7 +30,8 @@ set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-lm3s6965evb")
 set(PORTCULLIS_MQTT_BROKER_DEFAULT "192.0.2.1")
 
 # Fitting 64 KiB (README.md, "Memory budget"): lwIP pools for one management connection, the
-# push and a scan at a time; smaller report lists; a status document of at most 3 KiB.
+# push and a scan at a time; smaller report lists (lwIP's pools: exactly the 13 this build
+# has, which firmware/stack checks); a status document of at most 3 KiB.
 set(PORTCULLIS_BOARD_DEFINITIONS
     PORTCULLIS_TLS_IN_CONTENT_LEN=2048
     PORTCULLIS_LWIP_MEM_SIZE=5120
@@ -44,5 +45,6 @@ set(PORTCULLIS_BOARD_DEFINITIONS
     PORTCULLIS_TOP_DROPPED_PORTS=8
     PORTCULLIS_SCAN_TABLE_SIZE=8
     PORTCULLIS_STATUS_MAX_LISTENERS=8
+    PORTCULLIS_STATUS_MAX_LWIP_POOLS=13
     PORTCULLIS_MQTT_PAYLOAD_MAX=2560
     PORTCULLIS_PUSH_EVENT_QUEUE=8)

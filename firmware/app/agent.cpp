@@ -19,6 +19,7 @@
 #include "portcullis/report/text_sink.hpp"
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_context.hpp"
+#include "portcullis/stack/lwip_info.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 
 namespace portcullis::app {
@@ -59,6 +60,9 @@ Status Agent::start_network(const stack::NetworkSettings& net) {
   console_.write("portcullis " PORTCULLIS_VERSION " on ");
   console_.write(board_name_);
   console_.write("\n");
+#if !PORTCULLIS_FILTER
+  console_.write("portcullis: FILTER COMPILED OUT: plain lwIP answers every port (baseline)\n");
+#endif
   const Status st = netif_.start(net);
   if (!ok(st)) {
     console_.write("portcullis: network start failed: ");
@@ -141,12 +145,17 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.push.events_dropped = push.events().dropped();
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
+  const stack::NetifCounters& nc = netif_.counters();
+  s.netif = {nc.rx_no_pbuf, nc.rx_input_error, nc.tx_too_large, nc.tx_failed};
+
   const platform::StackUse stack = platform::stack_use();
   const platform::TlsArenaUse arena = platform::tls_arena_use();
   s.memory.stack_bytes = saturated(stack.size);
   s.memory.stack_peak_bytes = saturated(stack.high_water);
   s.memory.tls_arena_bytes = saturated(arena.size);
   s.memory.tls_arena_peak_bytes = saturated(arena.high_water);
+
+  stack::read_lwip_info(s.lwip);
 }
 
 void Agent::poll() {

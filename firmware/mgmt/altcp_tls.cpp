@@ -15,7 +15,12 @@
 #include "lwip/pbuf.h"
 #include "lwip/priv/altcp_priv.h"
 #include "lwip/sys.h"
+#include "lwip/tcp.h"
 #include "mbedtls/error.h"
+
+// lwIP's table for TCP altcp_pcbs (altcp_tcp.c; not in its headers): tells ep_close() that
+// an inner connection's state is a tcp_pcb.
+extern "C" const altcp_functions altcp_tcp_functions;
 
 namespace portcullis::mgmt {
 namespace {
@@ -485,11 +490,33 @@ void ep_abort(altcp_pcb* conn) {
   altcp_free(conn);
 }
 
+// lwIP 2.2.1's altcp_tcp_close() reads tcp_pcb::poll before it closes, and a listen PCB is
+// the smaller tcp_pcb_listen, which ends before that member: closing a TCP listener through it
+// reads past the PCB (past the pool for the last one; AddressSanitizer's report once lwIP's
+// statistics moved what lies after the pool). A TCP listener is closed here the way that
+// function would, without the read; tcp_close() frees a listen PCB at once and cannot fail.
+bool close_tcp_listener(altcp_pcb* inner) {
+  if (inner->fns != &altcp_tcp_functions) {
+    return false;
+  }
+  auto* pcb = static_cast<tcp_pcb*>(inner->state);
+  if (pcb == nullptr || pcb->state != LISTEN) {
+    return false;
+  }
+  tcp_arg(pcb, nullptr);
+  if (tcp_close(pcb) != ERR_OK) {
+    return false;  // not in lwIP 2.2.1; lwIP's own close then retries it
+  }
+  inner->state = nullptr;
+  altcp_free(inner);
+  return true;
+}
+
 err_t ep_close(altcp_pcb* conn) {
   altcp_pcb* inner = conn->inner_conn;
   if (inner != nullptr) {
     detach_inner(inner);
-    const err_t err = altcp_close(inner);
+    const err_t err = close_tcp_listener(inner) ? static_cast<err_t>(ERR_OK) : altcp_close(inner);
     if (err != ERR_OK) {
       attach_inner(conn, inner);
       return err;

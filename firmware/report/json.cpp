@@ -192,7 +192,7 @@ void encode_policy(const policy::Policy& p, std::string_view digest, JsonWriter&
   w.end_object();
 }
 
-void encode_counters(const Counters& c, JsonWriter& w) {
+void encode_counters(const Counters& c, const NetifInfo& netif, JsonWriter& w) {
   w.key("counters");
   w.begin_object();
   w.member_number("rx_total", c.rx_total());
@@ -200,6 +200,8 @@ void encode_counters(const Counters& c, JsonWriter& w) {
   w.member_number("dropped_total", c.dropped_total());
   w.member_number("rejected_total", c.rejected_total());
   w.member_number("reject_suppressed", c.reject_suppressed());
+  // Frames lost before the filter (no buffer, refused by lwIP): the metrics split them.
+  w.member_number("rx_frames_dropped", std::uint64_t{netif.rx_no_buffer} + netif.rx_refused);
   w.key("dropped_by_reason");
   w.begin_object();
   for (std::size_t i = 0; i < filter::kReasonCount; ++i) {
@@ -241,13 +243,24 @@ void encode_push(const PushInfo& p, JsonWriter& w) {
   w.end_object();
 }
 
-void encode_memory(const MemoryInfo& m, JsonWriter& w) {
+// lwIP's figures compactly (the push's payload is small on some boards): the heap and the
+// pools' failures summed; /metrics has every pool.
+void encode_memory(const MemoryInfo& m, const LwipInfo& lwip, JsonWriter& w) {
+  std::uint64_t pool_failures = 0;
+  if (lwip.measured) {
+    for (const LwipPool& p : lwip.pools.view()) {
+      pool_failures += p.failures;
+    }
+  }
   w.key("memory");
   w.begin_object();
   w.member_number("stack_bytes", m.stack_bytes);
   w.member_number("stack_peak_bytes", m.stack_peak_bytes);
   w.member_number("tls_arena_bytes", m.tls_arena_bytes);
   w.member_number("tls_arena_peak_bytes", m.tls_arena_peak_bytes);
+  w.member_number("lwip_heap_bytes", lwip.measured ? lwip.heap.size_bytes : 0);
+  w.member_number("lwip_heap_peak_bytes", lwip.measured ? lwip.heap.peak_bytes : 0);
+  w.member_number("lwip_pool_failures", pool_failures);
   w.end_object();
 }
 
@@ -267,7 +280,7 @@ void encode(const StatusSnapshot& s, JsonWriter& w) {
   }
   w.end_array();
 
-  encode_counters(*s.counters, w);
+  encode_counters(*s.counters, s.netif, w);
 
   w.key("recent_blocked");
   w.begin_array();
@@ -307,7 +320,7 @@ void encode(const StatusSnapshot& s, JsonWriter& w) {
   }
   w.end_array();
   encode_push(s.push, w);
-  encode_memory(s.memory, w);
+  encode_memory(s.memory, s.lwip, w);
   w.end_object();
 }
 

@@ -117,6 +117,18 @@ void encode_listening(std::span<const Listener> listeners, MetricsWriter& w) {
   }
 }
 
+void encode_netif(const NetifInfo& n, MetricsWriter& w) {
+  w.family("rx_frames_dropped_total", Type::kCounter,
+           "Received frames lost before the filter saw them: no receive buffer free, or refused "
+           "by lwIP.");
+  w.sample({{"reason", "no_buffer"}}, n.rx_no_buffer);
+  w.sample({{"reason", "input_refused"}}, n.rx_refused);
+  w.family("tx_frames_failed_total", Type::kCounter,
+           "Frames lwIP sent that never left: larger than a MAC frame, or refused by the MAC.");
+  w.sample({{"reason", "too_large"}}, n.tx_too_large);
+  w.sample({{"reason", "mac"}}, n.tx_failed);
+}
+
 void encode_counters(const Counters& c, MetricsWriter& w) {
   w.family("packets_received_total", Type::kCounter, "Inbound IP packets the filter judged.");
   w.sample({}, c.rx_total());
@@ -165,6 +177,64 @@ void encode_memory(const MemoryInfo& m, MetricsWriter& w) {
   w.sample({}, m.tls_arena_peak_bytes);
 }
 
+// lwIP's pool names are C identifiers. Any other name comes from a corrupted snapshot and
+// its pool is left out: two such names could escape to the same label text.
+bool is_pool_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// One family with a series per pool. A pool name listed twice (again only a corrupted
+// snapshot has one) is written once, or the scrape fails on a duplicate series.
+template <typename Value>
+void encode_pools(std::span<const LwipPool> pools, std::string_view name, Type type,
+                  std::string_view help, MetricsWriter& w, Value value) {
+  w.family(name, type, help);
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    const LwipPool& p = pools[i];
+    const auto same = [&p](const LwipPool& o) { return o.name == p.name; };
+    if (!is_pool_name(p.name) ||
+        std::any_of(pools.begin(), pools.begin() + static_cast<std::ptrdiff_t>(i), same)) {
+      continue;
+    }
+    w.sample({{"pool", p.name}}, value(p));
+  }
+}
+
+// Always present; without lwIP's statistics (`measured` false) no pool and 0 elsewhere.
+void encode_lwip(const LwipInfo& l, MetricsWriter& w) {
+  const std::span<const LwipPool> pools = l.measured ? l.pools.view() : std::span<const LwipPool>{};
+  encode_pools(pools, "lwip_pool_size", Type::kGauge, "Entries in each of lwIP's memory pools.", w,
+               [](const LwipPool& p) { return p.size; });
+  encode_pools(pools, "lwip_pool_used", Type::kGauge, "Entries of each lwIP pool in use now.", w,
+               [](const LwipPool& p) { return p.used; });
+  encode_pools(pools, "lwip_pool_peak", Type::kGauge,
+               "Most entries of each lwIP pool ever in use at once since boot.", w,
+               [](const LwipPool& p) { return p.peak; });
+  encode_pools(pools, "lwip_pool_failures_total", Type::kCounter,
+               "Allocations from each lwIP pool refused because it was empty.", w,
+               [](const LwipPool& p) { return p.failures; });
+  const LwipHeap heap = l.measured ? l.heap : LwipHeap{};
+  w.family("lwip_heap_bytes", Type::kGauge, "Bytes of lwIP's heap; 0: not measured.");
+  w.sample({}, heap.size_bytes);
+  w.family("lwip_heap_used_bytes", Type::kGauge,
+           "Bytes of lwIP's heap in use now, block headers included.");
+  w.sample({}, heap.used_bytes);
+  w.family("lwip_heap_peak_bytes", Type::kGauge,
+           "Most bytes of lwIP's heap ever in use at once since boot.");
+  w.sample({}, heap.peak_bytes);
+  w.family("lwip_heap_failures_total", Type::kCounter, "Allocations from lwIP's heap refused.");
+  w.sample({}, heap.failures);
+  const LwipSent sent = l.measured ? l.sent : LwipSent{};
+  w.family("lwip_sent_total", Type::kCounter,
+           "TCP segments, UDP datagrams and ICMP/ICMPv6 messages lwIP sent.");
+  w.sample({{"proto", "tcp"}}, sent.tcp);
+  w.sample({{"proto", "udp"}}, sent.udp);
+  w.sample({{"proto", "icmp"}}, sent.icmp);
+  w.sample({{"proto", "icmpv6"}}, sent.icmpv6);
+}
+
 void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.family("device_info", Type::kGauge, "Identity of the device; always 1.");
   w.sample({{"id", s.device.id}, {"board", s.device.board}, {"firmware", s.device.firmware}}, 1);
@@ -177,6 +247,7 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.sample({}, std::min<std::size_t>(s.policy->rule_count, s.policy->rules.size()));
   encode_listening(s.listening.view(), w);
   encode_counters(*s.counters, w);
+  encode_netif(s.netif, w);
   w.family("scanners", Type::kGauge, "Sources the scan detector currently lists.");
   w.sample({}, s.scanners.view().size());
   w.family("scanners_detected_total", Type::kCounter,
@@ -186,6 +257,7 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
            "Listeners found on ports the policy does not allow, since boot.");
   w.sample({}, s.violations_total);
   encode_memory(s.memory, w);
+  encode_lwip(s.lwip, w);
   if (s.push.enabled) {
     w.family("push_connected", Type::kGauge, "1 while the MQTT push is connected to its broker.");
     w.sample({{"broker", s.push.broker}}, s.push.connected ? 1 : 0);

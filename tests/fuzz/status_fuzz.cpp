@@ -13,22 +13,30 @@
 //   addresses are a byte (bit 0 IPv6) and 4 or 16 bytes; recent blocked (count raw;
 //   address, IP protocol, port, reason, uptime); scanners (count raw; address, distinct
 //   ports, first, last); scanners detected; violations (count raw; proto, port, action,
-//   uptime); violations total; push (flags, seven counters); memory (four); the slice size.
+//   uptime); violations total; push (flags, seven counters); memory (four); the slice size;
+//   lwIP's figures (after the slice size, so older seeds keep their meaning): measured (bit
+//   0), pools (count raw; per pool a byte choosing its name: bit 0 set, one of lwIP's names
+//   by the next byte, else a string of any bytes; failures (4), size, used, peak (2 each)),
+//   heap (four), sent (four); the netif's frame losses (four).
 //
 // Invariants: both documents are valid (the strict JSON parser of tests/unit/report, the
 // exposition format checker), hold what the snapshot holds (lists clamped to their
 // capacities; well-formed UTF-8 strings unchanged in the JSON, and in the metrics but for
 // the control characters the format cannot escape), their size functions agree with their
 // writers, a buffer one byte short is refused, and the slice writers reproduce the whole
-// document piece by piece.
+// document piece by piece. lwIP's figures: in the JSON the heap and the pools' failures
+// summed, in the metrics one series per pool with an identifier name (the first of a name
+// listed twice), 0 and no pool when not measured.
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "exposition_checker.hpp"
@@ -118,6 +126,12 @@ void read_counters(FuzzInput& in, portcullis::report::Counters& c) {
   }
 }
 
+// Names the stack gives lwIP's pools (and a custom one), so that pool series get written.
+constexpr std::array<std::string_view, 8> kLwipPoolNames = {
+    "TCP_PCB", "TCP_PCB_LISTEN", "TCP_SEG",     "UDP_PCB",
+    "PBUF",    "PBUF_POOL",      "SYS_TIMEOUT", "my_pool_2",
+};
+
 // The snapshot and everything it points to.
 struct Fixture {
   portcullis::policy::Policy policy;
@@ -184,6 +198,19 @@ struct Fixture {
     s.push.events_dropped = in.u32();
     s.memory = {in.u32(), in.u32(), in.u32(), in.u32()};
     slice = std::max<std::size_t>(in.u16(), 1);
+    s.lwip.measured = in.boolean();
+    read_list(in, s.lwip.pools, [&in] {
+      portcullis::report::LwipPool p;
+      p.name = (in.u8() & 1u) != 0 ? kLwipPoolNames[in.u8() % kLwipPoolNames.size()] : in.text();
+      p.failures = in.u32();
+      p.size = in.u16();
+      p.used = in.u16();
+      p.peak = in.u16();
+      return p;
+    });
+    s.lwip.heap = {in.u32(), in.u32(), in.u32(), in.u32()};
+    s.lwip.sent = {in.u32(), in.u32(), in.u32(), in.u32()};
+    s.netif = {in.u32(), in.u32(), in.u32(), in.u32()};
   }
   Fixture(const Fixture&) = delete;
   Fixture& operator=(const Fixture&) = delete;
@@ -264,6 +291,16 @@ void check_json(const Fixture& f, const std::string& doc) {
   FUZZ_CHECK(v["counters"]["rx_total"].is_u64(f.counters.rx_total()));
   FUZZ_CHECK(v["violations_total"].is_u64(s.violations_total));
   FUZZ_CHECK(v["memory"]["tls_arena_peak_bytes"].is_u64(s.memory.tls_arena_peak_bytes));
+  std::uint64_t pool_failures = 0;
+  for (const auto& p : s.lwip.pools.view()) {
+    pool_failures += p.failures;
+  }
+  const bool lwip = s.lwip.measured;
+  FUZZ_CHECK(v["memory"]["lwip_heap_bytes"].is_u64(lwip ? s.lwip.heap.size_bytes : 0));
+  FUZZ_CHECK(v["memory"]["lwip_heap_peak_bytes"].is_u64(lwip ? s.lwip.heap.peak_bytes : 0));
+  FUZZ_CHECK(v["memory"]["lwip_pool_failures"].is_u64(lwip ? pool_failures : 0));
+  FUZZ_CHECK(v["counters"]["rx_frames_dropped"].is_u64(std::uint64_t{s.netif.rx_no_buffer} +
+                                                       s.netif.rx_refused));
 }
 
 // A label value, as the metrics show it: like check_text, but the control characters the
@@ -280,6 +317,60 @@ void check_label(std::string_view shown, std::string_view given) {
     expected += control ? std::string_view("\xEF\xBF\xBD") : std::string_view(&c, 1);
   }
   FUZZ_CHECK(shown == expected);
+}
+
+// The value of the one sample of `name` with `labels`, as text; "<absent>" otherwise.
+std::string sample_value(const portcullis::test::Exposition& e, std::string_view name,
+                         const std::vector<std::pair<std::string, std::string>>& labels = {}) {
+  const auto* sample = e.find(name, labels);
+  return sample == nullptr ? "<absent>" : sample->value;
+}
+
+bool is_identifier(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+void check_lwip_metrics(const portcullis::report::LwipInfo& l,
+                        const portcullis::test::Exposition& e) {
+  // The pools written: those with an identifier name, each name once, its first entry.
+  std::vector<portcullis::report::LwipPool> shown;
+  if (l.measured) {
+    for (const auto& p : l.pools.view()) {
+      const bool seen =
+          std::any_of(shown.begin(), shown.end(), [&p](const auto& o) { return o.name == p.name; });
+      if (is_identifier(p.name) && !seen) {
+        shown.push_back(p);
+      }
+    }
+  }
+  for (const char* family : {"portcullis_lwip_pool_size", "portcullis_lwip_pool_used",
+                             "portcullis_lwip_pool_peak", "portcullis_lwip_pool_failures_total"}) {
+    FUZZ_CHECK(e.of(family).size() == shown.size());
+  }
+  for (const auto& p : shown) {
+    const std::vector<std::pair<std::string, std::string>> label = {{"pool", std::string(p.name)}};
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_size", label) == std::to_string(p.size));
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_used", label) == std::to_string(p.used));
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_peak", label) == std::to_string(p.peak));
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_failures_total", label) ==
+               std::to_string(p.failures));
+  }
+  const auto shown_or_0 = [&l](std::uint32_t v) { return std::to_string(l.measured ? v : 0); };
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_bytes") == shown_or_0(l.heap.size_bytes));
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_used_bytes") == shown_or_0(l.heap.used_bytes));
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_peak_bytes") == shown_or_0(l.heap.peak_bytes));
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_failures_total") == shown_or_0(l.heap.failures));
+  FUZZ_CHECK(e.of("portcullis_lwip_sent_total").size() == 4);
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_sent_total", {{"proto", "tcp"}}) ==
+             shown_or_0(l.sent.tcp));
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_sent_total", {{"proto", "udp"}}) ==
+             shown_or_0(l.sent.udp));
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_sent_total", {{"proto", "icmp"}}) ==
+             shown_or_0(l.sent.icmp));
+  FUZZ_CHECK(sample_value(e, "portcullis_lwip_sent_total", {{"proto", "icmpv6"}}) ==
+             shown_or_0(l.sent.icmpv6));
 }
 
 void check_metrics(const Fixture& f, const std::string& doc) {
@@ -305,6 +396,15 @@ void check_metrics(const Fixture& f, const std::string& doc) {
   for (const auto& sample : parsed.samples) {
     FUZZ_CHECK(sample.name.rfind("portcullis_", 0) == 0);
   }
+  check_lwip_metrics(s.lwip, parsed);
+  FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
+                          {{"reason", "no_buffer"}}) == std::to_string(s.netif.rx_no_buffer));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
+                          {{"reason", "input_refused"}}) == std::to_string(s.netif.rx_refused));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_tx_frames_failed_total", {{"reason", "too_large"}}) ==
+             std::to_string(s.netif.tx_too_large));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_tx_frames_failed_total", {{"reason", "mac"}}) ==
+             std::to_string(s.netif.tx_failed));
 }
 
 }  // namespace

@@ -105,7 +105,14 @@ void sys_check_core_locking(void);
 #define MEMP_SANITY_CHECK 0
 
 /* ---- the early filter: lwIP's IPv4/IPv6 input hooks call Portcullis' classifier ------- */
+/* PORTCULLIS_FILTER 0 (cmake -DPORTCULLIS_FILTER=OFF, presets *-plain) builds plain lwIP: no
+   hook, every port answered by lwIP itself. Only a baseline to measure the filter against. */
+#ifndef PORTCULLIS_FILTER
+#define PORTCULLIS_FILTER 1
+#endif
+#if PORTCULLIS_FILTER
 #define LWIP_HOOK_FILENAME "portcullis/stack/lwip_hooks.h"
+#endif
 
 /* ---- link and network layers --------------------------------------------------------- */
 #define LWIP_ETHERNET 1
@@ -194,7 +201,33 @@ void sys_check_core_locking(void);
 #define MQTT_VAR_HEADER_BUFFER_LEN 128 /* incoming messages: only CONNACK/PUBACK/PINGRESP */
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1) /* + the MQTT cyclic timer */
 
-#define LWIP_STATS 0 /* Portcullis keeps its own counters */
-#define LWIP_DEBUG 0
+/* lwIP's own statistics, for the status report (firmware/stack/lwip_info.hpp; /metrics
+   portcullis_lwip_*): pool and heap use, so a flood test can see no pbuf or PCB leaked, and
+   what lwIP sent, so it can see no RST or ICMP went out. Only those classes: every class is
+   static RAM in lwip_stats and an increment on its path. On a Cortex-M3 (STAT_COUNTER u16,
+   mem_size_t u16 below 64000 bytes of heap): 24 bytes per protocol class, 12 for the heap
+   and 4 + 12 per pool: about 290 bytes with 13 pools. The filter's counters are Portcullis' own (firmware/report). */
+#define LWIP_STATS 1
+#define LWIP_STATS_LARGE 0 /* 16-bit counters: failures and sent counts wrap at 65536 */
+#define MEM_STATS 1        /* heap: size, used, peak, failures */
+#define MEMP_STATS 1       /* each pool: size, used, peak, failures */
+#define TCP_STATS 1        /* tcp.xmit: segments sent, RSTs included */
+#define UDP_STATS 1        /* udp.xmit: datagrams sent */
+#define ICMP_STATS 1       /* icmp.xmit: echo replies, port unreachables */
+#define ICMP6_STATS 1      /* icmp6.xmit: echo replies, errors (not ND or MLD) */
+#define LINK_STATS 0       /* the driver counts its frames (firmware/stack NetifCounters) */
+#define ETHARP_STATS 0
+#define IP_STATS 0 /* the filter counts inbound IP packets itself, before lwIP does */
+#define IPFRAG_STATS 0
+#define IGMP_STATS 0
+#define SYS_STATS 0 /* NO_SYS=0: semaphores and mailboxes are the RTOS's to count */
+#define IP6_STATS 0
+#define IP6_FRAG_STATS 0
+#define MLD6_STATS 0
+#define ND6_STATS 0
+#define MIB2_STATS 0         /* no SNMP agent */
+#define LWIP_STATS_DISPLAY 0 /* no printf report: the figures go out in the status */
+/* LWIP_DEBUG stays undefined: lwIP tests it with #ifdef, so even "#define LWIP_DEBUG 0" would
+   compile in its debug code (pool names in every stats record, the error strings). */
 
 #endif /* PORTCULLIS_LWIPOPTS_H */

@@ -79,7 +79,7 @@ TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
   STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
   STRCMP_EQUAL(
       "rx_total,passed_total,dropped_total,rejected_total,reject_suppressed,"
-      "dropped_by_reason",
+      "rx_frames_dropped,dropped_by_reason",
       joined(keys(doc["counters"])).c_str());
 }
 
@@ -142,6 +142,15 @@ TEST(StatusJson, Listening) {
   CHECK(l[2]["port"].is_u64(5683));
   CHECK(l[3]["port"].is_u64(2323));
   CHECK(l[3]["allowed"].kind == JsonValue::Kind::kBool && !l[3]["allowed"].boolean);
+}
+
+// Frames lost before the filter, both reasons summed (the metrics split them), in 64 bits.
+TEST(StatusJson, FramesLostBeforeTheFilterAreCounted) {
+  CHECK(document(t.snapshot)["counters"]["rx_frames_dropped"].is_u64(0));
+  t.snapshot.netif = {3, 4, 5, 6};
+  CHECK(document(t.snapshot)["counters"]["rx_frames_dropped"].is_u64(7));
+  t.snapshot.netif = {UINT32_MAX, UINT32_MAX, 0, 0};
+  CHECK(document(t.snapshot)["counters"]["rx_frames_dropped"].is_u64(2ull * UINT32_MAX));
 }
 
 TEST(StatusJson, CountersAndEveryDropReason) {
@@ -338,7 +347,8 @@ TEST(StatusJson, EmptySnapshotHasEveryFieldAndEmptyArrays) {
   CHECK(doc["counters"]["dropped_by_reason"]["closed_port"].is_u64(0));
   CHECK(doc["violations_total"].is_u64(0));
   for (const char* name :
-       {"stack_bytes", "stack_peak_bytes", "tls_arena_bytes", "tls_arena_peak_bytes"}) {
+       {"stack_bytes", "stack_peak_bytes", "tls_arena_bytes", "tls_arena_peak_bytes",
+        "lwip_heap_bytes", "lwip_heap_peak_bytes", "lwip_pool_failures"}) {
     CHECK_TEXT(doc["memory"][name].is_u64(0), name);  // 0: not measured
   }
 }
@@ -398,12 +408,30 @@ TEST(StatusJson, EveryListAtCapacityAndTheLargestPolicy) {
   CHECK(doc["scanners"][0]["distinct_ports"].is_u64(4294967295u));
 }
 
+// The pools' failures are summed in 64 bits: 64 pools of 2^32 - 1 do not wrap.
+TEST(StatusJson, LwipPoolFailuresSumWithoutWrapping) {
+  using portcullis::report::kMaxLwipPools;
+  using portcullis::report::LwipPool;
+  auto& pools = t.snapshot.lwip.pools;
+  pools.count = 0;
+  for (std::size_t i = 0; i < kMaxLwipPools; ++i) {
+    CHECK_TRUE(pools.push(LwipPool{"P", 4294967295u, 65535, 65535, 65535}));
+  }
+  t.snapshot.lwip.heap = {4294967295u, 4294967295u, 4294967295u, 4294967295u};
+  const JsonValue m = document(t.snapshot)["memory"];
+  CHECK(m["lwip_pool_failures"].is_u64(kMaxLwipPools * 4294967295ull));
+  CHECK(m["lwip_heap_bytes"].is_u64(4294967295u));
+  CHECK(m["lwip_heap_peak_bytes"].is_u64(4294967295u));
+}
+
 TEST(StatusJson, CorruptedCountsReadNoFurtherThanTheLists) {
   t.snapshot.listening.count = 1000;
   t.snapshot.violations.count = 1000;
+  t.snapshot.lwip.pools.count = 1000;
   const JsonValue doc = document(t.snapshot);
   LONGS_EQUAL(portcullis::report::kMaxListeners, doc["listening"].size());
   LONGS_EQUAL(portcullis::report::kMaxViolations, doc["violations"].size());
+  CHECK(doc["memory"]["lwip_pool_failures"].is_u64(42));  // the entries past 3 are empty
 }
 
 TEST(StatusJson, SizeIsTheLengthWritten) {
@@ -501,10 +529,32 @@ TEST(StatusJson, NoBrokerMeansPushDisabledAndDisconnected) {
 
 TEST(StatusJson, MemorySizesAndPeaks) {
   const JsonValue m = document(t.snapshot)["memory"];
-  STRCMP_EQUAL("stack_bytes,stack_peak_bytes,tls_arena_bytes,tls_arena_peak_bytes",
-               joined(keys(m)).c_str());
+  STRCMP_EQUAL(
+      "stack_bytes,stack_peak_bytes,tls_arena_bytes,tls_arena_peak_bytes,lwip_heap_bytes,"
+      "lwip_heap_peak_bytes,lwip_pool_failures",
+      joined(keys(m)).c_str());
   CHECK(m["stack_bytes"].is_u64(8192));
   CHECK(m["stack_peak_bytes"].is_u64(2345));
   CHECK(m["tls_arena_bytes"].is_u64(43008));
   CHECK(m["tls_arena_peak_bytes"].is_u64(30144));
+}
+
+// lwIP's heap and the sum of its pools' failures; each pool is in /metrics only.
+TEST(StatusJson, LwipHeapAndPoolFailuresInMemory) {
+  const JsonValue m = document(t.snapshot)["memory"];
+  CHECK(m["lwip_heap_bytes"].is_u64(16384));
+  CHECK(m["lwip_heap_peak_bytes"].is_u64(9016));
+  CHECK(m["lwip_pool_failures"].is_u64(2 + 0 + 40));
+  const std::string text = json_of(t.snapshot);
+  CHECK(text.find("TCP_PCB") == std::string::npos);
+  CHECK(text.find("lwip_sent") == std::string::npos);
+}
+
+// Without lwIP's statistics: 0 (not measured), whatever the other members hold.
+TEST(StatusJson, LwipNotMeasuredIsZero) {
+  t.snapshot.lwip.measured = false;
+  const JsonValue m = document(t.snapshot)["memory"];
+  CHECK(m["lwip_heap_bytes"].is_u64(0));
+  CHECK(m["lwip_heap_peak_bytes"].is_u64(0));
+  CHECK(m["lwip_pool_failures"].is_u64(0));
 }

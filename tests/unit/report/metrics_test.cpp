@@ -1,5 +1,6 @@
 // /metrics: every document the encoder writes goes through the line-by-line checker of
 // exposition_checker.hpp, and its samples are compared with the snapshot.
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,13 +76,24 @@ TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
       "portcullis_packets_rejected_total:counter\n"
       "portcullis_packets_reject_suppressed_total:counter\n"
       "portcullis_dropped_port_packets:gauge\n"
+      "portcullis_rx_frames_dropped_total:counter\n"
+      "portcullis_tx_frames_failed_total:counter\n"
       "portcullis_scanners:gauge\n"
       "portcullis_scanners_detected_total:counter\n"
       "portcullis_violations_total:counter\n"
       "portcullis_stack_bytes:gauge\n"
       "portcullis_stack_peak_bytes:gauge\n"
       "portcullis_tls_arena_bytes:gauge\n"
-      "portcullis_tls_arena_peak_bytes:gauge\n",
+      "portcullis_tls_arena_peak_bytes:gauge\n"
+      "portcullis_lwip_pool_size:gauge\n"
+      "portcullis_lwip_pool_used:gauge\n"
+      "portcullis_lwip_pool_peak:gauge\n"
+      "portcullis_lwip_pool_failures_total:counter\n"
+      "portcullis_lwip_heap_bytes:gauge\n"
+      "portcullis_lwip_heap_used_bytes:gauge\n"
+      "portcullis_lwip_heap_peak_bytes:gauge\n"
+      "portcullis_lwip_heap_failures_total:counter\n"
+      "portcullis_lwip_sent_total:counter\n",
       names.c_str());
   for (const auto& s : e.samples) {
     CHECK_TEXT(s.name.rfind("portcullis_", 0) == 0, s.name.c_str());
@@ -189,6 +201,103 @@ TEST(Metrics, MemorySizesAndPeaks) {
   STRCMP_EQUAL("30144", value(e, "portcullis_tls_arena_peak_bytes").c_str());
 }
 
+TEST(Metrics, FramesLostBetweenTheMacAndLwipByReason) {
+  t.snapshot.netif = {3, 4, 5, 6};
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(2, e.of("portcullis_rx_frames_dropped_total").size());
+  STRCMP_EQUAL("3",
+               value(e, "portcullis_rx_frames_dropped_total", {{"reason", "no_buffer"}}).c_str());
+  STRCMP_EQUAL(
+      "4", value(e, "portcullis_rx_frames_dropped_total", {{"reason", "input_refused"}}).c_str());
+  LONGS_EQUAL(2, e.of("portcullis_tx_frames_failed_total").size());
+  STRCMP_EQUAL("5",
+               value(e, "portcullis_tx_frames_failed_total", {{"reason", "too_large"}}).c_str());
+  STRCMP_EQUAL("6", value(e, "portcullis_tx_frames_failed_total", {{"reason", "mac"}}).c_str());
+}
+
+TEST(Metrics, LwipPoolsOneSeriesEachByName) {
+  const Exposition e = metrics(t.snapshot);
+  for (const char* family : {"portcullis_lwip_pool_size", "portcullis_lwip_pool_used",
+                             "portcullis_lwip_pool_peak", "portcullis_lwip_pool_failures_total"}) {
+    const auto series = e.of(family);
+    LONGS_EQUAL_TEXT(3, series.size(), family);
+    STRCMP_EQUAL_TEXT("pool", series[0].labels[0].first.c_str(), family);
+    LONGS_EQUAL_TEXT(1, series[0].labels.size(), family);
+  }
+  // {name, failures, size, used, peak} = {"TCP_PCB", 2, 8, 3, 5}
+  STRCMP_EQUAL("8", value(e, "portcullis_lwip_pool_size", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("3", value(e, "portcullis_lwip_pool_used", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("5", value(e, "portcullis_lwip_pool_peak", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("2", value(e, "portcullis_lwip_pool_failures_total", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("8", value(e, "portcullis_lwip_pool_size", {{"pool", "TCP_PCB_LISTEN"}}).c_str());
+  STRCMP_EQUAL("2", value(e, "portcullis_lwip_pool_used", {{"pool", "TCP_PCB_LISTEN"}}).c_str());
+  STRCMP_EQUAL("16", value(e, "portcullis_lwip_pool_size", {{"pool", "PBUF_POOL"}}).c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_lwip_pool_used", {{"pool", "PBUF_POOL"}}).c_str());
+  STRCMP_EQUAL("16", value(e, "portcullis_lwip_pool_peak", {{"pool", "PBUF_POOL"}}).c_str());
+  STRCMP_EQUAL("40",
+               value(e, "portcullis_lwip_pool_failures_total", {{"pool", "PBUF_POOL"}}).c_str());
+}
+
+TEST(Metrics, LwipHeapAndSent) {
+  const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("16384", value(e, "portcullis_lwip_heap_bytes").c_str());
+  STRCMP_EQUAL("1200", value(e, "portcullis_lwip_heap_used_bytes").c_str());
+  STRCMP_EQUAL("9016", value(e, "portcullis_lwip_heap_peak_bytes").c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_lwip_heap_failures_total").c_str());
+  LONGS_EQUAL(4, e.of("portcullis_lwip_sent_total").size());
+  STRCMP_EQUAL("321", value(e, "portcullis_lwip_sent_total", {{"proto", "tcp"}}).c_str());
+  STRCMP_EQUAL("12", value(e, "portcullis_lwip_sent_total", {{"proto", "udp"}}).c_str());
+  STRCMP_EQUAL("7", value(e, "portcullis_lwip_sent_total", {{"proto", "icmp"}}).c_str());
+  STRCMP_EQUAL("4", value(e, "portcullis_lwip_sent_total", {{"proto", "icmpv6"}}).c_str());
+}
+
+// Without lwIP's statistics every family is still there: no pool, 0 for the rest.
+TEST(Metrics, LwipNotMeasuredIsZeroAndNoPool) {
+  t.snapshot.lwip.measured = false;
+  const Exposition e = metrics(t.snapshot);
+  for (const char* family : {"portcullis_lwip_pool_size", "portcullis_lwip_pool_used",
+                             "portcullis_lwip_pool_peak", "portcullis_lwip_pool_failures_total"}) {
+    LONGS_EQUAL_TEXT(0, e.of(family).size(), family);
+  }
+  for (const char* name :
+       {"portcullis_lwip_heap_bytes", "portcullis_lwip_heap_used_bytes",
+        "portcullis_lwip_heap_peak_bytes", "portcullis_lwip_heap_failures_total"}) {
+    STRCMP_EQUAL_TEXT("0", value(e, name).c_str(), name);
+  }
+  for (const char* proto : {"tcp", "udp", "icmp", "icmpv6"}) {
+    STRCMP_EQUAL_TEXT("0", value(e, "portcullis_lwip_sent_total", {{"proto", proto}}).c_str(),
+                      proto);
+  }
+}
+
+// Only a corrupted snapshot names a pool twice; the scrape must still parse.
+TEST(Metrics, APoolNamedTwiceIsOneSeries) {
+  CHECK_TRUE(t.snapshot.lwip.pools.push({"TCP_PCB", 9, 9, 9, 9}));
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(3, e.of("portcullis_lwip_pool_used").size());
+  STRCMP_EQUAL("3", value(e, "portcullis_lwip_pool_used", {{"pool", "TCP_PCB"}}).c_str());
+}
+
+TEST(Metrics, ACorruptedPoolCountReadsNoFurtherThanTheList) {
+  t.snapshot.lwip.pools.count = 1000;
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(3, e.of("portcullis_lwip_pool_size").size());  // the entries past them: no name
+}
+
+// lwIP names its pools with C identifiers; any other name is a corrupted snapshot's (two
+// such could escape to one label text), and its pool is left out.
+TEST(Metrics, APoolWhoseNameIsNoIdentifierIsLeftOut) {
+  for (const std::string_view bad :
+       {std::string_view(""), std::string_view("TCP PCB"), std::string_view("a\xFF"),
+        std::string_view("a\xFE"), std::string_view("x\n"), std::string_view("\"q\"")}) {
+    CHECK_TRUE(t.snapshot.lwip.pools.push({bad, 1, 1, 1, 1}));
+  }
+  CHECK_TRUE(t.snapshot.lwip.pools.push({"custom_Pool_7", 1, 2, 3, 4}));
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(4, e.of("portcullis_lwip_pool_peak").size());
+  STRCMP_EQUAL("4", value(e, "portcullis_lwip_pool_peak", {{"pool", "custom_Pool_7"}}).c_str());
+}
+
 TEST(Metrics, PushSeriesOnlyWhenTheBoardPushes) {
   CHECK(metrics(t.snapshot).of("portcullis_push_connected").empty());
   t.snapshot.push = {true, false, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5};
@@ -236,7 +345,7 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
   s.policy = &no_rules;
   s.counters = &fresh;
   const Exposition e = metrics(s);
-  LONGS_EQUAL(18, e.families.size());
+  LONGS_EQUAL(29, e.families.size());
   LONGS_EQUAL(0, e.of("portcullis_listening").size());
   LONGS_EQUAL(0, e.of("portcullis_dropped_port_packets").size());
   STRCMP_EQUAL("0", value(e, "portcullis_packets_received_total").c_str());
@@ -247,6 +356,9 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
                            "portcullis_tls_arena_bytes", "portcullis_tls_arena_peak_bytes"}) {
     STRCMP_EQUAL_TEXT("0", value(e, name).c_str(), name);  // 0: not measured
   }
+  LONGS_EQUAL(0, e.of("portcullis_lwip_pool_used").size());
+  STRCMP_EQUAL("0", value(e, "portcullis_lwip_heap_bytes").c_str());
+  STRCMP_EQUAL("0", value(e, "portcullis_lwip_sent_total", {{"proto", "tcp"}}).c_str());
 }
 
 TEST(Metrics, EveryListAtCapacity) {
@@ -260,8 +372,17 @@ TEST(Metrics, EveryListAtCapacity) {
   for (std::uint16_t port = 1; port <= kTopDroppedPorts + 5; ++port) {
     t.counters.record({portcullis::filter::Verdict::kDrop, Reason::kClosedPort, 17, port});
   }
+  std::array<std::string, kMaxLwipPools> names;  // outlive the snapshot's views of them
+  s.lwip.pools.count = 0;
+  for (std::size_t i = 0; i < kMaxLwipPools; ++i) {
+    names[i] = "POOL_" + std::to_string(i);
+    CHECK_TRUE(s.lwip.pools.push({names[i], ~0u, 65535, 65535, 65535}));
+  }
   const Exposition e = metrics(s);
   LONGS_EQUAL(kMaxListeners, e.of("portcullis_listening").size());
+  LONGS_EQUAL(kMaxLwipPools, e.of("portcullis_lwip_pool_failures_total").size());
+  STRCMP_EQUAL("4294967295",
+               value(e, "portcullis_lwip_pool_failures_total", {{"pool", "POOL_0"}}).c_str());
   LONGS_EQUAL(kTopDroppedPorts, e.of("portcullis_dropped_port_packets").size());
   STRCMP_EQUAL(std::to_string(kMaxScanners).c_str(), value(e, "portcullis_scanners").c_str());
 }

@@ -118,6 +118,13 @@ class TypicalStatus {
         {policy::Proto::kUdp, 69, report::ViolationAction::kClosed, 95000}));
     snapshot.violations_total = 7;
     snapshot.memory = {8192, 2345, 43008, 30144};
+    snapshot.lwip.measured = true;
+    // {name, failures, size, used, peak}
+    check(snapshot.lwip.pools.push({"TCP_PCB", 2, 8, 3, 5}));
+    check(snapshot.lwip.pools.push({"TCP_PCB_LISTEN", 0, 8, 2, 2}));
+    check(snapshot.lwip.pools.push({"PBUF_POOL", 40, 16, 1, 16}));
+    snapshot.lwip.heap = {16384, 1200, 9016, 1};
+    snapshot.lwip.sent = {321, 12, 7, 4};
   }
   TypicalStatus(const TypicalStatus&) = delete;
   TypicalStatus& operator=(const TypicalStatus&) = delete;

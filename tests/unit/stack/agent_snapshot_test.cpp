@@ -11,6 +11,7 @@
 #include "fake_clock.hpp"
 #include "fake_ethernet_mac.hpp"
 #include "frames.hpp"
+#include "lwip/memp.h"
 #include "portcullis/app/agent.hpp"
 #include "portcullis/boards/lab_network.hpp"
 #include "portcullis/platform/tls.hpp"
@@ -43,6 +44,10 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   portcullis::app::Agent agent{mac, clock, console};
   CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
   clock.advance(1000);
+  agent.poll();  // the push's first connection attempt (a SYN of the device's own)
+  report::StatusSnapshot at_start;
+  report::Counters counters_at_start;
+  agent.snapshot(at_start, counters_at_start);
 
   // Closed ports (the tests' hooks allow tcp 80 only), one block of 64 so counted exactly.
   constexpr std::uint16_t kFirst = 2048;
@@ -92,4 +97,16 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   CHECK(s.memory.tls_arena_peak_bytes > 0);  // the device's credentials are parsed into it
   CHECK(json.find("\"memory\":{\"stack_bytes\":0,\"stack_peak_bytes\":0,\"tls_arena_bytes\":" +
                   std::to_string(portcullis::platform::kTlsArenaBytes) + ",") != std::string::npos);
+
+  // lwIP's own figures, copied from its statistics: every pool, the status endpoint's
+  // listener among the listen PCBs in use, the heap, and no reply to the closed-port sweep.
+  CHECK_TRUE(s.lwip.measured);
+  LONGS_EQUAL(MEMP_MAX, s.lwip.pools.view().size());
+  const report::LwipPool& listen = s.lwip.pools.view()[MEMP_TCP_PCB_LISTEN];
+  STRCMP_EQUAL("TCP_PCB_LISTEN", std::string(listen.name).c_str());
+  CHECK(listen.used >= 1 && listen.used <= listen.size);
+  CHECK(s.lwip.heap.size_bytes >= MEM_SIZE);
+  LONGS_EQUAL(at_start.lwip.sent.tcp, s.lwip.sent.tcp);  // stealth: not one RST for the sweep
+  CHECK(json.find("\"lwip_heap_bytes\":" + std::to_string(s.lwip.heap.size_bytes) + ",") !=
+        std::string::npos);
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "lwip/netif.h"
+#include "lwip/pbuf.h"
 #include "lwip_device.hpp"
 #include "portcullis/boards/lab_network.hpp"
 
@@ -108,6 +109,30 @@ TEST(EthernetNetif, OnePollTakesABoundedNumberOfFrames) {
   LONGS_EQUAL(8, dev->mac.pending());
   in_lwip([&] { dev->netif.poll(); });
   LONGS_EQUAL(0, dev->mac.pending());
+}
+
+// A frame that finds no receive pbuf is dropped before lwIP sees it, and counted (the
+// status reports it as rx_frames_dropped): under a flood nothing vanishes uncounted.
+TEST(EthernetNetif, AFrameWithNoReceiveBufferIsCountedAndTheNextOneServed) {
+  dev->start();
+  std::vector<pbuf*> held;
+  in_lwip([&] {
+    while (pbuf* p = pbuf_alloc(PBUF_RAW, 64, PBUF_POOL)) {
+      held.push_back(p);
+    }
+  });
+  LONGS_EQUAL(PBUF_POOL_SIZE, held.size());
+  const Bytes ping = ipv4_echo_request(0x4242, 1, {1, 2, 3});
+  LONGS_EQUAL(0, of_type(dev->exchange(ping), 0x0800).size());  // no buffer: no reply
+  LONGS_EQUAL(1, dev->netif.counters().rx_no_pbuf);
+  LONGS_EQUAL(0, dev->netif.counters().rx_input_error);
+  in_lwip([&] {
+    for (pbuf* p : held) {
+      pbuf_free(p);
+    }
+  });
+  LONGS_EQUAL(1, of_type(dev->exchange(ping), 0x0800).size());  // served again
+  LONGS_EQUAL(1, dev->netif.counters().rx_no_pbuf);
 }
 
 TEST(EthernetNetif, FollowsTheMacLinkStateAfterTheCheckPeriod) {

@@ -42,7 +42,8 @@ class Agent {
   const StatusEndpoint& status_endpoint() const { return endpoint_; }
 
   // What /v1/status and /metrics report, as of now; `counters` receives a copy of the
-  // filter's counters and `snapshot.counters` points at it.
+  // filter's counters and `snapshot.counters` points at it. In lwIP's context (it reads the
+  // filter's records and lwIP's statistics).
   void snapshot(report::StatusSnapshot& snapshot, report::Counters& counters) const;
 
  private:

@@ -33,16 +33,22 @@ namespace portcullis::report {
 #ifndef PORTCULLIS_STATUS_MAX_VIOLATIONS
 #define PORTCULLIS_STATUS_MAX_VIOLATIONS 16
 #endif
+// lwIP's memory pools (one entry per pool the build has; firmware/stack checks they fit).
+#ifndef PORTCULLIS_STATUS_MAX_LWIP_POOLS
+#define PORTCULLIS_STATUS_MAX_LWIP_POOLS 16
+#endif
 inline constexpr std::size_t kMaxListeners = PORTCULLIS_STATUS_MAX_LISTENERS;
 inline constexpr std::size_t kMaxRecentBlocked = PORTCULLIS_STATUS_MAX_RECENT_BLOCKED;
 inline constexpr std::size_t kMaxScanners = PORTCULLIS_STATUS_MAX_SCANNERS;
 inline constexpr std::size_t kMaxViolations = PORTCULLIS_STATUS_MAX_VIOLATIONS;
+inline constexpr std::size_t kMaxLwipPools = PORTCULLIS_STATUS_MAX_LWIP_POOLS;
 static_assert(kMaxListeners >= 1 && kMaxListeners <= 64, "PORTCULLIS_STATUS_MAX_LISTENERS: 1..64");
 static_assert(kMaxRecentBlocked >= 1 && kMaxRecentBlocked <= 64,
               "PORTCULLIS_STATUS_MAX_RECENT_BLOCKED: 1..64");
 static_assert(kMaxScanners >= 1 && kMaxScanners <= 64, "PORTCULLIS_STATUS_MAX_SCANNERS: 1..64");
 static_assert(kMaxViolations >= 1 && kMaxViolations <= 64,
               "PORTCULLIS_STATUS_MAX_VIOLATIONS: 1..64");
+static_assert(kMaxLwipPools >= 1 && kMaxLwipPools <= 64, "PORTCULLIS_STATUS_MAX_LWIP_POOLS: 1..64");
 
 // A fixed-capacity list: an array and how many of its entries are in use.
 template <typename T, std::size_t kCapacity>
@@ -192,6 +198,54 @@ struct MemoryInfo {
   std::uint32_t tls_arena_peak_bytes = 0;  // the arena's highest byte Mbed TLS has touched
 };
 
+// One of lwIP's memory pools (memp), as lwip_stats counts it.
+struct LwipPool {
+  std::string_view name;       // lwIP's pool name without "MEMP_" ("TCP_PCB"): a constant
+  std::uint32_t failures = 0;  // allocations refused because the pool was empty (lwIP's err)
+  std::uint16_t size = 0;      // entries in the pool
+  std::uint16_t used = 0;      // entries in use now
+  std::uint16_t peak = 0;      // most entries ever in use at once since boot (lwIP's max)
+};
+
+// lwIP's heap (mem_malloc: PBUF_RAM for outgoing segments and replies), in bytes.
+struct LwipHeap {
+  std::uint32_t size_bytes = 0;  // MEM_SIZE, aligned
+  std::uint32_t used_bytes = 0;  // in use now, lwIP's block headers included
+  std::uint32_t peak_bytes = 0;  // most ever in use at once since boot
+  std::uint32_t failures = 0;    // allocations refused (no block large enough)
+};
+
+// Segments, datagrams and messages lwIP itself sent, by protocol (lwIP's xmit counters):
+// what shows whether a flood made the device answer (RSTs, port unreachables, echo replies).
+struct LwipSent {
+  std::uint32_t tcp = 0;
+  std::uint32_t udp = 0;
+  std::uint32_t icmp = 0;
+  std::uint32_t icmpv6 = 0;
+};
+
+// lwIP's own statistics (lwip_stats), copied by value in lwIP's context (firmware/stack
+// lwip_info.hpp): the snapshot never points at live figures. With lwIP's counters 16 bits wide
+// (LWIP_STATS_LARGE 0, lwipopts.h), `failures` and `sent` wrap at 65536 like a counter reset.
+// `measured` false (an lwIP built without its statistics): the encoders write 0 for the heap
+// and the sent counts and no pool, whatever the other members hold, the way MemoryInfo
+// reports 0 for "not measured".
+struct LwipInfo {
+  bool measured = false;
+  BoundedList<LwipPool, kMaxLwipPools> pools;  // in lwIP's memp order
+  LwipHeap heap;
+  LwipSent sent;
+};
+
+// Frames the network interface lost on their way between the MAC and lwIP (firmware/stack
+// NetifCounters): under a flood, what the filter never saw, counted instead of vanishing.
+struct NetifInfo {
+  std::uint32_t rx_no_buffer = 0;  // no receive pbuf free: the frame was dropped
+  std::uint32_t rx_refused = 0;    // lwIP refused the frame (NO_SYS=0: tcpip mailbox full)
+  std::uint32_t tx_too_large = 0;  // lwIP handed down more than a MAC frame
+  std::uint32_t tx_failed = 0;     // the MAC refused a frame
+};
+
 struct StatusSnapshot {
   DeviceInfo device;
   // Required by the encoders (they refuse a snapshot without them). The mode and the rules
@@ -207,6 +261,8 @@ struct StatusSnapshot {
   std::uint64_t violations_total = 0;                             // all since boot, listed or not
   PushInfo push;
   MemoryInfo memory;
+  LwipInfo lwip;
+  NetifInfo netif;
 };
 
 }  // namespace portcullis::report
