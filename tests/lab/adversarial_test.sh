@@ -84,8 +84,7 @@ env_lines="$("$LAB" start --board "$WANT_BOARD" --policy "$POLICY")" || {
 eval "$env_lines"
 pass "lab up with scan.allow (device answers ping) in $(since "$T_START")"
 readonly BASE="https://$DEVICE_IPV4:$MGMT_PORT"
-PRESET="$WANT_BOARD"
-[[ $WANT_BOARD == host-linux ]] && PRESET=host
+PRESET="$(board_preset_of "$WANT_BOARD")"
 readonly TOOL="$ROOT/build/$PRESET/policy-tool/portcullis-policy"
 
 # GET /v1/status over mutual TLS into FILE; retried a few times (the poll, never the test).

@@ -31,3 +31,15 @@ check() {
   fi
   return 0
 }
+
+# The CMake preset tools/lab builds BOARD in: $PORTCULLIS_LAB_PRESET when set (the rtos build
+# runs these scripts against host-linux in RTOS mode), else the board's own.
+board_preset_of() { # BOARD
+  if [[ -n "${PORTCULLIS_LAB_PRESET:-}" ]]; then
+    printf '%s' "$PORTCULLIS_LAB_PRESET"
+  elif [[ "$1" == host-linux ]]; then
+    printf 'host'
+  else
+    printf '%s' "$1"
+  fi
+}

@@ -115,8 +115,7 @@ else
   fail "no status message within 90 s"
   { sed 's/^/    | /' "$WORK/status.err" "$WORK/broker.log" || true; } | tail -n 30
 fi
-PRESET="$WANT_BOARD"
-[[ $WANT_BOARD == host-linux ]] && PRESET=host
+PRESET="$(board_preset_of "$WANT_BOARD")"
 digest="$("$ROOT/build/$PRESET/policy-tool/portcullis-policy" digest "$POLICY" 2>/dev/null || true)"
 check "the status message is the status document with the build's policy digest" \
   "$PY" - "$WORK/status.msg" "$digest" <<'EOF'

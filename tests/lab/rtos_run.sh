@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs one lab script against host-linux built in the rtos preset: lwIP with NO_SYS=0, its
+# tcpip thread and the core lock (the agent's main loop and lwIP's thread both live), all
+# under ThreadSanitizer. The script's own checks must pass, and no process it started (the
+# device, portcullis-fleet) may have written a ThreadSanitizer report.
+#   tests/lab/rtos_run.sh SCRIPT   (e.g. smoke_test.sh; CTest runs it from the rtos build)
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ROOT
+script="${1:?usage: tests/lab/rtos_run.sh SCRIPT}"
+reports="$ROOT/.lab/tsan"
+rm -rf -- "$reports"
+mkdir -p -- "$reports"
+export PORTCULLIS_LAB_PRESET=rtos
+# log_path: one file per reporting process, so a report from the device (whose stderr is the
+# lab console, restarted by every `tools/lab start`) is never lost.
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tests/unit/tsan.supp:log_path=$reports/report"
+bash "$ROOT/tests/lab/$script" host-linux
+rc=$?
+if compgen -G "$reports/report.*" >/dev/null; then
+  echo "FAIL: ThreadSanitizer reported (lwIP NO_SYS=0, tcpip thread):"
+  head -n 80 "$reports"/report.* | sed 's/^/    /'
+  exit 1
+fi
+((rc == 77)) && exit 77
+echo "PASS: no ThreadSanitizer report from the device or the tools (RTOS mode)"
+exit "$rc"
