@@ -21,7 +21,6 @@ using namespace portcullis::test;
 using portcullis::filter::Reason;
 using portcullis::policy::Mode;
 using portcullis::policy::Policy;
-using portcullis::policy::Proto;
 using portcullis::stack::filter_blocked_log;
 using portcullis::stack::filter_counters;
 using portcullis::stack::filter_scan_detector;
@@ -29,21 +28,8 @@ using portcullis::stack::filter_uptime_ms;
 
 namespace {
 
-constexpr Policy make_policy(Mode mode) {
-  Policy p;
-  p.mode = mode;
-  p.echo = true;
-  p.rule_count = 2;
-  p.rules[0].proto = Proto::kTcp;
-  p.rules[0].first_port = 80;
-  p.rules[0].last_port = 80;
-  p.rules[1].proto = Proto::kUdp;
-  p.rules[1].first_port = 5683;
-  p.rules[1].last_port = 5683;
-  return p;
-}
-constexpr Policy kStealth = make_policy(Mode::kStealth);
-constexpr Policy kReject = make_policy(Mode::kReject);
+constexpr Policy kStealth = web_and_coap_policy(Mode::kStealth);
+constexpr Policy kReject = web_and_coap_policy(Mode::kReject);
 
 TcpSegment syn(std::uint16_t dport, std::uint32_t seq = 1000) {
   return TcpSegment{.src_port = 40000, .dst_port = dport, .seq = seq, .ack = 0, .flags = kSyn};

@@ -28,26 +28,14 @@
 using namespace portcullis::test;
 using portcullis::policy::Mode;
 using portcullis::policy::Policy;
-using portcullis::policy::Proto;
 using portcullis::report::LwipInfo;
 using portcullis::report::LwipPool;
 using portcullis::stack::read_lwip_info;
 
 namespace {
 
-// Stealth or reject; echo on; tcp 80 only.
-constexpr Policy make_policy(Mode mode) {
-  Policy p;
-  p.mode = mode;
-  p.echo = true;
-  p.rule_count = 1;
-  p.rules[0].proto = Proto::kTcp;
-  p.rules[0].first_port = 80;
-  p.rules[0].last_port = 80;
-  return p;
-}
-constexpr Policy kStealth = make_policy(Mode::kStealth);
-constexpr Policy kReject = make_policy(Mode::kReject);
+constexpr Policy kStealth = web_and_coap_policy(Mode::kStealth);
+constexpr Policy kReject = web_and_coap_policy(Mode::kReject);
 
 // The figures once the tcpip thread (NO_SYS=0) has nothing left to do.
 LwipInfo info() {

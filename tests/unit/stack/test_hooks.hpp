@@ -10,4 +10,19 @@ namespace portcullis::test {
 void set_hook_policy(const policy::Policy& p);
 const policy::Policy& default_hook_policy();
 
+// The stack tests' usual policy in a given mode: echo on, tcp 80 and udp 5683 allowed.
+constexpr policy::Policy web_and_coap_policy(policy::Mode mode) {
+  policy::Policy p;
+  p.mode = mode;
+  p.echo = true;
+  p.rule_count = 2;
+  p.rules[0].proto = policy::Proto::kTcp;
+  p.rules[0].first_port = 80;
+  p.rules[0].last_port = 80;
+  p.rules[1].proto = policy::Proto::kUdp;
+  p.rules[1].first_port = 5683;
+  p.rules[1].last_port = 5683;
+  return p;
+}
+
 }  // namespace portcullis::test
