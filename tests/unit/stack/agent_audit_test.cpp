@@ -1,6 +1,7 @@
 // The agent runs the listener audit against the build's policy: a forbidden listener opened
 // while it runs is dealt with at its next loop turn and named on the console, once.
-// Its own executable: Agent::start() calls lwip_init(), which a process does once.
+// Its own executable: Agent::start() calls lwip_init() (or tcpip_init() in the rtos build,
+// where this test runs too), which a process does once.
 #include <CppUTest/TestHarness.h>
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "fake_ethernet_mac.hpp"
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
+#include "lwip_device.hpp"
 #include "portcullis/app/agent.hpp"
 #include "portcullis/boards/lab_network.hpp"
 #include "portcullis/policy/compiled.hpp"
@@ -64,17 +66,28 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
   LONGS_EQUAL(0, agent.listener_audit().violations().total());
   LONGS_EQUAL(0, count(console.text, "violation"));
 
-  tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
-  LONGS_EQUAL(ERR_OK, tcp_bind(pcb, IP_ANY_TYPE, kTcpPort));
-  tcp_pcb* listener = tcp_listen(pcb);
+  // A service opening listeners on its own, in lwIP's context (the rtos build: its lock).
+  tcp_pcb* listener = nullptr;
+  udp_pcb* socket = nullptr;
+  err_t tcp_bound = ERR_VAL;
+  err_t udp_bound = ERR_VAL;
+  portcullis::test::in_lwip([&] {
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_ANY);
+    tcp_bound = tcp_bind(pcb, IP_ANY_TYPE, kTcpPort);
+    listener = tcp_listen(pcb);
+    socket = udp_new_ip_type(IPADDR_TYPE_ANY);
+    udp_bound = udp_bind(socket, IP_ANY_TYPE, kUdpPort);
+  });
+  LONGS_EQUAL(ERR_OK, tcp_bound);
   CHECK(listener != nullptr);
-  udp_pcb* socket = udp_new_ip_type(IPADDR_TYPE_ANY);
-  LONGS_EQUAL(ERR_OK, udp_bind(socket, IP_ANY_TYPE, kUdpPort));
+  LONGS_EQUAL(ERR_OK, udp_bound);
   clock.advance(1);
   agent.poll();
+  portcullis::test::settle_lwip();
   for (int i = 0; i < 3; ++i) {
     clock.advance(stack::kAuditPeriodMs);
     agent.poll();
+    portcullis::test::settle_lwip();
   }
 
   const std::string action = stack::to_string(stack::kAuditEnforcement == stack::Enforcement::kClose
@@ -86,7 +99,10 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
                                          " " + action + "\n"));
   LONGS_EQUAL(2, agent.listener_audit().violations().total());
   if (stack::kAuditEnforcement == stack::Enforcement::kReportOnly) {
-    tcp_close(listener);
-    udp_remove(socket);
+    portcullis::test::in_lwip([&] {
+      tcp_close(listener);
+      udp_remove(socket);
+    });
   }
+  portcullis::test::park_lwip();  // the agent, its clock and its MAC end with this scope
 }

@@ -1,7 +1,9 @@
 // What the agent reports of a port scan: Agent::snapshot() fills `scanners` and
 // `recent_blocked` from the input hook's scan detector and blocked log, `memory` from the
 // platform, and the status JSON carries them. Its own executable: Agent::start() calls
-// lwip_init(), which a process does once.
+// lwip_init() (or tcpip_init() in the rtos build, where this test runs too: each loop turn is
+// then followed by settle_lwip(), so the tcpip thread has taken the frames it queued, and the
+// snapshot is taken in lwIP's context, as the status server and the push take it).
 #include <CppUTest/TestHarness.h>
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include "fake_ethernet_mac.hpp"
 #include "frames.hpp"
 #include "lwip/memp.h"
+#include "lwip_device.hpp"
 #include "portcullis/app/agent.hpp"
 #include "portcullis/boards/lab_network.hpp"
 #include "portcullis/platform/tls.hpp"
@@ -45,9 +48,10 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
   clock.advance(1000);
   agent.poll();  // the push's first connection attempt (a SYN of the device's own)
+  test::settle_lwip();
   report::StatusSnapshot at_start;
   report::Counters counters_at_start;
-  agent.snapshot(at_start, counters_at_start);
+  test::in_lwip([&] { agent.snapshot(at_start, counters_at_start); });
 
   // Closed ports (the tests' hooks allow tcp 80 only), one block of 64 so counted exactly.
   constexpr std::uint16_t kFirst = 2048;
@@ -56,12 +60,13 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
                                 .dst_port = static_cast<std::uint16_t>(kFirst + i),
                                 .flags = test::kSyn}));
     agent.poll();
+    test::settle_lwip();
     clock.advance(5);
   }
 
   report::StatusSnapshot s;
   report::Counters counters;
-  agent.snapshot(s, counters);
+  test::in_lwip([&] { agent.snapshot(s, counters); });
   LONGS_EQUAL(1, s.scanners_detected_total);
   LONGS_EQUAL(1, s.scanners.view().size());
   const report::Scanner& scanner = s.scanners.view()[0];
@@ -109,4 +114,5 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   LONGS_EQUAL(at_start.lwip.sent.tcp, s.lwip.sent.tcp);  // stealth: not one RST for the sweep
   CHECK(json.find("\"lwip_heap_bytes\":" + std::to_string(s.lwip.heap.size_bytes) + ",") !=
         std::string::npos);
+  test::park_lwip();  // the agent, its clock and its MAC end with this scope
 }
