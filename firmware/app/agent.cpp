@@ -146,7 +146,9 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
   const stack::NetifCounters& nc = netif_.counters();
-  s.netif = {nc.rx_no_pbuf, nc.rx_input_error, nc.tx_too_large, nc.tx_failed};
+  const hal::MacCounters& mc = netif_.mac_counters();
+  s.netif = {nc.rx_no_pbuf,  nc.rx_input_error, nc.tx_too_large, nc.tx_failed,
+             mc.rx_overflow, mc.rx_errors,      mc.rx_too_large};
 
   const platform::StackUse stack = platform::stack_use();
   const platform::TlsArenaUse arena = platform::tls_arena_use();

@@ -201,7 +201,9 @@ void encode_counters(const Counters& c, const NetifInfo& netif, JsonWriter& w) {
   w.member_number("rejected_total", c.rejected_total());
   w.member_number("reject_suppressed", c.reject_suppressed());
   // Frames lost before the filter (no buffer, refused by lwIP): the metrics split them.
-  w.member_number("rx_frames_dropped", std::uint64_t{netif.rx_no_buffer} + netif.rx_refused);
+  w.member_number("rx_frames_dropped", std::uint64_t{netif.rx_no_buffer} + netif.rx_refused +
+                                           netif.rx_mac_overflow + netif.rx_mac_errors +
+                                           netif.rx_mac_too_large);
   w.key("dropped_by_reason");
   w.begin_object();
   for (std::size_t i = 0; i < filter::kReasonCount; ++i) {

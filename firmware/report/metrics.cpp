@@ -119,8 +119,11 @@ void encode_listening(std::span<const Listener> listeners, MetricsWriter& w) {
 
 void encode_netif(const NetifInfo& n, MetricsWriter& w) {
   w.family("rx_frames_dropped_total", Type::kCounter,
-           "Received frames lost before the filter saw them: no receive buffer free, or refused "
-           "by lwIP.");
+           "Received frames lost before the filter saw them: the MAC's FIFO full, bad or too "
+           "large frames, no receive buffer free, or refused by lwIP.");
+  w.sample({{"reason", "mac_overflow"}}, n.rx_mac_overflow);
+  w.sample({{"reason", "mac_error"}}, n.rx_mac_errors);
+  w.sample({{"reason", "too_large"}}, n.rx_mac_too_large);
   w.sample({{"reason", "no_buffer"}}, n.rx_no_buffer);
   w.sample({{"reason", "input_refused"}}, n.rx_refused);
   w.family("tx_frames_failed_total", Type::kCounter,

@@ -17,7 +17,7 @@
 //   lwIP's figures (after the slice size, so older seeds keep their meaning): measured (bit
 //   0), pools (count raw; per pool a byte choosing its name: bit 0 set, one of lwIP's names
 //   by the next byte, else a string of any bytes; failures (4), size, used, peak (2 each)),
-//   heap (four), sent (four); the netif's frame losses (four).
+//   heap (four), sent (four); the netif's frame losses (seven).
 //
 // Invariants: both documents are valid (the strict JSON parser of tests/unit/report, the
 // exposition format checker), hold what the snapshot holds (lists clamped to their
@@ -210,7 +210,7 @@ struct Fixture {
     });
     s.lwip.heap = {in.u32(), in.u32(), in.u32(), in.u32()};
     s.lwip.sent = {in.u32(), in.u32(), in.u32(), in.u32()};
-    s.netif = {in.u32(), in.u32(), in.u32(), in.u32()};
+    s.netif = {in.u32(), in.u32(), in.u32(), in.u32(), in.u32(), in.u32(), in.u32()};
   }
   Fixture(const Fixture&) = delete;
   Fixture& operator=(const Fixture&) = delete;
@@ -299,8 +299,9 @@ void check_json(const Fixture& f, const std::string& doc) {
   FUZZ_CHECK(v["memory"]["lwip_heap_bytes"].is_u64(lwip ? s.lwip.heap.size_bytes : 0));
   FUZZ_CHECK(v["memory"]["lwip_heap_peak_bytes"].is_u64(lwip ? s.lwip.heap.peak_bytes : 0));
   FUZZ_CHECK(v["memory"]["lwip_pool_failures"].is_u64(lwip ? pool_failures : 0));
-  FUZZ_CHECK(v["counters"]["rx_frames_dropped"].is_u64(std::uint64_t{s.netif.rx_no_buffer} +
-                                                       s.netif.rx_refused));
+  FUZZ_CHECK(v["counters"]["rx_frames_dropped"].is_u64(
+      std::uint64_t{s.netif.rx_no_buffer} + s.netif.rx_refused + s.netif.rx_mac_overflow +
+      s.netif.rx_mac_errors + s.netif.rx_mac_too_large));
 }
 
 // A label value, as the metrics show it: like check_text, but the control characters the
@@ -399,6 +400,12 @@ void check_metrics(const Fixture& f, const std::string& doc) {
   check_lwip_metrics(s.lwip, parsed);
   FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
                           {{"reason", "no_buffer"}}) == std::to_string(s.netif.rx_no_buffer));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
+                          {{"reason", "mac_overflow"}}) == std::to_string(s.netif.rx_mac_overflow));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
+                          {{"reason", "mac_error"}}) == std::to_string(s.netif.rx_mac_errors));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
+                          {{"reason", "too_large"}}) == std::to_string(s.netif.rx_mac_too_large));
   FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
                           {{"reason", "input_refused"}}) == std::to_string(s.netif.rx_refused));
   FUZZ_CHECK(sample_value(parsed, "portcullis_tx_frames_failed_total", {{"reason", "too_large"}}) ==

@@ -2,6 +2,7 @@
 """Reads the device's Prometheus /metrics files for tests/lab/flood_test.sh.
 
   flood_metrics.py value FILE NAME [LABEL=VALUE...]   the sample's value (0 when absent)
+  flood_metrics.py total FILE NAME                    the sum of NAME's samples, all labels
   flood_metrics.py pools FILE                          lwIP pool use, one "NAME used/size peak failures" a line
   flood_metrics.py same-pools BEFORE AFTER             exit 0 when every pool's use is as before
   flood_metrics.py failures-explained BEFORE AFTER     exit 0 when every pool allocation that
@@ -49,6 +50,9 @@ def main(argv):
         labels = dict(a.split("=", 1) for a in argv[3:])
         v = value(samples(argv[1]), argv[2], **labels)
         print(int(v) if v == int(v) else v)
+        return 0
+    if len(argv) == 3 and argv[0] == "total":
+        print(int(sum(v for (n, _), v in samples(argv[1]).items() if n == argv[2])))
         return 0
     if len(argv) == 2 and argv[0] == "pools":
         for p, (used, size, peak, failures) in pools(samples(argv[1])).items():

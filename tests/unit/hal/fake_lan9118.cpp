@@ -192,6 +192,11 @@ std::uint32_t FakeLan9118::read32(std::uint32_t offset) {
              (tx_free_bytes_ & 0xFFFF);
     case kPmtCtrl:
       return read_pmt_ctrl();
+    case kRxDrop: {
+      const std::uint32_t dropped = rx_drop_;  // RX_DROP clears on read
+      rx_drop_ = 0;
+      return dropped;
+    }
     case kMacCsrCmd:
       return read_csr_cmd();
     case kMacCsrData:

@@ -62,6 +62,8 @@ class FakeLan9118 {
   // arrives and its status is written only once it has ended.
   bool begin_frame(std::span<const std::uint8_t> frame, bool error = false);
   void end_frame();  // of the oldest frame begun and not ended
+  // Frames the chip dropped because its RX FIFO was full: RX_DROP counts them until read.
+  void drop_frames(std::uint32_t n) { rx_drop_ += n; }
 
   // What the driver left in the device.
   std::size_t rx_statuses_pending() const { return rx_status_.size(); }
@@ -93,6 +95,7 @@ class FakeLan9118 {
   static constexpr std::uint32_t kRxFifoInf = 0x7C;
   static constexpr std::uint32_t kTxFifoInf = 0x80;
   static constexpr std::uint32_t kPmtCtrl = 0x84;
+  static constexpr std::uint32_t kRxDrop = 0xA0;
   static constexpr std::uint32_t kMacCsrCmd = 0xA4;
   static constexpr std::uint32_t kMacCsrData = 0xA8;
 
@@ -137,6 +140,7 @@ class FakeLan9118 {
   std::uint32_t tx_fifo_kib_at_reset_ = 5;
   std::uint32_t tx_free_bytes_ = 4608;
   bool fail_next_tx_ = false;
+  std::uint32_t rx_drop_ = 0;
 
   std::uint32_t reset_countdown_ = 0;
   std::uint32_t ready_countdown_ = 0;

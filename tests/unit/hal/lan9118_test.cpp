@@ -141,6 +141,24 @@ TEST(Lan9118, ReceiveReturnsZeroWhenNoFrameWaits) {
   LONGS_EQUAL(0, mac.counters().rx_frames);
 }
 
+// RX_DROP counts the frames the chip dropped with its FIFO full and clears when read: the
+// driver adds each read to rx_overflow once the FIFO is empty, so a flood's loss is counted.
+TEST(Lan9118, FramesTheChipDroppedAreCountedOnceTheFifoIsDrained) {
+  init();
+  const auto frame = make_frame(100, kMac, 1);
+  CHECK_TRUE(fake.inject_frame(frame));
+  fake.drop_frames(7);
+  LONGS_EQUAL(frame.size(), mac.receive(buffer));
+  LONGS_EQUAL(0, mac.counters().rx_overflow);  // not read while frames wait
+  LONGS_EQUAL(0, mac.receive(buffer));
+  LONGS_EQUAL(7, mac.counters().rx_overflow);
+  LONGS_EQUAL(0, mac.receive(buffer));
+  LONGS_EQUAL(7, mac.counters().rx_overflow);  // cleared on read: not counted twice
+  fake.drop_frames(2);
+  LONGS_EQUAL(0, mac.receive(buffer));
+  LONGS_EQUAL(9, mac.counters().rx_overflow);
+}
+
 TEST(Lan9118, LeavesAFrameAloneUntilItHasFullyArrived) {
   init();
   const auto frame = make_frame(200, kMac, 3);

@@ -202,9 +202,15 @@ TEST(Metrics, MemorySizesAndPeaks) {
 }
 
 TEST(Metrics, FramesLostBetweenTheMacAndLwipByReason) {
-  t.snapshot.netif = {3, 4, 5, 6};
+  t.snapshot.netif = {3, 4, 5, 6, 7, 8, 9};
   const Exposition e = metrics(t.snapshot);
-  LONGS_EQUAL(2, e.of("portcullis_rx_frames_dropped_total").size());
+  LONGS_EQUAL(5, e.of("portcullis_rx_frames_dropped_total").size());
+  STRCMP_EQUAL(
+      "7", value(e, "portcullis_rx_frames_dropped_total", {{"reason", "mac_overflow"}}).c_str());
+  STRCMP_EQUAL("8",
+               value(e, "portcullis_rx_frames_dropped_total", {{"reason", "mac_error"}}).c_str());
+  STRCMP_EQUAL("9",
+               value(e, "portcullis_rx_frames_dropped_total", {{"reason", "too_large"}}).c_str());
   STRCMP_EQUAL("3",
                value(e, "portcullis_rx_frames_dropped_total", {{"reason", "no_buffer"}}).c_str());
   STRCMP_EQUAL(

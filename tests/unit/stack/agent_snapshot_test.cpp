@@ -64,9 +64,13 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
     clock.advance(5);
   }
 
+  mac.count_rx_losses(5, 2);  // frames lost in the MAC during the sweep
   report::StatusSnapshot s;
   report::Counters counters;
   test::in_lwip([&] { agent.snapshot(s, counters); });
+  LONGS_EQUAL(5, s.netif.rx_mac_overflow);
+  LONGS_EQUAL(2, s.netif.rx_mac_errors);
+  LONGS_EQUAL(0, s.netif.rx_no_buffer);
   LONGS_EQUAL(1, s.scanners_detected_total);
   LONGS_EQUAL(1, s.scanners.view().size());
   const report::Scanner& scanner = s.scanners.view()[0];
@@ -88,6 +92,7 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   CHECK(portcullis::ok(report::write_status_json(s, json).status));
   CHECK(json.find("\"scanners\":[{\"src\":\"192.0.2.1\",\"distinct_ports\":" +
                   std::to_string(kScanThreshold + 1)) != std::string::npos);
+  CHECK(json.find("\"rx_frames_dropped\":7,") != std::string::npos);
   CHECK(json.find("\"recent_blocked\":[{\"src\":\"192.0.2.1\",\"proto\":\"tcp\",\"port\":" +
                   std::to_string(kFirst + kScanThreshold)) != std::string::npos);
 

@@ -19,6 +19,11 @@ class FakeEthernetMac final : public hal::EthernetMac {
   std::vector<Frame>& sent() { return tx_; }
   void set_link(bool up) { link_ = up; }
   void set_init_status(Status s) { init_status_ = s; }
+  // Frames the "hardware" dropped or flagged bad, as a real driver would count them.
+  void count_rx_losses(std::uint32_t overflow, std::uint32_t errors) {
+    counters_.rx_overflow += overflow;
+    counters_.rx_errors += errors;
+  }
   bool initialised() const { return initialised_; }
   const hal::MacAddress& mac() const { return mac_; }
 

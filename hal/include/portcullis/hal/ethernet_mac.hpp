@@ -20,6 +20,8 @@ struct MacCounters {
   std::uint32_t tx_frames = 0;
   std::uint32_t rx_errors = 0;     // frames the hardware flagged as bad, discarded
   std::uint32_t rx_too_large = 0;  // frames larger than the caller's buffer, discarded
+  std::uint32_t rx_overflow = 0;   // frames the hardware dropped, its receive FIFO full (0 where
+                                   // the hardware does not count them)
   std::uint32_t tx_errors = 0;     // frames the hardware or OS refused
 };
 

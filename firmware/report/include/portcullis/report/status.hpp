@@ -237,13 +237,17 @@ struct LwipInfo {
   LwipSent sent;
 };
 
-// Frames the network interface lost on their way between the MAC and lwIP (firmware/stack
-// NetifCounters): under a flood, what the filter never saw, counted instead of vanishing.
+// Frames lost below the filter, in the MAC driver (hal::MacCounters) and on their way from
+// it to lwIP (firmware/stack NetifCounters): under a flood, what the filter never saw,
+// counted instead of vanishing.
 struct NetifInfo {
-  std::uint32_t rx_no_buffer = 0;  // no receive pbuf free: the frame was dropped
-  std::uint32_t rx_refused = 0;    // lwIP refused the frame (NO_SYS=0: tcpip mailbox full)
-  std::uint32_t tx_too_large = 0;  // lwIP handed down more than a MAC frame
-  std::uint32_t tx_failed = 0;     // the MAC refused a frame
+  std::uint32_t rx_no_buffer = 0;      // no receive pbuf free: the frame was dropped
+  std::uint32_t rx_refused = 0;        // lwIP refused the frame (NO_SYS=0: tcpip mailbox full)
+  std::uint32_t tx_too_large = 0;      // lwIP handed down more than a MAC frame
+  std::uint32_t tx_failed = 0;         // the MAC refused a frame
+  std::uint32_t rx_mac_overflow = 0;   // the MAC's receive FIFO was full (where it counts them)
+  std::uint32_t rx_mac_errors = 0;     // the MAC flagged the frame bad (CRC, runt, ...)
+  std::uint32_t rx_mac_too_large = 0;  // longer than the largest Ethernet frame
 };
 
 struct StatusSnapshot {

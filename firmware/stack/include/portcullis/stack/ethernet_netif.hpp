@@ -41,6 +41,8 @@ class EthernetNetif {
 
   netif& lwip_netif() { return netif_; }
   const NetifCounters& counters() const { return counters_; }
+  // The MAC driver's own counters (frames it dropped or flagged bad below this netif).
+  const hal::MacCounters& mac_counters() const { return mac_.counters(); }
 
  private:
   static err_t on_netif_init(netif* nif);
