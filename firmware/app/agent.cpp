@@ -90,8 +90,15 @@ report::Encoded Agent::render_status(void* self, std::span<char> out) {
   static report::Counters counters;
   static_assert(std::is_trivially_destructible_v<report::StatusSnapshot>);
   auto* snapshot = new (storage) report::StatusSnapshot{};
-  static_cast<const Agent*>(self)->snapshot(*snapshot, counters);
-  return report::write_status_json(*snapshot, out);
+  auto* agent = static_cast<Agent*>(self);
+  agent->snapshot(*snapshot, counters);
+  // The payload cannot grow: during a scan the recent lists are shortened, newest kept,
+  // rather than the status not going out at all.
+  const report::FittedStatus fitted = report::write_status_json_fitted(*snapshot, out);
+  if (fitted.left_out > 0 && ok(fitted.encoded.status)) {
+    ++agent->status_trimmed_;
+  }
+  return fitted.encoded;
 }
 
 void Agent::snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
@@ -143,6 +150,7 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.push.events_published = push.stats().events_published;
   s.push.events_queued = static_cast<std::uint32_t>(push.events().size());
   s.push.events_dropped = push.events().dropped();
+  s.push.status_trimmed = status_trimmed_;
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
   const stack::NetifCounters& nc = netif_.counters();

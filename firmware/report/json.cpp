@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 
 #include "portcullis/filter/classifier.hpp"
 
@@ -351,6 +352,43 @@ Encoded write_status_json(const StatusSnapshot& s, std::span<char> out) {
     return {Status::kInternal, 0};
   }
   return {w.complete() ? Status::kOk : Status::kResourceExhausted, w.size()};
+}
+
+namespace {
+
+// Halves a list: keeps its front (newest-first lists) or its back (oldest-first); returns
+// how many entries it took out.
+template <typename T, std::size_t kCapacity>
+std::size_t halve(BoundedList<T, kCapacity>& list, bool keep_front) {
+  const std::size_t n = list.view().size();
+  const std::size_t keep = n / 2;
+  if (!keep_front) {
+    std::copy(list.items.begin() + static_cast<std::ptrdiff_t>(n - keep),
+              list.items.begin() + static_cast<std::ptrdiff_t>(n), list.items.begin());
+  }
+  list.count = keep;
+  return n - keep;
+}
+
+}  // namespace
+
+FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out) {
+  FittedStatus r{write_status_json(s, out), 0};
+  while (r.encoded.status == Status::kResourceExhausted) {
+    std::size_t cut = halve(s.recent_blocked, true);  // newest first
+    if (cut == 0) {
+      cut = halve(s.scanners, true);  // most recently seen first
+    }
+    if (cut == 0) {
+      cut = halve(s.violations, false);  // oldest first
+    }
+    if (cut == 0) {
+      break;  // nothing left to shorten
+    }
+    r.left_out += cut;
+    r.encoded = write_status_json(s, out);
+  }
+  return r;
 }
 
 Encoded write_status_json_slice(const StatusSnapshot& s, std::size_t offset, std::span<char> out) {

@@ -276,6 +276,9 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
     w.family("push_events_dropped_total", Type::kCounter,
              "Events that found the queue full and were never sent.");
     w.sample({}, s.push.events_dropped);
+    w.family("push_status_trimmed_total", Type::kCounter,
+             "Status documents pushed with fewer recent entries to fit the MQTT payload.");
+    w.sample({}, s.push.status_trimmed);
   }
 }
 

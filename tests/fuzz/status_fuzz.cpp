@@ -17,7 +17,7 @@
 //   lwIP's figures (after the slice size, so older seeds keep their meaning): measured (bit
 //   0), pools (count raw; per pool a byte choosing its name: bit 0 set, one of lwIP's names
 //   by the next byte, else a string of any bytes; failures (4), size, used, peak (2 each)),
-//   heap (four), sent (four); the netif's frame losses (seven).
+//   heap (four), sent (four); the netif's frame losses (seven); the push's trimmed count.
 //
 // Invariants: both documents are valid (the strict JSON parser of tests/unit/report, the
 // exposition format checker), hold what the snapshot holds (lists clamped to their
@@ -211,6 +211,7 @@ struct Fixture {
     s.lwip.heap = {in.u32(), in.u32(), in.u32(), in.u32()};
     s.lwip.sent = {in.u32(), in.u32(), in.u32(), in.u32()};
     s.netif = {in.u32(), in.u32(), in.u32(), in.u32(), in.u32(), in.u32(), in.u32()};
+    s.push.status_trimmed = in.u32();
   }
   Fixture(const Fixture&) = delete;
   Fixture& operator=(const Fixture&) = delete;
@@ -412,6 +413,61 @@ void check_metrics(const Fixture& f, const std::string& doc) {
              std::to_string(s.netif.tx_too_large));
   FUZZ_CHECK(sample_value(parsed, "portcullis_tx_frames_failed_total", {{"reason", "mac"}}) ==
              std::to_string(s.netif.tx_failed));
+  FUZZ_CHECK(sample_value(parsed, "portcullis_push_status_trimmed_total") ==
+             (s.push.enabled ? std::to_string(s.push.status_trimmed) : "<absent>"));
+}
+
+// write_status_json_fitted into a buffer of 4 x the slice size: the whole document when it
+// fits; else a valid document whose recent lists keep their newest entries (a prefix of
+// recent_blocked and scanners, a suffix of violations), left_out counting what went; or,
+// when nothing fits, a refusal with those lists empty.
+void check_fitted(const Fixture& f) {
+  static StatusSnapshot fitted;  // static: a snapshot is a few KiB
+  fitted = f.s;
+  std::vector<char> buffer(f.slice * 4);
+  const auto r = portcullis::report::write_status_json_fitted(fitted, buffer);
+  const std::size_t before =
+      f.s.recent_blocked.view().size() + f.s.scanners.view().size() + f.s.violations.view().size();
+  const std::size_t after = fitted.recent_blocked.view().size() + fitted.scanners.view().size() +
+                            fitted.violations.view().size();
+  FUZZ_CHECK(after + r.left_out == before);
+  if (portcullis::report::status_json_size(f.s).size <= buffer.size()) {
+    FUZZ_CHECK(r.encoded.status == Status::kOk && r.left_out == 0);
+  }
+  if (r.encoded.status != Status::kOk) {
+    FUZZ_CHECK(r.encoded.status == Status::kResourceExhausted && after == 0);
+    return;
+  }
+  FUZZ_CHECK(r.encoded.size <= buffer.size());
+  FUZZ_CHECK(portcullis::test::parse_json(std::string(buffer.data(), r.encoded.size)).ok);
+  // Entries compared member by member (struct bytes would include padding).
+  const auto kept = [](const auto& list, const auto& original, bool front, auto same) {
+    const auto a = list.view();
+    const auto b = original.view();
+    if (a.size() > b.size()) {
+      return false;
+    }
+    const std::size_t from = front ? 0 : b.size() - a.size();
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same(a[i], b[from + i])) {
+        return false;
+      }
+    }
+    return true;
+  };
+  FUZZ_CHECK(
+      kept(fitted.recent_blocked, f.s.recent_blocked, true, [](const auto& x, const auto& y) {
+        return x.src == y.src && x.ip_proto == y.ip_proto && x.port == y.port &&
+               x.reason == y.reason && x.uptime_ms == y.uptime_ms;
+      }));
+  FUZZ_CHECK(kept(fitted.scanners, f.s.scanners, true, [](const auto& x, const auto& y) {
+    return x.src == y.src && x.distinct_ports == y.distinct_ports && x.first_ms == y.first_ms &&
+           x.last_ms == y.last_ms;
+  }));
+  FUZZ_CHECK(kept(fitted.violations, f.s.violations, false, [](const auto& x, const auto& y) {
+    return x.proto == y.proto && x.port == y.port && x.action == y.action &&
+           x.uptime_ms == y.uptime_ms;
+  }));
 }
 
 }  // namespace
@@ -425,5 +481,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_metrics(
       f, render(f.s, f.slice, portcullis::report::metrics_size, portcullis::report::write_metrics,
                 portcullis::report::write_metrics_slice));
+  check_fitted(f);
   return 0;
 }

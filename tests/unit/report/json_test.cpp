@@ -558,3 +558,74 @@ TEST(StatusJson, LwipNotMeasuredIsZero) {
   CHECK(m["lwip_heap_peak_bytes"].is_u64(0));
   CHECK(m["lwip_pool_failures"].is_u64(0));
 }
+
+// ---- a document that must fit a fixed buffer (the MQTT status payload) ------------------
+
+TEST_GROUP(FittedStatusJson) {
+  TypicalStatus t;
+  // The document's full size, and a buffer that many bytes long less `short_by`.
+  std::vector<char> buffer_short_by(std::size_t short_by) {
+    const Encoded full = portcullis::report::status_json_size(t.snapshot);
+    CHECK(full.size > short_by);
+    return std::vector<char>(full.size - short_by);
+  }
+  JsonValue parsed(const std::vector<char>& buffer, std::size_t size) {
+    JsonParse r = parse_json(std::string(buffer.data(), size));
+    CHECK_TEXT(r.ok, r.error.c_str());
+    return std::move(r.value);
+  }
+};
+
+TEST(FittedStatusJson, AWholeDocumentIsWrittenUntouched) {
+  const std::string whole = json_of(t.snapshot);
+  std::vector<char> buffer(whole.size());
+  const auto r = portcullis::report::write_status_json_fitted(t.snapshot, buffer);
+  CHECK(r.encoded.status == Status::kOk);
+  LONGS_EQUAL(0, r.left_out);
+  STRCMP_EQUAL(whole.c_str(), std::string(buffer.data(), r.encoded.size).c_str());
+}
+
+TEST(FittedStatusJson, OneByteShortDropsTheOldestBlockedAttemptsFirst) {
+  std::vector<char> buffer = buffer_short_by(1);
+  const auto r = portcullis::report::write_status_json_fitted(t.snapshot, buffer);
+  CHECK(r.encoded.status == Status::kOk);
+  LONGS_EQUAL(2, r.left_out);  // three blocked attempts halved to one: the newest
+  const JsonValue doc = parsed(buffer, r.encoded.size);
+  LONGS_EQUAL(1, doc["recent_blocked"].size());
+  CHECK(doc["recent_blocked"][0]["src"].is_string("198.51.100.7"));
+  CHECK(doc["recent_blocked"][0]["uptime_ms"].is_u64(120000));
+  LONGS_EQUAL(1, doc["scanners"].size());  // untouched, as every total and counter
+  LONGS_EQUAL(2, doc["violations"].size());
+  CHECK(doc["violations_total"].is_u64(7));
+  CHECK(doc["counters"]["rx_total"].is_u64(17));
+}
+
+TEST(FittedStatusJson, ThenTheScannersThenTheOldestViolations) {
+  const std::size_t lists = json_of(t.snapshot).size();
+  StatusSnapshot no_lists = t.snapshot;
+  no_lists.recent_blocked.count = 0;
+  no_lists.scanners.count = 0;
+  no_lists.violations.count = 1;
+  no_lists.violations.items[0] = t.snapshot.violations.items[1];  // the newest violation
+  const std::size_t with_newest_violation = json_of(no_lists).size();
+  CHECK(with_newest_violation < lists);
+  std::vector<char> buffer(with_newest_violation);
+  const auto r = portcullis::report::write_status_json_fitted(t.snapshot, buffer);
+  CHECK(r.encoded.status == Status::kOk);
+  LONGS_EQUAL(3 + 1 + 1, r.left_out);
+  const JsonValue doc = parsed(buffer, r.encoded.size);
+  LONGS_EQUAL(0, doc["recent_blocked"].size());
+  LONGS_EQUAL(0, doc["scanners"].size());
+  LONGS_EQUAL(1, doc["violations"].size());
+  CHECK(doc["violations"][0]["port"].is_u64(69));  // the newer of the two
+  CHECK(doc["violations_total"].is_u64(7));
+}
+
+TEST(FittedStatusJson, TooSmallEvenWithoutTheListsIsRefused) {
+  std::vector<char> buffer(64);
+  const auto r = portcullis::report::write_status_json_fitted(t.snapshot, buffer);
+  CHECK(r.encoded.status == Status::kResourceExhausted);
+  LONGS_EQUAL(0, t.snapshot.recent_blocked.count);
+  LONGS_EQUAL(0, t.snapshot.scanners.count);
+  LONGS_EQUAL(0, t.snapshot.violations.count);
+}

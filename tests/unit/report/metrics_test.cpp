@@ -306,8 +306,9 @@ TEST(Metrics, APoolWhoseNameIsNoIdentifierIsLeftOut) {
 
 TEST(Metrics, PushSeriesOnlyWhenTheBoardPushes) {
   CHECK(metrics(t.snapshot).of("portcullis_push_connected").empty());
-  t.snapshot.push = {true, false, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5};
+  t.snapshot.push = {true, false, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5, 6};
   const Exposition e = metrics(t.snapshot);
+  STRCMP_EQUAL("6", value(e, "portcullis_push_status_trimmed_total").c_str());
   STRCMP_EQUAL("0", value(e, "portcullis_push_connected", {{"broker", "192.0.2.1:8883"}}).c_str());
   STRCMP_EQUAL("3", value(e, "portcullis_push_connects_total").c_str());
   STRCMP_EQUAL("7", value(e, "portcullis_push_events_published_total").c_str());

@@ -66,6 +66,7 @@ class Agent {
   stack::ListenerAudit audit_;
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
   std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push
+  std::uint32_t status_trimmed_ = 0;    // pushed status documents with shortened recent lists
   hal::Entropy* entropy_;
   std::string_view board_name_;
   StatusEndpoint endpoint_;

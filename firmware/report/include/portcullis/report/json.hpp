@@ -87,4 +87,17 @@ static_assert(JsonWriter::kMaxDepth <= 32, "depth bits are kept in a std::uint32
 [[nodiscard]] Encoded write_status_json_slice(const StatusSnapshot& s, std::size_t offset,
                                               std::span<char> out);
 
+// For a buffer that cannot grow (the MQTT status payload): write_status_json, and while the
+// document does not fit, the snapshot's recent lists are shortened and it is written again:
+// `recent_blocked`, then `scanners`, then `violations`, each halved down to none, their
+// newest entries kept. Totals, counters and every other member stay whole, so the document
+// still tells the truth, only fewer of the latest entries. `left_out`: entries taken out of
+// `s` (0: the whole document). kResourceExhausted when it does not fit even with those
+// lists empty (they are left empty).
+struct FittedStatus {
+  Encoded encoded;
+  std::size_t left_out = 0;
+};
+[[nodiscard]] FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out);
+
 }  // namespace portcullis::report

@@ -186,6 +186,8 @@ struct PushInfo {
   std::uint32_t events_published = 0;  // acknowledged by the broker
   std::uint32_t events_queued = 0;     // waiting for the broker (sent or not)
   std::uint32_t events_dropped = 0;    // found the queue full: never sent
+  std::uint32_t status_trimmed = 0;    // status documents pushed with shortened recent lists
+                                       // (write_status_json_fitted); in the metrics only
 };
 
 // Run-time memory figures, in bytes: a reserved size and the most of it ever used (a
