@@ -7,6 +7,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include "fake_lan9118.hpp"
+#include "mac_driver_test.hpp"
 #include "status_string.hpp"
 
 namespace portcullis::hal {
@@ -14,50 +15,15 @@ namespace {
 
 using testing::FakeLan9118;
 
-constexpr MacAddress kMac{0x02, 0x12, 0x34, 0x56, 0x78, 0x9A};
-constexpr MacAddress kOtherMac{0x02, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE};
-constexpr std::uint8_t kSentinel = 0xEE;
-
-// A frame of `length` bytes to `dst` whose payload depends on `seed`, so frames differ.
-std::vector<std::uint8_t> make_frame(std::size_t length, const MacAddress& dst = kMac,
-                                     std::uint8_t seed = 1) {
-  std::vector<std::uint8_t> frame(length);
-  for (std::size_t i = 0; i < length; ++i) frame[i] = static_cast<std::uint8_t>(i * 7 + seed);
-  for (std::size_t i = 0; i < dst.size() && i < length; ++i) frame[i] = dst[i];
-  return frame;
-}
+using testing::kMac;
+using testing::kOtherMac;
+using testing::kSentinel;
+using testing::make_frame;
+using Lan9118Test = testing::MacDriverTest<FakeLan9118, Lan9118<FakeLan9118::Bus>>;
 
 }  // namespace
 
-TEST_GROUP(Lan9118) {
-  FakeLan9118 fake;
-  Lan9118<FakeLan9118::Bus> mac{fake.bus()};
-  std::array<std::uint8_t, kMaxFrameBytes> buffer{};
-
-  void setup() override {
-    buffer.fill(kSentinel);
-  }
-
-  void teardown() override {
-    STRCMP_EQUAL("", fake.protocol_errors().text().c_str());
-  }
-
-  void init() {
-    CHECK_EQUAL(Status::kOk, mac.init(kMac));
-  }
-
-  // Injects `frame`, receives it, and checks it came back byte-exact with nothing written past
-  // its end and nothing left in the device.
-  void check_round_trip(const std::vector<std::uint8_t>& frame) {
-    CHECK_TRUE(fake.inject_frame(frame));
-    buffer.fill(kSentinel);
-    const std::size_t got = mac.receive(buffer);
-    LONGS_EQUAL(frame.size(), got);
-    MEMCMP_EQUAL(frame.data(), buffer.data(), frame.size());
-    if (frame.size() < buffer.size()) BYTES_EQUAL(kSentinel, buffer[frame.size()]);
-    LONGS_EQUAL(0, fake.rx_words_pending());
-  }
-};
+TEST_GROUP_BASE(Lan9118, Lan9118Test){};
 
 TEST(Lan9118, InitProgramsTheMacAddress) {
   init();

@@ -7,6 +7,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include "fake_stellaris_enet.hpp"
+#include "mac_driver_test.hpp"
 #include "status_string.hpp"
 
 namespace portcullis::hal {
@@ -15,50 +16,13 @@ namespace {
 using testing::FakeStellarisEnet;
 using Enet = StellarisEnet<FakeStellarisEnet::Bus>;
 
-constexpr MacAddress kMac{0x02, 0x12, 0x34, 0x56, 0x78, 0x9A};
-constexpr MacAddress kOtherMac{0x02, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE};
-constexpr std::uint8_t kSentinel = 0xEE;
+using testing::kMac;
+using testing::kOtherMac;
+using testing::kSentinel;
+using testing::make_frame;
 
-// A frame of `length` bytes to `dst` whose payload depends on `seed`, so frames differ.
-std::vector<std::uint8_t> make_frame(std::size_t length, const MacAddress& dst = kMac,
-                                     std::uint8_t seed = 1) {
-  std::vector<std::uint8_t> frame(length);
-  for (std::size_t i = 0; i < length; ++i) frame[i] = static_cast<std::uint8_t>(i * 7 + seed);
-  for (std::size_t i = 0; i < dst.size() && i < length; ++i) frame[i] = dst[i];
-  return frame;
-}
-
-}  // namespace
-
-TEST_GROUP(StellarisEnet) {
-  FakeStellarisEnet fake;
-  Enet mac{fake.bus()};
-  std::array<std::uint8_t, kMaxFrameBytes> buffer{};
-
-  void setup() override {
-    buffer.fill(kSentinel);
-  }
-
-  void teardown() override {
-    STRCMP_EQUAL("", fake.protocol_errors().text().c_str());
-  }
-
-  void init() {
-    CHECK_EQUAL(Status::kOk, mac.init(kMac));
-  }
-
-  // Injects `frame`, receives it, and checks it came back byte-exact with nothing written past
-  // its end and nothing left in the device.
-  void check_round_trip(const std::vector<std::uint8_t>& frame) {
-    CHECK_TRUE(fake.inject_frame(frame));
-    buffer.fill(kSentinel);
-    const std::size_t got = mac.receive(buffer);
-    LONGS_EQUAL(frame.size(), got);
-    MEMCMP_EQUAL(frame.data(), buffer.data(), frame.size());
-    if (frame.size() < buffer.size()) BYTES_EQUAL(kSentinel, buffer[frame.size()]);
-    LONGS_EQUAL(0, fake.rx_words_pending());
-  }
-
+class StellarisEnetTest : public testing::MacDriverTest<FakeStellarisEnet, Enet> {
+ public:
   // A frame that ends in the FIFO with `length_word` as its length and `words` words in all.
   void inject_length_word(std::uint32_t length_word, std::size_t words) {
     std::vector<std::uint32_t> raw(words, 0x5A5A'5A5A);
@@ -66,6 +30,10 @@ TEST_GROUP(StellarisEnet) {
     fake.inject_raw_frame(raw);
   }
 };
+
+}  // namespace
+
+TEST_GROUP_BASE(StellarisEnet, StellarisEnetTest){};
 
 // ---- init ------------------------------------------------------------------------------------
 
