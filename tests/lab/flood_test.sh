@@ -52,18 +52,8 @@ trap finish EXIT
 now_ms() { local t="${EPOCHREALTIME/./}"; printf '%d' $((10#$t / 1000)); }
 tap_stat() { "$LAB" exec cat "/sys/class/net/pctap0/statistics/$1"; } # packets the host sent
 
-# Metrics as the management host sees them (mTLS); a probe is retried, never the test.
-metrics() { # FILE
-  local i
-  for i in 1 2 3; do
-    if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
-      --key "$PKI_DIR/mgmt.key" -o "$1" "https://$DEVICE_IPV4:$MGMT_PORT/metrics"; then
-      return 0
-    fi
-    sleep "$i"
-  done
-  return 1
-}
+# Metrics as the management host sees them (lib.sh mgmt_curl: mTLS, retried).
+metrics() { mgmt_curl -o "$1" "https://$DEVICE_IPV4:$MGMT_PORT/metrics"; } # FILE
 val() { "$PY" "$METRICS" value "$@"; }
 
 # One flood with a poll in its middle. Sets F_SENT F_REPLIES F_SECS F_POLL (seconds or

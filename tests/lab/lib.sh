@@ -32,6 +32,21 @@ check() {
   return 0
 }
 
+# curl as the management host: mTLS with the lab's PKI ($PKI_DIR, and $LAB for tools/lab,
+# both set by the calling script), bounded in time; retried a few times (a probe is
+# retried, never the test).
+mgmt_curl() { # curl args...
+  local i
+  for i in 1 2 3; do
+    if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
+      --key "$PKI_DIR/mgmt.key" "$@"; then
+      return 0
+    fi
+    sleep "$i"
+  done
+  return 1
+}
+
 # The CMake preset tools/lab builds BOARD in: $PORTCULLIS_LAB_PRESET when set (the rtos build
 # runs these scripts against host-linux in RTOS mode), else the board's own.
 board_preset_of() { # BOARD

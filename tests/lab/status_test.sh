@@ -35,19 +35,7 @@ readonly POLICY="$ROOT/boards/$WANT_BOARD/policy.allow"
 PRESET="$(board_preset_of "$WANT_BOARD")"
 readonly TOOL="$ROOT/build/$PRESET/policy-tool/portcullis-policy"
 
-# curl as the management host: mTLS, the fleet CA, bounded in time; retried a few times
-# (a probe is retried, never the test).
-mcurl() { # curl args...
-  local i
-  for i in 1 2 3; do
-    if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
-      --key "$PKI_DIR/mgmt.key" "$@"; then
-      return 0
-    fi
-    sleep "$i"
-  done
-  return 1
-}
+mcurl() { mgmt_curl "$@"; } # lib.sh: mTLS as the management host, retried
 
 # ---- /v1/status --------------------------------------------------------------------------
 if mcurl -o "$WORK/status.json" -w '%{http_code} %{content_type}\n' "$BASE/v1/status" >"$WORK/status.meta"; then
