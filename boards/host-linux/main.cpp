@@ -36,12 +36,16 @@ int main(int argc, char** argv) {
   }
   if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
     console.write("portcullis: cannot attach to TAP interface (does it exist? are you root?)\n");
+    portcullis::stack::stop_lwip();
     return 1;
   }
   while (!portcullis::platform::stop_requested()) {
     agent.poll();
     tap.wait_readable(board::kIdleWaitMs);
   }
+  // The agent is static: its destructor runs after main() returns. In RTOS mode the tcpip
+  // thread would still be delivering segments to the sessions it frees.
+  portcullis::stack::stop_lwip();
   console.write("portcullis: stopped\n");
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "lwip/ip6_addr.h"
 #include "lwip/timeouts.h"
 #include "portcullis/credentials/device_credentials.hpp"
+#include "portcullis/hal/fatal.hpp"
 #include "portcullis/platform/stack_use.hpp"
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/compiled.hpp"
@@ -39,10 +40,19 @@ Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& conso
       audit_(policy::kPolicy),
       entropy_(entropy) {}
 
+Agent::~Agent() {
+  if constexpr (stack::kLwipThreaded) {
+    if (started_ && !stack::lwip_stopped()) {
+      hal::fatal("agent destroyed while lwIP's tcpip thread runs (call stack::stop_lwip())");
+    }
+  }
+}
+
 Status Agent::start(const stack::NetworkSettings& net, std::string_view board_name) {
   board_name_ = board_name;
   stack::set_lwip_clock(clock_);
   stack::start_lwip();
+  started_ = true;
   if (const Status st = stack::in_lwip_context([&] { return start_network(net); }); !ok(st)) {
     return st;
   }

@@ -11,6 +11,7 @@
 namespace {
 const portcullis::hal::Clock* lwip_clock = nullptr;
 std::uint32_t rand_state = 0x9E3779B9u;
+bool stopped = false;
 }  // namespace
 
 namespace portcullis::stack {
@@ -25,6 +26,20 @@ void start_lwip() {
 #else
   tcpip_init(nullptr, nullptr);
 #endif
+}
+
+void stop_lwip() {
+  if (stopped) {
+    return;
+  }
+#if !NO_SYS
+  LOCK_TCPIP_CORE();
+#endif
+  stopped = true;
+}
+
+bool lwip_stopped() {
+  return stopped;
 }
 
 void seed_lwip_rand(std::uint32_t seed) {

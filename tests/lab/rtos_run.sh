@@ -2,7 +2,8 @@
 # Runs one lab script against host-linux built in the rtos preset: lwIP with NO_SYS=0, its
 # tcpip thread and the core lock (the agent's main loop and lwIP's thread both live), all
 # under ThreadSanitizer. The script's own checks must pass, and no process it started (the
-# device, portcullis-fleet) may have written a ThreadSanitizer report.
+# device, portcullis-fleet) may have written a ThreadSanitizer report, and the last device
+# must have stopped cleanly on the lab's SIGTERM (lwIP stopped before the agent's statics go).
 #   tests/lab/rtos_run.sh SCRIPT   (e.g. smoke_test.sh; CTest runs it from the rtos build)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -23,5 +24,12 @@ if compgen -G "$reports/report.*" >/dev/null; then
   exit 1
 fi
 ((rc == 77)) && exit 77
+console="$ROOT/.lab/console.log"
+if grep -q "FATAL" "$console" || ! grep -q "^portcullis: stopped" "$console"; then
+  echo "FAIL: the device did not stop cleanly on SIGTERM; last console lines:"
+  tail -n 5 "$console" | sed 's/^/    /'
+  exit 1
+fi
+echo "PASS: the device stopped cleanly (lwIP stopped before the agent went)"
 echo "PASS: no ThreadSanitizer report from the device or the tools (RTOS mode)"
 exit "$rc"

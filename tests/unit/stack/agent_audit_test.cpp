@@ -16,6 +16,7 @@
 #include "portcullis/app/agent.hpp"
 #include "portcullis/boards/lab_network.hpp"
 #include "portcullis/policy/compiled.hpp"
+#include "portcullis/stack/lwip_port.hpp"
 
 using portcullis::policy::kPolicy;
 using portcullis::policy::Proto;
@@ -104,5 +105,5 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
       udp_remove(socket);
     });
   }
-  portcullis::test::park_lwip();  // the agent, its clock and its MAC end with this scope
+  portcullis::stack::stop_lwip();  // before the agent, its clock and its MAC go (~Agent checks)
 }

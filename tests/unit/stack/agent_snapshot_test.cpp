@@ -20,6 +20,7 @@
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/scan_detector.hpp"
+#include "portcullis/stack/lwip_port.hpp"
 
 using portcullis::report::format_address;
 using portcullis::report::kScanThreshold;
@@ -119,5 +120,5 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   LONGS_EQUAL(at_start.lwip.sent.tcp, s.lwip.sent.tcp);  // stealth: not one RST for the sweep
   CHECK(json.find("\"lwip_heap_bytes\":" + std::to_string(s.lwip.heap.size_bytes) + ",") !=
         std::string::npos);
-  test::park_lwip();  // the agent, its clock and its MAC end with this scope
+  portcullis::stack::stop_lwip();  // before the agent, its clock and its MAC go (~Agent checks)
 }

@@ -52,12 +52,6 @@ void settle_lwip() {
 #endif
 }
 
-void park_lwip() {
-#if !NO_SYS
-  LOCK_TCPIP_CORE();
-#endif
-}
-
 FakeClock& lwip_test_clock() {
   static FakeClock clock;
   return clock;

@@ -33,12 +33,6 @@ decltype(auto) in_lwip(F&& f) {
 // has run the timers due at the test clock's time. Nothing with NO_SYS=1.
 void settle_lwip();
 
-// NO_SYS=0: takes lwIP's core lock and never gives it back, so that the tcpip thread stops
-// at its next turn, before it can run a timer or callback into objects the test is about to
-// destroy (lwIP has no tcpip_deinit()). For the last lines of a test whose executable runs
-// no other lwIP test. Nothing with NO_SYS=1.
-void park_lwip();
-
 // A TCP listener on `port` (IPv4 and IPv6) that accepts every connection; checks that lwIP
 // made it. Closed by ~LwipDevice.
 tcp_pcb* listen_on(std::uint16_t port);

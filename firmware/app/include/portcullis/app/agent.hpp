@@ -25,6 +25,10 @@ class Agent {
   // provisioned NV seed is then all there is: see platform/mbedtls/README.md).
   Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
         hal::Entropy* entropy = nullptr);
+  // With lwIP's tcpip thread (NO_SYS=0), an agent that started lwIP must outlive it: call
+  // stack::stop_lwip() before the agent goes (a static agent goes after main() returns).
+  // Destroying it with the thread still able to run is a fatal error, not a silent race.
+  ~Agent();
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
@@ -69,6 +73,7 @@ class Agent {
   std::uint32_t status_trimmed_ = 0;    // pushed status documents with shortened recent lists
   hal::Entropy* entropy_;
   std::string_view board_name_;
+  bool started_ = false;  // start() has started lwIP
   StatusEndpoint endpoint_;
 };
 
