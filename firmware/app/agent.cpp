@@ -182,6 +182,7 @@ void Agent::poll() {
   {
     const stack::LwipContext in_lwip;
     netif_.poll();
+    stack::track_lwip_counters();  // lwIP's 16-bit counters carried on in 32 bits
     if constexpr (!stack::kLwipThreaded) {
       sys_check_timeouts();  // with NO_SYS=0 lwIP's tcpip thread runs its timers
     }

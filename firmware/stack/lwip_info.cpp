@@ -29,7 +29,60 @@ std::uint32_t u32(T value) {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(value, UINT32_MAX));
 }
 
+#if LWIP_STATS
+// One of lwIP's event counters (STAT_COUNTER: 16 bits with LWIP_STATS_LARGE 0) carried on in
+// 32 bits: each look adds what it moved since the last one, modulo its width.
+struct Widened {
+  STAT_COUNTER last = 0;  // lwIP's counters start at 0 with the program
+  std::uint32_t total = 0;
+
+  std::uint32_t see(STAT_COUNTER now) {
+    total += static_cast<STAT_COUNTER>(now - last);
+    last = now;
+    return total;
+  }
+};
+
+// lwIP's figures are one set per program (lwip_stats), and so are these.
+struct Totals {
+  std::array<Widened, MEMP_MAX> pool_failures;
+  Widened heap_failures;
+  Widened tcp_sent;
+  Widened udp_sent;
+  Widened icmp_sent;
+  Widened icmpv6_sent;
+};
+Totals totals;
+#endif
+
 }  // namespace
+
+void track_lwip_counters() {
+#if LWIP_STATS
+#if MEMP_STATS
+  for (std::size_t i = 0; i < totals.pool_failures.size(); ++i) {
+    if (const stats_mem* m = lwip_stats.memp[i]; m != nullptr) {
+      totals.pool_failures[i].see(m->err);
+    }
+  }
+#endif
+#if MEM_STATS
+  totals.heap_failures.see(lwip_stats.mem.err);
+#endif
+#if TCP_STATS
+  totals.tcp_sent.see(lwip_stats.tcp.xmit);
+#endif
+#if UDP_STATS
+  totals.udp_sent.see(lwip_stats.udp.xmit);
+#endif
+#if ICMP_STATS
+  totals.icmp_sent.see(lwip_stats.icmp.xmit);
+#endif
+#if ICMP6_STATS
+  totals.icmpv6_sent.see(lwip_stats.icmp6.xmit);
+#endif
+#endif
+}
 
 void read_lwip_info(report::LwipInfo& out) {
   // Member by member: a whole LwipInfo{} would be a few hundred bytes of stack for a moment.
@@ -39,6 +92,7 @@ void read_lwip_info(report::LwipInfo& out) {
   out.sent = {};
 #if LWIP_STATS
   out.measured = true;
+  track_lwip_counters();
 #if MEMP_STATS
   for (std::size_t i = 0; i < kPoolNames.size(); ++i) {
     const stats_mem* m = lwip_stats.memp[i];
@@ -47,7 +101,7 @@ void read_lwip_info(report::LwipInfo& out) {
     }
     report::LwipPool& p = out.pools.items[out.pools.count++];
     p.name = kPoolNames[i];
-    p.failures = u32(m->err);
+    p.failures = totals.pool_failures[i].total;
     p.size = u16(m->avail);
     p.used = u16(m->used);
     p.peak = u16(m->max);
@@ -55,20 +109,11 @@ void read_lwip_info(report::LwipInfo& out) {
 #endif
 #if MEM_STATS
   out.heap = {u32(lwip_stats.mem.avail), u32(lwip_stats.mem.used), u32(lwip_stats.mem.max),
-              u32(lwip_stats.mem.err)};
+              totals.heap_failures.total};
 #endif
-#if TCP_STATS
-  out.sent.tcp = u32(lwip_stats.tcp.xmit);
-#endif
-#if UDP_STATS
-  out.sent.udp = u32(lwip_stats.udp.xmit);
-#endif
-#if ICMP_STATS
-  out.sent.icmp = u32(lwip_stats.icmp.xmit);
-#endif
-#if ICMP6_STATS
-  out.sent.icmpv6 = u32(lwip_stats.icmp6.xmit);
-#endif
+  // A class lwipopts.h leaves off is never seen: its total stays 0.
+  out.sent = {totals.tcp_sent.total, totals.udp_sent.total, totals.icmp_sent.total,
+              totals.icmpv6_sent.total};
 #endif
 }
 

@@ -208,7 +208,7 @@ void sys_check_core_locking(void);
    mem_size_t u16 below 64000 bytes of heap): 24 bytes per protocol class, 12 for the heap
    and 4 + 12 per pool: about 290 bytes with 13 pools. The filter's counters are Portcullis' own (firmware/report). */
 #define LWIP_STATS 1
-#define LWIP_STATS_LARGE 0 /* 16-bit counters: failures and sent counts wrap at 65536 */
+#define LWIP_STATS_LARGE 0 /* 16-bit counters, carried on in 32 bits by the agent */
 #define MEM_STATS 1        /* heap: size, used, peak, failures */
 #define MEMP_STATS 1       /* each pool: size, used, peak, failures */
 #define TCP_STATS 1        /* tcp.xmit: segments sent, RSTs included */

@@ -16,6 +16,7 @@
 #include "lwip/memp.h"
 #include "lwip/pbuf.h"
 #include "lwip/raw.h"
+#include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
@@ -255,6 +256,43 @@ TEST(LwipInfo, AFullHeapCountsTheRefusal) {
   CHECK(f.full.heap.peak_bytes >= f.made * 1024);
   CHECK(f.full.heap.peak_bytes <= f.full.heap.size_bytes);
   LONGS_EQUAL(f.before.heap.used_bytes, f.given_back.heap.used_bytes);
+}
+
+// lwIP's event counters are STAT_COUNTER wide (16 bits here) and would wrap at 65 536; the
+// report's totals go on in 32 bits as long as the counters are looked at (the agent's loop
+// does every turn) before one moves 65 536 times. lwIP is made to have counted 40 000 more
+// segments sent and pool and heap refusals, twice, with a look after each.
+TEST(LwipInfo, CountsGoOnPastLwipsSixteenBitCounters) {
+  constexpr std::uint32_t kStep = 40000;
+  struct Figures {
+    LwipInfo before, after;
+    STAT_COUNTER raw_before = 0, raw_after = 0;
+  };
+  const Figures f = in_lwip([] {
+    Figures r;
+    read_lwip_info(r.before);
+    r.raw_before = lwip_stats.tcp.xmit;
+    for (int step = 0; step < 2; ++step) {
+      lwip_stats.tcp.xmit = static_cast<STAT_COUNTER>(lwip_stats.tcp.xmit + kStep);
+      lwip_stats.icmp6.xmit = static_cast<STAT_COUNTER>(lwip_stats.icmp6.xmit + kStep);
+      lwip_stats.mem.err = static_cast<STAT_COUNTER>(lwip_stats.mem.err + kStep);
+      lwip_stats.memp[MEMP_RAW_PCB]->err =
+          static_cast<STAT_COUNTER>(lwip_stats.memp[MEMP_RAW_PCB]->err + kStep);
+      portcullis::stack::track_lwip_counters();
+    }
+    r.raw_after = lwip_stats.tcp.xmit;
+    read_lwip_info(r.after);
+    return r;
+  });
+  if constexpr (sizeof(STAT_COUNTER) == 2) {
+    LONGS_EQUAL((f.raw_before + 2 * kStep) % 65536, f.raw_after);  // lwIP's own has wrapped
+  }
+  LONGS_EQUAL(f.before.sent.tcp + 2 * kStep, f.after.sent.tcp);
+  LONGS_EQUAL(f.before.sent.icmpv6 + 2 * kStep, f.after.sent.icmpv6);
+  LONGS_EQUAL(f.before.sent.udp, f.after.sent.udp);
+  LONGS_EQUAL(f.before.heap.failures + 2 * kStep, f.after.heap.failures);
+  LONGS_EQUAL(pool(f.before, "RAW_PCB").failures + 2 * kStep, pool(f.after, "RAW_PCB").failures);
+  LONGS_EQUAL(pool(f.before, "TCP_PCB").failures, pool(f.after, "TCP_PCB").failures);
 }
 
 TEST(LwipInfo, StealthSendsNothingForProbesToClosedPorts) {

@@ -227,8 +227,8 @@ struct LwipSent {
 };
 
 // lwIP's own statistics (lwip_stats), copied by value in lwIP's context (firmware/stack
-// lwip_info.hpp): the snapshot never points at live figures. With lwIP's counters 16 bits wide
-// (LWIP_STATS_LARGE 0, lwipopts.h), `failures` and `sent` wrap at 65536 like a counter reset.
+// lwip_info.hpp): the snapshot never points at live figures. `failures` and `sent` are 32-bit
+// totals carried on from lwIP's 16-bit counters (LWIP_STATS_LARGE 0), which wrap at 65536.
 // `measured` false (an lwIP built without its statistics): the encoders write 0 for the heap
 // and the sent counts and no pool, whatever the other members hold, the way MemoryInfo
 // reports 0 for "not measured".

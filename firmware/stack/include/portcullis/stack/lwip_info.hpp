@@ -10,7 +10,15 @@ namespace portcullis::stack {
 // memp order, named as in lwip/priv/memp_std.h without "MEMP_"), the heap, and the TCP, UDP,
 // ICMP and ICMPv6 messages lwIP sent. In lwIP's context only (lwip_context.hpp): lwIP writes
 // the figures there. An lwIP built without LWIP_STATS gives `measured` false; a figure whose
-// statistics class is off (lwipopts.h) stays 0.
+// statistics class is off (lwipopts.h) stays 0. Failures and sent counts are 32-bit totals
+// carried on from lwIP's narrower counters (see track_lwip_counters()).
 void read_lwip_info(report::LwipInfo& out);
+
+// lwIP counts events (allocation failures, segments sent) in STAT_COUNTER, 16 bits with
+// LWIP_STATS_LARGE 0, which wraps at 65 536. Each call adds what every such counter moved
+// since the last call (modulo its width) to a 32-bit total, so the report's totals stay exact
+// as long as no counter moves 65 536 times between two calls. Agent::poll() calls it every
+// loop turn (read_lwip_info() does too). In lwIP's context only; a few dozen loads and adds.
+void track_lwip_counters();
 
 }  // namespace portcullis::stack
