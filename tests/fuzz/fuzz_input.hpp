@@ -55,52 +55,6 @@ class FuzzInput {
   std::size_t pos_ = 0;
 };
 
-// Well-formed UTF-8 by code point (no overlong forms, no surrogates, nothing beyond
-// U+10FFFF), written apart from the encoders' own byte tables.
-inline bool is_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<std::uint8_t>(s[i]);
-    std::size_t length = 1;
-    std::uint32_t cp = b0;
-    std::uint32_t min = 0;
-    if ((b0 & 0x80) == 0) {
-      ++i;
-      continue;
-    }
-    if ((b0 & 0xE0) == 0xC0) {
-      length = 2;
-      cp = b0 & 0x1Fu;
-      min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      length = 3;
-      cp = b0 & 0x0Fu;
-      min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      length = 4;
-      cp = b0 & 0x07u;
-      min = 0x10000;
-    } else {
-      return false;
-    }
-    if (s.size() - i < length) {
-      return false;
-    }
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto b = static_cast<std::uint8_t>(s[i + k]);
-      if ((b & 0xC0) != 0x80) {
-        return false;
-      }
-      cp = cp << 6 | (b & 0x3Fu);
-    }
-    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
-}
-
 }  // namespace portcullis::fuzz
 
 // Macros, for the file and line of the broken invariant in the report.

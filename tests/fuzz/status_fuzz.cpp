@@ -48,14 +48,15 @@
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/metrics.hpp"
 #include "portcullis/report/status.hpp"
+#include "utf8_check.hpp"
 
 namespace {
 
 using portcullis::Status;
 using portcullis::fuzz::FuzzInput;
-using portcullis::fuzz::is_utf8;
 using portcullis::report::Encoded;
 using portcullis::report::StatusSnapshot;
+using portcullis::test::is_utf8;
 
 // Values of an enum with a fixed underlying type may be any value of that type: the
 // encoders must cope with those a corrupted snapshot would hold.

@@ -44,12 +44,7 @@ if ! "$PY" -c 'import scapy.all' >/dev/null 2>&1; then
 fi
 
 WORK="$(mktemp -d)"
-finish() {
-  "$LAB" stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  echo "$PASSED passed, $FAILED failed"
-}
-trap finish EXIT
+trap lab_finish EXIT
 
 # Seconds since the given $SECONDS value, for the timing lines.
 since() { echo "$((SECONDS - $1)) s"; }
@@ -77,12 +72,8 @@ run_checks() {
   return 0
 }
 
-env_lines="$("$LAB" start --board "$WANT_BOARD" --policy "$POLICY")" || {
-  fail "tools/lab start --board $WANT_BOARD --policy $POLICY"
-  exit 1
-}
-eval "$env_lines"
-pass "lab up with scan.allow (device answers ping) in $(since "$T_START")"
+lab_up "lab up with scan.allow (device answers ping)" --policy "$POLICY"
+echo "INFO: lab start took $(since "$T_START")"
 readonly BASE="https://$DEVICE_IPV4:$MGMT_PORT"
 PRESET="$(board_preset_of "$WANT_BOARD")"
 readonly TOOL="$ROOT/build/$PRESET/policy-tool/portcullis-policy"
@@ -91,8 +82,8 @@ readonly TOOL="$ROOT/build/$PRESET/policy-tool/portcullis-policy"
 status() { # FILE
   local i
   for i in 1 2 3; do
-    if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
-      --key "$PKI_DIR/mgmt.key" -o "$1" "$BASE/v1/status" && "$PY" -m json.tool "$1" >/dev/null 2>&1; then
+    if mgmt_curl_once --max-time 20 -o "$1" "$BASE/v1/status" &&
+      "$PY" -m json.tool "$1" >/dev/null 2>&1; then
       return 0
     fi
     sleep "$i"

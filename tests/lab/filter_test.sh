@@ -28,11 +28,7 @@ expect_eq() { # DESCRIPTION WANT GOT
     fail "$1: want [$2], got [$3]"
   fi
 }
-finish() {
-  "$LAB" stop >/dev/null 2>&1 || true
-  echo "$PASSED passed, $FAILED failed"
-}
-trap finish EXIT
+trap lab_finish EXIT
 
 # nmap's grepable output -> "PORT/STATE" lines, plus "ignored STATE COUNT".
 scan() { # nmap args...
@@ -83,13 +79,7 @@ still_alive() {
 }
 
 start_lab() { # POLICY
-  local env
-  env="$("$LAB" start --board "$WANT_BOARD" --policy "$1")" || {
-    fail "tools/lab start --board $BOARD --policy $1"
-    exit 1
-  }
-  eval "$env"
-  pass "lab up with $(basename "$1") (device answers ping)"
+  lab_up "lab up with $(basename "$1") (device answers ping)" --policy "$1"
 }
 
 # ---- stealth --------------------------------------------------------------------------

@@ -22,19 +22,9 @@ if [[ ! -x $FLEET ]]; then
 fi
 
 WORK="$(mktemp -d)"
-finish() {
-  "$LAB" stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  echo "$PASSED passed, $FAILED failed"
-}
-trap finish EXIT
+trap lab_finish EXIT
 
-env_lines="$("$LAB" start --board "$WANT_BOARD")" || {
-  fail "tools/lab start --board $WANT_BOARD"
-  exit 1
-}
-eval "$env_lines"
-pass "lab up (device answers ping)"
+lab_up "lab up (device answers ping)"
 readonly POLICY="$ROOT/boards/$WANT_BOARD/policy.allow"
 readonly OTHER_POLICY="$ROOT/tests/lab/policies/reject.allow"
 readonly TARGET="$DEVICE_IPV4:$MGMT_PORT"

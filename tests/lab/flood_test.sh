@@ -43,9 +43,7 @@ WORK="$(mktemp -d)"
 FLOOD_PID=""
 finish() {
   [[ -n "$FLOOD_PID" ]] && kill "$FLOOD_PID" 2>/dev/null
-  "$LAB" stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  echo "$PASSED passed, $FAILED failed"
+  lab_finish
 }
 trap finish EXIT
 
@@ -80,9 +78,8 @@ flood() { # KIND(syn|udp)
   done
   F_POLL=failed
   for i in 1 2; do
-    if out="$("$LAB" exec curl -s -o /dev/null -w '%{http_code} %{time_total}' \
-      --max-time "$POLL_BOUND_S" --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
-      --key "$PKI_DIR/mgmt.key" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status")" &&
+    if out="$(mgmt_curl_once -o /dev/null -w '%{http_code} %{time_total}' \
+      --max-time "$POLL_BOUND_S" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" 2>/dev/null)" &&
       [[ $out == 200\ * ]]; then
       F_POLL="${out#200 }"
       break

@@ -11,6 +11,7 @@ require_root() { # TEST-NAME
 
 PASSED=0
 FAILED=0
+WORK="" # a script's scratch folder (mktemp -d after sourcing this), removed by lab_finish
 pass() {
   echo "PASS: $*"
   PASSED=$((PASSED + 1))
@@ -32,14 +33,19 @@ check() {
   return 0
 }
 
-# curl as the management host: mTLS with the lab's PKI ($PKI_DIR, and $LAB for tools/lab,
-# both set by the calling script), bounded in time; retried a few times (a probe is
-# retried, never the test).
+# One curl as the management host, from the lab namespace: mTLS with the lab's PKI ($PKI_DIR,
+# and $LAB for tools/lab, both set by the calling script); the caller bounds it
+# (--max-time) and decides on retries.
+mgmt_curl_once() { # curl args...
+  "$LAB" exec curl -sS --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
+    --key "$PKI_DIR/mgmt.key" "$@"
+}
+
+# mgmt_curl_once bounded to 20 s and retried a few times (a probe is retried, never the test).
 mgmt_curl() { # curl args...
   local i
   for i in 1 2 3; do
-    if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
-      --key "$PKI_DIR/mgmt.key" "$@"; then
+    if mgmt_curl_once --max-time 20 "$@"; then
       return 0
     fi
     sleep "$i"
@@ -57,4 +63,27 @@ board_preset_of() { # BOARD
   else
     printf '%s' "$1"
   fi
+}
+
+# lab_up DESCRIPTION [tools/lab start args...]: starts the lab with $WANT_BOARD (both set by
+# the calling script, with $LAB) and takes its KEY=VALUE lines (DEVICE_IPV4, MGMT_PORT, ...)
+# as shell variables; PASS DESCRIPTION, or FAIL and exit 1 (the script's EXIT trap stops the
+# lab).
+lab_up() {
+  local desc="$1" lines
+  shift
+  lines="$("$LAB" start --board "$WANT_BOARD" "$@")" || {
+    fail "tools/lab start --board $WANT_BOARD $*"
+    exit 1
+  }
+  eval "$lines"
+  pass "$desc"
+}
+
+# The common end of a lab script's EXIT trap: stops the lab, removes $WORK when the script
+# made one, prints the tally.
+lab_finish() {
+  "$LAB" stop >/dev/null 2>&1 || true
+  [[ -n "$WORK" ]] && rm -rf "$WORK"
+  echo "$PASSED passed, $FAILED failed"
 }

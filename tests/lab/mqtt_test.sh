@@ -39,19 +39,12 @@ fi
 WORK="$(mktemp -d)"
 BROKER_PID=""
 finish() {
-  [[ -n $BROKER_PID ]] && kill "$BROKER_PID" 2>/dev/null || true
-  "$LAB" stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  echo "$PASSED passed, $FAILED failed"
+  if [[ -n $BROKER_PID ]]; then kill "$BROKER_PID" 2>/dev/null || true; fi
+  lab_finish
 }
 trap finish EXIT
 
-env_lines="$("$LAB" start --board "$WANT_BOARD" --policy "$POLICY")" || {
-  fail "tools/lab start --board $WANT_BOARD --policy $POLICY"
-  exit 1
-}
-eval "$env_lines"
-pass "lab up with scan.allow (device answers ping)"
+lab_up "lab up with scan.allow (device answers ping)" --policy "$POLICY"
 
 # ---- the broker ------------------------------------------------------------------------------
 mkdir -p "$WORK/db"
@@ -103,8 +96,7 @@ sub() { # mosquitto_sub in the namespace with the management certificate
     --cert "$PKI_DIR/mgmt.crt" --key "$PKI_DIR/mgmt.key" "$@"
 }
 status_json() {
-  "$LAB" exec curl -sS --max-time 10 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" \
-    --key "$PKI_DIR/mgmt.key" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"
+  mgmt_curl_once --max-time 10 "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"
 }
 
 # ---- the retained status -----------------------------------------------------------------------

@@ -22,18 +22,11 @@ WORK="$(mktemp -d)"
 PROM_PID=""
 finish() {
   [[ -n "$PROM_PID" ]] && kill "$PROM_PID" 2>/dev/null && wait "$PROM_PID" 2>/dev/null
-  "$LAB" stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  echo "$PASSED passed, $FAILED failed"
+  lab_finish
 }
 trap finish EXIT
 
-env_lines="$("$LAB" start --board "$WANT_BOARD")" || {
-  fail "tools/lab start --board $WANT_BOARD"
-  exit 1
-}
-eval "$env_lines"
-pass "lab up (device answers ping)"
+lab_up "lab up (device answers ping)"
 
 cat >"$WORK/prometheus.yml" <<YAML
 global:

@@ -17,19 +17,9 @@ source "$ROOT/tests/lab/lib.sh"
 require_root "lab_status_$WANT_BOARD"
 
 WORK="$(mktemp -d)"
-finish() {
-  "$LAB" stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-  echo "$PASSED passed, $FAILED failed"
-}
-trap finish EXIT
+trap lab_finish EXIT
 
-env_lines="$("$LAB" start --board "$WANT_BOARD")" || {
-  fail "tools/lab start --board $WANT_BOARD"
-  exit 1
-}
-eval "$env_lines"
-pass "lab up (device answers ping)"
+lab_up "lab up (device answers ping)"
 readonly BASE="https://$DEVICE_IPV4:$MGMT_PORT"
 readonly POLICY="$ROOT/boards/$WANT_BOARD/policy.allow"
 PRESET="$(board_preset_of "$WANT_BOARD")"
@@ -102,8 +92,9 @@ check "a client certificate from another CA: the handshake fails" bash -c "! '$L
 mcurl -o "$WORK/metrics.txt" "$BASE/metrics" || true
 check "metrics carry portcullis_ series" grep -q '^portcullis_packets_received_total ' "$WORK/metrics.txt"
 check "every sample is portcullis_" bash -c "! grep -v '^#' '$WORK/metrics.txt' | grep -v '^portcullis_' | grep -q ."
-check "unknown path: 404" bash -c "[[ \$('$LAB' exec curl -s -o /dev/null -w '%{http_code}' --max-time 20 --cacert '$PKI_DIR/ca.crt' --cert '$PKI_DIR/mgmt.crt' --key '$PKI_DIR/mgmt.key' '$BASE/nope') == 404 ]]"
-check "other method: 405" bash -c "[[ \$('$LAB' exec curl -s -o /dev/null -w '%{http_code}' -X POST --max-time 20 --cacert '$PKI_DIR/ca.crt' --cert '$PKI_DIR/mgmt.crt' --key '$PKI_DIR/mgmt.key' '$BASE/v1/status') == 405 ]]"
+http_code() { mgmt_curl_once -o /dev/null -w '%{http_code}' --max-time 20 "$@" 2>/dev/null; }
+check "unknown path: 404" test "$(http_code "$BASE/nope")" == 404
+check "other method: 405" test "$(http_code -X POST "$BASE/v1/status")" == 405
 
 # ---- counters after a scan ---------------------------------------------------------------
 # Each probe is a closed_port drop, or a frame lost before the filter and counted as such
@@ -128,7 +119,7 @@ flood=$!
 slow=$!
 ok=0
 for _ in $(seq 10); do
-  if "$LAB" exec curl -s -o /dev/null --max-time 10 --cacert "$PKI_DIR/ca.crt" --cert "$PKI_DIR/mgmt.crt" --key "$PKI_DIR/mgmt.key" "$BASE/v1/status"; then
+  if mgmt_curl_once -o /dev/null --max-time 10 "$BASE/v1/status" 2>/dev/null; then
     ok=1
     break
   fi

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <set>
 
+#include "utf8_check.hpp"
+
 namespace portcullis::test {
 
 namespace {
@@ -79,49 +81,6 @@ bool is_sample_value(std::string_view s) {
     }
   }
   return i == s.size();
-}
-
-// By code point, independently of the encoder's byte tables.
-bool is_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<std::uint8_t>(s[i]);
-    std::size_t length = 1;
-    std::uint32_t cp = b0;
-    std::uint32_t min = 0;
-    if (b0 >= 0x80) {
-      if ((b0 & 0xE0) == 0xC0) {
-        length = 2;
-        cp = b0 & 0x1Fu;
-        min = 0x80;
-      } else if ((b0 & 0xF0) == 0xE0) {
-        length = 3;
-        cp = b0 & 0x0Fu;
-        min = 0x800;
-      } else if ((b0 & 0xF8) == 0xF0) {
-        length = 4;
-        cp = b0 & 0x07u;
-        min = 0x10000;
-      } else {
-        return false;
-      }
-      if (i + length > s.size()) {
-        return false;
-      }
-      for (std::size_t k = 1; k < length; ++k) {
-        const auto b = static_cast<std::uint8_t>(s[i + k]);
-        if ((b & 0xC0) != 0x80) {
-          return false;
-        }
-        cp = cp << 6 | (b & 0x3Fu);
-      }
-      if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-        return false;
-      }
-    }
-    i += length;
-  }
-  return true;
 }
 
 // Help text escapes only backslash and line feed.

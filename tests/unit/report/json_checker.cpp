@@ -1,5 +1,7 @@
 #include "json_checker.hpp"
 
+#include "utf8_check.hpp"
+
 namespace portcullis::test {
 
 namespace {
@@ -248,44 +250,22 @@ class Parser {
     return true;
   }
 
-  // Decodes one raw UTF-8 character by its code point and checks the range, rather than by
-  // byte tables as the encoder does, so the two cannot share a mistake.
+  // One raw UTF-8 character, decoded by its code point (utf8_check.hpp).
   bool raw_utf8(std::string& out) {
-    const auto b0 = static_cast<std::uint8_t>(text_[pos_]);
-    std::size_t length = 0;
-    std::uint32_t cp = 0;
-    std::uint32_t min = 0;
-    if (b0 < 0x80) {
-      length = 1;
-      cp = b0;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      length = 2;
-      cp = b0 & 0x1Fu;
-      min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      length = 3;
-      cp = b0 & 0x0Fu;
-      min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      length = 4;
-      cp = b0 & 0x07u;
-      min = 0x10000;
-    } else {
-      return fail("ill-formed UTF-8 lead byte");
-    }
-    if (pos_ + length > text_.size()) {
-      return fail("UTF-8 sequence cut short");
-    }
-    for (std::size_t i = 1; i < length; ++i) {
-      const auto b = static_cast<std::uint8_t>(text_[pos_ + i]);
-      if ((b & 0xC0) != 0x80) {
+    const Utf8Char c = decode_utf8(text_, pos_);
+    switch (c.fault) {
+      case Utf8Fault::kNone:
+        break;
+      case Utf8Fault::kLeadByte:
+        return fail("ill-formed UTF-8 lead byte");
+      case Utf8Fault::kCutShort:
+        return fail("UTF-8 sequence cut short");
+      case Utf8Fault::kContinuation:
         return fail("ill-formed UTF-8 continuation");
-      }
-      cp = cp << 6 | (b & 0x3Fu);
+      case Utf8Fault::kRange:
+        return fail("overlong, surrogate or out-of-range UTF-8");
     }
-    if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return fail("overlong, surrogate or out-of-range UTF-8");
-    }
+    const std::size_t length = c.length;
     out.append(text_.substr(pos_, length));
     pos_ += length;
     return true;
