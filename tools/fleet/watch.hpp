@@ -193,7 +193,7 @@ class WatchTally {
 
   // kExitOk when every status was judged OK and, with --count, N messages arrived; kExitFail
   // for a bad status, too few messages (timeout or signal first), or `broker_failed`
-  // (connection, TLS or subscription refused, or the connection lost).
+  // (connection, TLS or subscription refused, or the broker lost and not back at the end).
   int exit_status(bool broker_failed) const;
 
   // "2 of 3 status message(s) OK, 4 event(s)"

@@ -36,6 +36,9 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kConnectTimeout = std::chrono::seconds(10);
 constexpr int kKeepAliveS = 30;
 constexpr int kLoopMs = 250;  // how soon a signal or --timeout is noticed
+// After a broker that was being watched is lost: the first try after 1 s, doubling to 30 s.
+constexpr auto kFirstRetry = std::chrono::seconds(1);
+constexpr auto kLongestRetry = std::chrono::seconds(30);
 
 volatile std::sig_atomic_t g_stop = 0;
 void on_stop_signal(int) {
@@ -330,7 +333,8 @@ class Watch {
   int run();
 
  private:
-  enum class Phase { kConnecting, kSubscribing, kWatching };
+  // kWaiting: the broker was lost after watching; the next try is at retry_at_.
+  enum class Phase { kConnecting, kSubscribing, kWatching, kWaiting };
 
   static void on_connect(mosquitto*, void* self, int rc) {
     static_cast<Watch*>(self)->connected(rc);
@@ -354,6 +358,10 @@ class Watch {
   void fail(std::string why) {
     if (failure_.empty()) failure_ = std::move(why);
   }
+  // The broker failed us after we had watched it: say why and wait for the next try.
+  void lost(Clock::time_point now);
+  // Connects again (after lost()); a failure is left in failure_ for the loop.
+  void reconnect(Clock::time_point now, Clock::time_point deadline);
 
   const WatchOptions& o_;
   const std::string& expected_;
@@ -362,6 +370,11 @@ class Watch {
   TlsSeen seen_;
   std::string client_warning_;
   Phase phase_ = Phase::kConnecting;
+  bool watched_ = false;  // subscribed at least once: a lost broker is waited for
+  Clock::time_point connect_deadline_;
+  Clock::time_point retry_at_;
+  Clock::duration retry_delay_ = kFirstRetry;
+  std::string lost_reason_;  // why the broker is away, while kWaiting or connecting again
   int status_mid_ = -1;
   int events_mid_ = -1;
   int pending_subacks_ = 2;
@@ -398,7 +411,11 @@ void Watch::subscribed(int mid, int n, const int* granted) {
   if (--pending_subacks_ == 0) {
     phase_ = Phase::kWatching;
     say("watching " + subscription(o_.prefix, TopicKind::kStatus) + " and " +
-        subscription(o_.prefix, TopicKind::kEvents) + " on " + broker_);
+        subscription(o_.prefix, TopicKind::kEvents) + " on " + broker_ +
+        (watched_ ? " again" : ""));
+    watched_ = true;
+    retry_delay_ = kFirstRetry;
+    lost_reason_.clear();
   }
 }
 
@@ -491,6 +508,33 @@ std::string Watch::closed_text() const {
          "trusts) or us (see the broker's log)";
 }
 
+void Watch::lost(Clock::time_point now) {
+  lost_reason_ = std::move(failure_);
+  failure_.clear();
+  const auto wait_s = std::chrono::duration_cast<std::chrono::seconds>(retry_delay_).count();
+  say(broker_ + ": " + lost_reason_ + "; connecting again in " + std::to_string(wait_s) + " s");
+  phase_ = Phase::kWaiting;
+  retry_at_ = now + retry_delay_;
+  retry_delay_ = std::min<Clock::duration>(retry_delay_ * 2, kLongestRetry);
+}
+
+void Watch::reconnect(Clock::time_point now, Clock::time_point deadline) {
+  seen_ = TlsSeen{};
+  last_error_.clear();
+  pending_subacks_ = 2;
+  phase_ = Phase::kConnecting;
+  connect_deadline_ = std::min(now + kConnectTimeout, deadline);
+  errno = 0;
+  const int rc = mosquitto_reconnect_async(mosq_);
+  const int err = errno;
+  if (rc != MOSQ_ERR_SUCCESS) {
+    fail(explain(rc, err));
+    return;
+  }
+  const std::string tcp = wait_tcp(mosquitto_socket(mosq_), connect_deadline_, err);
+  if (!tcp.empty()) fail(tcp);
+}
+
 std::string Watch::explain(int rc, int err) const {
   if (seen_.verify_error != X509_V_OK) {
     return broker_certificate_text(seen_.verify_error, o_.broker.host);
@@ -570,7 +614,7 @@ int Watch::run() {
   const auto start = Clock::now();
   const auto deadline =
       o_.timeout_s > 0 ? start + std::chrono::seconds(o_.timeout_s) : Clock::time_point::max();
-  const auto connect_deadline = std::min(start + kConnectTimeout, deadline);
+  connect_deadline_ = std::min(start + kConnectTimeout, deadline);
   bool timed_out = false;
 
   errno = 0;
@@ -581,34 +625,56 @@ int Watch::run() {
   } else if (rc != MOSQ_ERR_SUCCESS) {
     fail(explain(rc, connect_err));
   } else {
-    const std::string tcp = wait_tcp(mosquitto_socket(mosq_), connect_deadline, connect_err);
+    const std::string tcp = wait_tcp(mosquitto_socket(mosq_), connect_deadline_, connect_err);
     if (!tcp.empty()) fail(tcp);
   }
 
-  while (failure_.empty() && !g_stop && !tally_.done() && !output_closed_) {
-    const auto now = Clock::now();
-    if (phase_ != Phase::kWatching && now >= connect_deadline) {
-      fail(phase_ == Phase::kConnecting ? "no answer from the broker (TLS handshake or MQTT "
-                                          "CONNECT not done in time)"
-                                        : "the broker did not answer our subscription in time");
-      break;
+  // A failure before the first subscription ends the watch (credentials, address, broker
+  // configuration: trying again would not help); once watching, a lost broker is waited for
+  // and connected to again, with the subscriptions made again.
+  while (!g_stop && !tally_.done() && !output_closed_) {
+    auto now = Clock::now();
+    if (!failure_.empty()) {
+      if (!watched_) break;
+      lost(now);
     }
     if (now >= deadline) {
       timed_out = true;
       break;
     }
+    if (phase_ == Phase::kWaiting) {
+      if (now < retry_at_) {
+        const auto nap = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::min(retry_at_, deadline) - now)
+                             .count();
+        ::poll(nullptr, 0, static_cast<int>(std::clamp<long long>(nap, 1, kLoopMs)));
+        continue;
+      }
+      reconnect(now, deadline);
+      continue;
+    }
+    if (phase_ != Phase::kWatching && now >= connect_deadline_) {
+      fail(phase_ == Phase::kConnecting ? "no answer from the broker (TLS handshake or MQTT "
+                                          "CONNECT not done in time)"
+                                        : "the broker did not answer our subscription in time");
+      continue;
+    }
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::min(deadline, phase_ == Phase::kWatching ? deadline : connect_deadline) - now)
+            std::min(deadline, phase_ == Phase::kWatching ? deadline : connect_deadline_) - now)
             .count();
     errno = 0;
     rc = mosquitto_loop(mosq_, static_cast<int>(std::clamp<long long>(left, 1, kLoopMs)), 1);
     if (rc != MOSQ_ERR_SUCCESS) fail(explain(rc, errno));
   }
 
-  const bool broker_failed = !failure_.empty();
-  if (broker_failed) {
+  // Still away at the end (--timeout or a signal while waiting or connecting again).
+  const bool away = watched_ && phase_ != Phase::kWatching;
+  const bool broker_failed = !failure_.empty() || away;
+  if (!failure_.empty()) {
     say(broker_ + ": " + failure_);
+  } else if (away) {
+    say(broker_ + ": not back before the watch ended (" + lost_reason_ + ")");
   } else {
     mosquitto_disconnect(mosq_);
   }

@@ -12,8 +12,11 @@
 
 namespace portcullis::fleet {
 
-// Runs until --count messages, --timeout, SIGINT/SIGTERM or a broker failure; returns the
-// exit status (WatchTally::exit_status; kExitUsage for unreadable credentials).
+// Runs until --count messages, --timeout, SIGINT/SIGTERM, or a broker failure before the first
+// subscription; a broker lost after that is connected to again (1 s doubling to 30 s, each
+// try said on stderr) and subscribed to again. Returns the exit status
+// (WatchTally::exit_status, broker failed also when still away at the end; kExitUsage for
+// unreadable credentials).
 int run_watch(const WatchOptions& options, const std::string& expected_digest);
 
 }  // namespace portcullis::fleet

@@ -4,7 +4,8 @@
 # and client certificates made here and TLS with client certificates required. Checks the
 # retained status table, events shown once though published twice, --json lines, malformed
 # payloads and topics reported without a crash, --expect-policy MISMATCH, --count against
-# --timeout, and one-line certificate and connection failures. Exit 77 (skipped) without
+# --timeout, one-line certificate and connection failures, and a broker that goes away while
+# watched: waited for and subscribed to again when it is back. Exit 77 (skipped) without
 # mosquitto, mosquitto_pub or openssl.
 set -uo pipefail
 
@@ -67,12 +68,12 @@ if ! { leaf broker portcullis-broker $'subjectAltName=IP:127.0.0.1\nextendedKeyU
   exit 1
 fi
 
-# ---- the broker, on a free random port; the next port serves a certificate for another
-# address (IP 127.0.0.2: never contacted, only named) ----
-start_broker() {
+# ---- the broker, on a free random port (start_broker PORT: on that one again); the next port
+# serves a certificate for another address (IP 127.0.0.2: never contacted, only named) ----
+start_broker() { # [PORT]
   local attempt
   for attempt in 1 2 3 4 5; do
-    PORT=$((20000 + RANDOM % 40000))
+    PORT="${1:-$((20000 + RANDOM % 40000))}"
     cat >mosquitto.conf <<EOF
 listener $PORT 127.0.0.1
 cafile $WORK/ca.crt
@@ -276,9 +277,46 @@ run_watch wrong_key --ca ca.crt --cert mgmt.crt --key other-client.key "$BROKER"
 expect wrong_key 2 "a key that is not the certificate's: exit 2" \
   "other-client.key is not the private key of mgmt.crt"
 
-kill "$BROKER_PID" 2>/dev/null
-wait "$BROKER_PID" 2>/dev/null
-BROKER_PID=""
+# ---- 7: the broker goes away while watched ----
+stop_broker() {
+  kill "$BROKER_PID" 2>/dev/null
+  wait "$BROKER_PID" 2>/dev/null
+  BROKER_PID=""
+}
+# wait_for NAME PATTERN COUNT: until PATTERN is in NAME.err COUNT times (bounded: 30 s).
+wait_for() {
+  local _
+  for _ in $(seq 300); do
+    (($(grep -cF -- "$2" "$1.err" 2>/dev/null || true) >= $3)) && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# Not back before --timeout: the watch says so and fails.
+watch_bg gone "${TLS[@]}" --timeout 4 "$BROKER"
+stop_broker
+wait "$WATCH_PID"
+expect gone 1 "broker lost and not back before --timeout: says so, exit 1" \
+  "$BROKER: connection to the broker lost" "; connecting again in 1 s" \
+  "$BROKER: not back before the watch ended (cannot connect: Connection refused)"
+# Back on the same port: connected and subscribed to again; what is published then arrives.
+if start_broker "$PORT"; then
+  watch_bg back "${TLS[@]}" --count 1 --timeout 40 "$BROKER"
+  stop_broker
+  wait_for back "connecting again in" 2 # at least one refused try while it was away
+  if start_broker "$PORT" && wait_for back "watching" 2; then
+    pub "portcullis/$DEV/events" "$(scanner 9 15000)"
+  fi
+  wait "$WATCH_PID"
+  expect back 0 "broker back: watch connects again, subscribes again and shows the next event" \
+    "; connecting again in 1 s" "cannot connect: Connection refused; connecting again in 2 s" \
+    "on $BROKER again" "EVENT $DEV #9 scanner src 192.0.2.1 distinct_ports 25 at 15000 ms" \
+    "0 of 0 status message(s) OK, 1 event(s)"
+else
+  fail "mosquitto did not start again on port $PORT"
+fi
+
+stop_broker
 run_watch refused "${TLS[@]}" --timeout 10 "$BROKER"
 expect refused 1 "no broker: cannot connect, exit 1" "$BROKER: cannot connect: Connection refused"
 
