@@ -91,11 +91,13 @@ struct Ip {
   }
 };
 
-// LAND (CVE-1999-0016): a packet from the address it is sent to. Nothing on the wire can
-// send one to the device (its own packets to itself never reach the netif); lwIP would answer
-// the device itself, hold a PCB for it and ARP / solicit its own address on the link.
-bool land(Bytes src, Bytes dst) {
-  return std::equal(src.begin(), src.end(), dst.begin(), dst.end());
+// LAND (CVE-1999-0016): a packet from the address it is sent to, or from another address of
+// the device (to its link-local address from its global one, to a broadcast address). Nothing
+// on the wire can send one to the device (its own packets to itself never reach the netif);
+// lwIP would answer the device itself, hold a PCB for it and ARP / solicit its own address on
+// the link.
+bool land(Bytes src, Bytes dst, const StackView& stack) {
+  return std::equal(src.begin(), src.end(), dst.begin(), dst.end()) || stack.own_address(src);
 }
 
 bool all_bytes(Bytes b, std::uint8_t value) {
@@ -462,7 +464,7 @@ Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_l
     return drop(Reason::kMalformed);
   }
   const std::uint8_t proto = all.u8(9);
-  if (land(all.bytes(12, 4), all.bytes(16, 4))) {
+  if (land(all.bytes(12, 4), all.bytes(16, 4), stack)) {
     return drop(Reason::kMalformed, proto);
   }
   const std::uint16_t frag = all.u16(6);
@@ -508,7 +510,7 @@ Decision classify_ipv6(std::span<const std::uint8_t> packet, std::size_t total_l
   ip.hop_limit = all.u8(7);
   ip.src = all.bytes(8, 16);
   ip.dst = all.bytes(24, 16);
-  if (land(ip.src, ip.dst)) {
+  if (land(ip.src, ip.dst, stack)) {
     return drop(Reason::kMalformed);
   }
   const UpperLayer upper = walk_extension_headers(ip.wire);

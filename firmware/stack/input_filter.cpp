@@ -80,6 +80,24 @@ class LwipStackView final : public filter::StackView {
     std::memcpy(&addr, dst.data(), 4);
     return inp_ != nullptr && ip4_addr_isbroadcast_u32(addr, inp_) != 0;
   }
+  bool do_own_address(std::span<const std::uint8_t> addr) const override {
+    if (inp_ == nullptr) {
+      return false;
+    }
+    if (addr.size() == 4) {
+      std::uint32_t a = 0;
+      std::memcpy(&a, addr.data(), 4);
+      return !ip4_addr_isany_val(*netif_ip4_addr(inp_)) &&
+             ip4_addr_get_u32(netif_ip4_addr(inp_)) == a;
+    }
+    for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; ++i) {
+      if (!ip6_addr_isinvalid(netif_ip6_addr_state(inp_, i)) &&
+          std::memcmp(netif_ip6_addr(inp_, i)->addr, addr.data(), 16) == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   const netif* inp_;
 };

@@ -2,13 +2,15 @@
 // stack's answers drawn from the input too.
 //
 // Input: byte 0 the settings (bits 0-1 the policy of kPolicies, bit 2 reject mode, bit 3
-// echo on, bit 4 total_len given), bytes 1-2 the stack's answers (bit k, from the least
-// significant, answers the k-th question: tcp_flow, udp_flow or ipv4_broadcast), then
+// echo on, bit 4 total_len given, bits 5-7 all set: the source is the device's own address),
+// bytes 1-2 the stack's answers (bit k, from the least significant, answers the k-th flow or
+// broadcast question: tcp_flow, udp_flow or ipv4_broadcast), then
 // total_len (2 bytes, when bit 4) and the packet from its IP header on. Without bit 4,
 // total_len is the packet's size. Both hooks (IPv4 and IPv6) judge every input.
 //
 // Invariants, beyond "no read outside the input" (ASan) and no undefined behaviour (UBSan):
-// - malformed packets (bad lengths, LAND) and later fragments are dropped as such;
+// - malformed packets (bad lengths, LAND, a source the stack calls its own) and later
+//   fragments are dropped as such;
 // - a decision is well formed: one reason, pass exactly with a pass reason, a reject only
 //   for a connection attempt / datagram to a closed port, in reject mode, to a unicast
 //   destination from an answerable source;
@@ -18,8 +20,8 @@
 //   the stack said yes to (that very 4-tuple, read from the packet itself);
 // - the classifier is deterministic: a second run asks the same questions and decides alike;
 // - the glue's 256-byte copy suffices: a longer packet decides as its first kMaxHeaderBytes;
-// - the stack is asked at most one flow question and two broadcast questions, only about
-//   addresses inside the packet.
+// - the stack is asked at most one own-address question (about the source), one flow
+//   question and two broadcast questions, only about addresses inside the packet.
 
 #include <algorithm>
 #include <array>
@@ -72,11 +74,11 @@ constexpr std::uint8_t kUdp = 17;
 constexpr std::uint8_t kIcmp = 1;
 constexpr std::uint8_t kIcmp6 = 58;
 
-enum class Question : std::uint8_t { kTcpFlow, kUdpFlow, kBroadcast };
+enum class Question : std::uint8_t { kTcpFlow, kUdpFlow, kBroadcast, kOwnAddress };
 
 struct Asked {
   Question question = Question::kTcpFlow;
-  Flow flow;  // for kBroadcast: local_ip is the address asked about
+  Flow flow;  // for kBroadcast and kOwnAddress: local_ip is the address asked about
   bool answer = false;
 
   bool same(const Asked& o) const {
@@ -94,7 +96,8 @@ class ScriptedStackView final : public StackView {
  public:
   static constexpr std::size_t kMaxQuestions = 16;
 
-  explicit ScriptedStackView(std::uint16_t answers) : answers_(answers) {}
+  ScriptedStackView(std::uint16_t answers, bool own_source)
+      : answers_(answers), own_source_(own_source) {}
 
   std::span<const Asked> asked() const { return {asked_.data(), count_}; }
   // Did the stack say yes to `q` about exactly this flow?
@@ -116,7 +119,10 @@ class ScriptedStackView final : public StackView {
   bool ask(Question q, const Flow& f) const {
     // Constant work per packet (filter/README.md): a few questions, never a loop of them.
     FUZZ_CHECK(count_ < kMaxQuestions);
-    const bool answer = ((answers_ >> count_) & 1u) != 0;
+    // The own-address answer is the settings' (it would otherwise take the answer bits the
+    // corpus gives the flow questions, and end half the inputs at the first check).
+    const bool answer =
+        q == Question::kOwnAddress ? own_source_ : ((answers_ >> flow_count_++) & 1u) != 0;
     asked_[count_++] = {q, f, answer};
     return answer;
   }
@@ -125,8 +131,13 @@ class ScriptedStackView final : public StackView {
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override {
     return ask(Question::kBroadcast, Flow{{}, dst, 0, 0});
   }
+  bool do_own_address(std::span<const std::uint8_t> addr) const override {
+    return ask(Question::kOwnAddress, Flow{{}, addr, 0, 0});
+  }
 
   std::uint16_t answers_;
+  bool own_source_;
+  mutable std::size_t flow_count_ = 0;  // flow and broadcast questions asked
   mutable std::array<Asked, kMaxQuestions> asked_{};
   mutable std::size_t count_ = 0;
 };
@@ -159,6 +170,7 @@ bool unicast4(Bytes a) {
 struct Settings {
   const Policy* policy = nullptr;
   std::uint16_t answers = 0;
+  bool own_source = false;
   std::size_t total_len = 0;
 };
 
@@ -179,24 +191,28 @@ void check_well_formed(const Decision& d, const Policy& policy) {
 }
 
 // The stack is asked only about addresses in the packet: 4 or 16 bytes, inside its bytes.
-// At most one flow question and two broadcast questions per packet (filter/README.md,
-// "Bounds and cost").
+// At most one own-address question (the source's), one flow question and two broadcast
+// questions per packet (filter/README.md, "Bounds and cost").
 void check_questions(const ScriptedStackView& stack, Bytes readable, bool v6) {
   std::size_t flows = 0;
   std::size_t broadcasts = 0;
+  std::size_t own = 0;
   for (const Asked& a : stack.asked()) {
     FUZZ_CHECK(within(a.flow.local_ip, readable));
     FUZZ_CHECK(a.flow.local_ip.size() == (v6 ? 16u : 4u));
     if (a.question == Question::kBroadcast) {
       FUZZ_CHECK(!v6);
       ++broadcasts;
+    } else if (a.question == Question::kOwnAddress) {
+      FUZZ_CHECK(a.flow.local_ip.data() == readable.data() + (v6 ? 8 : 12));  // the source
+      ++own;
     } else {
       FUZZ_CHECK(within(a.flow.remote_ip, readable));
       FUZZ_CHECK(a.flow.remote_ip.size() == a.flow.local_ip.size());
       ++flows;
     }
   }
-  FUZZ_CHECK(flows <= 1 && broadcasts <= 2);
+  FUZZ_CHECK(flows <= 1 && broadcasts <= 2 && own <= 1);
 }
 
 // A TCP segment or UDP datagram that passed reached an allowed port or a flow of the device.
@@ -238,7 +254,8 @@ void check_ipv4(const Decision& d, const ScriptedStackView& stack, const Setting
   const std::size_t ip_len = header ? be16(avail, 2) : 0;
   const bool sound = header && ip_len >= ihl && ip_len <= s.total_len;
   const bool later_fragment = sound && (be16(avail, 6) & 0x1FFF) != 0;
-  if (!sound || land(avail.subspan(12, 4), avail.subspan(16, 4))) {
+  if (!sound || land(avail.subspan(12, 4), avail.subspan(16, 4)) ||
+      stack.any_yes(Question::kOwnAddress)) {
     FUZZ_CHECK(d.verdict == Verdict::kDrop && d.reason == Reason::kMalformed);
     return;
   }
@@ -313,7 +330,8 @@ void check_ipv6(const Decision& d, const ScriptedStackView& stack, const Setting
   const std::size_t payload = avail.size() >= 40 ? be16(avail, 4) : 0;
   const bool sound =
       avail.size() >= 40 && (avail[0] >> 4) == 6 && payload != 0 && 40 + payload <= s.total_len;
-  if (!sound || land(avail.subspan(8, 16), avail.subspan(24, 16))) {
+  if (!sound || land(avail.subspan(8, 16), avail.subspan(24, 16)) ||
+      stack.any_yes(Question::kOwnAddress)) {
     FUZZ_CHECK(d.verdict == Verdict::kDrop && d.reason == Reason::kMalformed);
     return;
   }
@@ -399,7 +417,7 @@ template <typename Classify>
 Decision run_checked(Classify classify, const Settings& s, Bytes packet, ScriptedStackView& stack) {
   const Decision d = classify(packet, s.total_len, *s.policy, stack);
   // Deterministic: the same bytes and the same answers give the same questions and decision.
-  ScriptedStackView again(s.answers);
+  ScriptedStackView again(s.answers, s.own_source);
   FUZZ_CHECK(same(d, classify(packet, s.total_len, *s.policy, again)));
   FUZZ_CHECK(again.asked().size() == stack.asked().size());
   for (std::size_t i = 0; i < stack.asked().size(); ++i) {
@@ -407,7 +425,7 @@ Decision run_checked(Classify classify, const Settings& s, Bytes packet, Scripte
   }
   // The stack glue copies only the first kMaxHeaderBytes of a packet: they must suffice.
   if (packet.size() > kMaxHeaderBytes) {
-    ScriptedStackView copy(s.answers);
+    ScriptedStackView copy(s.answers, s.own_source);
     FUZZ_CHECK(same(d, classify(packet.first(kMaxHeaderBytes), s.total_len, *s.policy, copy)));
     FUZZ_CHECK(copy.asked().size() == stack.asked().size());
   }
@@ -424,15 +442,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   policy.echo = (settings & 8u) != 0;
   Settings s;
   s.policy = &policy;
+  s.own_source = (settings & 0xE0u) == 0xE0u;
   s.answers = in.u16();
   const bool explicit_total_len = (settings & 16u) != 0;
   const std::size_t given_total_len = explicit_total_len ? in.u16() : 0;
   const Bytes packet = in.rest();
   s.total_len = explicit_total_len ? given_total_len : packet.size();
 
-  ScriptedStackView v4(s.answers);
+  ScriptedStackView v4(s.answers, s.own_source);
   check_ipv4(run_checked(portcullis::filter::classify_ipv4, s, packet, v4), v4, s, packet);
-  ScriptedStackView v6(s.answers);
+  ScriptedStackView v6(s.answers, s.own_source);
   check_ipv6(run_checked(portcullis::filter::classify_ipv6, s, packet, v6), v6, s, packet);
   return 0;
 }

@@ -41,6 +41,7 @@ DEV_MAC = "02:00:5e:00:53:02"
 OTHER_MAC = "02:00:5e:00:53:99"  # nobody's: a unicast frame the device's NIC should not take
 H4, D4 = "192.0.2.1", "192.0.2.2"
 H6, D6 = "2001:db8::1", "2001:db8::2"
+DLL6 = "fe80::5eff:fe00:5302"  # the device's link-local address, made by lwIP from DEV_MAC
 SPOOF4, SPOOF6 = "192.0.2.77", "2001:db8::77"  # inside the allowed prefixes, nobody's
 BCAST4, LIMITED4, MCAST4, MCAST6 = "192.0.2.255", "255.255.255.255", "224.0.0.1", "ff02::1"
 BCAST_MAC, MCAST4_MAC, MCAST6_MAC = "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01", "33:33:00:00:00:01"
@@ -405,6 +406,18 @@ def barrage_probes(p):
           key=key)
     frame, key = p.tcp6(TCP_OPEN, src=D6)
     p.add(cat, f"LAND: SYN from {D6} to [{D6}]:{TCP_OPEN} (allowed port)", frame, drop("malformed"),
+          key=key)
+    # Another of the device's own addresses as source: to the subnet broadcast (an allowed UDP
+    # port takes broadcasts; the service would answer the device itself), from its link-local
+    # address to its global one and back.
+    frame, key = p.udp4(UDP_OPEN, src=D4, dst=BCAST4, l2=BCAST_MAC)
+    p.add(cat, f"UDP from {D4} to {BCAST4}:{UDP_OPEN} (allowed port)", frame, drop("malformed"),
+          key=key)
+    frame, key = p.tcp6(TCP_OPEN, src=DLL6)
+    p.add(cat, f"SYN from {DLL6} to [{D6}]:{TCP_OPEN} (allowed port)", frame, drop("malformed"),
+          key=key)
+    frame, key = p.tcp6(TCP_OPEN, src=D6, dst=DLL6)
+    p.add(cat, f"SYN from {D6} to [{DLL6}]:{TCP_OPEN} (allowed port)", frame, drop("malformed"),
           key=key)
     frame, key = p.tcp4(TCP_CLOSED, src=BCAST4)
     p.add(cat, f"SYN from the broadcast address to {TCP_CLOSED}", frame, drop("closed_port"), key=key)

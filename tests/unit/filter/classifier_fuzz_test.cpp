@@ -32,12 +32,14 @@ using portcullis::policy::Policy;
 
 namespace {
 
-// Says yes to every question, so that mutated packets reach the deepest paths.
+// Says yes to every question, so that mutated packets reach the deepest paths; but no
+// source is the device's own (that answer would end every packet at the first check).
 class YesStackView final : public StackView {
  private:
   bool do_tcp_flow(const Flow&) const override { return true; }
   bool do_udp_flow(const Flow&) const override { return true; }
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4>) const override { return true; }
+  bool do_own_address(std::span<const std::uint8_t>) const override { return false; }
 };
 
 // xorshift32 with a fixed seed: the same inputs on every run.

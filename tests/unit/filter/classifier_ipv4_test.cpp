@@ -391,6 +391,25 @@ TEST(ClassifyIpv4, SourceEqualToDestinationIsMalformed) {
   CHECK_DECISION("reject closed_port", classify(udp4({.dport = 161}), reject));
 }
 
+// The device's own address as source to another destination is forged the same way: the
+// stack says the source is its own, and that alone decides. To a broadcast address, an
+// allowed UDP port would otherwise take it (allowed ports take broadcasts), and the service
+// would answer the device itself.
+TEST(ClassifyIpv4, SourceTheStackCallsItsOwnIsMalformed) {
+  CHECK(stack.add_own_address(kDevice4));
+  CHECK(stack.add_ipv4_broadcast(kSubnetBroadcast));
+  const Ipv4Spec own{.src = kDevice4, .dst = kSubnetBroadcast};
+  CHECK_DECISION("drop malformed", classify(udp4({.dport = 5683}, own)));
+  CHECK_DECISION("drop malformed", classify(tcp4({.dport = 80}, own)));
+  CHECK_DECISION("drop malformed",
+                 classify(tcp4({.dport = 80}, {.src = kDevice4, .dst = kOther4})));
+  LONGS_EQUAL(3, stack.own_address_queries());  // one question per packet, about its source
+  LONGS_EQUAL(0, stack.broadcast_queries());    // decided before the destination is looked at
+  // From the host, to the same broadcast address, as before: the allowed port takes it.
+  CHECK_DECISION("pass allowed", classify(udp4({.dport = 5683}, {.dst = kSubnetBroadcast})));
+  CHECK_DECISION("pass allowed", classify(tcp4({.dport = 80})));
+}
+
 // ---- UDP ----------------------------------------------------------------------------
 
 TEST(ClassifyIpv4, UdpToAllowedPortPasses) {

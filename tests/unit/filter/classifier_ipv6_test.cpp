@@ -421,6 +421,25 @@ TEST(ClassifyIpv6, SourceEqualToDestinationIsMalformed) {
   CHECK_DECISION("reject closed_port", classify(udp6({.dport = 161}), reject));
 }
 
+// Another of the device's own addresses as source: its global address to its link-local one
+// (each passes as a destination), or its link-local one to all nodes. lwIP would answer
+// itself on the link, as for LAND.
+TEST(ClassifyIpv6, SourceTheStackCallsItsOwnIsMalformed) {
+  CHECK(stack.add_own_address(kDevice6));
+  CHECK(stack.add_own_address(kLinkLocalDevice));
+  CHECK_DECISION("drop malformed",
+                 classify(tcp6({.dport = 80}, {.src = kDevice6, .dst = kLinkLocalDevice})));
+  CHECK_DECISION("drop malformed",
+                 classify(tcp6({.dport = 80}, {.src = kLinkLocalDevice, .dst = kDevice6})));
+  CHECK_DECISION("drop malformed",
+                 classify(udp6({.dport = 5683}, {.src = kLinkLocalDevice, .dst = kAllNodes})));
+  CHECK_DECISION("drop malformed", classify(icmp6(icmp(128), {.src = kLinkLocalDevice}), echo));
+  LONGS_EQUAL(4, stack.own_address_queries());
+  // The host's packets to either address are judged as usual.
+  CHECK_DECISION("pass allowed", classify(tcp6({.dport = 80}, {.dst = kLinkLocalDevice})));
+  CHECK_DECISION("pass allowed", classify(tcp6({.dport = 80})));
+}
+
 // ---- ICMPv6 -------------------------------------------------------------------------
 
 TEST(ClassifyIpv6, NeighbourDiscoveryPassesOnlyWithHopLimit255) {

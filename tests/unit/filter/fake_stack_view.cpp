@@ -84,4 +84,21 @@ bool FakeStackView::do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) cons
                      });
 }
 
+bool FakeStackView::add_own_address(std::span<const std::uint8_t> address) {
+  if (own_count_ == kCapacity || !valid_ip_len(address.size())) {
+    return false;
+  }
+  Entry& e = own_[own_count_++];
+  std::copy(address.begin(), address.end(), e.remote_ip.begin());
+  e.ip_len = address.size();
+  return true;
+}
+
+bool FakeStackView::do_own_address(std::span<const std::uint8_t> addr) const {
+  ++own_queries_;
+  return std::any_of(own_.begin(), own_.begin() + own_count_, [addr](const Entry& e) {
+    return e.ip_len == addr.size() && std::equal(addr.begin(), addr.end(), e.remote_ip.begin());
+  });
+}
+
 }  // namespace portcullis::test

@@ -1,7 +1,7 @@
 #pragma once
 // A StackView answering from small tables the test fills: the device's TCP connections,
-// its UDP flows and the interface's broadcast addresses. It counts the questions, so a test
-// can also tell that the classifier asked (or did not have to ask) the stack.
+// its UDP flows, the interface's broadcast addresses and its own addresses. It counts the
+// questions, so a test can also tell that the classifier asked (or did not have to ask) the stack.
 
 #include <array>
 #include <cstddef>
@@ -32,10 +32,13 @@ class FakeStackView final : public filter::StackView {
   bool add_udp_flow(std::span<const std::uint8_t> remote_ip, std::uint16_t remote_port,
                     std::span<const std::uint8_t> local_ip, std::uint16_t local_port);
   bool add_ipv4_broadcast(std::span<const std::uint8_t, 4> address);
+  // An address of the device (4 or 16 bytes); false when full or another size.
+  bool add_own_address(std::span<const std::uint8_t> address);
 
   std::size_t tcp_queries() const { return tcp_queries_; }
   std::size_t udp_queries() const { return udp_queries_; }
   std::size_t broadcast_queries() const { return broadcast_queries_; }
+  std::size_t own_address_queries() const { return own_queries_; }
   // The last flow asked about (TCP or UDP), copied out of the packet.
   const Entry& last_query() const { return last_query_; }
 
@@ -52,14 +55,18 @@ class FakeStackView final : public filter::StackView {
   bool do_tcp_flow(const filter::Flow& f) const override;
   bool do_udp_flow(const filter::Flow& f) const override;
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override;
+  bool do_own_address(std::span<const std::uint8_t> addr) const override;
 
   Table tcp_;
   Table udp_;
   std::array<std::array<std::uint8_t, 4>, kCapacity> broadcast_{};
   std::size_t broadcast_count_ = 0;
+  std::array<Entry, kCapacity> own_{};  // remote_ip and ip_len used
+  std::size_t own_count_ = 0;
   mutable std::size_t tcp_queries_ = 0;
   mutable std::size_t udp_queries_ = 0;
   mutable std::size_t broadcast_queries_ = 0;
+  mutable std::size_t own_queries_ = 0;
   mutable Entry last_query_{};
 };
 

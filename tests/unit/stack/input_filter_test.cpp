@@ -288,6 +288,23 @@ TEST(InputFilter, Ipv6SynToAClosedPortIsDroppedBeforeLwipSeesIt) {
   LONGS_EQUAL(before + 1, filter_counters().by_reason(Reason::kClosedPort));
 }
 
+// A packet from one of the device's own addresses (its link-local one, made from its MAC) to
+// another (its global one) is forged: the filter asks lwIP's netif and drops it as malformed;
+// the same SYN from the peer passes.
+TEST(InputFilter, APacketFromAnotherOfTheDevicesOwnAddressesIsMalformed) {
+  const Bytes link_local = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
+                            0x00, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x53, 0x02};
+  listen_on(80);
+  const auto malformed = filter_counters().by_reason(Reason::kMalformed);
+  const auto passed = filter_counters().passed_total();
+  LONGS_EQUAL(0, tcp_of(dev->exchange(tcp_frame(syn(80), true, link_local))).size());
+  LONGS_EQUAL(malformed + 1, filter_counters().by_reason(Reason::kMalformed));
+  LONGS_EQUAL(passed, filter_counters().passed_total());
+  dev->exchange(tcp_frame(syn(80), true));
+  LONGS_EQUAL(malformed + 1, filter_counters().by_reason(Reason::kMalformed));
+  LONGS_EQUAL(passed + 1, filter_counters().passed_total());
+}
+
 // What the status report shows of a SYN sweep: its source as a scanner, and its probes.
 TEST(InputFilter, ASynSweepOverClosedPortsNamesItsSourceAsAScannerAndLogsItsProbes) {
   using portcullis::report::format_address;

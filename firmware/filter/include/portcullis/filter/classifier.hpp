@@ -72,6 +72,12 @@ class StackView {
   [[nodiscard]] bool ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const {
     return do_ipv4_broadcast(dst);
   }
+  // One of the receiving interface's own addresses (4 or 16 bytes; IPv6 in any state but
+  // invalid). Asked about a packet's source: the device's packets to itself never reach the
+  // netif, so one from the wire is forged.
+  [[nodiscard]] bool own_address(std::span<const std::uint8_t> addr) const {
+    return do_own_address(addr);
+  }
 
  protected:
   StackView() = default;
@@ -81,6 +87,7 @@ class StackView {
   virtual bool do_tcp_flow(const Flow& f) const = 0;
   virtual bool do_udp_flow(const Flow& f) const = 0;
   virtual bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const = 0;
+  virtual bool do_own_address(std::span<const std::uint8_t> addr) const = 0;
 };
 
 struct Decision {
