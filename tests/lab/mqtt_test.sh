@@ -7,7 +7,11 @@
 #     few seconds, seen by mosquitto_sub and by `portcullis-fleet watch`;
 #   - with the broker stopped, a rogue listener (the lab services' test hook) becomes a
 #     violation; after the broker restarts the queued `violation` event is delivered, to a
-#     persistent mosquitto_sub session and to `portcullis-fleet watch`.
+#     persistent mosquitto_sub session and to `portcullis-fleet watch`;
+#   - with every list of the status full (spoofed IPv6 scanners, more rogue listeners), the
+#     next pushed status still fits the board's MQTT payload: shortened (fewer list entries,
+#     totals whole, counted in /metrics) when the full document is larger, as on lm3s6965evb,
+#     and whole when it fits.
 # Every packet stays in the lab namespace.
 set -euo pipefail
 
@@ -223,5 +227,130 @@ status_json >"$WORK/final-status.json" 2>&1 || true
 check "the device counts the event acknowledged and none dropped" \
   "$PY" -c 'import json,sys; p=json.load(open(sys.argv[1]))["push"]; assert p["connected"] is True and p["events_published"] >= 2 and p["events_dropped"] == 0 and p["events_queued"] == 0, p' \
   "$WORK/final-status.json"
+
+# ---- a status larger than the MQTT payload is pushed shortened -----------------------------------
+# Fill every list of the status: six scanners from long spoofed IPv6 sources of the lab prefix
+# (13 closed ports each: above the threshold of 12), whose probes also fill the recent blocked
+# attempts, and five more rogue listeners (violations). The full document (a poll) is then
+# larger than lm3s6965evb's 2560-byte payload; other boards have 4096 bytes.
+t_fill=$SECONDS
+PAYLOAD_MAX=4096
+[[ $WANT_BOARD == lm3s6965evb ]] && PAYLOAD_MAX=2560
+metric() { # NAME: its value in /metrics now
+  mgmt_curl "https://$DEVICE_IPV4:$MGMT_PORT/metrics" 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
+}
+check "so far every pushed status fitted (portcullis_push_status_trimmed_total 0)" \
+  test "$(metric portcullis_push_status_trimmed_total)" = 0
+"$LAB" exec "$PY" - "$DEVICE_IPV6" <<'EOF' >"$WORK/scanners.out" 2>&1 || true
+import logging, sys
+logging.getLogger("scapy").setLevel(logging.ERROR)
+import scapy.all as s
+s.conf.verb = 0
+mac = "02:00:5e:00:53:02"
+frames = []
+for n in range(6):
+    src = "2001:db8::ffff:ffff:ffff:ff%02x" % (0x10 + n)
+    for port in range(30000 + 20 * n, 30000 + 20 * n + 13):
+        frames.append(s.Ether(dst=mac) / s.IPv6(src=src, dst=sys.argv[1]) /
+                      s.TCP(sport=40000 + n, dport=port, flags="S"))
+s.sendp(frames, iface="pctap0", inter=0.005)
+print("sent", len(frames))
+EOF
+for port in 4445 4446 4447 4448 4449; do
+  "$LAB" exec "$PY" - "$DEVICE_IPV4" "$port" <<'EOF' >/dev/null 2>&1 || true
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+for _ in range(3):
+    s.sendto(b"portcullis-lab: open rogue tcp listener " + sys.argv[2].encode(), (sys.argv[1], 5683))
+    try:
+        s.recv(64)
+        break
+    except socket.timeout:
+        pass
+EOF
+  sleep 1.2 # the audit closes it within its 1 s period: one listener at a time
+done
+full_doc() { # until the poll shows all six scanners and the new violations (bounded)
+  local i
+  for i in $(seq 1 20); do
+    status_json >"$WORK/full-status.json" 2>/dev/null &&
+      "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["violations_total"] >= 6 and sum(x["src"].startswith("2001:db8::ffff:") for x in d["scanners"]) >= 4, d["scanners"]' \
+        "$WORK/full-status.json" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  return 1
+}
+check "the status lists the spoofed scanners and 6 violations" full_doc
+full_size=$(stat -c %s "$WORK/full-status.json")
+echo "INFO: the full status document is $full_size bytes; the MQTT payload holds $PAYLOAD_MAX"
+if [[ $WANT_BOARD == lm3s6965evb ]]; then
+  check "lm3s6965evb: the full document is larger than its $PAYLOAD_MAX-byte payload" \
+    test "$full_size" -gt "$PAYLOAD_MAX"
+fi
+# The next status rendered after the poll above: the device pushes one at once when it
+# connects again, so the broker is restarted (rather than waiting for the 30 s period).
+echo "INFO: lists filled in $((SECONDS - t_fill)) s"
+t_push=$SECONDS
+stop_broker
+start_broker || fail "broker did not restart"
+# found_pushed: the first complete status message in pushed.msgs rendered after the poll.
+found_pushed() {
+  "$PY" - "$WORK/pushed.msgs" "$WORK/full-status.json" "$WORK/pushed.json" <<'EOF'
+import json, sys
+after = json.load(open(sys.argv[2]))["device"]["uptime_ms"]
+for line in open(sys.argv[1]):
+    payload = line.partition(" ")[2]
+    try:
+        doc = json.loads(payload)
+    except ValueError:
+        continue  # a line still being written (or broken: then no status is found)
+    if doc["device"]["uptime_ms"] > after:
+        open(sys.argv[3], "w").write(payload.rstrip("\n"))
+        sys.exit(0)
+sys.exit(1)
+EOF
+}
+pushed_after() { # waits on the subscription's output, bounded by its own -W 45
+  sub -t 'portcullis/+/status' -C 5 -W 45 -v >"$WORK/pushed.msgs" 2>/dev/null &
+  local sub_pid=$! rc=1
+  while kill -0 "$sub_pid" 2>/dev/null; do
+    if found_pushed; then
+      rc=0
+      break
+    fi
+    sleep 0.2
+  done
+  kill "$sub_pid" 2>/dev/null || true
+  wait "$sub_pid" 2>/dev/null || true
+  ((rc == 0)) || found_pushed
+}
+if pushed_after; then
+  pass "a status pushed after the lists were filled arrives (valid JSON, $((SECONDS - t_push)) s)"
+  trimmed="$(metric portcullis_push_status_trimmed_total)"
+  check "the pushed status fits the payload and keeps the totals whole" \
+    "$PY" - "$WORK/pushed.json" "$WORK/full-status.json" "$PAYLOAD_MAX" <<'EOF'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+pushed, full = json.loads(raw), json.load(open(sys.argv[2]))
+assert len(raw) <= int(sys.argv[3]), (len(raw), sys.argv[3])
+assert pushed["violations_total"] >= full["violations_total"]
+assert pushed["counters"]["rx_total"] >= full["counters"]["rx_total"]
+assert pushed["counters"]["dropped_total"] >= full["counters"]["dropped_total"]
+EOF
+  entries() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["recent_blocked"]) + len(d["scanners"]) + len(d["violations"]))' "$1"; }
+  echo "INFO: list entries: $(entries "$WORK/full-status.json") polled, $(entries "$WORK/pushed.json") pushed ($(stat -c %s "$WORK/pushed.json") bytes); push_status_trimmed_total ${trimmed:-?}"
+  if ((full_size > PAYLOAD_MAX)); then
+    check "larger than the payload: pushed with fewer list entries" \
+      test "$(entries "$WORK/pushed.json")" -lt "$(entries "$WORK/full-status.json")"
+    check "and counted in portcullis_push_status_trimmed_total" test "${trimmed:-0}" -ge 1
+  else
+    check "within the payload: pushed whole (every list entry)" \
+      test "$(entries "$WORK/pushed.json")" -eq "$(entries "$WORK/full-status.json")"
+    check "and portcullis_push_status_trimmed_total is 0" test "${trimmed:-x}" = 0
+  fi
+else
+  fail "no status pushed within 45 s of the lists being filled"
+fi
 
 ((FAILED == 0))
