@@ -96,7 +96,7 @@ struct Ip {
 // on the wire can send one to the device (its own packets to itself never reach the netif);
 // lwIP would answer the device itself, hold a PCB for it and ARP / solicit its own address on
 // the link.
-bool land(Bytes src, Bytes dst, const StackView& stack) {
+bool from_the_device_itself(Bytes src, Bytes dst, const StackView& stack) {
   return std::equal(src.begin(), src.end(), dst.begin(), dst.end()) || stack.own_address(src);
 }
 
@@ -464,7 +464,7 @@ Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_l
     return drop(Reason::kMalformed);
   }
   const std::uint8_t proto = all.u8(9);
-  if (land(all.bytes(12, 4), all.bytes(16, 4), stack)) {
+  if (from_the_device_itself(all.bytes(12, 4), all.bytes(16, 4), stack)) {
     return drop(Reason::kMalformed, proto);
   }
   const std::uint16_t frag = all.u16(6);
@@ -510,7 +510,7 @@ Decision classify_ipv6(std::span<const std::uint8_t> packet, std::size_t total_l
   ip.hop_limit = all.u8(7);
   ip.src = all.bytes(8, 16);
   ip.dst = all.bytes(24, 16);
-  if (land(ip.src, ip.dst, stack)) {
+  if (from_the_device_itself(ip.src, ip.dst, stack)) {
     return drop(Reason::kMalformed);
   }
   const UpperLayer upper = walk_extension_headers(ip.wire);

@@ -165,10 +165,10 @@ sed 's/^/    | /' "$WORK/watch-scan.out" | tail -n 20
 check "portcullis-fleet watch saw the status and the scanner event (exit 0)" test "$watch_rc" -eq 0
 check "watch printed the scanner event naming 192.0.2.1" grep -Eq '^EVENT .* scanner src 192\.0\.2\.1 ' "$WORK/watch-scan.out"
 
-# ---- nothing lost while the broker is away -------------------------------------------------------
-stop_broker
-check "broker stopped" bash -c "! $LAB exec ss -ltn | grep -q '$BROKER:$BROKER_PORT'"
-answer="$("$LAB" exec "$PY" - "$DEVICE_IPV4" "$ROGUE_PORT" <<'EOF'
+# open_rogue PORT: asks the lab services' test hook (lab images only) to open a TCP listener
+# the policy does not allow; prints its answer ("opened"), or nothing.
+open_rogue() {
+  "$LAB" exec "$PY" - "$DEVICE_IPV4" "$1" <<'EOF' || true
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(2)
@@ -180,7 +180,12 @@ for _ in range(3):
     except socket.timeout:
         pass
 EOF
-)" || true
+}
+
+# ---- nothing lost while the broker is away -------------------------------------------------------
+stop_broker
+check "broker stopped" bash -c "! $LAB exec ss -ltn | grep -q '$BROKER:$BROKER_PORT'"
+answer="$(open_rogue "$ROGUE_PORT")"
 check "the lab hook opened a rogue listener on tcp/$ROGUE_PORT" test "$answer" = opened
 violation_seen() {
   local i
@@ -257,18 +262,7 @@ s.sendp(frames, iface="pctap0", inter=0.005)
 print("sent", len(frames))
 EOF
 for port in 4445 4446 4447 4448 4449; do
-  "$LAB" exec "$PY" - "$DEVICE_IPV4" "$port" <<'EOF' >/dev/null 2>&1 || true
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
-for _ in range(3):
-    s.sendto(b"portcullis-lab: open rogue tcp listener " + sys.argv[2].encode(), (sys.argv[1], 5683))
-    try:
-        s.recv(64)
-        break
-    except socket.timeout:
-        pass
-EOF
+  open_rogue "$port" >/dev/null
   sleep 1.2 # the audit closes it within its 1 s period: one listener at a time
 done
 full_doc() { # until the poll shows all six scanners and the new violations (bounded)
