@@ -36,10 +36,9 @@ struct Widened {
   STAT_COUNTER last = 0;  // lwIP's counters start at 0 with the program
   std::uint32_t total = 0;
 
-  std::uint32_t see(STAT_COUNTER now) {
+  void see(STAT_COUNTER now) {
     total += static_cast<STAT_COUNTER>(now - last);
     last = now;
-    return total;
   }
 };
 
