@@ -30,7 +30,7 @@ readonly CLOSED_TCP=23
 readonly CLOSED_UDP=161
 readonly POLL_BOUND_S=5      # a poll during a flood answers within this (README "Floods")
 readonly FLOOD_BOUND_S=60    # hping3 is killed if it runs longer than this
-readonly SETTLE_BOUND_S=20   # after a flood, pools must be back to their use within this
+readonly SETTLE_BOUND_S=20   # after a flood, no pool may stay above its use before for longer
 readonly UNDERWAY_PACKETS=200 # the poll starts once this many flood packets went out
 readonly DEVICE_MAC="02:00:5e:00:53:02" # tools/lab's device address
 
@@ -133,9 +133,9 @@ run_image() { # PRESET TAG(filtered|plain)
     flood "$kind"
     local m="$WORK/m$n.txt"
     if ! settle "$m_prev" "$m"; then
-      fail "$tag $kind: lwIP pools back to their use before the flood within ${SETTLE_BOUND_S} s ($(cat "$WORK/settle.txt"))"
+      fail "$tag $kind: no lwIP pool or heap above its use before the flood within ${SETTLE_BOUND_S} s ($(cat "$WORK/settle.txt"))"
     else
-      pass "$tag $kind: lwIP pools and heap back to their use before the flood ($(cat "$WORK/settle.txt"))"
+      pass "$tag $kind: no lwIP pool or heap above its use before the flood ($(cat "$WORK/settle.txt"))"
     fi
     local proto=tcp
     [[ $kind == udp ]] && proto=icmp
