@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "utf8.hpp"
+
 namespace portcullis::fleet {
 namespace {
 
@@ -88,23 +90,6 @@ class Reader {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   }
-  static void utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
   bool hex4(unsigned& out) {
     if (t_.size() - i_ < 4) return fail("bad \\u escape");
     out = 0;
@@ -120,7 +105,16 @@ class Reader {
     while (i_ < t_.size()) {
       const char c = t_[i_++];
       if (c == '"') return true;
-      if (static_cast<unsigned char>(c) < 0x20) return fail("control character in string");
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20) return fail("control character in string");
+      if (u >= 0x80) {
+        --i_;  // an error's offset is the character's first byte
+        const Utf8Char ch = decode_utf8(t_, i_);
+        if (!ch.valid) return fail("invalid UTF-8 in string");
+        out += t_.substr(i_, ch.length);
+        i_ += ch.length;
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -164,7 +158,7 @@ class Reader {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return fail("lone surrogate");
           }
-          utf8(out, cp);
+          append_utf8(out, cp);
           break;
         }
         default:

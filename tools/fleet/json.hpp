@@ -2,6 +2,12 @@
 // A small JSON reader for portcullis-fleet: parses one document into a tree of Values.
 // Bounded: nesting depth and input size are limited by the caller's response limit and
 // kMaxDepth. Numbers are kept as double (the status document's counters fit in 2^53).
+// Strings must be UTF-8 (RFC 8259 8.1; the firmware's encoder writes nothing else): a
+// document with an ill-formed sequence (a raw 0x80-0xFF byte that starts none, an overlong
+// form, a surrogate, a cut-short character, above U+10FFFF) is refused like any syntax error,
+// not repaired, so every string in a Value is well-formed UTF-8. Escapes may still give any
+// scalar value, controls included ("\u009b"): report.hpp's printable() and json_escape() make
+// them safe to show.
 
 #include <cstddef>
 #include <optional>
@@ -47,7 +53,7 @@ inline bool is_true(const Value* v) {
   return v && v->kind == Value::Kind::kBool && v->boolean;
 }
 
-// nullopt on any syntax error (error gets a short reason and offset).
+// nullopt on any syntax error or invalid UTF-8 (error gets a short reason and offset).
 std::optional<Value> parse_json(std::string_view text, std::string* error = nullptr);
 
 }  // namespace portcullis::fleet

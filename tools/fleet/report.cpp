@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "utf8.hpp"
+
 namespace portcullis::fleet {
 namespace {
 
@@ -41,17 +43,21 @@ std::string num(double v) {
 
 std::string json_escape(std::string_view s) {
   std::string out = "\"";
-  for (const unsigned char c : s) {
-    if (c == '"' || c == '\\') {
+  for (std::size_t i = 0; i < s.size();) {
+    const Utf8Char c = decode_utf8(s, i);
+    if (!c.valid) {
+      out += "\\ufffd";
+    } else if (c.code_point == '"' || c.code_point == '\\') {
       out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
+      out += static_cast<char>(c.code_point);
+    } else if (is_terminal_control(c.code_point)) {
       char esc[8];
-      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      std::snprintf(esc, sizeof esc, "\\u%04x", static_cast<unsigned>(c.code_point));
       out += esc;
     } else {
-      out += static_cast<char>(c);
+      out += s.substr(i, c.length);
     }
+    i += c.length;
   }
   return out + "\"";
 }
@@ -92,10 +98,18 @@ void write_json(std::ostream& o, const Value& v) {
 }
 
 std::string printable(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = '?';
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const Utf8Char c = decode_utf8(s, i);
+    if (!c.valid) {
+      append_utf8(out, kReplacementCharacter);
+    } else if (is_terminal_control(c.code_point)) {
+      out += '?';
+    } else {
+      out += s.substr(i, c.length);
+    }
+    i += c.length;
   }
   return out;
 }

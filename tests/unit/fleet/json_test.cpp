@@ -46,6 +46,43 @@ TEST(FleetJson, RefusesMalformedInput) {
   }
 }
 
+// RFC 8259 8.1: JSON between systems is UTF-8, and the firmware's encoder writes nothing else;
+// a document that is not comes from a broken or hostile device and is refused like any
+// syntax error, so every string the reader hands on is well-formed UTF-8.
+TEST(FleetJson, RefusesInvalidUtf8) {
+  const std::string bad[] = {
+      "[\"\x80\"]",                  // a lone continuation byte
+      "[\"\xc0\xaf\"]",              // overlong '/'
+      "[\"\xe0\x80\xaf\"]",          // overlong, three bytes
+      "[\"\xed\xa0\x80\"]",          // the UTF-16 surrogate U+D800
+      "[\"\xe2\x82\"]",              // a euro sign cut short
+      "[\"\xf0\x9f\x98\"]",          // an emoji cut short
+      "[\"\xe2\x82",                 // cut short by the end of the text
+      "[\"\xf4\x90\x80\x80\"]",      // U+110000
+      "[\"\xf8\x88\x80\x80\x80\"]",  // the old five-byte form
+      "[\"\xff\"]",                  // never in UTF-8
+      "{\"\x9b\":1}",                // in a key
+  };
+  for (const std::string& text : bad) {
+    std::string err;
+    CHECK_TEXT(!parse_json(text, &err).has_value(), text.c_str());
+    CHECK_TEXT(err.rfind("invalid UTF-8 in string at offset ", 0) == 0, err.c_str());
+  }
+  // A raw C1 byte (0x9B is CSI on an 8-bit terminal); the offset is that of the byte.
+  const std::string csi = std::string("[\"dev\x9b") + "2J\"]";
+  std::string err;
+  CHECK(!parse_json(csi, &err).has_value());
+  STRCMP_EQUAL("invalid UTF-8 in string at offset 5", err.c_str());
+}
+
+TEST(FleetJson, KeepsValidUtf8AndEscapedControls) {
+  const auto v = parse_json("[\"Z\xc3\xbcrich \xe2\x82\xac \xf0\x9f\x98\x80\",\"dev\\u009b2J\"]");
+  CHECK(v.has_value());
+  STRCMP_EQUAL("Z\xc3\xbcrich \xe2\x82\xac \xf0\x9f\x98\x80", v->array[0].string.c_str());
+  // Well-formed Unicode, kept as sent: showing it safely is the output's job (report_test).
+  STRCMP_EQUAL((std::string("dev\xc2\x9b") + "2J").c_str(), v->array[1].string.c_str());
+}
+
 TEST(FleetJson, BoundsNesting) {
   CHECK(parse_json(std::string(20, '[') + std::string(20, ']')).has_value());
   CHECK(!parse_json(std::string(200, '[') + std::string(200, ']')).has_value());

@@ -6,6 +6,7 @@
 
 #include "json.hpp"
 #include "report.hpp"
+#include "utf8_check.hpp"
 #include "verdict.hpp"
 
 #include <CppUTest/TestHarness.h>
@@ -17,7 +18,9 @@ using portcullis::fleet::parse_json;
 using portcullis::fleet::PollResult;
 using portcullis::fleet::print_table;
 using portcullis::fleet::printable;
+using portcullis::fleet::Value;
 using portcullis::fleet::write_json;
+using portcullis::test::is_utf8;
 
 namespace {
 
@@ -30,6 +33,60 @@ PollResult answered(const std::string& spec, const std::string& json) {
   r.answered = true;
   r.doc = *doc;
   return r;
+}
+
+constexpr const char* kReplacement = "\xef\xbf\xbd";  // U+FFFD
+
+// A device whose id is raw bytes, as the JSON reader never passes them on: the table must be
+// safe whatever reaches it.
+PollResult raw_device(const std::string& id) {
+  Value s;
+  s.kind = Value::Kind::kString;
+  s.string = id;
+  Value dev;
+  dev.kind = Value::Kind::kObject;
+  dev.object.emplace_back("id", s);
+  PollResult r;
+  r.target.spec = id;
+  r.answered = true;
+  r.doc.kind = Value::Kind::kObject;
+  r.doc.object.emplace_back("device", dev);
+  return r;
+}
+
+// Something a terminal acts on or reorders: C0, DEL, C1 (UTF-8 C2 80..C2 9F) or a bidi
+// override or isolate (E2 80 AA..AE, E2 81 A6..A9). `s` is UTF-8.
+bool has_terminal_control(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const auto next = [&s, i](std::size_t k) {
+      return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
+    };
+    if (b < 0x20 || b == 0x7f) return true;
+    if (b == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) return true;
+    if (b == 0xe2 && next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae) return true;
+    if (b == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) return true;
+  }
+  return false;
+}
+
+// What a device may send, and what a broken one may.
+const std::string kHostile[] = {
+    std::string("dev\xc2\x9b") + "2J",        // U+009B, CSI, from "\u009b"
+    std::string("dev\x9b") + "2J",            // a raw 0x9B byte
+    "\xc0\xaf",                               // overlong '/'
+    "\xe0\x80\xaf",                           // overlong, three bytes
+    "\xed\xa0\x80",                           // a UTF-16 surrogate
+    "x\xe2\x82",                              // cut short
+    "\xf4\x90\x80\x80",                       // above U+10FFFF
+    std::string("\xe2\x80\xae") + "gnp.exe",  // right-to-left override
+    std::string("nul\0\x1b[2J\x7f", 9),       // C0 and DEL
+};
+
+// A table with its own line breaks taken out.
+std::string one_line(std::string table) {
+  for (char& c : table) c = c == '\n' ? ' ' : c;
+  return table;
 }
 
 }  // namespace
@@ -60,6 +117,33 @@ TEST(FleetReport, Printable) {
   STRCMP_EQUAL("del?", printable("del\x7f").c_str());
 }
 
+TEST(FleetReport, PrintableReplacesC1BidiAndInvalidUtf8) {
+  // U+0080..U+009F are controls like C0 (U+009B is CSI on many terminals): '?'.
+  STRCMP_EQUAL("dev?2J", printable(std::string("dev\xc2\x9b") + "2J").c_str());
+  STRCMP_EQUAL("??", printable("\xc2\x80\xc2\x9f").c_str());
+  // Bidi overrides and isolates would show the table in another order than it reads.
+  STRCMP_EQUAL("a?b?c", printable(std::string("a\xe2\x80\xae") + "b\xe2\x81\xa6" + "c").c_str());
+  // Invalid UTF-8: U+FFFD for each maximal subpart (Unicode 3.9), the next character kept.
+  const std::string r = kReplacement;
+  STRCMP_EQUAL(("dev" + r + "2J").c_str(), printable(std::string("dev\x9b") + "2J").c_str());
+  STRCMP_EQUAL((r + r).c_str(), printable("\xc0\xaf").c_str());          // overlong
+  STRCMP_EQUAL((r + r + r).c_str(), printable("\xe0\x80\xaf").c_str());  // overlong
+  STRCMP_EQUAL((r + r + r).c_str(), printable("\xed\xa0\x80").c_str());  // surrogate
+  STRCMP_EQUAL(("x" + r).c_str(), printable("x\xe2\x82").c_str());       // cut short
+  STRCMP_EQUAL((r + "x").c_str(), printable("\xe2\x82x").c_str());
+  STRCMP_EQUAL((r + r + r + r).c_str(), printable("\xf4\x90\x80\x80").c_str());  // > U+10FFFF
+  STRCMP_EQUAL(r.c_str(), printable("\xff").c_str());
+  // Valid text in other scripts stays as it is.
+  for (const char* ok :
+       {"Z\xc3\xbcrich", "\xe2\x82\xac 5", "\xf0\x9f\x98\x80", "\xd7\xa9\xd7\x9c"}) {
+    STRCMP_EQUAL(ok, printable(ok).c_str());
+  }
+  for (const std::string& s : kHostile) {
+    CHECK_TEXT(is_utf8(printable(s)), s.c_str());
+    CHECK_TEXT(!has_terminal_control(printable(s)), s.c_str());
+  }
+}
+
 TEST(FleetReport, TableHeaderWithNote) {
   const PollResult r = answered("d1", R"({"device":{"id":"d1","uptime_ms":2000}})");
   std::ostringstream o;
@@ -82,6 +166,57 @@ TEST(FleetReport, TableKeepsDeviceStringsOffTheTerminal) {
   CHECK_TEXT(out.find('\r') == std::string::npos, out.c_str());
   CHECK_TEXT(out.find("   id:         d1?]0;pwned?\n") != std::string::npos, out.c_str());
   CHECK_TEXT(out.find(" tcp?/1 allowed=yes") != std::string::npos, out.c_str());
+}
+
+TEST(FleetReport, TableKeepsC1AndInvalidUtf8OffTheTerminal) {
+  const std::string zurich = "Z\xc3\xbcrich";  // valid UTF-8, kept
+  const PollResult r = answered("d1", R"({"device":{"id":"dev\u009b2J","board":")" + zurich +
+                                          R"(","firmware":"\u202egnp.exe"}})");
+  std::ostringstream o;
+  print_table(o, r, judge(r, ""), "");
+  const std::string out = o.str();
+  CHECK_TEXT(is_utf8(out), out.c_str());
+  CHECK_TEXT(!has_terminal_control(one_line(out)), out.c_str());
+  CHECK_TEXT(out.find("   id:         dev?2J\n") != std::string::npos, out.c_str());
+  CHECK_TEXT(out.find("   board:      " + zurich + "\n") != std::string::npos, out.c_str());
+  CHECK_TEXT(out.find("   firmware:   ?gnp.exe\n") != std::string::npos, out.c_str());
+
+  for (const std::string& id : kHostile) {
+    const PollResult raw = raw_device(id);
+    std::ostringstream t;
+    print_table(t, raw, judge(raw, ""), "");
+    CHECK_TEXT(is_utf8(t.str()), id.c_str());
+    CHECK_TEXT(!has_terminal_control(one_line(t.str())), id.c_str());
+  }
+  const PollResult raw = raw_device(std::string("dev\x9b") + "2J");
+  std::ostringstream t;
+  print_table(t, raw, judge(raw, ""), "");
+  const std::string want =
+      std::string("== dev") + kReplacement + "2J  FAIL\n   id:         dev" + kReplacement + "2J\n";
+  CHECK_TEXT(t.str().rfind(want, 0) == 0, t.str().c_str());
+}
+
+TEST(FleetReport, JsonIsValidUtf8WithControlsEscaped) {
+  STRCMP_EQUAL(R"("dev\u009b2J")", json_escape(std::string("dev\xc2\x9b") + "2J").c_str());
+  STRCMP_EQUAL(R"("dev\ufffd2J")", json_escape(std::string("dev\x9b") + "2J").c_str());
+  STRCMP_EQUAL(R"("del\u007f")", json_escape("del\x7f").c_str());
+  STRCMP_EQUAL(R"("\u202egnp.exe")", json_escape(std::string("\xe2\x80\xae") + "gnp.exe").c_str());
+  STRCMP_EQUAL(R"("\ufffd\ufffd\ufffd")", json_escape("\xed\xa0\x80").c_str());
+  STRCMP_EQUAL("\"Z\xc3\xbcrich \xf0\x9f\x98\x80\"",
+               json_escape("Z\xc3\xbcrich \xf0\x9f\x98\x80").c_str());
+  for (const std::string& s : kHostile) {
+    const std::string j = json_escape(s);
+    CHECK_TEXT(is_utf8(j), s.c_str());
+    CHECK_TEXT(!has_terminal_control(j), s.c_str());
+    CHECK_TEXT(parse_json(j).has_value(), s.c_str());
+  }
+  // A document read with "\u009b" is written back with it, not with the raw character.
+  const char* doc = R"({"id":"dev\u009b2J","del":"\u007f","rlo":"\u202e"})";
+  const auto v = parse_json(doc);
+  CHECK(v.has_value());
+  std::ostringstream o;
+  write_json(o, *v);
+  STRCMP_EQUAL(doc, o.str().c_str());
 }
 
 TEST(FleetReport, UnansweredTable) {

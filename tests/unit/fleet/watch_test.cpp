@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "utf8_check.hpp"
 #include "verdict.hpp"
 #include "watch.hpp"
 
@@ -32,6 +33,7 @@ using portcullis::fleet::TopicKind;
 using portcullis::fleet::valid_prefix;
 using portcullis::fleet::WatchArgs;
 using portcullis::fleet::WatchTally;
+using portcullis::test::is_utf8;
 
 namespace {
 
@@ -305,6 +307,24 @@ TEST(FleetWatchEvent, ControlCharactersCannotReachTheTerminal) {
       event_line(kDevice, e).c_str());
 }
 
+TEST(FleetWatchEvent, C1AndBidiCannotReachTheTerminal) {
+  const std::string zurich = "Z\xc3\xbcrich";
+  const Event e = event(R"({"seq":1,"type":"scanner","src":"\u009b2J192.0.2.1\u202e",)"
+                        R"("uptime_ms":1,"distinct_ports":")" +
+                        zurich + "\"}");
+  STRCMP_EQUAL(("EVENT portcullis-qemu-mps2-an385 #1 scanner src ?2J192.0.2.1? distinct_ports " +
+                zurich + " at 1 ms")
+                   .c_str(),
+               event_line(kDevice, e).c_str());
+  const std::string line = event_json_line("portcullis/d/events", kDevice, e);
+  CHECK_TEXT(is_utf8(line), line.c_str());
+  CHECK_TEXT(contains(line, R"("src":"\u009b2J192.0.2.1\u202e")"), line.c_str());
+  CHECK_TEXT(contains(line, "\"distinct_ports\":\"" + zurich + "\""), line.c_str());
+  // Raw bytes that are no UTF-8 make no event (tests/unit/fleet/json_test).
+  check_not_event(std::string(R"({"seq":1,"type":"scanner)") + "\x9b\"}",
+                  "not an event: not JSON (invalid UTF-8 in string at offset 24)");
+}
+
 TEST(FleetWatchEvent, SeqRange) {
   LONGS_EQUAL(0, event(R"({"seq":0,"type":"scanner"})").seq);
   CHECK(4294967295u == event(R"({"seq":4294967295,"type":"scanner"})").seq);
@@ -394,6 +414,33 @@ TEST(FleetWatchStatus, NotJsonFailsLikeADeviceThatDidNotAnswer) {
                judge_status(kDevice, "3", "").result.error.c_str());
   STRCMP_EQUAL("the status is larger than 262144 bytes",
                judge_status(kDevice, std::string(kMaxPayload + 1, ' '), "").result.error.c_str());
+}
+
+TEST(FleetWatchStatus, InvalidUtf8FailsLikeADeviceThatDidNotAnswer) {
+  const std::string payload = status_json(R"("board":"qemu-mps2-an385")",
+                                          std::string(R"("board":"qemu)") + "\x9b" + "2J\"");
+  const StatusReport r = judge_status(kDevice, payload, "");
+  CHECK(!r.result.answered);
+  CHECK(!r.verdict.ok);
+  STRCMP_EQUAL(("the status is not JSON: invalid UTF-8 in string at offset " +
+                std::to_string(payload.find('\x9b')))
+                   .c_str(),
+               r.result.error.c_str());
+  const std::string line = status_json_line("t", kDevice, false, r);
+  CHECK_TEXT(is_utf8(line), line.c_str());
+}
+
+TEST(FleetWatchStatus, JsonLineIsValidUtf8WithControlsEscaped) {
+  const std::string board = R"(dev\u009b2J \u202e Z)" + std::string("\xc3\xbc") + "rich";
+  const StatusReport r = judge_status(
+      kDevice, status_json(R"("board":"qemu-mps2-an385")", R"("board":")" + board + "\""), "");
+  CHECK(r.result.answered);
+  // The topic is the broker's: whatever bytes it holds, the line is UTF-8.
+  const std::string line =
+      status_json_line(std::string("portcullis/\x9b") + "/status", kDevice, false, r);
+  CHECK_TEXT(is_utf8(line), line.c_str());
+  CHECK_TEXT(contains(line, R"({"topic":"portcullis/\ufffd/status",)"), line.c_str());
+  CHECK_TEXT(contains(line, R"("board":")" + board + "\""), line.c_str());
 }
 
 TEST(FleetWatchStatus, AStatusNamingAnotherDeviceFails) {
