@@ -44,6 +44,14 @@ if(PORTCULLIS_RTOS)
   target_link_libraries(lwip PUBLIC Threads::Threads)
   unset(_port)
 endif()
+# Path MTU: lwIP's three readers of the destination cache's MTU (IPv6 output, its fragmenter,
+# the TCP MSS) call firmware/stack/lwip_port.cpp's portcullis_nd6_destination_mtu(), which
+# holds it to [1280, the link's MTU] (a Packet Too Big of 48..55 made lwIP 2.2.1's fragmenter
+# loop forever). A rename of their calls rather than a patch: no lwIP text in our tree, and
+# the same for any lwIP 2.1+ a user points LWIP_DIR at.
+set_source_files_properties(${_l}/core/ipv6/ip6.c ${_l}/core/ipv6/ip6_frag.c ${_l}/core/tcp.c
+                            PROPERTIES COMPILE_DEFINITIONS
+                            "nd6_get_destination_mtu=portcullis_nd6_destination_mtu")
 # Third-party code keeps its own warning level; ours is -Werror, lwIP's is not.
 target_compile_options(lwip PRIVATE -w)
 unset(_l)

@@ -52,6 +52,7 @@ constexpr std::uint8_t kIcmpTimeExceeded = 11;
 constexpr std::uint8_t kIcmpParameterProblem = 12;
 
 constexpr std::uint8_t kIcmp6DestUnreachable = 1;
+constexpr std::uint8_t kIcmp6PacketTooBig = 2;
 constexpr std::uint8_t kIcmp6ParameterProblem = 4;  // 1..4 are the error messages
 constexpr std::uint8_t kIcmp6EchoRequest = 128;
 constexpr std::uint8_t kIcmp6EchoReply = 129;
@@ -59,9 +60,13 @@ constexpr std::uint8_t kIcmp6MldQuery = 130;
 constexpr std::uint8_t kIcmp6MldReport = 131;
 constexpr std::uint8_t kIcmp6MldDone = 132;
 constexpr std::uint8_t kIcmp6RouterSolicitation = 133;
-constexpr std::uint8_t kIcmp6Redirect = 137;  // 133..137 are neighbour discovery
+constexpr std::uint8_t kIcmp6NeighbourAdvertisement = 136;  // 133..136: what the device needs
+constexpr std::uint8_t kIcmp6Redirect = 137;
 constexpr std::uint8_t kIcmp6Mld2Report = 143;
 constexpr std::uint8_t kNdHopLimit = 255;  // RFC 4861: proves the sender is on the link
+// RFC 8200 section 5: no IPv6 link is smaller, so no path is. lwIP 2.2.1 stores any Packet Too
+// Big MTU and its fragmenter loops forever for 48..55 (nothing fits a fragment).
+constexpr std::uint32_t kIpv6MinimumMtu = 1280;
 
 constexpr std::uint8_t kOptPad1 = 0;
 constexpr std::uint8_t kOptActionMask = 0xC0;  // 00: skip when unrecognised (RFC 8200 4.2)
@@ -303,9 +308,15 @@ Decision classify_icmp6(const Ip& ip, const Policy& policy, const StackView& sta
     return drop(Reason::kMalformed, kProtoIcmp6);
   }
   const std::uint8_t type = ip.wire.u8(ip.l4);
-  if (type >= kIcmp6RouterSolicitation && type <= kIcmp6Redirect) {
+  if (type >= kIcmp6RouterSolicitation && type <= kIcmp6NeighbourAdvertisement) {
     return ip.hop_limit == kNdHopLimit ? pass(Reason::kNeighbourDiscovery, kProtoIcmp6)
                                        : drop(Reason::kIcmpDenied, kProtoIcmp6);
+  }
+  // Redirects, like IPv4's: lwIP takes one from any on-link address for any destination it
+  // has talked to (it checks neither the first-hop router nor the target), a detour through
+  // the sender. The device's routes are its configuration.
+  if (type == kIcmp6Redirect) {
+    return drop(Reason::kIcmpDenied, kProtoIcmp6);
   }
   if (type == kIcmp6MldQuery || type == kIcmp6MldReport || type == kIcmp6MldDone ||
       type == kIcmp6Mld2Report) {
@@ -320,6 +331,10 @@ Decision classify_icmp6(const Ip& ip, const Policy& policy, const StackView& sta
   }
   if (type == kIcmp6EchoReply) {
     return pass(Reason::kEcho, kProtoIcmp6);
+  }
+  // The MTU (the 4 bytes after the checksum) is there: fits(l4, kIcmpHeader) above.
+  if (type == kIcmp6PacketTooBig && ip.wire.u32(ip.l4 + 4) < kIpv6MinimumMtu) {
+    return drop(Reason::kBadMtu, kProtoIcmp6);
   }
   if (type >= kIcmp6DestUnreachable && type <= kIcmp6ParameterProblem) {
     return quoted_ipv6(ip, stack);
@@ -444,6 +459,8 @@ const char* reason_name(Reason r) {
       return "icmp_denied";
     case Reason::kNoConnection:
       return "no_connection";
+    case Reason::kBadMtu:
+      return "bad_mtu";
     case Reason::kCount:
       break;
   }

@@ -1,8 +1,15 @@
 #include "portcullis/stack/lwip_port.hpp"
 
+#include <algorithm>
+
 #include "lwip/arch.h"
 #include "lwip/init.h"
 #include "lwip/sys.h"
+#if LWIP_IPV6
+#include "lwip/nd6.h"
+#include "lwip/netif.h"
+#include "lwip/prot/ip6.h"
+#endif
 #if !NO_SYS
 #include "lwip/tcpip.h"
 #endif
@@ -66,6 +73,21 @@ uint32_t portcullis_lwip_rand(void) {
   rand_state = x;
   return x;
 }
+
+#if LWIP_IPV6
+// lwIP's IPv6 output, fragmenter and TCP MSS ask this instead of nd6_get_destination_mtu()
+// (cmake/lwip.cmake renames their calls). lwIP 2.2.1 keeps whatever MTU a Packet Too Big
+// names: with 48..55 its fragmenter sends empty fragments forever, below 1280 it splits every
+// packet into many (RFC 8201 forbids going below 1280), and above the link's MTU it sends
+// frames the link cannot carry. The filter already drops a Packet Too Big below 1280; this
+// holds whatever reaches nd6 by another way (a hookless netif, a future lwIP path) to
+// [1280, the link's MTU].
+u16_t portcullis_nd6_destination_mtu(const ip6_addr_t* dest, struct netif* netif) {
+  const u16_t path = nd6_get_destination_mtu(dest, netif);
+  const u16_t link = netif != nullptr && netif_mtu6(netif) != 0 ? netif_mtu6(netif) : path;
+  return std::max<u16_t>(std::min(path, link), IP6_MIN_MTU_LENGTH);
+}
+#endif
 
 void portcullis_lwip_assert(const char* message, const char*, int) {
   portcullis::hal::fatal(message != nullptr ? message : "lwIP assertion");

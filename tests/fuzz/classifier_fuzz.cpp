@@ -388,7 +388,7 @@ void check_ipv6(const Decision& d, const ScriptedStackView& stack, const Setting
     case kIcmp6: {
       FUZZ_CHECK(p.size() >= at + 8);
       const std::uint8_t type = p[at];
-      if (type >= 133 && type <= 137) {
+      if (type >= 133 && type <= 136) {
         FUZZ_CHECK(p[7] == 255 && d.reason == Reason::kNeighbourDiscovery);
       } else if (type == 130 || type == 131 || type == 132 || type == 143) {
         FUZZ_CHECK(d.reason == Reason::kNeighbourDiscovery);
@@ -401,6 +401,8 @@ void check_ipv6(const Decision& d, const ScriptedStackView& stack, const Setting
         } else {
           FUZZ_CHECK(type >= 1 && type <= 4 && d.reason == Reason::kIcmpErrorOwnFlow);
           FUZZ_CHECK(p.size() >= at + 8 + 40 + 8 && (p[at + 8] >> 4) == 6);
+          // A Packet Too Big that passes names an MTU every IPv6 link has (lwIP fragments for it).
+          FUZZ_CHECK(type != 2 || be16(p, at + 4) != 0 || be16(p, at + 6) >= 1280);
           FUZZ_CHECK(std::equal(dst.begin(), dst.end(),
                                 p.begin() + static_cast<std::ptrdiff_t>(at + 8 + 8)));
           FUZZ_CHECK(stack.any_yes(Question::kTcpFlow) || stack.any_yes(Question::kUdpFlow));

@@ -4,6 +4,8 @@
   adversarial.py link     --board B --out FILE   frames lwIP or the NIC discard below the hook
   adversarial.py barrage  --board B --out FILE   the adversarial barrage
   adversarial.py alive                           allowed ports still answer (SYN-ACK, UDP echo)
+  adversarial.py ptb      --board B --out FILE   ICMPv6 Packet Too Big below 1280 about a live
+                                                 connection (the wedge of the security review)
   adversarial.py account  --phase NAME BEFORE.json AFTER.json PROBES.json
                                                  the device's counters account for the probes
 
@@ -57,7 +59,7 @@ MQTT_PORT = 8883  # lab boards push to the host side; nobody listens: background
 # for them exactly. no_connection also comes from the lab itself (a TLS poll's last segment
 # after the device freed its PCB: one a poll), so it is checked as "at least".
 EXACT_REASONS = ("malformed", "fragment", "bad_extension_chain", "unknown_protocol",
-                 "broadcast", "icmp_denied", "closed_port")
+                 "broadcast", "icmp_denied", "closed_port", "bad_mtu")
 
 
 def scapy():
@@ -716,6 +718,92 @@ def cmd_alive(_args):
     return 0 if ok else 1
 
 
+def cmd_ptb(args):
+    """One ICMPv6 Packet Too Big naming 48 bytes, quoting a live connection of the device and
+    sent from an address that is nobody's, wedged lwIP 2.2.1 at the device's next packet to
+    that peer (its fragmenter looped forever). A real TCP connection from the namespace to
+    [D6]:22 (the lab's discard service); Packet Too Bigs of 1279, 55 and 48 about it, one of
+    48 about no connection: all dropped as bad_mtu. Then data on the connection: the device
+    must still ACK it, whole (no fragment), and send a bounded number of frames. The positive
+    control: a Packet Too Big of 1280 about the same connection passes (icmp_error_own_flow)
+    and the connection still works after it."""
+    s = scapy()
+    host_mac = s.get_if_hwaddr(IFACE)
+    seen = []
+    counted = Counter()
+
+    def keep(f):
+        counted["frames"] += 1
+        if len(seen) < 200:
+            seen.append(f)
+
+    sniffer = s.AsyncSniffer(iface=IFACE, store=False, prn=keep,
+                             lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
+    sniffer.start()
+    time.sleep(0.3)
+    lines = []
+    probes = []
+    conn = socket.create_connection((D6, TCP_OPEN), timeout=10)
+    lport = conn.getsockname()[1]
+
+    def ptb(mtu, dport, src=SPOOF6):
+        quote = bytes(s.IPv6(src=D6, dst=H6) / s.TCP(sport=TCP_OPEN, dport=dport, flags="PA"))[:48]
+        return s.Ether(src=host_mac, dst=DEV_MAC) / s.IPv6(src=src, dst=D6) / \
+            s.ICMPv6PacketTooBig(mtu=mtu) / s.Raw(quote)
+
+    def acked(count_before, what):
+        """Waits (bounded) for the device's ACK of the data just sent on the connection."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            for f in seen[count_before:]:
+                if f.haslayer(s.TCP) and f[s.TCP].sport == TCP_OPEN and f[s.TCP].dport == lport \
+                        and "A" in str(f[s.TCP].flags):
+                    whole = not f.haslayer(s.IPv6ExtHdrFragment)
+                    lines.append(("PASS: " if whole else "FAIL: ") +
+                                 f"the device ACKs data on [{D6}]:{TCP_OPEN} {what}" +
+                                 ("" if whole else " but in fragments"))
+                    return
+            time.sleep(0.05)
+        lines.append(f"FAIL: no ACK from [{D6}]:{TCP_OPEN} within 5 s {what} (device wedged?)")
+
+    try:
+        sock = s.conf.L2socket(iface=IFACE)
+        try:
+            # 48 last: lwIP kept the last MTU it was told, and 48 is the one that wedged it.
+            for mtu, dport, what in ((1279, lport, "a live connection"), (48, 40999, "no connection"),
+                                     (55, lport, "a live connection"), (48, lport, "a live connection")):
+                sock.send(ptb(mtu, dport))
+                probes.append({"name": f"Packet Too Big {mtu} about {what}", "expect": ["drop", "bad_mtu"]})
+                time.sleep(0.05)
+            before = len(seen)
+            conn.sendall(b"x" * 100)
+            acked(before, "after Packet Too Bigs of 1279, 55 and 48 bytes")
+            sock.send(ptb(1280, lport))
+            probes.append({"name": "Packet Too Big 1280 about a live connection",
+                           "expect": ["pass", "icmp_error_own_flow"]})
+            time.sleep(0.2)
+            before = len(seen)
+            conn.sendall(b"y" * 100)
+            acked(before, "after a Packet Too Big of 1280 bytes (the positive control)")
+        finally:
+            sock.close()
+    finally:
+        conn.close()
+    time.sleep(1.0)
+    sniffer.stop()
+    frames = counted["frames"]
+    lines.append(("PASS: " if frames < 100 else "FAIL: ") +
+                 f"the device sent {frames} frames during the Packet Too Big probes (bounded: < 100)")
+    exp = {"drops": dict(Counter(p["expect"][1] for p in probes if p["expect"][0] == "drop")),
+           "passes": dict(Counter(p["expect"][1] for p in probes if p["expect"][0] == "pass")),
+           "below": 0}
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump({"board": args.board, "probes": len(probes), "expected": exp, "items": probes,
+                   "frames_from_device": frames}, f, indent=1)
+    print("\n".join(lines))
+    return 0 if all(line.startswith("PASS") for line in lines) else 1
+
+
 def cmd_account(args):
     """The counters before and after a phase account for its probes."""
     before = json.load(open(args.before, encoding="utf-8"))["counters"]
@@ -784,6 +872,9 @@ def main():
         sp.add_argument("--gap", type=float, default=0.002, help="seconds between frames")
         sp.add_argument("--settle", type=float, default=1.5, help="seconds to wait for late replies")
         sp.add_argument("--repeat", type=int, default=10, help="link: copies of each frame")
+    sp = sub.add_parser("ptb")
+    sp.add_argument("--board", required=True)
+    sp.add_argument("--out", required=True)
     sub.add_parser("alive")
     sp = sub.add_parser("account")
     sp.add_argument("--phase", required=True)
@@ -795,6 +886,8 @@ def main():
         return cmd_send(args, lambda p: link_probes(p, args.repeat))
     if args.cmd == "barrage":
         return cmd_send(args, barrage_probes)
+    if args.cmd == "ptb":
+        return cmd_ptb(args)
     if args.cmd == "alive":
         return cmd_alive(args)
     return cmd_account(args)

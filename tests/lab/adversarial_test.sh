@@ -127,6 +127,15 @@ PYEOF
 
 phase link link --repeat 10
 phase barrage barrage
+# The security review's remote wedge: a Packet Too Big below 1280 about a live connection.
+# The device must go on answering, and a poll must come back within a bound.
+phase ptb ptb
+t0=$SECONDS
+if mgmt_curl_once --max-time 10 -o /dev/null "$BASE/v1/status"; then
+  pass "a poll right after the Packet Too Big probes answers within 10 s ($(since "$t0"))"
+else
+  fail "no poll answer within 10 s after the Packet Too Big probes"
+fi
 
 # ---- afterwards: allowed ports unaffected ------------------------------------------------------
 t0=$SECONDS

@@ -443,7 +443,7 @@ TEST(ClassifyIpv6, SourceTheStackCallsItsOwnIsMalformed) {
 // ---- ICMPv6 -------------------------------------------------------------------------
 
 TEST(ClassifyIpv6, NeighbourDiscoveryPassesOnlyWithHopLimit255) {
-  for (std::uint8_t type = 133; type <= 137; ++type) {
+  for (std::uint8_t type = 133; type <= 136; ++type) {
     const std::string t = std::to_string(type);
     for (const Ipv6Address dst : {kDevice6, kSolicitedNode, kAllNodes}) {
       STRCMP_EQUAL_TEXT(
@@ -460,6 +460,17 @@ TEST(ClassifyIpv6, NeighbourDiscoveryPassesOnlyWithHopLimit255) {
                             .c_str(),
                         t.c_str());
     }
+  }
+}
+
+// A redirect would send the device's traffic for a destination through whoever on the link
+// sent it (lwIP checks neither the first-hop router nor the target): denied, like IPv4's.
+TEST(ClassifyIpv6, RedirectIsDeniedEvenFromTheLink) {
+  CHECK(stack.add_tcp_flow(kOther6, 443, kDevice6, 49152));
+  for (const Ipv6Address dst : {kDevice6, kLinkLocalDevice, kAllNodes}) {
+    CHECK_DECISION("drop icmp_denied",
+                   classify(icmp6(icmp(137, 0, Bytes(32, 0)),
+                                  {.src = kLinkLocalRouter, .dst = dst, .hop_limit = 255})));
   }
 }
 
@@ -496,7 +507,7 @@ TEST(ClassifyIpv6, TruncatedIcmp6IsMalformed) {
 }
 
 TEST(ClassifyIpv6, OtherIcmp6TypesAreDenied) {
-  for (const std::uint8_t type : {0, 5, 100, 127, 138, 139, 140, 141, 142, 144, 200, 255}) {
+  for (const std::uint8_t type : {0, 5, 100, 127, 137, 138, 139, 140, 141, 142, 144, 200, 255}) {
     STRCMP_EQUAL_TEXT(
         "drop icmp_denied",
         describe(classify(icmp6(icmp(type, 0, Bytes(16, 0)), {.hop_limit = 255}), echo)).c_str(),
@@ -505,6 +516,8 @@ TEST(ClassifyIpv6, OtherIcmp6TypesAreDenied) {
 }
 
 namespace {
+
+constexpr std::uint32_t kMinMtu = 1280;  // the IPv6 minimum: a Packet Too Big may say no less
 
 Bytes quote6(std::uint8_t next, const Ipv6Address& from, std::uint16_t sport, const Ipv6Address& to,
              std::uint16_t dport) {
@@ -522,15 +535,39 @@ TEST(ClassifyIpv6, IcmpErrorsAboutTheDevicesOwnFlowsPass) {
     const std::string t = std::to_string(type);
     STRCMP_EQUAL_TEXT(
         "pass icmp_error_own_flow",
-        describe(classify(icmp6(icmp(type, 0, quote6(kProtoTcp, kDevice6, 49152, kOther6, 443)))))
+        describe(classify(icmp6(
+                     icmp(type, 0, quote6(kProtoTcp, kDevice6, 49152, kOther6, 443), kMinMtu))))
             .c_str(),
         t.c_str());
     STRCMP_EQUAL_TEXT(
         "pass icmp_error_own_flow",
-        describe(classify(icmp6(icmp(type, 4, quote6(kProtoUdp, kDevice6, 50000, kOther6, 5684)))))
+        describe(classify(icmp6(
+                     icmp(type, 4, quote6(kProtoUdp, kDevice6, 50000, kOther6, 5684), kMinMtu))))
             .c_str(),
         t.c_str());
   }
+}
+
+// One Packet Too Big with an MTU of 48..55 about a live flow wedged lwIP 2.2.1 (its fragmenter
+// loops forever when no payload fits a fragment); no path is below the IPv6 minimum link MTU
+// (RFC 8200 section 5), so any smaller MTU is a lie, whoever sends it and whatever it quotes.
+TEST(ClassifyIpv6, PacketTooBigBelowTheIpv6MinimumMtuIsDropped) {
+  CHECK(stack.add_tcp_flow(kOther6, 443, kDevice6, 49152));
+  const Bytes quote = quote6(kProtoTcp, kDevice6, 49152, kOther6, 443);
+  for (const std::uint32_t mtu : {0u, 1u, 47u, 48u, 55u, 56u, 576u, 1279u}) {
+    const Decision d = classify(icmp6(icmp(2, 0, quote, mtu)));
+    STRCMP_EQUAL_TEXT("drop bad_mtu", describe(d).c_str(), std::to_string(mtu).c_str());
+    LONGS_EQUAL(58, d.ip_proto);
+  }
+  CHECK_DECISION("drop bad_mtu", classify(icmp6(icmp(2, 0, quote, 48), {.src = kLinkLocalRouter})));
+  for (const std::uint32_t mtu : {1280u, 1500u, 9000u, 65535u, 65536u, 0xFFFFFFFFu}) {
+    STRCMP_EQUAL_TEXT("pass icmp_error_own_flow",
+                      describe(classify(icmp6(icmp(2, 0, quote, mtu)))).c_str(),
+                      std::to_string(mtu).c_str());
+  }
+  // The MTU field is only the Packet Too Big's: the others' rest-of-header is not an MTU.
+  CHECK_DECISION("pass icmp_error_own_flow", classify(icmp6(icmp(1, 4, quote, 48))));
+  CHECK_DECISION("pass icmp_error_own_flow", classify(icmp6(icmp(4, 0, quote, 48))));
 }
 
 TEST(ClassifyIpv6, IcmpErrorsAboutOtherFlowsAreDenied) {

@@ -30,6 +30,7 @@ constexpr const char* kNames[] = {
     "broadcast",
     "icmp_denied",
     "no_connection",
+    "bad_mtu",
 };
 static_assert(std::size(kNames) == kReasonCount, "a name for every reason");
 

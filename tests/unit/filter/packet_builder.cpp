@@ -45,8 +45,10 @@ Bytes udp(const UdpSpec& spec) {
   return b;
 }
 
-Bytes icmp(std::uint8_t type, std::uint8_t code, const Bytes& body) {
+Bytes icmp(std::uint8_t type, std::uint8_t code, const Bytes& body, std::uint32_t rest) {
   Bytes b{type, code, 0, 0, 0, 0, 0, 0};
+  put16(b, 4, static_cast<std::uint16_t>(rest >> 16));
+  put16(b, 6, static_cast<std::uint16_t>(rest));
   b.insert(b.end(), body.begin(), body.end());
   return b;
 }

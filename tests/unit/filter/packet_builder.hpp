@@ -59,8 +59,10 @@ struct UdpSpec {
 };
 Bytes udp(const UdpSpec& spec);
 
-// An ICMP or ICMPv6 message: type, code, zero checksum and rest-of-header, then `body`.
-Bytes icmp(std::uint8_t type, std::uint8_t code = 0, const Bytes& body = {});
+// An ICMP or ICMPv6 message: type, code, zero checksum, `rest` as the rest-of-header (an
+// MTU, a pointer), then `body`.
+Bytes icmp(std::uint8_t type, std::uint8_t code = 0, const Bytes& body = {},
+           std::uint32_t rest = 0);
 
 struct Ipv4Spec {
   Ipv4Address src = kHost4;

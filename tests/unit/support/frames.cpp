@@ -45,7 +45,7 @@ Bytes ethernet(std::uint16_t type) {
 
 // Appends an IP header and `l4` (checksum field at l4_csum_at, 0 if none), fixing checksums.
 Bytes ip_frame(bool ipv6, std::uint8_t proto, const Bytes& src, const Bytes& l4,
-               std::size_t l4_csum_at) {
+               std::size_t l4_csum_at, std::uint8_t hop_limit = 64) {
   Bytes f = ethernet(ipv6 ? 0x86DD : 0x0800);
   const std::size_t ip = f.size();
   const Bytes& dst = ipv6 ? kDeviceIp6 : kDeviceIp4;
@@ -53,7 +53,7 @@ Bytes ip_frame(bool ipv6, std::uint8_t proto, const Bytes& src, const Bytes& l4,
     put32(f, 0x60000000u);
     put16(f, static_cast<std::uint16_t>(l4.size()));
     f.push_back(proto);
-    f.push_back(64);
+    f.push_back(hop_limit);
     append(f, src);
     append(f, dst);
   } else {
@@ -169,6 +169,39 @@ Bytes udp_frame(const UdpDatagram& d, bool ipv6, const Bytes& src_ip) {
   append(udp, d.payload);
   const Bytes& src = !src_ip.empty() ? src_ip : (ipv6 ? kPeerIp6 : kPeerIp4);
   return ip_frame(ipv6, 17, src, udp, 6);
+}
+
+Bytes icmp6_frame(const Bytes& icmp, std::uint8_t hop_limit, const Bytes& src_ip) {
+  return ip_frame(true, 58, !src_ip.empty() ? src_ip : kPeerIp6, icmp, 2, hop_limit);
+}
+
+Bytes neighbour_solicitation() {
+  Bytes ns = {135, 0, 0, 0, 0, 0, 0, 0};
+  append(ns, kDeviceIp6);
+  append(ns, {1, 1});  // source link-layer address option, 8 bytes
+  append(ns, kPeerMac);
+  return icmp6_frame(ns, 255);
+}
+
+Bytes packet_too_big(std::uint32_t mtu, const Bytes& quote, const Bytes& src_ip) {
+  Bytes ptb = {2, 0, 0, 0};
+  put32(ptb, mtu);
+  append(ptb, quote);
+  return icmp6_frame(ptb, 64, src_ip);
+}
+
+Bytes quoted_ipv6(std::uint8_t proto, std::uint16_t device_port, std::uint16_t peer_port) {
+  Bytes q;
+  put32(q, 0x60000000u);
+  put16(q, 1400);  // what the device sent, as the quote claims it
+  q.push_back(proto);
+  q.push_back(64);
+  append(q, kDeviceIp6);
+  append(q, kPeerIp6);
+  put16(q, device_port);
+  put16(q, peer_port);
+  put32(q, 0);
+  return q;
 }
 
 std::optional<TcpSegment> sent_tcp(const Bytes& f) {

@@ -52,6 +52,15 @@ struct UdpDatagram {
 };
 Bytes udp_frame(const UdpDatagram& d, bool ipv6 = false, const Bytes& src_ip = {});
 
+// An ICMPv6 message (checksum filled in) from the peer, or from `src_ip`, to the device.
+Bytes icmp6_frame(const Bytes& icmp, std::uint8_t hop_limit, const Bytes& src_ip = {});
+// The peer asks for the device's MAC and tells its own (so lwIP can send to it at once).
+Bytes neighbour_solicitation();
+// An ICMPv6 Packet Too Big naming `mtu`, quoting `quote`; from the peer or `src_ip`.
+Bytes packet_too_big(std::uint32_t mtu, const Bytes& quote, const Bytes& src_ip = {});
+// The first 48 bytes of an IPv6 packet the device sent the peer: its header, then the ports.
+Bytes quoted_ipv6(std::uint8_t proto, std::uint16_t device_port, std::uint16_t peer_port);
+
 // What the device sent: decoded TCP / UDP / ICMP of a frame, if it is one.
 std::optional<TcpSegment> sent_tcp(const Bytes& frame);
 std::optional<UdpDatagram> sent_udp(const Bytes& frame);

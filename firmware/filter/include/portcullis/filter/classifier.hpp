@@ -22,7 +22,7 @@ enum class Reason : std::uint8_t {
   kAllowed = 0,         // an allow rule (proto, port, source) admits it (TCP: a connection attempt)
   kEstablished,         // belongs to a TCP connection / connected UDP PCB of the device
   kStackClient,         // UDP flow of the device whose remote port is DNS or DHCP(v6) server's
-  kNeighbourDiscovery,  // ICMPv6 NS/NA/RS/RA/redirect (hop limit 255), MLD
+  kNeighbourDiscovery,  // ICMPv6 RS/RA/NS/NA (hop limit 255), MLD
   kIcmpErrorOwnFlow,    // ICMP(v6) error quoting a flow of the device's own
   kEcho,                // echo request with `echo on`, or echo reply
   // drop (or reject)
@@ -35,6 +35,7 @@ enum class Reason : std::uint8_t {
   kIcmpDenied,         // ICMP not admitted: echo with `echo off`, unrelated errors, other types
   kNoConnection,       // TCP segment to an allowed port that neither opens nor belongs to a
                        // connection (ACK, FIN, NULL, Xmas, Maimon probes): lwIP would answer RST
+  kBadMtu,             // ICMPv6 Packet Too Big below the IPv6 minimum MTU (1280)
   kCount,
 };
 

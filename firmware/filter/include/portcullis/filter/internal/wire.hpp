@@ -29,6 +29,9 @@ class Wire {
   [[nodiscard]] constexpr std::uint16_t u16(std::size_t off) const {
     return fits(off, 2) ? static_cast<std::uint16_t>((bytes_[off] << 8) | bytes_[off + 1]) : 0;
   }
+  [[nodiscard]] constexpr std::uint32_t u32(std::size_t off) const {
+    return fits(off, 4) ? (std::uint32_t{u16(off)} << 16) | u16(off + 2) : 0;
+  }
 
   // `n` bytes at `off`, or an empty span when they are not all there.
   [[nodiscard]] constexpr std::span<const std::uint8_t> bytes(std::size_t off,
