@@ -39,8 +39,9 @@ constexpr std::uint8_t kTcpSyn = 0x02;
 constexpr std::uint8_t kTcpRst = 0x04;
 constexpr std::uint8_t kTcpAck = 0x10;
 
-// Server ports of the stack's own clients (DNS, DHCP, DHCPv6): a UDP flow from one of them
-// is counted as kStackClient rather than kEstablished.
+// Server ports of the device's DNS, DHCP and DHCPv6 clients: a UDP flow (udp_flow said yes)
+// from one of them is counted as kStackClient rather than kEstablished. A label only: the
+// port never makes a flow.
 constexpr std::uint16_t kPortDns = 53;
 constexpr std::uint16_t kPortDhcpServer = 67;
 constexpr std::uint16_t kPortDhcp6Server = 547;

@@ -16,14 +16,24 @@
 #include "lwip/udp.h"
 #include "portcullis/filter/classifier.hpp"
 
+// lwIP's DNS and DHCP clients take answers on unconnected (DNS) or any-remote (DHCP) PCBs,
+// which the flow lookup below does not match, so with either on their answers would be
+// dropped as closed_port. lwIP 2.2.1 offers no way to tell its DNS PCBs from an application's
+// (dns_pcbs and dns_recv are static in dns.c, and with LWIP_DNS_SECURE_RAND_SRC_PORT they come
+// and go per query); its DHCP client can be matched (netif_dhcp_data(): state and xid). The
+// deployment issue that turns them on brings that matching with tests built with them; until
+// then a port number must never stand in for it (security review finding 5).
+#if LWIP_DNS
+#error \
+    "input filter: LWIP_DNS needs a match for lwIP's own DNS PCBs and the configured servers (dns_getserver()); lwIP 2.2.1 has no public handle on its DNS PCBs, so DNS answers would be dropped: see firmware/stack/README.md, \"DNS and DHCP\""
+#endif
+#if LWIP_DHCP
+#error \
+    "input filter: LWIP_DHCP needs a match for the DHCP transaction in progress (netif_dhcp_data(): a state awaiting a reply, the BOOTP xid); without it offers are dropped: see firmware/stack/README.md, \"DNS and DHCP\""
+#endif
+
 namespace portcullis::stack {
 namespace {
-
-// lwIP's first ephemeral port: replies to the stack's own DNS queries arrive there.
-constexpr std::uint16_t kEphemeralPortStart = 0xC000;
-constexpr std::uint16_t kDnsPort = 53;
-constexpr std::uint16_t kDhcpServerPort = 67;
-constexpr std::uint16_t kDhcpClientPort = 68;
 
 bool same_ip(const ip_addr_t& a, std::span<const std::uint8_t> bytes) {
   if (bytes.size() == 4 && IP_IS_V4_VAL(a)) {
@@ -55,21 +65,14 @@ class LwipStackView final : public filter::StackView {
   bool do_tcp_flow(const filter::Flow& f) const override {
     return tcp_list_has(tcp_active_pcbs, f) || tcp_list_has(tcp_tw_pcbs, f);
   }
+  // Only a PCB connected to exactly this remote address and port. An unconnected PCB hears
+  // anyone, so nothing but an allow rule may reach it; a source port (53, 67) proves nothing
+  // (security review finding 5). lwIP's own DNS and DHCP clients are not matched: see the
+  // #error above.
   bool do_udp_flow(const filter::Flow& f) const override {
     for (const udp_pcb* pcb = udp_pcbs; pcb != nullptr; pcb = pcb->next) {
-      if (pcb->local_port != f.local_port) {
-        continue;
-      }
-      if ((pcb->flags & UDP_FLAGS_CONNECTED) != 0) {
-        if (pcb->remote_port == f.remote_port && same_ip(pcb->remote_ip, f.remote_ip)) {
-          return true;
-        }
-        continue;
-      }
-      // Unconnected client sockets of the stack itself: DNS answers to an ephemeral port,
-      // DHCP offers to the client port.
-      if ((f.remote_port == kDnsPort && f.local_port >= kEphemeralPortStart) ||
-          (f.remote_port == kDhcpServerPort && f.local_port == kDhcpClientPort)) {
+      if (pcb->local_port == f.local_port && (pcb->flags & UDP_FLAGS_CONNECTED) != 0 &&
+          pcb->remote_port == f.remote_port && same_ip(pcb->remote_ip, f.remote_ip)) {
         return true;
       }
     }

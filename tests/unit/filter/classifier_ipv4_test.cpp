@@ -466,6 +466,11 @@ TEST(ClassifyIpv4, DnsAndDhcpRepliesToTheStackAreStackClientTraffic) {
                  classify(udp4({.sport = 67, .dport = 68}, {.src = server, .dst = everyone})));
   CHECK_DECISION("drop broadcast",
                  classify(udp4({.sport = 67, .dport = 68}, {.src = kOther4, .dst = everyone})));
+  // The server port is a label, never a pass (security review finding 5): from port 53 to an
+  // ephemeral port, or from 67 to 68, that the stack does not call a flow is a closed port.
+  CHECK_DECISION("drop closed_port",
+                 classify(udp4({.sport = 53, .dport = 0xC001}, {.src = resolver})));
+  CHECK_DECISION("drop closed_port", classify(udp4({.sport = 67, .dport = 68}, {.src = server})));
 }
 
 TEST(ClassifyIpv4, UdpBroadcastAndMulticastToClosedPortsAreDroppedNotRejected) {

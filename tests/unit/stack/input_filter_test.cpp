@@ -256,6 +256,38 @@ TEST(InputFilter, ADnsLikeExchangeTheDeviceStartsWorks) {
   CHECK(received == (Bytes{'a', 'n'}));
 }
 
+// Security review finding 5: a source port of 53 (or 67) is no proof the datagram answers a
+// query of lwIP's DNS (or DHCP) client. An application's unconnected socket on an ephemeral
+// port (or on 68) heard anyone who sent from that port.
+TEST(InputFilter, UdpFromADnsOrDhcpServerPortDoesNotReachAnUnconnectedSocket) {
+  received.clear();
+  std::uint16_t ephemeral = 0;
+  const err_t bound = in_lwip([&] {
+    udp_pcb* pcb = udp_new_ip_type(IPADDR_TYPE_ANY);
+    udp_recv(pcb, on_udp, nullptr);
+    const err_t e = udp_bind(pcb, IP_ANY_TYPE, 0);  // lwIP picks a port >= 0xC000
+    ephemeral = pcb->local_port;
+    udp_pcb* client68 = udp_new_ip_type(IPADDR_TYPE_ANY);
+    udp_recv(client68, on_udp, nullptr);
+    return e != ERR_OK ? e : udp_bind(client68, IP_ANY_TYPE, 68);
+  });
+  LONGS_EQUAL(ERR_OK, bound);
+  CHECK(ephemeral >= 0xC000);
+  const auto closed = filter_counters().by_reason(Reason::kClosedPort);
+  const auto passed = filter_counters().passed_total();
+  LONGS_EQUAL(
+      0,
+      dev->exchange(udp_frame({.src_port = 53, .dst_port = ephemeral, .payload = {'x'}})).size());
+  LONGS_EQUAL(0,
+              dev->exchange(udp_frame({.src_port = 67, .dst_port = 68, .payload = {'y'}})).size());
+  LONGS_EQUAL(
+      0, dev->exchange(udp_frame({.src_port = 53, .dst_port = ephemeral, .payload = {'z'}}, true))
+             .size());
+  CHECK(received.empty());
+  LONGS_EQUAL(closed + 3, filter_counters().by_reason(Reason::kClosedPort));
+  LONGS_EQUAL(passed, filter_counters().passed_total());
+}
+
 TEST(InputFilter, UdpToAnAllowedPortReachesItsPcb) {
   received.clear();
   const err_t bound = in_lwip([] {

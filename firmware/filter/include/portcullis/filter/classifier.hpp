@@ -21,7 +21,7 @@ enum class Reason : std::uint8_t {
   // pass
   kAllowed = 0,         // an allow rule (proto, port, source) admits it (TCP: a connection attempt)
   kEstablished,         // belongs to a TCP connection / connected UDP PCB of the device
-  kStackClient,         // UDP flow of the device whose remote port is DNS or DHCP(v6) server's
+  kStackClient,         // UDP flow of the device (udp_flow) from a DNS or DHCP(v6) server port
   kNeighbourDiscovery,  // ICMPv6 RS/RA/NS/NA (hop limit 255), MLD
   kIcmpErrorOwnFlow,    // ICMP(v6) error quoting a flow of the device's own
   kEcho,                // echo request with `echo on`, or echo reply
@@ -67,7 +67,8 @@ class StackView {
   // state that still takes segments: SYN_SENT .. TIME_WAIT (lwIP's active and TIME-WAIT
   // lists). Non-SYN segments to allowed ports pass only through this answer.
   [[nodiscard]] bool tcp_flow(const Flow& f) const { return do_tcp_flow(f); }
-  // A UDP PCB of the device connected to this remote, or a client socket (DHCP, DNS) of the stack.
+  // A UDP PCB of the device connected to this remote (address and port). A port number alone
+  // (a DNS or DHCP server's) never makes a flow: an unconnected socket hears anyone.
   [[nodiscard]] bool udp_flow(const Flow& f) const { return do_udp_flow(f); }
   // An IPv4 destination that is a broadcast address of the receiving interface.
   [[nodiscard]] bool ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const {
