@@ -30,10 +30,6 @@ int main(int argc, char** argv) {
   portcullis::hal::set_fatal_console(&console);
   portcullis::platform::install_stop_handlers();
 
-  std::uint32_t seed = 0;
-  if (portcullis::ok(entropy.fill({reinterpret_cast<std::uint8_t*>(&seed), sizeof seed}))) {
-    portcullis::stack::seed_lwip_rand(seed);
-  }
   if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
     console.write("portcullis: cannot attach to TAP interface (does it exist? are you root?)\n");
     portcullis::stack::stop_lwip();

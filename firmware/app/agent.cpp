@@ -11,6 +11,7 @@
 #include "lwip/ip4_addr.h"
 #include "lwip/ip6_addr.h"
 #include "lwip/timeouts.h"
+#include "mbedtls/platform_util.h"
 #include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/hal/fatal.hpp"
 #include "portcullis/platform/stack_use.hpp"
@@ -51,6 +52,7 @@ Agent::~Agent() {
 Status Agent::start(const stack::NetworkSettings& net, std::string_view board_name) {
   board_name_ = board_name;
   stack::set_lwip_clock(clock_);
+  key_lwip_random();
   stack::start_lwip();
   started_ = true;
   if (const Status st = stack::in_lwip_context([&] { return start_network(net); }); !ok(st)) {
@@ -64,6 +66,21 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
   (void)endpoint_.start(entropy_, &Agent::snapshot_for_server, this, console_);
   (void)endpoint_.start_push(entropy_, &Agent::render_status, this, console_);
   return Status::kOk;
+}
+
+// Before lwIP starts: lwip_init() draws the first ephemeral ports. The key comes from the
+// TLS DRBG (the board's entropy and its NV seed); without it lwIP's numbers are predictable,
+// and the console says so.
+void Agent::key_lwip_random() {
+  std::array<std::uint8_t, stack::kLwipRandomKeyBytes> key{};
+  if (ok(endpoint_.init_tls(entropy_, console_)) &&
+      platform::tls_rng(nullptr, key.data(), key.size()) == 0) {
+    stack::key_lwip_random(key);
+  } else {
+    console_.write(
+        "portcullis: no random key: lwIP's ports and TCP sequence numbers are PREDICTABLE\n");
+  }
+  mbedtls_platform_zeroize(key.data(), key.size());
 }
 
 Status Agent::start_network(const stack::NetworkSettings& net) {

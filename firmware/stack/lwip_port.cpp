@@ -1,9 +1,12 @@
 #include "portcullis/stack/lwip_port.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "lwip/arch.h"
 #include "lwip/init.h"
+#include "lwip/ip_addr.h"
 #include "lwip/sys.h"
 #if LWIP_IPV6
 #include "lwip/nd6.h"
@@ -14,11 +17,22 @@
 #include "lwip/tcpip.h"
 #endif
 #include "portcullis/hal/fatal.hpp"
+#include "portcullis/stack/internal/siphash.hpp"
+#include "portcullis/stack/lwip_hooks.h"
 
 namespace {
+using portcullis::stack::internal::siphash24;
+using portcullis::stack::internal::SipKey;
+
 const portcullis::hal::Clock* lwip_clock = nullptr;
-std::uint32_t rand_state = 0x9E3779B9u;
 bool stopped = false;
+// LWIP_RAND() is SipHash of a counter, TCP initial sequence numbers SipHash of the 4-tuple
+// (RFC 6528), under two keys drawn from the TLS DRBG at boot. Until then both keys are zero:
+// a fixed sequence, as before any seeding (unit tests; a device without a seed says so).
+SipKey rand_key;
+SipKey isn_key;
+std::uint64_t rand_counter = 0;
+bool random_keyed = false;
 }  // namespace
 
 namespace portcullis::stack {
@@ -49,8 +63,15 @@ bool lwip_stopped() {
   return stopped;
 }
 
-void seed_lwip_rand(std::uint32_t seed) {
-  rand_state = seed != 0 ? seed : 0x9E3779B9u;
+void key_lwip_random(std::span<const std::uint8_t, kLwipRandomKeyBytes> key) {
+  rand_key = internal::sip_key(key.first<16>());
+  isn_key = internal::sip_key(key.last<16>());
+  rand_counter = 0;
+  random_keyed = true;
+}
+
+bool lwip_random_keyed() {
+  return random_keyed;
 }
 
 }  // namespace portcullis::stack
@@ -65,13 +86,40 @@ u32_t sys_now(void) {
 }
 
 uint32_t portcullis_lwip_rand(void) {
-  // xorshift32: cheap and full-period; lwIP only needs unpredictability-lite here.
-  std::uint32_t x = rand_state;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  rand_state = x;
-  return x;
+  std::array<std::uint8_t, 8> counter{};
+  std::memcpy(counter.data(), &rand_counter, counter.size());
+  ++rand_counter;
+  return static_cast<std::uint32_t>(siphash24(rand_key, counter));
+}
+
+// RFC 6528: ISN = M + F(local address, local port, remote address, remote port, secret), M a
+// clock ticking every 4 microseconds (here sys_now() in milliseconds times 250), F SipHash.
+// Off-path, neither a connection's ISN nor the next one's follows from another's.
+u32_t portcullis_tcp_isn(const ip_addr_t* local_ip, u16_t local_port, const ip_addr_t* remote_ip,
+                         u16_t remote_port) {
+  std::array<std::uint8_t, 2 * 17 + 4> in{};
+  std::size_t n = 0;
+  const auto add_address = [&](const ip_addr_t* a) {
+#if LWIP_IPV6
+    if (IP_IS_V6(a)) {
+      in[n++] = 6;
+      std::memcpy(&in[n], ip_2_ip6(a)->addr, 16);
+      n += 16;
+      return;
+    }
+#endif
+    in[n++] = 4;
+    std::memcpy(&in[n], &ip_2_ip4(a)->addr, 4);
+    n += 4;
+  };
+  add_address(local_ip);
+  add_address(remote_ip);
+  for (const u16_t port : {local_port, remote_port}) {
+    in[n++] = static_cast<std::uint8_t>(port >> 8);
+    in[n++] = static_cast<std::uint8_t>(port);
+  }
+  const auto m = static_cast<u32_t>(sys_now() * 250u);
+  return m + static_cast<u32_t>(siphash24(isn_key, std::span(in).first(n)));
 }
 
 #if LWIP_IPV6

@@ -106,13 +106,13 @@ void sys_check_core_locking(void);
 
 /* ---- the early filter: lwIP's IPv4/IPv6 input hooks call Portcullis' classifier ------- */
 /* PORTCULLIS_FILTER 0 (cmake -DPORTCULLIS_FILTER=OFF, presets *-plain) builds plain lwIP: no
-   hook, every port answered by lwIP itself. Only a baseline to measure the filter against. */
+   input hooks, every port answered by lwIP itself. Only a baseline to measure the filter
+   against. */
 #ifndef PORTCULLIS_FILTER
 #define PORTCULLIS_FILTER 1
 #endif
-#if PORTCULLIS_FILTER
+/* Always: the hooks file also brings the keyed TCP initial sequence numbers (RFC 6528). */
 #define LWIP_HOOK_FILENAME "portcullis/stack/lwip_hooks.h"
-#endif
 
 /* ---- link and network layers --------------------------------------------------------- */
 #define LWIP_ETHERNET 1

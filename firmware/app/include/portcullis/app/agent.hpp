@@ -60,6 +60,7 @@ class Agent {
   // New scanners become push events; then the push's own turn.
   void poll_push();
   // The netif, the IPv6 report and the lab services: in lwIP's context.
+  void key_lwip_random();
   Status start_network(const stack::NetworkSettings& net);
 
   const hal::Clock& clock_;

@@ -21,7 +21,12 @@ class StatusEndpoint {
   StatusEndpoint(const StatusEndpoint&) = delete;
   StatusEndpoint& operator=(const StatusEndpoint&) = delete;
 
-  // `entropy`: the board's source, or nullptr (the provisioned NV seed only).
+  // Mbed TLS up (arena, entropy and NV seed, DRBG) and the device's credentials loaded; once
+  // (later calls return the first result's kOk). The agent calls it before lwIP starts, since
+  // lwIP's randomness is keyed from the DRBG. `entropy`: the board's source, or nullptr (the
+  // board's NV seed only).
+  Status init_tls(hal::Entropy* entropy, hal::Console& console);
+
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, hal::Console& console);
   bool running() const { return running_; }
   const mgmt::StatusServer& server() const { return server_; }
@@ -36,8 +41,6 @@ class StatusEndpoint {
   static std::string_view broker_text();
 
  private:
-  Status init_tls(hal::Entropy* entropy, hal::Console& console);
-
   platform::TlsCredentials credentials_;
   bool tls_ready_ = false;
   mbedtls_ssl_config conf_{};

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "portcullis/hal/clock.hpp"
 
@@ -22,8 +24,13 @@ void stop_lwip();
 // stop_lwip() has been called.
 bool lwip_stopped();
 
-// Seeds the generator behind LWIP_RAND() (ephemeral ports, ND timers). Boards with an
-// entropy source seed it from there; it is not a cryptographic generator.
-void seed_lwip_rand(std::uint32_t seed);
+// Keys lwIP's randomness with 32 secret bytes (the agent draws them from the TLS DRBG):
+// LWIP_RAND() (the first ephemeral ports, ND timers, the scan detector's key) and the TCP
+// initial sequence numbers (RFC 6528, LWIP_HOOK_TCP_ISN in lwip_hooks.h) are SipHash-2-4
+// under halves of it. Call before start_lwip(): lwIP draws its first ports in lwip_init().
+inline constexpr std::size_t kLwipRandomKeyBytes = 32;
+void key_lwip_random(std::span<const std::uint8_t, kLwipRandomKeyBytes> key);
+// key_lwip_random() has been called: lwIP's numbers are secret.
+bool lwip_random_keyed();
 
 }  // namespace portcullis::stack
