@@ -81,7 +81,8 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
   }
   mbedtls_ssl_config_init(&conf_);
   conf_ready_ = true;
-  st = platform::tls_configure(conf_, platform::TlsRole::kServer, credentials_);
+  st = platform::tls_configure(conf_, platform::TlsRole::kServer, credentials_,
+                               platform::FleetRole::kManagement);
   if (!ok(st)) {
     report(console, "TLS profile", st);
     return st;
@@ -118,7 +119,8 @@ Status StatusEndpoint::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn rend
   }
   mbedtls_ssl_config_init(&client_conf_);
   client_conf_ready_ = true;
-  st = platform::tls_configure(client_conf_, platform::TlsRole::kClient, credentials_);
+  st = platform::tls_configure(client_conf_, platform::TlsRole::kClient, credentials_,
+                               platform::FleetRole::kBroker);
   if (!ok(st)) {
     report(console, "TLS client profile", st);
     return st;

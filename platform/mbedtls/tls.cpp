@@ -2,12 +2,14 @@
 
 #include <mbedtls/entropy.h>
 #include <mbedtls/memory_buffer_alloc.h>
+#include <mbedtls/oid.h>
 #include <mbedtls/platform.h>
 
 #include "portcullis/hal/fatal.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #if PORTCULLIS_MBEDTLS_TLS13
 #include <psa/crypto.h>
@@ -286,9 +288,75 @@ constexpr std::uint16_t kGroups[] = {MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
 // TLS 1.3's code point; Mbed TLS maps it to TLS 1.2's ecdsa+sha256 pair as well.
 constexpr std::uint16_t kSignatures[] = {MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256,
                                          MBEDTLS_TLS1_3_SIG_NONE};
+
+// What a peer's leaf certificate must show besides its chain to the fleet CA.
+struct PeerRule {
+  std::string_view ou;   // the subject's one OU
+  std::string_view eku;  // a purpose the EKU extension must hold (DER OID; the extension
+                         // must be there: Mbed TLS lets a certificate without one pass)
+};
+
+constexpr std::string_view kClientAuth{MBEDTLS_OID_CLIENT_AUTH,
+                                       MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)};
+constexpr std::string_view kServerAuth{MBEDTLS_OID_SERVER_AUTH,
+                                       MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH)};
+
+constexpr PeerRule rule_for(TlsRole role, FleetRole peer) {
+  return {fleet_role_ou(peer), role == TlsRole::kServer ? kClientAuth : kServerAuth};
+}
+
+// Indexed [TlsRole][FleetRole]; the verify callback gets a pointer to one.
+static_assert(static_cast<int>(TlsRole::kServer) == 0 && static_cast<int>(TlsRole::kClient) == 1);
+static_assert(static_cast<int>(FleetRole::kDevice) == 0 &&
+              static_cast<int>(FleetRole::kManagement) == 1 &&
+              static_cast<int>(FleetRole::kBroker) == 2);
+constexpr PeerRule kPeerRules[2][3] = {
+    {rule_for(TlsRole::kServer, FleetRole::kDevice),
+     rule_for(TlsRole::kServer, FleetRole::kManagement),
+     rule_for(TlsRole::kServer, FleetRole::kBroker)},
+    {rule_for(TlsRole::kClient, FleetRole::kDevice),
+     rule_for(TlsRole::kClient, FleetRole::kManagement),
+     rule_for(TlsRole::kClient, FleetRole::kBroker)},
+};
+
+bool has_purpose(const mbedtls_x509_crt& crt, std::string_view eku) {
+  return mbedtls_x509_crt_has_ext_type(&crt, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) != 0 &&
+         mbedtls_x509_crt_check_extended_key_usage(&crt, eku.data(), eku.size()) == 0;
+}
+
+// Exactly one OU attribute in the subject (multi-valued RDNs included), equal to `ou`.
+bool sole_ou_is(const mbedtls_x509_crt& crt, std::string_view ou) {
+  int count = 0;
+  bool equal = false;
+  for (const mbedtls_x509_name* n = &crt.subject; n != nullptr; n = n->next) {
+    if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_ORG_UNIT, &n->oid) == 0) {
+      ++count;
+      equal = std::string_view(reinterpret_cast<const char*>(n->val.p), n->val.len) == ou;
+    }
+  }
+  return count == 1 && equal;
+}
+
+// Mbed TLS's verify callback, once per certificate of the chain (depth 0: the peer's own).
+// A flag set here fails verification even when the chain is good; BADCERT_OTHER makes Mbed
+// TLS answer with access_denied.
+int check_peer_role(void* rule, mbedtls_x509_crt* crt, int depth, std::uint32_t* flags) {
+  const auto& want = *static_cast<const PeerRule*>(rule);
+  if (depth == 0 && !(has_purpose(*crt, want.eku) && sole_ou_is(*crt, want.ou))) {
+    *flags |= MBEDTLS_X509_BADCERT_OTHER;
+  }
+  return 0;
+}
+
 }  // namespace
 
-Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& identity) {
+Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& identity,
+                     FleetRole peer) {
+  // A management certificate is for clients only, the broker's for servers only.
+  if ((role == TlsRole::kServer && peer == FleetRole::kBroker) ||
+      (role == TlsRole::kClient && peer == FleetRole::kManagement)) {
+    return Status::kInvalidArgument;
+  }
   if (!state.initialized || !identity.loaded()) {
     return Status::kUnavailable;
   }
@@ -299,6 +367,10 @@ Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& ide
   }
   mbedtls_ssl_conf_rng(&conf, tls_rng, nullptr);
   mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+  // Mbed TLS reads the rule, never writes it.
+  mbedtls_ssl_conf_verify(
+      &conf, check_peer_role,
+      const_cast<PeerRule*>(&kPeerRules[static_cast<int>(role)][static_cast<int>(peer)]));
   mbedtls_ssl_conf_min_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #if PORTCULLIS_MBEDTLS_TLS13
   mbedtls_ssl_conf_max_tls_version(&conf, MBEDTLS_SSL_VERSION_TLS1_3);

@@ -47,7 +47,9 @@ struct Side {
   bool start(pp::TlsRole role, std::span<const std::uint8_t> cert,
              std::span<const std::uint8_t> key) {
     return portcullis::ok(id.load(cred::kCaCertificate, cert, key)) &&
-           portcullis::ok(pp::tls_configure(conf, role, id));
+           portcullis::ok(pp::tls_configure(
+               conf, role, id,
+               role == pp::TlsRole::kServer ? pp::FleetRole::kManagement : pp::FleetRole::kDevice));
   }
 };
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # tests/lab/status_test.sh BOARD: the mutual-TLS status endpoint, seen by real clients from
 # the lab namespace: curl with the management certificate gets /v1/status JSON matching the
-# build's policy and /metrics in Prometheus format; no client certificate, or one from
-# another CA, fails the handshake; 404/405 as the contract says; the drop counters account
-# for an nmap scan; a flood of handshakes and a one-byte-a-second client do not stop a
-# well-behaved poll. Packets stay in the lab namespace; everything is bounded.
+# build's policy and /metrics in Prometheus format; no client certificate, one from another
+# CA, or the device's own certificate (no management one) fails the handshake; 404/405 as
+# the contract says; the drop counters account for an nmap scan; a flood of handshakes and a
+# one-byte-a-second client do not stop a well-behaved poll. Packets stay in the lab
+# namespace; everything is bounded.
 set -euo pipefail
 
 readonly WANT_BOARD="${1:?usage: tests/lab/status_test.sh BOARD}"
@@ -87,6 +88,30 @@ PYEOF
 # ---- who may not connect -----------------------------------------------------------------
 check "no client certificate: the handshake fails" bash -c "! '$LAB' exec curl -sS --max-time 20 --cacert '$PKI_DIR/ca.crt' '$BASE/v1/status'"
 check "a client certificate from another CA: the handshake fails" bash -c "! '$LAB' exec curl -sS --max-time 20 --cacert '$PKI_DIR/ca.crt' --cert '$PKI_DIR/other-client.crt' --key '$PKI_DIR/other-client.key' '$BASE/v1/status'"
+# A device's own certificate (the fleet CA's, with EKU clientAuth for the push, OU=device) is
+# no management certificate: one device key read out must not poll every device. The
+# device refuses it with an access_denied alert; mgmt.crt still polls in the same run.
+refused_as_mgmt() { # CERT KEY: curl fails with the device's access_denied alert
+  local out
+  if out="$("$LAB" exec curl -sS -o /dev/null -w 'HTTP %{http_code}' --max-time 20 \
+    --cacert "$PKI_DIR/ca.crt" --cert "$1" --key "$2" \
+    "$BASE/v1/status" 2>&1)"; then
+    echo "curl got an answer: $out"
+    return 1
+  fi
+  grep -qi 'access denied' <<<"$out" || {
+    echo "curl failed without the access_denied alert: $out"
+    return 1
+  }
+}
+if [[ -f "$PKI_DIR/device.crt" && -f "$PKI_DIR/device.key" ]]; then
+  check "the device's own certificate as a management client: refused (access_denied)" \
+    refused_as_mgmt "$PKI_DIR/device.crt" "$PKI_DIR/device.key"
+else
+  fail "the device's certificate is not in PKI_DIR ($PKI_DIR/device.crt, device.key: cmake/credentials.cmake)"
+fi
+check "the management certificate still polls after that refusal" \
+  mgmt_curl -o /dev/null "$BASE/v1/status"
 
 # ---- /metrics and errors -----------------------------------------------------------------
 mcurl -o "$WORK/metrics.txt" "$BASE/metrics" || true

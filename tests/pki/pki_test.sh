@@ -5,7 +5,8 @@
 #   keys         P-256 keys, 0600; certificates 0644; validity periods
 #   idempotent   a second create changes no file; --force makes a new CA and new leaves
 #   renew        a new device id, an expiring or foreign leaf is made again, the rest is kept
-#   check        `check` accepts a good folder and names what is wrong in a bad one
+#   check        `check` accepts a good folder and names what is wrong in a bad one (a
+#                leaf in another role (OU) included)
 #   usage        bad arguments and bad device ids are refused
 # Exit 0 when every check of CASE holds; each failure is printed.
 set -euo pipefail
@@ -179,6 +180,21 @@ case "$CASE" in
     check_that "check names a wrong key" grep -q "broker: key does not match certificate" <<<"$out"
     rm "$DIR/broker.key"
     refuse "check refuses a missing key" "$PKI" check "$DIR"
+    create
+    # A management certificate of the fleet CA, with its key and EKU, but in the device's role
+    # (OU): the device refuses it as a management client, so check says so and create
+    # makes it again.
+    openssl req -new -key "$DIR/mgmt.key" -subj "/O=Portcullis/OU=device/CN=portcullis-mgmt" \
+      -out "$WORK/m.csr" 2>/dev/null
+    openssl x509 -req -in "$WORK/m.csr" -CA "$DIR/ca.crt" -CAkey "$DIR/ca.key" -days 700 \
+      -set_serial 9 -extfile <(printf 'extendedKeyUsage = clientAuth\n') -out "$DIR/mgmt.crt" 2>/dev/null
+    expect "the wrong-role mgmt.crt chains as a TLS client" verify ca mgmt sslclient
+    out="$("$PKI" check "$DIR" 2>&1 || true)"
+    check_that "check names a leaf in the wrong role" \
+      grep -q "mgmt: subject OU is 'device', expected 'management'" <<<"$out"
+    create
+    same "create makes it again in its role" "$(subject mgmt)" "CN=portcullis-mgmt,OU=management,O=Portcullis"
+    expect "check accepts the result" "$PKI" check "$DIR" --device-id "$ID"
     ;;
   usage)
     set +e

@@ -193,6 +193,9 @@ std::string verify_text(std::uint32_t flags, const std::string& host) {
     parts.emplace_back("the device's certificate is revoked");
   if (flags & (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE))
     parts.emplace_back("the device's certificate is not for TLS server use");
+  if (flags & MBEDTLS_X509_BADCERT_OTHER)  // platform::tls_configure's role rule
+    parts.emplace_back("the certificate is not a device's (subject OU is not '" +
+                       std::string(platform::fleet_role_ou(platform::FleetRole::kDevice)) + "')");
   if (flags &
       (MBEDTLS_X509_BADCERT_BAD_MD | MBEDTLS_X509_BADCERT_BAD_PK | MBEDTLS_X509_BADCERT_BAD_KEY))
     parts.emplace_back("the device's certificate uses an unacceptable algorithm or key");
@@ -327,7 +330,8 @@ std::string handshake_text(int ret, mbedtls_ssl_context& ssl, const std::string&
       return "TLS handshake timed out";
     case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
       return "certificate problem: the device refused the TLS handshake with an alert (our "
-             "client certificate is missing, expired, or not from the fleet CA it trusts)";
+             "client certificate is missing, expired, not from the fleet CA it trusts, or not "
+             "a management certificate)";
     case kErrConnReset:
     case kErrSendFailed:
     case kErrRecvFailed:
@@ -593,7 +597,8 @@ int main(int argc, char** argv) {
   }
   mbedtls_ssl_config conf;
   mbedtls_ssl_config_init(&conf);
-  if (platform::tls_configure(conf, platform::TlsRole::kClient, creds) != portcullis::Status::kOk) {
+  if (platform::tls_configure(conf, platform::TlsRole::kClient, creds,
+                              platform::FleetRole::kDevice) != portcullis::Status::kOk) {
     std::cerr << "portcullis-fleet: cannot configure TLS\n";
     return kExitUsage;
   }

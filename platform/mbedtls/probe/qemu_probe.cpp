@@ -144,7 +144,9 @@ int main() {
             identity.load(cred::kCaCertificate, cred::kDeviceCertificate, cred::kDeviceKey)),
         "device credentials", identity.mbedtls_error());
   mbedtls_ssl_config_init(&conf);
-  check(portcullis::ok(pp::tls_configure(conf, pp::TlsRole::kServer, identity)), "profile");
+  check(portcullis::ok(
+            pp::tls_configure(conf, pp::TlsRole::kServer, identity, pp::FleetRole::kManagement)),
+        "profile");
   const std::size_t fixed = pp::tls_arena_use().high_water;
   mbedtls_ssl_init(&ssl);
   check(mbedtls_ssl_setup(&ssl, &conf) == 0, "mbedtls_ssl_setup");
@@ -213,7 +215,8 @@ void run_sessions(std::size_t count, Figures& f) {
       portcullis::ok(device.load(cred::kCaCertificate, cred::kDeviceCertificate, cred::kDeviceKey)),
       "device credentials", device.mbedtls_error());
   mbedtls_ssl_config_init(&server_conf);
-  check(portcullis::ok(pp::tls_configure(server_conf, pp::TlsRole::kServer, device)),
+  check(portcullis::ok(pp::tls_configure(server_conf, pp::TlsRole::kServer, device,
+                                         pp::FleetRole::kManagement)),
         "server profile");
   f.server_fixed = PartyAllocator::use(Party::kServer).arena;
   PartyAllocator::set_party(Party::kClient);
@@ -221,7 +224,8 @@ void run_sessions(std::size_t count, Figures& f) {
                                  probe_credentials::kMgmtKey)),
         "mgmt credentials", mgmt.mbedtls_error());
   mbedtls_ssl_config_init(&client_conf);
-  check(portcullis::ok(pp::tls_configure(client_conf, pp::TlsRole::kClient, mgmt)),
+  check(portcullis::ok(
+            pp::tls_configure(client_conf, pp::TlsRole::kClient, mgmt, pp::FleetRole::kDevice)),
         "client profile");
   for (std::size_t i = 0; i < count; ++i) {
     links[i].reset();

@@ -244,7 +244,8 @@ class TlsClient {
                             ? id_.load(cred::kCaCertificate, kMgmtCertificate, kMgmtKey)
                             : id_.load(cred::kCaCertificate, {}, {});
     CHECK(portcullis::ok(loaded));
-    CHECK(portcullis::ok(pp::tls_configure(conf_, pp::TlsRole::kClient, id_)));
+    CHECK(portcullis::ok(
+        pp::tls_configure(conf_, pp::TlsRole::kClient, id_, pp::FleetRole::kDevice)));
     LONGS_EQUAL(0, mbedtls_ssl_setup(&ssl_, &conf_));
     LONGS_EQUAL(0, mbedtls_ssl_set_hostname(&ssl_, "192.0.2.2"));
     mbedtls_ssl_set_bio(&ssl_, &peer, peer_send, peer_recv, nullptr);
@@ -387,7 +388,8 @@ TEST_GROUP(AltcpTls) {
     CHECK(portcullis::ok(
         device_id.load(cred::kCaCertificate, cred::kDeviceCertificate, cred::kDeviceKey)));
     mbedtls_ssl_config_init(&device_conf);
-    CHECK(portcullis::ok(pp::tls_configure(device_conf, pp::TlsRole::kServer, device_id)));
+    CHECK(portcullis::ok(pp::tls_configure(device_conf, pp::TlsRole::kServer, device_id,
+                                           pp::FleetRole::kManagement)));
 
     dev = new LwipDevice;
     dev->start();

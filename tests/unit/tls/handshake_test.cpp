@@ -51,14 +51,14 @@ struct Peer {
   Peer& operator=(const Peer&) = delete;
 };
 
-// Loads `ca`/`cert`/`key` into `peer`, applies the fleet profile for `role` and attaches the
-// context to `end`, charging it all to `party`.
-void start(Peer& peer, pp::TlsRole role, Der ca, Der cert, Der key, probe::MemoryLink::End& end,
-           const char* hostname = nullptr) {
+// Loads `ca`/`cert`/`key` into `peer`, applies the fleet profile for `role` accepting peers
+// in role `expect` and attaches the context to `end`, charging it all to `party`.
+void start(Peer& peer, pp::TlsRole role, pp::FleetRole expect, Der ca, Der cert, Der key,
+           probe::MemoryLink::End& end, const char* hostname = nullptr) {
   const Party before = PartyAllocator::party();
   PartyAllocator::set_party(role == pp::TlsRole::kServer ? Party::kServer : Party::kClient);
   CHECK(portcullis::ok(peer.id.load(ca, cert, key)));
-  CHECK(portcullis::ok(pp::tls_configure(peer.conf, role, peer.id)));
+  CHECK(portcullis::ok(pp::tls_configure(peer.conf, role, peer.id, expect)));
   LONGS_EQUAL(0, mbedtls_ssl_setup(&peer.ssl, &peer.conf));
   if (hostname != nullptr) {
     LONGS_EQUAL(0, mbedtls_ssl_set_hostname(&peer.ssl, hostname));
@@ -67,9 +67,16 @@ void start(Peer& peer, pp::TlsRole role, Der ca, Der cert, Der key, probe::Memor
   PartyAllocator::set_party(before);
 }
 
+// The device's status endpoint: management clients only.
 void start_device(Peer& server, probe::MemoryLink::End& end) {
-  start(server, pp::TlsRole::kServer, cred::kCaCertificate, cred::kDeviceCertificate,
-        cred::kDeviceKey, end);
+  start(server, pp::TlsRole::kServer, pp::FleetRole::kManagement, cred::kCaCertificate,
+        cred::kDeviceCertificate, cred::kDeviceKey, end);
+}
+
+// A management client (curl, the poller): it expects a device.
+void start_client(Peer& client, Der ca, Der cert, Der key, probe::MemoryLink::End& end,
+                  const char* hostname) {
+  start(client, pp::TlsRole::kClient, pp::FleetRole::kDevice, ca, cert, key, end, hostname);
 }
 
 // The client sends a request, the server answers with `response_bytes`; both sides check
@@ -123,7 +130,7 @@ Outcome handshake(Der ca, Der cert, Der key, const char* hostname = "192.0.2.2")
   Peer server;
   Peer client;
   start_device(server, links[0].server());
-  start(client, pp::TlsRole::kClient, ca, cert, key, links[0].client(), hostname);
+  start_client(client, ca, cert, key, links[0].client(), hostname);
   Outcome out;
   out.hs = probe::run_handshake(server.ssl, client.ssl);
   out.server_flags = mbedtls_ssl_get_verify_result(&server.ssl);
@@ -158,8 +165,8 @@ TEST(MutualTls, SucceedsWithTheDeviceAndAManagementCertificate) {
   Peer server;
   Peer client;
   start_device(server, links[0].server());
-  start(client, pp::TlsRole::kClient, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
-        links[0].client(), "192.0.2.2");
+  start_client(client, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey, links[0].client(),
+               "192.0.2.2");
   const auto hs = probe::run_handshake(server.ssl, client.ssl);
   LONGS_EQUAL(0, hs.server);
   LONGS_EQUAL(0, hs.client);
@@ -172,8 +179,8 @@ TEST(MutualTls, NegotiatesTheFleetSuite) {
   Peer server;
   Peer client;
   start_device(server, links[0].server());
-  start(client, pp::TlsRole::kClient, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
-        links[0].client(), "192.0.2.2");
+  start_client(client, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey, links[0].client(),
+               "192.0.2.2");
   CHECK(probe::run_handshake(server.ssl, client.ssl).ok());
 #if PORTCULLIS_MBEDTLS_TLS13
   LONGS_EQUAL(MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
@@ -192,8 +199,8 @@ TEST(MutualTls, RecordsStayWithinTheSmallBuffers) {
   Peer server;
   Peer client;
   start_device(server, links[0].server());
-  start(client, pp::TlsRole::kClient, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
-        links[0].client(), "192.0.2.2");
+  start_client(client, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey, links[0].client(),
+               "192.0.2.2");
   CHECK(probe::run_handshake(server.ssl, client.ssl).ok());
 #if PORTCULLIS_MBEDTLS_TLS13
   // TLS 1.3 has no max_fragment_length; the inner content type takes one byte of a record.
@@ -211,7 +218,7 @@ TEST(MutualTls, FailsWhenTheClientPresentsNoCertificate) {
   Peer server;
   Peer client;
   start_device(server, links[0].server());
-  start(client, pp::TlsRole::kClient, cred::kCaCertificate, {}, {}, links[0].client(), "192.0.2.2");
+  start_client(client, cred::kCaCertificate, {}, {}, links[0].client(), "192.0.2.2");
   const auto hs = probe::run_handshake(server.ssl, client.ssl);
   LONGS_EQUAL(MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE, hs.server);
   LONGS_EQUAL(MBEDTLS_X509_BADCERT_MISSING, mbedtls_ssl_get_verify_result(&server.ssl));
@@ -246,9 +253,11 @@ TEST(MutualTls, FailsWhenTheClientCertificateComesFromAnotherCa) {
 
 TEST(MutualTls, FailsWhenTheClientCertificateIsNotForClients) {
   // The broker's certificate: the fleet CA signed it, for serverAuth only.
+  // Mbed TLS's EKU check and the profile's role rule both refuse it; the rule runs first.
   const auto out = handshake(cred::kCaCertificate, t::kBrokerCertificate, t::kBrokerKey);
-  LONGS_EQUAL(MBEDTLS_ERR_SSL_BAD_CERTIFICATE, out.hs.server);
+  LONGS_EQUAL(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, out.hs.server);
   CHECK(out.server_flags & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE);
+  CHECK(out.server_flags & MBEDTLS_X509_BADCERT_OTHER);
   CHECK((out.server_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) == 0);
 }
 
@@ -272,6 +281,119 @@ TEST(MutualTls, ClientRefusesADeviceCertificateForAnotherName) {
   const auto out = handshake(cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey, "192.0.2.99");
   LONGS_EQUAL(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, out.hs.client);
   CHECK(out.client_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH);
+}
+
+// ---- roles: who is accepted as what -------------------------------------------------------
+// Every certificate of the fleet CA chains to it, and a device's carries both clientAuth (the
+// push) and serverAuth (the endpoint): chain and EKU alone would let one device's key poll
+// every device, or stand in for the broker. The role is the subject's OU.
+
+namespace {
+
+// Steps the server and the client in turn until both are done or the server fails; returns
+// the server's last result. What the server sent last stays in the link for the client.
+int handshake_until_the_server_ends(Peer& server, Peer& client) {
+  auto pending = [](int r) {
+    return r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE;
+  };
+  int server_ret = MBEDTLS_ERR_SSL_WANT_READ;
+  int client_ret = MBEDTLS_ERR_SSL_WANT_READ;
+  for (int round = 0; round < 64 && (pending(server_ret) || pending(client_ret)); ++round) {
+    if (pending(server_ret)) {
+      PartyAllocator::set_party(Party::kServer);
+      server_ret = mbedtls_ssl_handshake(&server.ssl);
+      if (server_ret != 0 && !pending(server_ret)) {
+        break;
+      }
+    }
+    if (pending(client_ret)) {
+      PartyAllocator::set_party(Party::kClient);
+      client_ret = mbedtls_ssl_handshake(&client.ssl);
+    }
+  }
+  PartyAllocator::set_party(Party::kShared);
+  return server_ret;
+}
+
+// The device's push: the device as a client expecting the broker at `hostname`, against a
+// server (expecting a device, as the broker does) that presents `cert`/`key`.
+Outcome push_handshake(Der cert, Der key, const char* hostname) {
+  links[0].reset();
+  Peer broker;
+  Peer device;
+  start(broker, pp::TlsRole::kServer, pp::FleetRole::kDevice, cred::kCaCertificate, cert, key,
+        links[0].server());
+  start(device, pp::TlsRole::kClient, pp::FleetRole::kBroker, cred::kCaCertificate,
+        cred::kDeviceCertificate, cred::kDeviceKey, links[0].client(), hostname);
+  Outcome out;
+  out.hs = probe::run_handshake(broker.ssl, device.ssl);
+  out.server_flags = mbedtls_ssl_get_verify_result(&broker.ssl);
+  out.client_flags = mbedtls_ssl_get_verify_result(&device.ssl);
+  return out;
+}
+
+}  // namespace
+
+TEST(MutualTls, ServerRefusesADeviceCertificateAsAManagementClient) {
+  // Any device's certificate and key (read out of one device): the fleet CA's, clientAuth.
+  links[0].reset();
+  Peer server;
+  Peer client;
+  start_device(server, links[0].server());
+  start_client(client, cred::kCaCertificate, cred::kDeviceCertificate, cred::kDeviceKey,
+               links[0].client(), "192.0.2.2");
+  LONGS_EQUAL(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, handshake_until_the_server_ends(server, client));
+  // Chain and EKU are good; only the role (OU=device) is refused.
+  LONGS_EQUAL(MBEDTLS_X509_BADCERT_OTHER, mbedtls_ssl_get_verify_result(&server.ssl));
+#if !PORTCULLIS_MBEDTLS_TLS13  // TLS 1.3 encrypts the alert
+  // The client hears why: a fatal access_denied alert (plain text before ChangeCipherSpec).
+  const std::array<unsigned char, 7> access_denied = {MBEDTLS_SSL_MSG_ALERT,
+                                                      0x03,
+                                                      0x03,
+                                                      0x00,
+                                                      0x02,
+                                                      MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                                      MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED};
+  std::array<unsigned char, 7> sent{};
+  LONGS_EQUAL(sent.size(), probe::MemoryLink::recv(&links[0].client(), sent.data(), sent.size()));
+  CHECK(sent == access_denied);
+#endif
+}
+
+TEST(MutualTls, ServerStillAcceptsTheManagementCertificate) {
+  const auto out = handshake(cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey);
+  CHECK(out.hs.ok());
+  LONGS_EQUAL(0, out.server_flags);
+}
+
+TEST(MutualTls, ClientRefusesTheBrokerAsADevice) {
+  // The poller (and curl-like clients of the profile) expect OU=device: here the broker's
+  // certificate is presented under a name it carries, so only the role can refuse it.
+  links[0].reset();
+  Peer server;
+  Peer client;
+  start(server, pp::TlsRole::kServer, pp::FleetRole::kManagement, cred::kCaCertificate,
+        t::kBrokerCertificate, t::kBrokerKey, links[0].server());
+  start_client(client, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey, links[0].client(),
+               "192.0.2.1");
+  const auto hs = probe::run_handshake(server.ssl, client.ssl);
+  LONGS_EQUAL(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, hs.client);
+  LONGS_EQUAL(MBEDTLS_X509_BADCERT_OTHER, mbedtls_ssl_get_verify_result(&client.ssl));
+}
+
+TEST(MutualTls, PushRefusesADeviceCertificateAsTheBroker) {
+  // A device certificate that names the broker's address (192.0.2.2 here: a broker where a
+  // device's certificate says it is): the name check passes, the role does not.
+  const auto out = push_handshake(cred::kDeviceCertificate, cred::kDeviceKey, "192.0.2.2");
+  LONGS_EQUAL(MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, out.hs.client);
+  LONGS_EQUAL(MBEDTLS_X509_BADCERT_OTHER, out.client_flags);
+}
+
+TEST(MutualTls, PushAcceptsTheBrokerAndABrokerSideAcceptsTheDevice) {
+  const auto out = push_handshake(t::kBrokerCertificate, t::kBrokerKey, "192.0.2.1");
+  CHECK(out.hs.ok());
+  LONGS_EQUAL(0, out.client_flags);  // the broker's certificate, as the device sees it
+  LONGS_EQUAL(0, out.server_flags);  // the device's, as a server expecting devices sees it
 }
 
 // ---- what the server refuses to speak ----------------------------------------------------
@@ -406,7 +528,8 @@ SessionFigures run_sessions(std::size_t count) {
       device.load(cred::kCaCertificate, cred::kDeviceCertificate, cred::kDeviceKey)));
   mbedtls_ssl_config server_conf;
   mbedtls_ssl_config_init(&server_conf);
-  CHECK(portcullis::ok(pp::tls_configure(server_conf, pp::TlsRole::kServer, device)));
+  CHECK(portcullis::ok(
+      pp::tls_configure(server_conf, pp::TlsRole::kServer, device, pp::FleetRole::kManagement)));
   f.fixed = PartyAllocator::use(Party::kServer).arena;
 
   std::array<mbedtls_ssl_context, 4> servers;
@@ -418,8 +541,8 @@ SessionFigures run_sessions(std::size_t count) {
     LONGS_EQUAL(0, mbedtls_ssl_setup(&servers[i], &server_conf));
     mbedtls_ssl_set_bio(&servers[i], &links[i].server(), probe::MemoryLink::send,
                         probe::MemoryLink::recv, nullptr);
-    start(clients[i], pp::TlsRole::kClient, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
-          links[i].client(), "192.0.2.2");
+    start_client(clients[i], cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
+                 links[i].client(), "192.0.2.2");
   }
   f.set_up = PartyAllocator::use(Party::kServer).arena;
 
@@ -515,8 +638,8 @@ TEST(TlsArena, RealArenaNeedsNoMoreThanTheAccountedPeaks) {
       Peer server;
       Peer client;
       start_device(server, links[0].server());
-      start(client, pp::TlsRole::kClient, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
-            links[0].client(), "192.0.2.2");
+      start_client(client, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
+                   links[0].client(), "192.0.2.2");
       CHECK(probe::run_handshake(server.ssl, client.ssl).ok());
       exchange(server, client, 3000);
     }
@@ -535,8 +658,8 @@ TEST(TlsArena, RealArenaNeedsNoMoreThanTheAccountedPeaks) {
     Peer server;
     Peer client;
     start_device(server, links[0].server());
-    start(client, pp::TlsRole::kClient, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey,
-          links[0].client(), "192.0.2.2");
+    start_client(client, cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey, links[0].client(),
+                 "192.0.2.2");
     CHECK(probe::run_handshake(server.ssl, client.ssl).ok());
     exchange(server, client, 3000);
   }

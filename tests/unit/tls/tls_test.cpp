@@ -303,6 +303,19 @@ TEST(TlsCredentials, ApplyNeedsALoadedIdentity) {
   mbedtls_ssl_config conf;
   mbedtls_ssl_config_init(&conf);
   CHECK(id.apply(conf) == Status::kUnavailable);
-  CHECK(pp::tls_configure(conf, pp::TlsRole::kServer, id) == Status::kUnavailable);
+  CHECK(pp::tls_configure(conf, pp::TlsRole::kServer, id, pp::FleetRole::kManagement) ==
+        Status::kUnavailable);
+  mbedtls_ssl_config_free(&conf);
+}
+
+TEST(TlsCredentials, ProfileRefusesAPeerRoleNoFleetCertificateCanPlay) {
+  CHECK(portcullis::ok(id.load(cred::kCaCertificate, cred::kDeviceCertificate, cred::kDeviceKey)));
+  mbedtls_ssl_config conf;
+  mbedtls_ssl_config_init(&conf);
+  // The broker's certificate is for servers only, a management certificate for clients only.
+  CHECK(pp::tls_configure(conf, pp::TlsRole::kServer, id, pp::FleetRole::kBroker) ==
+        Status::kInvalidArgument);
+  CHECK(pp::tls_configure(conf, pp::TlsRole::kClient, id, pp::FleetRole::kManagement) ==
+        Status::kInvalidArgument);
   mbedtls_ssl_config_free(&conf);
 }

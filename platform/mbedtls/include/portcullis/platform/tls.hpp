@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/status.hpp"
@@ -171,17 +172,48 @@ class TlsCredentials {
 
 enum class TlsRole : std::uint8_t { kServer, kClient };
 
+// Who holds a certificate of the fleet CA: its subject's one OU, as tools/pki writes it
+// (/O=Portcullis/OU=<role>/CN=...). Devices carry EKU serverAuth (status endpoint) and
+// clientAuth (push), management clients clientAuth, the broker serverAuth. The chain alone
+// says nothing about the role: every device certificate could otherwise pass for a
+// management client or the broker.
+enum class FleetRole : std::uint8_t { kDevice, kManagement, kBroker };
+
+// The OU of each role: the one place these strings live on the C++ side (tools/pki's
+// leaf_ou is the other; the handshake tests use its certificates, so the two agree).
+constexpr std::string_view fleet_role_ou(FleetRole role) {
+  switch (role) {
+    case FleetRole::kDevice:
+      return "device";
+    case FleetRole::kManagement:
+      return "management";
+    case FleetRole::kBroker:
+      return "broker";
+  }
+  return {};
+}
+
 // The fleet's TLS profile on `conf` (call mbedtls_ssl_config_init first; the config keeps
 // pointers into `identity`, which must outlive it): TLS 1.2 (and 1.3 when compiled),
 // ECDHE-ECDSA-AES128-GCM-SHA256, P-256, ECDSA-SHA256 signatures, tls_rng, the peer's
-// certificate REQUIRED and verified against identity.ca() (with EKU clientAuth for a server's
-// peers, serverAuth for a client's), a client asks for 2 KiB records (max_fragment_length:
-// Mbed TLS offers at most the smaller of its two record buffers). Renegotiation, tickets and
-// resumption are not compiled in. A client must still name the server it expects:
-// mbedtls_ssl_set_hostname(&ssl, "192.0.2.2" or the device id). Handshake and idle deadlines are
-// the transport's (the altcp layer's).
-[[nodiscard]] Status tls_configure(mbedtls_ssl_config& conf, TlsRole role,
-                                   TlsCredentials& identity);
+// certificate REQUIRED and verified against identity.ca(), a client asks for 2 KiB records
+// (max_fragment_length: Mbed TLS offers at most the smaller of its two record buffers).
+// Renegotiation, tickets and resumption are not compiled in.
+//
+// Only a peer in role `peer` is accepted: its leaf certificate must carry an EKU extension
+// with clientAuth (a server's peers) or serverAuth (a client's), and exactly one subject OU,
+// fleet_role_ou(peer). Anything else fails the handshake in certificate verification
+// (MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, verify result MBEDTLS_X509_BADCERT_OTHER) and Mbed
+// TLS sends an access_denied alert. The check is the config's verify callback: do not replace
+// it (mbedtls_ssl_conf_verify / mbedtls_ssl_set_verify). kInvalidArgument for a pair no fleet
+// certificate can meet (a server expecting the broker, a client expecting management).
+//
+// The device: kServer expecting kManagement (status endpoint), kClient expecting kBroker
+// (push); management tools: kClient expecting kDevice. A client must still name the server it
+// expects: mbedtls_ssl_set_hostname(&ssl, "192.0.2.2" or the device id). Handshake and idle
+// deadlines are the transport's (the altcp layer's).
+[[nodiscard]] Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& identity,
+                                   FleetRole peer);
 
 // The one suite and group this build negotiates, for checks and messages.
 inline constexpr int kTlsCipherSuite = MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
