@@ -8,6 +8,7 @@
 #include "portcullis/hal/stellaris_sysctl.hpp"
 #include "portcullis/hal/systick_clock.hpp"
 #include "portcullis/platform/cortex_m.hpp"
+#include "portcullis/platform/seed_record.hpp"
 
 namespace {
 using portcullis::hal::Mmio;
@@ -18,7 +19,10 @@ Sysctl sysctl{Mmio{board::kSysctlBase}};
 portcullis::hal::Pl011Uart<Mmio> console{Mmio{board::kUart0Base}};
 portcullis::hal::StellarisEnet<Mmio> ethernet{Mmio{board::kEthernetBase}};
 portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
-portcullis::app::Agent agent{ethernet, clock, console};
+// The device's entropy seed record at the start of RAM (put there per device; the lab's
+// QEMU loader does it for each boot): no other entropy source is emulated.
+portcullis::platform::SeedRecordStore seed_record{portcullis::platform::seed_record_memory()};
+portcullis::app::Agent agent{ethernet, clock, console, nullptr, &seed_record};
 }  // namespace
 
 extern "C" void SysTick_Handler() {

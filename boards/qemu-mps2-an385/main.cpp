@@ -7,6 +7,7 @@
 #include "portcullis/hal/mmio.hpp"
 #include "portcullis/hal/systick_clock.hpp"
 #include "portcullis/platform/cortex_m.hpp"
+#include "portcullis/platform/seed_record.hpp"
 
 namespace {
 using portcullis::hal::Mmio;
@@ -15,7 +16,10 @@ namespace board = portcullis::board;
 portcullis::hal::CmsdkUart<Mmio> console{Mmio{board::kUart0Base}};
 portcullis::hal::Lan9118<Mmio> ethernet{Mmio{board::kLan9118Base}};
 portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
-portcullis::app::Agent agent{ethernet, clock, console};
+// The device's entropy seed record at the start of RAM (put there per device; the lab's
+// QEMU loader does it for each boot): no other entropy source is emulated.
+portcullis::platform::SeedRecordStore seed_record{portcullis::platform::seed_record_memory()};
+portcullis::app::Agent agent{ethernet, clock, console, nullptr, &seed_record};
 }  // namespace
 
 extern "C" void SysTick_Handler() {

@@ -34,12 +34,13 @@ std::uint32_t saturated(std::size_t bytes) {
 }  // namespace
 
 Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
-             hal::Entropy* entropy)
+             hal::Entropy* entropy, platform::SeedRecordStore* seed_record)
     : clock_(clock),
       console_(console),
       netif_(mac, clock),
       audit_(policy::kPolicy),
-      entropy_(entropy) {}
+      entropy_(entropy),
+      seed_record_(seed_record) {}
 
 Agent::~Agent() {
   if constexpr (stack::kLwipThreaded) {
@@ -72,8 +73,15 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
 // TLS DRBG (the board's entropy and its NV seed); without it lwIP's numbers are predictable,
 // and the console says so.
 void Agent::key_lwip_random() {
+  if (seed_record_ != nullptr &&
+      seed_record_->state() != platform::SeedRecordStore::State::kValid) {
+    // Mbed TLS refuses to seed without it; say why before the generic TLS init line.
+    console_.write("portcullis: entropy seed record ");
+    console_.write(platform::to_string(seed_record_->state()));
+    console_.write(" (first 64 bytes of RAM): TLS refused; provision the device\n");
+  }
   std::array<std::uint8_t, stack::kLwipRandomKeyBytes> key{};
-  if (ok(endpoint_.init_tls(entropy_, console_)) &&
+  if (ok(endpoint_.init_tls(entropy_, seed_record_, console_)) &&
       platform::tls_rng(nullptr, key.data(), key.size()) == 0) {
     stack::key_lwip_random(key);
   } else {

@@ -48,25 +48,28 @@ StatusEndpoint::~StatusEndpoint() {
   }
 }
 
-Status StatusEndpoint::init_tls(hal::Entropy* entropy, hal::Console& console) {
-  if (tls_ready_) {
-    return Status::kOk;
+Status StatusEndpoint::init_tls(hal::Entropy* entropy, platform::TlsSeedStore* seed_store,
+                                hal::Console& console) {
+  if (tls_tried_) {
+    return tls_status_;  // one try per boot: a seed is read and rewritten once
   }
+  tls_tried_ = true;
   const auto id = credentials::kDeviceId;
-  Status st = platform::tls_init(
-      entropy, std::span(reinterpret_cast<const std::uint8_t*>(id.data()), id.size()));
-  if (!ok(st)) {
-    report(console, "TLS init", st);
-    return st;
+  tls_status_ = platform::tls_init(
+      {.arena = platform::builtin_tls_arena(),
+       .entropy = entropy,
+       .seed_store = seed_store,
+       .personalization = std::span(reinterpret_cast<const std::uint8_t*>(id.data()), id.size())});
+  if (!ok(tls_status_)) {
+    report(console, "TLS init", tls_status_);
+    return tls_status_;
   }
-  st = credentials_.load(credentials::kCaCertificate, credentials::kDeviceCertificate,
-                         credentials::kDeviceKey);
-  if (!ok(st)) {
-    report(console, "device credentials", st);
-    return st;
+  tls_status_ = credentials_.load(credentials::kCaCertificate, credentials::kDeviceCertificate,
+                                  credentials::kDeviceKey);
+  if (!ok(tls_status_)) {
+    report(console, "device credentials", tls_status_);
   }
-  tls_ready_ = true;
-  return Status::kOk;
+  return tls_status_;
 }
 
 Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
@@ -75,7 +78,7 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
     console.write("portcullis: no mgmt line in the policy: no status endpoint\n");
     return Status::kOk;
   }
-  Status st = init_tls(entropy, console);
+  Status st = init_tls(entropy, nullptr, console);
   if (!ok(st)) {
     return st;
   }
@@ -113,7 +116,7 @@ Status StatusEndpoint::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn rend
     report(console, "MQTT broker address", Status::kInvalidArgument);
     return Status::kInvalidArgument;
   }
-  Status st = init_tls(entropy, console);
+  Status st = init_tls(entropy, nullptr, console);
   if (!ok(st)) {
     return st;
   }

@@ -10,6 +10,7 @@
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/hal/status.hpp"
+#include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
 #include "portcullis/stack/listener_audit.hpp"
@@ -21,10 +22,12 @@ namespace portcullis::app {
 // polled from the board's super-loop. Holds no heap; one instance per device.
 class Agent {
  public:
-  // `entropy`: the board's random source for TLS, or nullptr when it has none (the image's
-  // provisioned NV seed is then all there is: see platform/mbedtls/README.md).
+  // `entropy`: the board's random source for TLS, or nullptr when it has none. `seed_record`:
+  // the device's entropy seed record (platform/seed_record.hpp), which every boot rewrites
+  // before use; a board without a valid one refuses TLS and says so. nullptr: the build's
+  // NV seed in RAM (host-linux, whose entropy is the OS's; see platform/mbedtls/README.md).
   Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
-        hal::Entropy* entropy = nullptr);
+        hal::Entropy* entropy = nullptr, platform::SeedRecordStore* seed_record = nullptr);
   // With lwIP's tcpip thread (NO_SYS=0), an agent that started lwIP must outlive it: call
   // stack::stop_lwip() before the agent goes (a static agent goes after main() returns).
   // Destroying it with the thread still able to run is a fatal error, not a silent race.
@@ -59,8 +62,9 @@ class Agent {
   static report::Encoded render_status(void* self, std::span<char> out);
   // New scanners become push events; then the push's own turn.
   void poll_push();
-  // The netif, the IPv6 report and the lab services: in lwIP's context.
+  // Before lwIP starts: TLS up, and lwIP's randomness keyed from its DRBG.
   void key_lwip_random();
+  // The netif, the IPv6 report and the lab services: in lwIP's context.
   Status start_network(const stack::NetworkSettings& net);
 
   const hal::Clock& clock_;
@@ -73,6 +77,7 @@ class Agent {
   std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push
   std::uint32_t status_trimmed_ = 0;    // pushed status documents with shortened recent lists
   hal::Entropy* entropy_;
+  platform::SeedRecordStore* seed_record_;
   std::string_view board_name_;
   bool started_ = false;  // start() has started lwIP
   StatusEndpoint endpoint_;

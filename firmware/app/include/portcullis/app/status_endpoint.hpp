@@ -21,11 +21,11 @@ class StatusEndpoint {
   StatusEndpoint(const StatusEndpoint&) = delete;
   StatusEndpoint& operator=(const StatusEndpoint&) = delete;
 
-  // Mbed TLS up (arena, entropy and NV seed, DRBG) and the device's credentials loaded; once
-  // (later calls return the first result's kOk). The agent calls it before lwIP starts, since
-  // lwIP's randomness is keyed from the DRBG. `entropy`: the board's source, or nullptr (the
-  // board's NV seed only).
-  Status init_tls(hal::Entropy* entropy, hal::Console& console);
+  // Mbed TLS up (arena, entropy and NV seed, DRBG) and the device's credentials loaded, tried
+  // once per boot: later calls return the first call's result. The agent calls it before lwIP
+  // starts, since lwIP's randomness is keyed from the DRBG. `entropy`: the board's source, or
+  // nullptr; `seed_store`: the device's NV seed (nullptr: the build's, in RAM).
+  Status init_tls(hal::Entropy* entropy, platform::TlsSeedStore* seed_store, hal::Console& console);
 
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, hal::Console& console);
   bool running() const { return running_; }
@@ -42,7 +42,8 @@ class StatusEndpoint {
 
  private:
   platform::TlsCredentials credentials_;
-  bool tls_ready_ = false;
+  bool tls_tried_ = false;
+  Status tls_status_ = Status::kUnavailable;
   mbedtls_ssl_config conf_{};
   bool conf_ready_ = false;
   bool running_ = false;
