@@ -1,6 +1,7 @@
 #include "portcullis/report/scan_detector.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace portcullis::report {
 namespace {
@@ -23,7 +24,28 @@ std::uint32_t position(std::uint8_t ip_proto, std::uint16_t port, std::uint32_t 
   return (port + h) % kScanPortBits;
 }
 
+std::uint32_t fmix(std::uint32_t h) {
+  h ^= h >> 16;
+  h *= 0x85EBCA6Bu;
+  h ^= h >> 13;
+  h *= 0xC2B2AE35u;
+  h ^= h >> 16;
+  return h;
+}
+
 }  // namespace
+
+std::uint32_t ScanDetector::hash_of(const IpAddress& src) const {
+  // The address's 32-bit words folded into the key one at a time; IPv4 has one.
+  std::uint32_t h = key_ ^ (src.is_v6 ? 0x9E3779B9u : 0u);
+  const std::size_t words = src.is_v6 ? 4 : 1;
+  for (std::size_t i = 0; i < words; ++i) {
+    std::uint32_t w = 0;
+    std::memcpy(&w, &src.bytes[4 * i], sizeof w);  // byte order is the hash's business
+    h = fmix(h ^ w);
+  }
+  return h;
+}
 
 void ScanDetector::set_key(std::uint32_t key) {
   key_ = key;
@@ -46,9 +68,10 @@ bool ScanDetector::expired(const Entry& e, std::uint64_t now_ms) {
   return elapsed(e.scanner ? e.last_ms : e.first_ms, now_ms) >= kScanWindowMs;
 }
 
-void ScanDetector::start(Entry& e, const IpAddress& src, std::uint64_t now_ms) {
+void ScanDetector::start(Entry& e, const IpAddress& src, std::uint32_t tag, std::uint64_t now_ms) {
   e = Entry{};
   e.src = src;
+  e.tag = tag;
   e.used = true;
   e.first_ms = now_ms;
   e.last_ms = now_ms;
@@ -61,8 +84,11 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
   Entry* victim = nullptr;           // the non-scanner with the fewest ports, then LRU
   Entry* stalest_scanner = nullptr;  // least recently seen
   bool all_scanners = true;
-  for (Entry& e : entries_) {
-    if (e.used && e.src == src) {
+  const std::uint32_t tag = hash_of(src);
+  Entry* const set = &entries_[tag % (kScanTableSize / kScanWays) * kScanWays];
+  for (std::size_t i = 0; i < kScanWays; ++i) {
+    Entry& e = set[i];
+    if (e.used && e.tag == tag && e.src == src) {
       match = &e;
       break;
     }
@@ -81,8 +107,9 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
     }
   }
 
-  // The weakest entry goes only once it has had its hold (a flood of new sources cannot churn
-  // a newcomer out before its next probe, nor reach past the weakest to stronger ones), and
+  // Within the source's set, the weakest entry goes only once it has had its hold (a flood of
+  // new sources cannot churn a newcomer out before its next probe, nor reach past the weakest
+  // to stronger ones; a sender who does not know the key cannot aim at one set), and
   // then to one new source in kScanAdmitOdds, at random: whoever times a flood to grab each
   // slot as it comes free still wins it only in proportion to its share of the packets.
   if (victim != nullptr &&
@@ -99,9 +126,9 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
       ++untracked_;  // the weakest is within its hold, or the coin said no
       return false;
     }
-    start(*e, src, now_ms);
+    start(*e, src, tag, now_ms);
   } else if (expired(*e, now_ms)) {
-    start(*e, src, now_ms);  // the same source again: a new window
+    start(*e, src, tag, now_ms);  // the same source again: a new window
   }
 
   e->last_ms = std::max(e->last_ms, now_ms);

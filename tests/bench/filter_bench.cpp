@@ -119,6 +119,30 @@ int main(int argc, char** argv) {
       const Bytes f = syn_to(81, static_cast<std::uint16_t>(20000 + i));
       bench_step(&f);
     }
+  } else if (std::strcmp(scenario, "closed-sweep-spoofed") == 0) {
+    // The worst case for the report's tables: each SYN from another source (spoofed, 1000
+    // of them, far more than the scan detector holds) to another closed port (more than the
+    // most-dropped table holds). After a first pass fills both tables, the measured pass.
+    const auto sweep = [](int i) {
+      const Bytes src = {static_cast<std::uint8_t>(i % 2 == 0 ? 198 : 203),
+                         static_cast<std::uint8_t>(i % 2 == 0 ? 51 : 0),
+                         static_cast<std::uint8_t>(i % 2 == 0 ? 100 : 113),
+                         static_cast<std::uint8_t>(1 + (i / 2) % 250)};
+      return test::tcp_frame({.src_port = static_cast<std::uint16_t>(20000 + i),
+                              .dst_port = static_cast<std::uint16_t>(1000 + i),
+                              .seq = 1000,
+                              .ack = 0,
+                              .flags = test::kSyn,
+                              .payload = {}},
+                             false, src);
+    };
+    for (int i = 0; i < 64; ++i) {
+      input(sweep(kIterations + i));
+    }
+    for (int i = 0; i < kIterations; ++i) {
+      const Bytes f = sweep(i);
+      bench_step(&f);
+    }
   } else if (std::strcmp(scenario, "allowed-syn") == 0) {
     tcp_pcb* pcb = tcp_new();
     tcp_bind(pcb, IP_ANY_TYPE, 80);
@@ -157,7 +181,10 @@ int main(int argc, char** argv) {
       bench_step(&f);
     }
   } else {
-    std::fprintf(stderr, "usage: %s closed-syn|allowed-syn|established-data [nofilter]\n", argv[0]);
+    std::fprintf(stderr,
+                 "usage: %s closed-syn|closed-sweep-spoofed|allowed-syn|established-data "
+                 "[nofilter]\n",
+                 argv[0]);
     return 2;
   }
   std::printf("%s %s: %d packets\n", scenario, filter_on ? "filter" : "nofilter", kIterations);

@@ -16,6 +16,7 @@ using portcullis::report::kScanDetectionLogSize;
 using portcullis::report::kScanHoldMs;
 using portcullis::report::kScanTableSize;
 using portcullis::report::kScanThreshold;
+using portcullis::report::kScanWays;
 using portcullis::report::kScanWindowMs;
 using portcullis::report::ScanDetection;
 using portcullis::report::ScanDetector;
@@ -245,16 +246,20 @@ TEST(ScanDetector, ScannersAreCopiedMostRecentlySeenFirstAndNoMoreThanAsked) {
   LONGS_EQUAL(0, d.scanners(std::span<Scanner>{}, 2000));
 }
 
+// The table is set-associative (kScanWays slots a set, a keyed hash of the source picks the
+// set): filling it takes more sources than slots, and a source competes only within its set.
 TEST(ScanDetector, ANewSourceDoesNotEvictOneWithinItsHold) {
-  for (std::uint32_t s = 0; s < kScanTableSize; ++s) {
+  for (std::uint32_t s = 0; s < 64 * kScanTableSize; ++s) {
     CHECK_FALSE(d.record(v4(0x0A000000 + s), kTcp, 1, 1000));
   }
-  // The table is full of sources younger than the hold: a new one is not tracked at all.
+  LONGS_EQUAL(kScanTableSize, 64 * kScanTableSize - d.untracked());  // every slot taken
+  // Every set is full of sources younger than the hold: a new one is not tracked at all.
+  const std::uint64_t untracked = d.untracked();
   LONGS_EQUAL(0, sweep(d, kScanner, 0, kScanThreshold + 1, 1000 + kScanHoldMs - 100));
-  LONGS_EQUAL(kScanThreshold + 1, d.untracked());
+  LONGS_EQUAL(untracked + kScanThreshold + 1, d.untracked());
   // Past the hold it takes the place of one of them, once the admission coin lets it.
   LONGS_EQUAL(1, sweep(d, kScanner, 0, 64, 1000 + kScanHoldMs));
-  CHECK(d.untracked() < 64);
+  CHECK(d.untracked() < untracked + kScanThreshold + 1 + 64);
 }
 
 TEST(ScanDetector, ASourceWithMorePortsOutlivesNewOnePortSources) {
@@ -277,19 +282,22 @@ TEST(ScanDetector, ScannersStayWhileNonScannersComeAndGo) {
   LONGS_EQUAL(2, listed(d, now, out));
 }
 
+// A scanner may evict a scanner, the least recently seen of its set: with 8 times as many
+// scanners as slots, each set keeps its most recent ones, so the 4 newest of all are listed
+// and the first is gone; every one was tracked.
 TEST(ScanDetector, WhenEveryEntryIsAScannerTheLeastRecentlySeenGoes) {
-  for (std::uint32_t s = 0; s < kScanTableSize; ++s) {
+  constexpr std::uint32_t kScanners = 8 * kScanTableSize;
+  for (std::uint32_t s = 0; s < kScanners; ++s) {
     LONGS_EQUAL(1, sweep(d, v4(0x0A000000 + s), 0, kScanThreshold + 1, 1000 + 100 * s));
   }
-  CHECK_FALSE(d.record(v4(0x0A000000), kTcp, 1, 9000));  // the first is seen again
-  CHECK_FALSE(d.record(kScanner, kTcp, 1, 9001));        // a new source takes the second's slot
-  LONGS_EQUAL(kScanTableSize - 1, listed(d, 9001, out));
-  CHECK_TRUE(lists(d, v4(0x0A000000), 9001));
-  CHECK_FALSE(lists(d, v4(0x0A000001), 9001));
-  CHECK_TRUE(lists(d, v4(0x0A000002), 9001));
-  LONGS_EQUAL(1, sweep(d, kScanner, 0, kScanThreshold + 1, 9002));
-  LONGS_EQUAL(kScanTableSize, listed(d, 9100, out));
+  const std::uint64_t now = 1000 + 100 * kScanners;
+  LONGS_EQUAL(kScanTableSize, listed(d, now, out));
   LONGS_EQUAL(0, d.untracked());
+  for (std::uint32_t s = kScanners - kScanWays; s < kScanners; ++s) {
+    CHECK_TRUE(lists(d, v4(0x0A000000 + s), now));
+  }
+  CHECK_FALSE(lists(d, v4(0x0A000000), now));
+  LONGS_EQUAL(kScanners, d.detected_total());
 }
 
 // 100 000 spoofed sources, each touching one port, one per millisecond; once they fill the

@@ -16,8 +16,13 @@ namespace portcullis::report {
 #define PORTCULLIS_TOP_DROPPED_PORTS 16
 #endif
 inline constexpr std::size_t kTopDroppedPorts = PORTCULLIS_TOP_DROPPED_PORTS;
-static_assert(kTopDroppedPorts >= 1 && kTopDroppedPorts <= 64,
-              "PORTCULLIS_TOP_DROPPED_PORTS: 1..64 (each update scans the table)");
+// Set-associative: a port lives in one set of kTopPortWays slots chosen by a hash of it, so
+// an update looks at kTopPortWays slots whatever the table's size (a port sweep used to walk
+// all of them for every dropped packet).
+inline constexpr std::size_t kTopPortWays = kTopDroppedPorts < 4 ? kTopDroppedPorts : 4;
+static_assert(kTopDroppedPorts >= 1 && kTopDroppedPorts <= 256 &&
+                  kTopDroppedPorts % kTopPortWays == 0,
+              "PORTCULLIS_TOP_DROPPED_PORTS: 1..3, or a multiple of 4 up to 256");
 
 struct PortCount {
   std::uint8_t ip_proto = 0;  // 6 TCP, 17 UDP
@@ -26,21 +31,23 @@ struct PortCount {
   std::uint32_t error = 0;  // at most this much of `count` may belong to an evicted port
 };
 
-// The most-dropped TCP/UDP destination ports, by the Space-Saving algorithm: a port not in
-// the full table replaces the one with the smallest count and inherits that count as its
-// error bound. Any port dropped more than total/kTopDroppedPorts times is guaranteed to be
-// in the table, so a scanner's many one-off ports cannot push out a port under steady attack.
+// The most-dropped TCP/UDP destination ports, by the Space-Saving algorithm within each set:
+// a port not in its full set replaces the set's entry with the smallest count and inherits
+// that count as its error bound. Any port dropped more than 1/kTopPortWays of the drops its
+// set has seen is guaranteed to be in the table, so a scanner's many one-off ports (spread
+// over the sets by the hash) cannot push out a port under steady attack. Constant time.
 class TopPorts {
  public:
   void add(std::uint8_t ip_proto, std::uint16_t port);
-  // Entries in use, unordered.
-  std::span<const PortCount> entries() const { return {slots_.data(), used_}; }
+  // Every slot, unordered; a free one has count 0.
+  std::span<const PortCount> entries() const { return slots_; }
+  // Slots in use.
+  std::size_t size() const;
   // Copies the entries into `out` ordered by count, largest first; returns how many.
   std::size_t sorted(std::span<PortCount> out) const;
 
  private:
   std::array<PortCount, kTopDroppedPorts> slots_{};
-  std::size_t used_ = 0;
 };
 
 class Counters {

@@ -16,7 +16,8 @@ namespace portcullis::report {
 
 // Build-time settings. A source is a scanner once it has touched more than
 // PORTCULLIS_SCAN_THRESHOLD distinct closed ports within PORTCULLIS_SCAN_WINDOW_MS;
-// PORTCULLIS_SCAN_TABLE_SIZE sources are tracked at once (each record() scans the table).
+// PORTCULLIS_SCAN_TABLE_SIZE sources are tracked at once, in sets of kScanWays: a source's
+// set is chosen by a keyed hash of its address, and record() looks at that set only.
 #ifndef PORTCULLIS_SCAN_THRESHOLD
 #define PORTCULLIS_SCAN_THRESHOLD 12
 #endif
@@ -29,6 +30,7 @@ namespace portcullis::report {
 inline constexpr std::uint32_t kScanThreshold = PORTCULLIS_SCAN_THRESHOLD;
 inline constexpr std::uint64_t kScanWindowMs = PORTCULLIS_SCAN_WINDOW_MS;
 inline constexpr std::size_t kScanTableSize = PORTCULLIS_SCAN_TABLE_SIZE;
+inline constexpr std::size_t kScanWays = 4;
 // Positions in a source's port bitmap: distinct ports are counted by the positions they set.
 inline constexpr std::uint32_t kScanPortBits = 64;
 // A newly tracked source cannot be evicted by another new source before this much time,
@@ -41,8 +43,9 @@ static_assert(kScanThreshold >= 2 && kScanThreshold <= kScanPortBits / 2,
               "PORTCULLIS_SCAN_THRESHOLD: 2..32 (a 64-position bitmap counts the ports)");
 static_assert(kScanWindowMs >= 1000 && kScanWindowMs <= 3'600'000,
               "PORTCULLIS_SCAN_WINDOW_MS: 1000..3600000");
-static_assert(kScanTableSize >= 4 && kScanTableSize <= 256,
-              "PORTCULLIS_SCAN_TABLE_SIZE: 4..256 (each update scans the table)");
+static_assert(kScanTableSize >= kScanWays && kScanTableSize <= 256 &&
+                  kScanTableSize % kScanWays == 0,
+              "PORTCULLIS_SCAN_TABLE_SIZE: a multiple of 4 from 4 to 256");
 static_assert((kScanDetectionLogSize & (kScanDetectionLogSize - 1)) == 0);
 
 // Drops that are scan evidence: TCP or UDP to a port no rule admits for this source
@@ -62,8 +65,9 @@ struct ScanDetection {
 
 class ScanDetector {
  public:
-  // Keys the hash that places ports of different blocks of 64 in the bitmap, so a sender
-  // cannot choose ports that collide (and go uncounted), and seeds the admission coin.
+  // Keys the hashes that place a source in its set and ports of different blocks of 64 in
+  // the bitmap, so a sender can choose neither sources that crowd one set nor ports that
+  // collide (and go uncounted), and seeds the admission coin.
   // Call before the first record() with a value a sender cannot guess.
   void set_key(std::uint32_t key);
 
@@ -89,14 +93,16 @@ class ScanDetector {
     bool used = false;
     bool scanner = false;
     std::uint8_t distinct = 0;  // bits set in `ports`
+    std::uint32_t tag = 0;      // the keyed hash of `src`: most lookups end at a mismatch here
     std::uint64_t ports = 0;    // bitmap of (proto, port) positions
     std::uint64_t first_ms = 0;
     std::uint64_t last_ms = 0;
   };
   static constexpr std::uint32_t kDefaultRandomState = 0x9E3779B9u;
   static bool expired(const Entry& e, std::uint64_t now_ms);
+  std::uint32_t hash_of(const IpAddress& src) const;
   std::uint32_t next_random();
-  void start(Entry& e, const IpAddress& src, std::uint64_t now_ms);
+  void start(Entry& e, const IpAddress& src, std::uint32_t tag, std::uint64_t now_ms);
 
   std::array<Entry, kScanTableSize> entries_{};
   std::array<ScanDetection, kScanDetectionLogSize> log_{};
