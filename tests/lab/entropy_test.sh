@@ -7,6 +7,10 @@
 #   - QEMU boards: QEMU records the NIC from power-on (PORTCULLIS_LAB_PCAP); the first SYN the
 #     device sends (its push to the absent broker) has another source port and another initial
 #     sequence number on the second boot (one image used to give 54591 / 6509 every time).
+#     Its port is the first number lwIP draws, from a key that is the DRBG's first output: a
+#     third boot on boot 1's record again gives boot 1's port, so the record is what decides
+#     (and this test can tell a repeated stream: the randoms above cannot, since the agent
+#     draws from the DRBG at every loop turn and a poll lands at another place in it).
 #   - QEMU boards: a boot on an absent (all-zero) record says so on the console, serves no
 #     TLS, and still filters: ping answers (the positive control), the mgmt port does not.
 # Packets stay in the lab namespace; every probe is bounded in count and time.
@@ -41,12 +45,25 @@ handshake() { # OUT-PREFIX
   return 1
 }
 
+# The device's first SYN in QEMU's capture of boot $1; waits (bounded) for the push's connect.
+first_syn() { # BOOT
+  local syn="" i
+  for i in $(seq 1 20); do
+    syn="$("$PY" "$PARSE" first-syn "$WORK/boot$1.pcap" 2>/dev/null)" && break
+    sleep 0.5
+  done
+  printf '%s' "$syn"
+}
+
 declare -a RANDOMS=() POINTS=() SYNS=()
 for boot in 1 2; do
   if ((QEMU)); then
     export PORTCULLIS_LAB_PCAP="$WORK/boot$boot.pcap"
   fi
   lab_up "boot $boot of $WANT_BOARD (device answers ping)"
+  if ((QEMU)); then
+    cp "$ROOT/.lab/seed-record.bin" "$WORK/boot$boot.rec" # what tools/lab gave this boot
+  fi
   for poll in 1 2; do
     if handshake "$WORK/boot$boot-$poll"; then
       read -r r p <"$WORK/boot$boot-$poll.keys"
@@ -59,11 +76,7 @@ for boot in 1 2; do
     fi
   done
   if ((QEMU)); then
-    syn=""
-    for _ in $(seq 1 20); do # the push connects at boot; bounded wait for QEMU's record
-      syn="$("$PY" "$PARSE" first-syn "$PORTCULLIS_LAB_PCAP" 2>/dev/null)" && break
-      sleep 0.5
-    done
+    syn="$(first_syn "$boot")"
     if [[ -n "$syn" ]]; then
       SYNS+=("$syn")
       pass "boot $boot: the device's first SYN: source port and ISN $syn"
@@ -95,6 +108,18 @@ if ((QEMU)); then
   else
     fail "the first SYNs of two boots share their source port or ISN: ${SYNS[*]}"
   fi
+
+  # The control: boot 1's record once more (as a QEMU warm reset or a device whose write-back
+  # failed would) gives boot 1's first port again.
+  PORTCULLIS_LAB_PCAP="$WORK/boot3.pcap" PORTCULLIS_LAB_SEED_RECORD="$WORK/boot1.rec" \
+    lab_up "boot 3 on boot 1's seed record again (device answers ping)"
+  syn="$(first_syn 3)"
+  if [[ -n "$syn" && ${#SYNS[@]} -ge 1 && "${syn% *}" == "${SYNS[0]% *}" ]]; then
+    pass "boot 1's record again gives boot 1's first port (${syn% *}): the record decides"
+  else
+    fail "boot 1's record again gave first SYN '$syn', boot 1 had '${SYNS[0]:-}'"
+  fi
+  "$LAB" stop >/dev/null
 
   # A device nobody provisioned: no seed, no TLS; the filter still runs.
   head -c 64 /dev/zero >"$WORK/absent.rec"
