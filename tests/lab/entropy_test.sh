@@ -4,11 +4,13 @@
 #   - Two boots of BOARD (each QEMU boot with its own fresh seed record from tools/lab, as
 #     each real device has its own), two mutual-TLS handshakes each with `openssl s_client
 #     -msg`: the four ServerHello randoms and the four ECDHE public keys are all different.
-#   - QEMU boards: QEMU records the NIC from power-on (PORTCULLIS_LAB_PCAP); the first SYN the
-#     device sends (its push to the absent broker) has another source port and another initial
-#     sequence number on the second boot (one image used to give 54591 / 6509 every time).
-#     Its port is the first number lwIP draws, from a key that is the DRBG's first output: a
-#     third boot on boot 1's record again gives boot 1's port, so the record is what decides
+#   - The lab records the device's NIC from power-on (PORTCULLIS_LAB_PCAP: QEMU's filter-dump,
+#     or a sniffer started before host-linux): the first SYN the device sends (its push to the
+#     absent broker) has another source port and another initial sequence number on the second
+#     boot (one QEMU image used to give 54591 / 6509 every time).
+#   - QEMU boards: the first SYN's port is the first number lwIP draws, from a key that is
+#     the DRBG's first output: a third boot on boot 1's record gives boot 1's port again,
+#     so the record is what decides
 #     (and this test can tell a repeated stream: the randoms above cannot, since the agent
 #     draws from the DRBG at every loop turn and a poll lands at another place in it).
 #   - QEMU boards: a boot on an absent (all-zero) record says so on the console, serves no
@@ -45,7 +47,8 @@ handshake() { # OUT-PREFIX
   return 1
 }
 
-# The device's first SYN in QEMU's capture of boot $1; waits (bounded) for the push's connect.
+# The device's first SYN in the capture of boot $1 (QEMU's, or tools/lab's recorder on
+# host-linux); waits (bounded) for the push's connect.
 first_syn() { # BOOT
   local syn="" i
   for i in $(seq 1 20); do
@@ -57,9 +60,7 @@ first_syn() { # BOOT
 
 declare -a RANDOMS=() POINTS=() SYNS=()
 for boot in 1 2; do
-  if ((QEMU)); then
-    export PORTCULLIS_LAB_PCAP="$WORK/boot$boot.pcap"
-  fi
+  export PORTCULLIS_LAB_PCAP="$WORK/boot$boot.pcap"
   lab_up "boot $boot of $WANT_BOARD (device answers ping)"
   if ((QEMU)); then
     cp "$ROOT/.lab/seed-record.bin" "$WORK/boot$boot.rec" # what tools/lab gave this boot
@@ -75,14 +76,12 @@ for boot in 1 2; do
       tail -n 5 "$WORK/boot$boot-$poll.txt" | sed 's/^/    /'
     fi
   done
-  if ((QEMU)); then
-    syn="$(first_syn "$boot")"
-    if [[ -n "$syn" ]]; then
-      SYNS+=("$syn")
-      pass "boot $boot: the device's first SYN: source port and ISN $syn"
-    else
-      fail "boot $boot: no SYN from the device in its capture from power-on"
-    fi
+  syn="$(first_syn "$boot")"
+  if [[ -n "$syn" ]]; then
+    SYNS+=("$syn")
+    pass "boot $boot: the device's first SYN: source port and ISN $syn"
+  else
+    fail "boot $boot: no SYN from the device in its capture from power-on"
   fi
   "$LAB" stop >/dev/null
 done
@@ -101,14 +100,13 @@ if ((${#POINTS[@]} == 4)) && distinct "${POINTS[@]}"; then
 else
   fail "ECDHE public keys repeat across boots or are missing"
 fi
+if ((${#SYNS[@]} == 2)) && [[ "${SYNS[0]% *}" != "${SYNS[1]% *}" &&
+  "${SYNS[0]#* }" != "${SYNS[1]#* }" ]]; then
+  pass "the first SYN of each boot has its own source port and ISN (${SYNS[0]} / ${SYNS[1]})"
+else
+  fail "the first SYNs of two boots share their source port or ISN: ${SYNS[*]}"
+fi
 if ((QEMU)); then
-  if ((${#SYNS[@]} == 2)) && [[ "${SYNS[0]% *}" != "${SYNS[1]% *}" &&
-    "${SYNS[0]#* }" != "${SYNS[1]#* }" ]]; then
-    pass "the first SYN of each boot has its own source port and ISN (${SYNS[0]} / ${SYNS[1]})"
-  else
-    fail "the first SYNs of two boots share their source port or ISN: ${SYNS[*]}"
-  fi
-
   # The control: boot 1's record once more (as a QEMU warm reset or a device whose write-back
   # failed would) gives boot 1's first port again.
   PORTCULLIS_LAB_PCAP="$WORK/boot3.pcap" PORTCULLIS_LAB_SEED_RECORD="$WORK/boot1.rec" \
