@@ -136,30 +136,9 @@ bool reject_mode(const Policy& policy) {
   return policy.mode == Mode::kReject;
 }
 
-Decision classify_tcp(const Ip& ip, const Policy& policy, const StackView& stack) {
-  const Wire& w = ip.wire;
-  const std::size_t at = ip.l4;
-  // A first fragment must hold the whole header: flags or options left to a later fragment
-  // could be rewritten by an overlapping one (RFC 1858).
-  if (!w.fits(at, kTcpMinHeader)) {
-    return drop(ip.cut(), kProtoTcp);
-  }
-  const std::uint16_t sport = w.u16(at);
-  const std::uint16_t dport = w.u16(at + 2);
-  const std::size_t header_len = static_cast<std::size_t>(w.u8(at + 12) >> 4) * 4;
-  const std::uint8_t flags = w.u8(at + 13);
-  if (header_len < kTcpMinHeader) {
-    return drop(Reason::kMalformed, kProtoTcp, dport);
-  }
-  // The options must be in this packet (fragment) and in the glue's copy, which always
-  // holds them when they are (kMaxHeaderBytes).
-  if (!w.fits(at, header_len)) {
-    return drop(ip.cut(), kProtoTcp, dport);
-  }
-  if (sport == 0 || dport == 0) {
-    return drop(Reason::kMalformed, kProtoTcp, dport);
-  }
-
+// A well-formed TCP segment from `sport` to `dport` with these flags.
+Decision judge_tcp(const Ip& ip, const Policy& policy, const StackView& stack, std::uint16_t sport,
+                   std::uint16_t dport, std::uint8_t flags) {
   // Policy first: it is pure and bounded, the flow lookup walks the stack's PCB lists.
   // An allow rule admits connection attempts only; every other segment to an allowed port
   // must belong to a connection, else lwIP would answer an ACK or Maimon probe with a RST.
@@ -185,6 +164,55 @@ Decision classify_tcp(const Ip& ip, const Policy& policy, const StackView& stack
   return drop(Reason::kClosedPort, kProtoTcp, dport);
 }
 
+// A well-formed UDP datagram from `sport` to `dport`.
+Decision judge_udp(const Ip& ip, const Policy& policy, const StackView& stack, std::uint16_t sport,
+                   std::uint16_t dport) {
+  if (policy.allows(Proto::kUdp, dport, ip.src)) {
+    return pass(Reason::kAllowed, kProtoUdp, dport);
+  }
+  // Before the broadcast test: a DHCP offer may come to 255.255.255.255.
+  if (stack.udp_flow(Flow{ip.src, ip.dst, sport, dport})) {
+    const bool stack_client =
+        sport == kPortDns || sport == kPortDhcpServer || sport == kPortDhcp6Server;
+    return pass(stack_client ? Reason::kStackClient : Reason::kEstablished, kProtoUdp, dport);
+  }
+  if (non_unicast_destination(ip, stack)) {
+    return drop(Reason::kBroadcast, kProtoUdp, dport);
+  }
+  if (reject_mode(policy) && answerable_source(ip, stack)) {
+    return {Verdict::kReject, Reason::kClosedPort, kProtoUdp, dport};
+  }
+  return drop(Reason::kClosedPort, kProtoUdp, dport);
+}
+
+Decision classify_tcp(const Ip& ip, const Policy& policy, const StackView& stack) {
+  const Wire& w = ip.wire;
+  const std::size_t at = ip.l4;
+  // A first fragment must hold the whole header: flags or options left to a later fragment
+  // could be rewritten by an overlapping one (RFC 1858).
+  if (!w.fits(at, kTcpMinHeader)) {
+    return drop(ip.cut(), kProtoTcp);
+  }
+  const std::uint16_t sport = w.u16(at);
+  const std::uint16_t dport = w.u16(at + 2);
+  const std::size_t header_len = static_cast<std::size_t>(w.u8(at + 12) >> 4) * 4;
+  const std::uint8_t flags = w.u8(at + 13);
+  if (header_len < kTcpMinHeader) {
+    return drop(Reason::kMalformed, kProtoTcp, dport);
+  }
+  // The options must be in this packet (fragment) and in the glue's copy, which always
+  // holds them when they are (kMaxHeaderBytes).
+  if (!w.fits(at, header_len)) {
+    return drop(ip.cut(), kProtoTcp, dport);
+  }
+  if (sport == 0 || dport == 0) {
+    return drop(Reason::kMalformed, kProtoTcp, dport);
+  }
+  Decision d = judge_tcp(ip, policy, stack, sport, dport, flags);
+  d.src_port = sport;
+  return d;
+}
+
 Decision classify_udp(const Ip& ip, const Policy& policy, const StackView& stack) {
   const Wire& w = ip.wire;
   const std::size_t at = ip.l4;
@@ -202,22 +230,9 @@ Decision classify_udp(const Ip& ip, const Policy& policy, const StackView& stack
   if (dport == 0) {
     return drop(Reason::kMalformed, kProtoUdp, dport);
   }
-  if (policy.allows(Proto::kUdp, dport, ip.src)) {
-    return pass(Reason::kAllowed, kProtoUdp, dport);
-  }
-  // Before the broadcast test: a DHCP offer may come to 255.255.255.255.
-  if (stack.udp_flow(Flow{ip.src, ip.dst, sport, dport})) {
-    const bool stack_client =
-        sport == kPortDns || sport == kPortDhcpServer || sport == kPortDhcp6Server;
-    return pass(stack_client ? Reason::kStackClient : Reason::kEstablished, kProtoUdp, dport);
-  }
-  if (non_unicast_destination(ip, stack)) {
-    return drop(Reason::kBroadcast, kProtoUdp, dport);
-  }
-  if (reject_mode(policy) && answerable_source(ip, stack)) {
-    return {Verdict::kReject, Reason::kClosedPort, kProtoUdp, dport};
-  }
-  return drop(Reason::kClosedPort, kProtoUdp, dport);
+  Decision d = judge_udp(ip, policy, stack, sport, dport);
+  d.src_port = sport;
+  return d;
 }
 
 // What an ICMP(v6) error quotes of the packet it is about.
@@ -462,6 +477,8 @@ const char* reason_name(Reason r) {
       return "no_connection";
     case Reason::kBadMtu:
       return "bad_mtu";
+    case Reason::kConnectionLimit:
+      return "connection_limit";
     case Reason::kCount:
       break;
   }

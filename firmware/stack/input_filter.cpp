@@ -32,6 +32,9 @@
     "input filter: LWIP_DHCP needs a match for the DHCP transaction in progress (netif_dhcp_data(): a state awaiting a reply, the BOOTP xid); without it offers are dropped: see firmware/stack/README.md, \"DNS and DHCP\""
 #endif
 
+static_assert(portcullis::stack::kTcpPcbReserve < MEMP_NUM_TCP_PCB,
+              "PORTCULLIS_TCP_PCB_RESERVE must leave the allowed ports a TCP PCB");
+
 namespace portcullis::stack {
 namespace {
 
@@ -125,6 +128,66 @@ bool local_port_bound(std::uint8_t ip_proto, std::uint16_t port) {
   return false;
 }
 
+// TCP_SLOW_INTERVAL ticks (lwIP's tcp_ticks) after which a half-open connection is stale.
+constexpr std::uint32_t kStaleTicks =
+    (kHalfOpenStaleMs + TCP_SLOW_INTERVAL - 1) / TCP_SLOW_INTERVAL;
+
+// Makes room for a connection attempt that passed the policy (a SYN from
+// `remote_ip`:`remote_port` to an allowed `local_port` with a listener), or says there is
+// none: the rules of kHalfOpenPerPort, kTcpPcbReserve and kHalfOpenStaleMs (input_filter.hpp).
+// Walks lwIP's active and bound lists (at most MEMP_NUM_TCP_PCB PCBs between them) and frees
+// at most one stale half-open connection, without a RST: its peer never answered.
+bool make_room_for_connection(std::span<const std::uint8_t> remote_ip, std::uint16_t remote_port,
+                              std::uint16_t local_port, bool mgmt) {
+  std::size_t busy = 0;
+  std::size_t half_open = 0;
+  tcp_pcb* stale_here = nullptr;  // the oldest stale half-open connection to local_port
+  tcp_pcb* stale_any = nullptr;   // ... to any port
+  const auto older = [](const tcp_pcb* a, const tcp_pcb* b) {
+    return b == nullptr || tcp_ticks - a->tmr > tcp_ticks - b->tmr;
+  };
+  for (tcp_pcb* pcb = tcp_active_pcbs; pcb != nullptr; pcb = pcb->next) {
+    if (pcb->local_port == local_port && pcb->remote_port == remote_port &&
+        same_ip(pcb->remote_ip, remote_ip)) {
+      return true;  // its own connection: lwIP answers the retransmission from that PCB
+    }
+    ++busy;
+    if (pcb->state != SYN_RCVD) {
+      continue;
+    }
+    const bool here = pcb->local_port == local_port;
+    half_open += here ? 1 : 0;
+    if (tcp_ticks - pcb->tmr >= kStaleTicks) {
+      if (here && older(pcb, stale_here)) {
+        stale_here = pcb;
+      }
+      if (older(pcb, stale_any)) {
+        stale_any = pcb;
+      }
+    }
+  }
+  for (const tcp_pcb* pcb = tcp_bound_pcbs; pcb != nullptr; pcb = pcb->next) {
+    ++busy;
+  }
+  const bool port_full = half_open >= kHalfOpenPerPort;
+  // The management port may use every PCB; any other must leave the reserve.
+  const std::size_t keep = mgmt ? 0 : kTcpPcbReserve;
+  if (!port_full && busy + keep < MEMP_NUM_TCP_PCB) {
+    return true;
+  }
+  tcp_pcb* victim = port_full ? stale_here : stale_any;
+  if (victim == nullptr) {
+    return false;
+  }
+  tcp_abandon(victim, 0);  // a SYN_RCVD PCB: no application holds it, no callback to run
+  return true;
+}
+
+// The source address bytes of a packet the classifier passed (its fixed header is there).
+std::span<const std::uint8_t> source_ip(std::span<const std::uint8_t> bytes, bool ipv6) {
+  return ipv6 ? bytes.subspan(8, 16) : bytes.subspan(12, 4);
+}
+
 // The source address of a packet the classifier has judged, if its fixed IP header is there
 // (a malformed packet's is what the header claims, like any other).
 bool source_of(std::span<const std::uint8_t> bytes, bool ipv6, report::IpAddress& out) {
@@ -197,13 +260,20 @@ int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& pol
   const LwipStackView view(inp);
   filter::Decision d = ipv6 ? filter::classify_ipv6(bytes, p->tot_len, policy, view)
                             : filter::classify_ipv4(bytes, p->tot_len, policy, view);
-  // Stealth: an allowed port that nothing listens on stays as silent as any closed port
-  // (lwIP would answer it with a RST / port unreachable).
   if (d.verdict == filter::Verdict::kPass && d.reason == filter::Reason::kAllowed &&
-      policy.mode == policy::Mode::kStealth &&
-      (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP) &&
-      !local_port_bound(d.ip_proto, d.port)) {
-    d = {filter::Verdict::kDrop, filter::Reason::kClosedPort, d.ip_proto, d.port};
+      (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP)) {
+    const bool bound = local_port_bound(d.ip_proto, d.port);
+    if (!bound && policy.mode == policy::Mode::kStealth) {
+      // Stealth: an allowed port that nothing listens on stays as silent as any closed port
+      // (lwIP would answer it with a RST / port unreachable).
+      d = {filter::Verdict::kDrop, filter::Reason::kClosedPort, d.ip_proto, d.port, d.src_port};
+    } else if (bound && d.ip_proto == IP_PROTO_TCP &&
+               !make_room_for_connection(source_ip(bytes, ipv6), d.src_port, d.port,
+                                         policy.mgmt_port() == d.port)) {
+      // An allowed TCP pass is a connection attempt (classifier): a listener would take a PCB.
+      d = {filter::Verdict::kDrop, filter::Reason::kConnectionLimit, d.ip_proto, d.port,
+           d.src_port};
+    }
   }
   if (d.verdict == filter::Verdict::kReject &&
       (local_port_bound(d.ip_proto, d.port) || !reject_limiter.try_take(sys_now()))) {

@@ -8,8 +8,15 @@
 #     counter accounts for every flood packet the device received;
 #   - afterwards every lwIP memory pool and the lwIP heap hold what they held before
 #     (lwIP's own memp/mem stats from /metrics): no pbuf or PCB leaked;
+# then (filtered image only, security review finding 6) a bounded SYN flood from spoofed lab
+# addresses to an allowed port with a listener (tcp 22 of policies/scan.allow, the lab's
+# discard service), with a broker for the push:
+#   - every status poll made while it runs answers 200 within POLL_BOUND_S seconds;
+#   - the push, whose broker is restarted once the flood is underway, connects again while
+#     it runs (the broker's log);
+#   - no lwIP TCP PCB allocation fails (the filter keeps PCBs for management and the push);
 # and then, when CMakePresets.json has BOARD-plain (the same board with the filter compiled
-# out), the same floods against plain lwIP, which must answer them (RST, ICMP port
+# out), the closed-port floods against plain lwIP, which must answer them (RST, ICMP port
 # unreachable), to show what the filter saves. Each run prints an INFO line of figures.
 # Packets stay in the lab namespace (192.0.2.0/24); every wait is bounded.
 set -euo pipefail
@@ -20,6 +27,10 @@ readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 readonly PY=/usr/bin/python3
 readonly METRICS="$ROOT/tests/lab/flood_metrics.py"
+readonly SYNFLOOD="$ROOT/tests/lab/synflood.py"
+# The filtered image runs scan.allow (tcp 22 and 8080 with lab services, mgmt 8443), as the
+# adversarial and MQTT tests do, so a lab run builds it once; the plain image its default.
+readonly POLICY="$ROOT/tests/lab/policies/scan.allow"
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_flood_$WANT_BOARD"
@@ -33,16 +44,36 @@ readonly FLOOD_BOUND_S=60    # hping3 is killed if it runs longer than this
 readonly SETTLE_BOUND_S=20   # after a flood, no pool may stay above its use before for longer
 readonly UNDERWAY_PACKETS=200 # the poll starts once this many flood packets went out
 readonly DEVICE_MAC="02:00:5e:00:53:02" # tools/lab's device address
+# The SYN flood to an allowed port: SYN_FLOOD_COUNT SYNs at SYN_FLOOD_RATE a second to
+# ALLOWED_TCP, from 192.0.2.SPOOF_FIRST .. SPOOF_LAST (no one in the lab: their SYN-ACKs stay
+# unanswered, as a spoofed flood's).
+readonly ALLOWED_TCP=22
+readonly SYN_FLOOD_COUNT="${PORTCULLIS_SYN_FLOOD_COUNT:-3000}"
+readonly SYN_FLOOD_RATE=500
+readonly SPOOF_FIRST=100
+readonly SPOOF_LAST=250
+readonly BROKER=192.0.2.1 # tools/lab's host address: the lab boards push there
+readonly BROKER_PORT=8883
+readonly PUSH_BOUND_S=60 # the push finds a broker that appeared within this (its backoff)
 
-command -v hping3 >/dev/null || {
-  fail "hping3 not found: run tools/bootstrap"
+for tool in hping3 mosquitto; do
+  command -v "$tool" >/dev/null || {
+    fail "$tool not found: run tools/bootstrap"
+    exit 1
+  }
+done
+"$PY" -c 'import scapy.all' >/dev/null 2>&1 || {
+  fail "python3-scapy is not installed (tools/bootstrap installs it)"
   exit 1
 }
 
 WORK="$(mktemp -d)"
 FLOOD_PID=""
+BROKER_PID=""
+PUSH="" # the push's last state read (push_state)
 finish() {
   [[ -n "$FLOOD_PID" ]] && kill "$FLOOD_PID" 2>/dev/null
+  [[ -n "$BROKER_PID" ]] && kill "$BROKER_PID" 2>/dev/null
   lab_finish
 }
 trap finish EXIT
@@ -100,6 +131,139 @@ flood() { # KIND(syn|udp)
   fi
 }
 
+# ---- the push's broker (run as tests/lab/mqtt_test.sh runs it) -----------------------------
+start_broker() {
+  cat >"$WORK/mosquitto.conf" <<EOF
+user root
+per_listener_settings false
+allow_anonymous false
+log_dest file $WORK/broker.log
+log_type all
+listener $BROKER_PORT $BROKER
+cafile $PKI_DIR/ca.crt
+certfile $PKI_DIR/broker.crt
+keyfile $PKI_DIR/broker.key
+require_certificate true
+use_identity_as_username true
+EOF
+  "$LAB" exec mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/broker.out" 2>&1 &
+  BROKER_PID=$!
+  local i
+  for i in $(seq 1 50); do
+    "$LAB" exec ss -ltn | grep -q "$BROKER:$BROKER_PORT" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+stop_broker() {
+  [[ -n $BROKER_PID ]] || return 0
+  kill "$BROKER_PID" 2>/dev/null || true
+  wait "$BROKER_PID" 2>/dev/null || true
+  BROKER_PID=""
+}
+# The push's figures from the status document: "CONNECTED(0|1) CONNECTS".
+push_state() {
+  mgmt_curl -o "$WORK/push.json" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" &&
+    "$PY" -c 'import json,sys; p=json.load(open(sys.argv[1]))["push"]; print(int(p["connected"]), p["connects"])' \
+      "$WORK/push.json"
+}
+
+# Waits (bounded by PUSH_BOUND_S: the push backs off since boot) until the push is connected;
+# PUSH holds its last state.
+wait_push_connected() {
+  local i
+  for ((i = 0; i < PUSH_BOUND_S; i += 2)); do
+    PUSH="$(push_state)" && [[ $PUSH == 1\ * ]] && return 0
+    sleep 2
+  done
+  return 1
+}
+
+# The SYN flood to an allowed port, with the broker restarted once it is underway and status
+# polls one after another while it runs. Sets S_SENT S_SECS S_POLLS S_POLLS_OK S_POLL_MAX (the
+# slowest answer, s) S_PUSH_DURING (1: the device connected to the new broker while it ran).
+syn_flood_allowed() {
+  local tx0 t0 t1 e0 e1 i out
+  tx0="$(tap_stat tx_packets)"
+  t0="$(now_ms)"
+  e0="$(date +%s)"
+  timeout "$FLOOD_BOUND_S" "$LAB" exec "$PY" "$SYNFLOOD" pctap0 "$DEVICE_MAC" "$DEVICE_IPV4" \
+    "$ALLOWED_TCP" "$SYN_FLOOD_COUNT" "$SYN_FLOOD_RATE" "$SPOOF_FIRST" "$SPOOF_LAST" \
+    >"$WORK/synflood.out" 2>&1 &
+  FLOOD_PID=$!
+  for ((i = 0; i < 400; i++)); do
+    (($(tap_stat tx_packets) >= tx0 + UNDERWAY_PACKETS)) && break
+    kill -0 "$FLOOD_PID" 2>/dev/null || break
+    sleep 0.025
+  done
+  # The push loses its broker (mosquitto closes every connection) and must connect again: a
+  # new TCP connection, while the flood holds what PCBs it can.
+  stop_broker
+  : >"$WORK/broker.log"
+  start_broker || fail "mosquitto did not restart"
+  S_POLLS=0 S_POLLS_OK=0 S_POLL_MAX=0
+  while kill -0 "$FLOOD_PID" 2>/dev/null; do
+    S_POLLS=$((S_POLLS + 1))
+    if out="$(mgmt_curl_once -o /dev/null -w '%{http_code} %{time_total}' \
+      --max-time "$POLL_BOUND_S" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" 2>/dev/null)" &&
+      [[ $out == 200\ * ]]; then
+      S_POLLS_OK=$((S_POLLS_OK + 1))
+      S_POLL_MAX="$(awk -v a="$S_POLL_MAX" -v b="${out#200 }" 'BEGIN { print (b > a ? b : a) }')"
+    fi
+  done
+  wait "$FLOOD_PID" || true
+  FLOOD_PID=""
+  t1="$(now_ms)"
+  e1="$(date +%s)"
+  S_SECS="$(((t1 - t0) / 1000)).$((((t1 - t0) % 1000) / 100))"
+  S_SENT="$(sed -n 's/^sent \([0-9]*\) in .*/\1/p' "$WORK/synflood.out")"
+  if [[ -z $S_SENT ]]; then
+    S_SENT=0
+    tail -n 5 "$WORK/synflood.out" | sed 's/^/    synflood: /'
+  fi
+  # mosquitto stamps each log line with the Unix time: "T: New client connected from ...".
+  S_PUSH_DURING=0
+  if awk -F: -v a="$e0" -v b="$e1" -v dev="$DEVICE_IPV4" \
+    'index($0, "New client connected from " dev ":") && $1 >= a && $1 <= b { found = 1 } END { exit !found }' \
+    "$WORK/broker.log"; then
+    S_PUSH_DURING=1
+  fi
+}
+
+# Finding 6: the SYN flood to an allowed port, its figures and checks. M_BEFORE: /metrics
+# before it.
+syn_flood_phase() { # M_BEFORE
+  local before="$1" after="$WORK/m_syn.txt" state connects0 limit pcb_fail sent_tcp
+  if ! wait_push_connected; then
+    fail "filtered syn-allowed: the push is connected before the flood (push: $PUSH)"
+    return 0
+  fi
+  connects0="${PUSH#1 }"
+  syn_flood_allowed
+  if ! metrics "$after"; then
+    fail "filtered syn-allowed: /metrics after the flood"
+    return 0
+  fi
+  state="$(push_state)" || state="no status"
+  limit=$(($(val "$after" portcullis_packets_dropped_total reason=connection_limit) - $(val "$before" portcullis_packets_dropped_total reason=connection_limit)))
+  pcb_fail=$(($(val "$after" portcullis_lwip_pool_failures_total pool=TCP_PCB) - $(val "$before" portcullis_lwip_pool_failures_total pool=TCP_PCB)))
+  sent_tcp=$(($(val "$after" portcullis_lwip_sent_total proto=tcp) - $(val "$before" portcullis_lwip_sent_total proto=tcp)))
+  echo "INFO: flood $WANT_BOARD filtered syn-allowed: $S_SENT SYNs to tcp $ALLOWED_TCP from 192.0.2.$SPOOF_FIRST-$SPOOF_LAST in $S_SECS s;" \
+    "polls during it $S_POLLS_OK/$S_POLLS answered (slowest $S_POLL_MAX s); push reconnected during it: $S_PUSH_DURING" \
+    "(connects $connects0 -> ${state#* }); connection_limit drops +$limit; TCP_PCB allocation failures +$pcb_fail;" \
+    "lwIP sent tcp +$sent_tcp; TCP_PCB peak $(val "$after" portcullis_lwip_pool_peak pool=TCP_PCB)/$(val "$after" portcullis_lwip_pool_size pool=TCP_PCB)"
+  check "filtered syn-allowed: the flood sent its $SYN_FLOOD_COUNT SYNs" test "$S_SENT" -eq "$SYN_FLOOD_COUNT"
+  check "filtered syn-allowed: every poll during the flood answered 200 within ${POLL_BOUND_S} s ($S_POLLS_OK of $S_POLLS, slowest $S_POLL_MAX s)" \
+    test "$S_POLLS" -ge 1 -a "$S_POLLS_OK" -eq "$S_POLLS"
+  check "filtered syn-allowed: the push connected to its restarted broker while the flood ran" \
+    test "$S_PUSH_DURING" -eq 1
+  check "filtered syn-allowed: no TCP PCB allocation failed (+$pcb_fail)" test "$pcb_fail" -eq 0
+  # The SYN-ACKs to the forged sources wait for ARP answers that never come: lwIP's ARP
+  # queue (MEMP_NUM_ARP_QUEUE) may run full and refuse some, as any unanswered ARP would.
+  echo "INFO: flood $WANT_BOARD filtered syn-allowed: lwIP pool failures:" \
+    "$("$PY" "$METRICS" failures-explained "$before" "$after" || true)"
+}
+
 # Waits (bounded) until the pools are back where BEFORE had them; AFTER holds the last read.
 settle() { # BEFORE AFTER
   local deadline=$((SECONDS + SETTLE_BOUND_S))
@@ -112,14 +276,21 @@ settle() { # BEFORE AFTER
   done
 }
 
-run_image() { # PRESET TAG(filtered|plain)
+run_image() { # PRESET TAG(filtered|plain) [tools/lab start args...]
   local preset="$1" tag="$2" kind env_lines
-  if ! env_lines="$("$LAB" start --board "$WANT_BOARD" --preset "$preset")"; then
-    fail "$tag: tools/lab start --board $WANT_BOARD --preset $preset"
+  shift 2
+  if ! env_lines="$("$LAB" start --board "$WANT_BOARD" --preset "$preset" "$@")"; then
+    fail "$tag: tools/lab start --board $WANT_BOARD --preset $preset $*"
     return 0
   fi
   eval "$env_lines"
-  pass "$tag: lab up ($preset)"
+  pass "$tag: lab up ($preset${1:+ $*})"
+  if [[ $tag == filtered ]]; then
+    # The push's connection is made before the pools' "before" is read: the leak checks
+    # compare like with like.
+    start_broker || fail "mosquitto did not start"
+    wait_push_connected || fail "$tag: the push connected to the broker within ${PUSH_BOUND_S} s (push: $PUSH)"
+  fi
   # A flood must not wait on ARP: with the device's neighbour entry pinned, the kernel hands
   # every flood packet to the TAP at once (none held or dropped while it re-resolves).
   "$LAB" exec ip neigh replace "$DEVICE_IPV4" lladdr "$DEVICE_MAC" dev pctap0 nud permanent
@@ -197,10 +368,14 @@ run_image() { # PRESET TAG(filtered|plain)
   else
     echo "INFO: flood $WANT_BOARD $tag: lwIP pool failures: $explained"
   fi
+  if [[ $tag == filtered ]]; then
+    syn_flood_phase "$m_prev"
+    stop_broker
+  fi
   "$LAB" stop >/dev/null 2>&1 || true
 }
 
-run_image "$(board_preset_of "$WANT_BOARD")" filtered
+run_image "$(board_preset_of "$WANT_BOARD")" filtered --policy "$POLICY"
 plain="$WANT_BOARD-plain"
 if grep -q "\"name\": *\"$plain\"" "$ROOT/CMakePresets.json"; then
   run_image "$plain" plain

@@ -444,6 +444,17 @@ TEST(ClassifyIpv4, UdpPorts) {
   CHECK_DECISION("pass allowed", classify(udp4({.sport = 0, .dport = 5683})));
 }
 
+// The stack glue matches a connection attempt against lwIP's PCBs by its 4-tuple, so a sound
+// TCP or UDP header's source port comes with every verdict; a malformed header's does not.
+TEST(ClassifyIpv4, TheSourcePortComesWithEveryVerdictOnASoundHeader) {
+  LONGS_EQUAL(40001, classify(tcp4({.sport = 40001, .dport = 80})).src_port);
+  LONGS_EQUAL(40002, classify(tcp4({.sport = 40002, .dport = 81})).src_port);  // closed
+  LONGS_EQUAL(40003, classify(udp4({.sport = 40003, .dport = 5683})).src_port);
+  LONGS_EQUAL(40004, classify(udp4({.sport = 40004, .dport = 161}), reject).src_port);
+  LONGS_EQUAL(0, classify(tcp4({.sport = 40005, .dport = 80, .data_offset = 4})).src_port);
+  LONGS_EQUAL(0, classify(udp4({.sport = 40006, .dport = 0})).src_port);
+}
+
 TEST(ClassifyIpv4, UdpFlowsOfTheDevicePass) {
   CHECK(stack.add_udp_flow(kOther4, 5684, kDevice4, 50000));
   CHECK_DECISION("pass established",

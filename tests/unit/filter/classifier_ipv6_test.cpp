@@ -96,6 +96,12 @@ TEST(ClassifyIpv6, SynToAllowedPortPassesWithProtoAndPort) {
   LONGS_EQUAL(80, d.port);
 }
 
+TEST(ClassifyIpv6, TheSourcePortComesWithEveryVerdictOnASoundHeader) {
+  LONGS_EQUAL(40001, classify(tcp6({.sport = 40001, .dport = 80})).src_port);
+  LONGS_EQUAL(40002, classify(udp6({.sport = 40002, .dport = 161})).src_port);
+  LONGS_EQUAL(0, classify(tcp6({.sport = 40003, .dport = 0})).src_port);
+}
+
 TEST(ClassifyIpv6, EveryTruncationOfTheHeadersIsMalformed) {
   const Bytes packets[] = {tcp6({.dport = 80}), tcp6({.dport = 80, .data_offset = 8}),
                            udp6({.dport = 5683}), icmp6(icmp(128))};

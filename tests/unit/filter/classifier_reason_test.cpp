@@ -31,6 +31,7 @@ constexpr const char* kNames[] = {
     "icmp_denied",
     "no_connection",
     "bad_mtu",
+    "connection_limit",
 };
 static_assert(std::size(kNames) == kReasonCount, "a name for every reason");
 

@@ -9,6 +9,7 @@
 
 #include "lwip/ip_addr.h"
 #include "lwip/tcp.h"
+#include "lwip/timeouts.h"
 #include "lwip/udp.h"
 #include "lwip_device.hpp"
 #include "portcullis/report/blocked_log.hpp"
@@ -31,6 +32,21 @@ namespace {
 constexpr Policy kStealth = web_and_coap_policy(Mode::kStealth);
 constexpr Policy kReject = web_and_coap_policy(Mode::kReject);
 
+// tcp 80-84 (services), udp 5683 and a management port: a device whose allowed ports can
+// together ask for more PCBs than lwIP has.
+constexpr std::uint16_t kMgmtPort = 8443;
+constexpr Policy services_and_mgmt_policy() {
+  Policy p = web_and_coap_policy(Mode::kStealth);
+  p.rules[0].last_port = 84;
+  p.rules[2].proto = portcullis::policy::Proto::kTcp;
+  p.rules[2].first_port = kMgmtPort;
+  p.rules[2].last_port = kMgmtPort;
+  p.rules[2].mgmt = true;
+  p.rule_count = 3;
+  return p;
+}
+constexpr Policy kServicesAndMgmt = services_and_mgmt_policy();
+
 TcpSegment syn(std::uint16_t dport, std::uint32_t seq = 1000) {
   return TcpSegment{.src_port = 40000, .dst_port = dport, .seq = seq, .ack = 0, .flags = kSyn};
 }
@@ -43,6 +59,19 @@ std::vector<TcpSegment> tcp_of(const std::vector<Bytes>& frames) {
     }
   }
   return out;
+}
+
+// Lets `ms` of the test clock pass in lwIP's timer steps (a due timer runs once however late
+// it is): TCP's slow timer ages half-open connections every 500 ms.
+void let_time_pass(std::uint32_t ms) {
+  for (std::uint32_t t = 0; t < ms; t += 250) {
+    lwip_test_clock().advance(250);
+#if NO_SYS
+    in_lwip([] { sys_check_timeouts(); });
+#else
+    settle_lwip();
+#endif
+  }
 }
 
 // Scan probes nmap sends besides SYN: FIN, NULL, Xmas, ACK, Maimon (FIN+ACK), and a RST.
@@ -286,6 +315,123 @@ TEST(InputFilter, UdpFromADnsOrDhcpServerPortDoesNotReachAnUnconnectedSocket) {
   CHECK(received.empty());
   LONGS_EQUAL(closed + 3, filter_counters().by_reason(Reason::kClosedPort));
   LONGS_EQUAL(passed, filter_counters().passed_total());
+}
+
+// Security review finding 6: lwIP 2.2.1 has no SYN cookies and keeps a PCB for every SYN it
+// answers until the handshake completes or SYN_RCVD times out (20 s). Connection attempts to
+// one allowed port hold at most kHalfOpenPerPort PCBs, and attempts to ports other than the
+// management port leave kTcpPcbReserve PCBs free for a management poll and the push; once
+// the half-open connections are stale, a new attempt takes the place of the oldest.
+TEST(InputFilter, SynsToAllowedPortsLeaveTcpPcbsForAManagementPollAndThePush) {
+  using portcullis::stack::kHalfOpenPerPort;
+  using portcullis::stack::kTcpPcbReserve;
+  set_hook_policy(kServicesAndMgmt);
+  constexpr std::uint16_t kFirst = 80;
+  constexpr std::uint16_t kPorts = 5;
+  constexpr std::size_t kPerPort = 4;
+  for (std::uint16_t port = kFirst; port < kFirst + kPorts; ++port) {
+    listen_on(port);
+  }
+  listen_on(kMgmtPort);
+  const auto limited = filter_counters().by_reason(Reason::kConnectionLimit);
+  std::size_t synacks = 0;
+  std::uint16_t sport = 30000;
+  for (std::uint16_t port = kFirst; port < kFirst + kPorts; ++port) {
+    for (std::size_t i = 0; i < kPerPort; ++i) {
+      TcpSegment s = syn(port);
+      s.src_port = sport++;
+      for (const TcpSegment& out : tcp_of(dev->exchange(tcp_frame(s)))) {
+        synacks += out.flags == (kSyn | kAck) ? 1 : 0;
+      }
+    }
+  }
+  // A management poll is answered, and the push can still open its connection.
+  TcpSegment poll = syn(kMgmtPort);
+  poll.src_port = sport++;
+  const auto answer = tcp_of(dev->exchange(tcp_frame(poll)));
+  LONGS_EQUAL(1, answer.size());
+  BYTES_EQUAL(kSyn | kAck, answer[0].flags);
+  const bool push_has_a_pcb = in_lwip([] {
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    if (pcb == nullptr) {
+      return false;
+    }
+    tcp_abort(pcb);
+    return true;
+  });
+  CHECK(push_has_a_pcb);
+  // With the defaults (2 a port, 2 kept, 8 PCBs on the host build) three ports fill all the
+  // PCBs but the reserve.
+  const std::size_t admitted =
+      std::min<std::size_t>(kPorts * kHalfOpenPerPort, MEMP_NUM_TCP_PCB - kTcpPcbReserve);
+  CHECK(admitted < kPorts * kPerPort);
+  LONGS_EQUAL(admitted, synacks);
+  LONGS_EQUAL(limited + kPorts * kPerPort - admitted,
+              filter_counters().by_reason(Reason::kConnectionLimit));
+
+  let_time_pass(1500);  // no peer answered its SYN-ACK: every half-open connection is stale
+  TcpSegment late = syn(kFirst + kPorts - 1);
+  late.src_port = sport++;
+  LONGS_EQUAL(1, tcp_of(dev->exchange(tcp_frame(late))).size());
+  LONGS_EQUAL(limited + kPorts * kPerPort - admitted,
+              filter_counters().by_reason(Reason::kConnectionLimit));
+}
+
+// Two SYNs from forged addresses (nobody answers the device's ARP for them) must not close an
+// allowed port for the 20 s lwIP keeps their half-open connections.
+TEST(InputFilter, HalfOpenConnectionsOfForgedPeersCloseAPortForASecondAtMost) {
+  using portcullis::stack::kHalfOpenPerPort;
+  set_hook_policy(kServicesAndMgmt);
+  listen_on(80);
+  for (std::uint8_t i = 0; i < kHalfOpenPerPort; ++i) {
+    const Bytes forged = {192, 0, 2, static_cast<std::uint8_t>(100 + i)};
+    LONGS_EQUAL(0, tcp_of(dev->exchange(tcp_frame(syn(80), false, forged))).size());
+  }
+  const auto limited = filter_counters().by_reason(Reason::kConnectionLimit);
+  TcpSegment first = syn(80);
+  first.src_port = 40001;
+  LONGS_EQUAL(0, tcp_of(dev->exchange(tcp_frame(first))).size());
+  LONGS_EQUAL(limited + 1, filter_counters().by_reason(Reason::kConnectionLimit));
+  let_time_pass(1500);
+  TcpSegment later = syn(80);
+  later.src_port = 40002;
+  const auto answer = tcp_of(dev->exchange(tcp_frame(later)));
+  LONGS_EQUAL(1, answer.size());
+  BYTES_EQUAL(kSyn | kAck, answer[0].flags);
+  LONGS_EQUAL(limited + 1, filter_counters().by_reason(Reason::kConnectionLimit));
+}
+
+TEST(InputFilter, HalfOpenConnectionsArePerPortBoundedButARetransmittedSynIsAnswered) {
+  using portcullis::stack::kHalfOpenPerPort;
+  set_hook_policy(kServicesAndMgmt);
+  listen_on(80);
+  listen_on(kMgmtPort);
+  for (const std::uint16_t port : {std::uint16_t{80}, kMgmtPort}) {
+    const auto limited = filter_counters().by_reason(Reason::kConnectionLimit);
+    std::vector<TcpSegment> sent;
+    std::size_t synacks = 0;
+    for (std::uint16_t i = 0; i < kHalfOpenPerPort + 2; ++i) {
+      TcpSegment s = syn(port, 1000 * (i + 1));
+      s.src_port = static_cast<std::uint16_t>(31000 + port + i);
+      sent.push_back(s);
+      synacks += tcp_of(dev->exchange(tcp_frame(s))).size();
+    }
+    LONGS_EQUAL(kHalfOpenPerPort, synacks);
+    LONGS_EQUAL(limited + 2, filter_counters().by_reason(Reason::kConnectionLimit));
+    // A retransmission of a SYN that holds a PCB is that connection's, not a new one: lwIP
+    // answers it with its SYN-ACK again.
+    const auto again = tcp_of(dev->exchange(tcp_frame(sent[0])));
+    LONGS_EQUAL(1, again.size());
+    BYTES_EQUAL(kSyn | kAck, again[0].flags);
+    // Once a handshake completes, the port takes a new connection attempt.
+    dev->exchange(tcp_frame({.src_port = sent[0].src_port,
+                             .dst_port = port,
+                             .seq = sent[0].seq + 1,
+                             .ack = again[0].seq + 1,
+                             .flags = kAck}));
+    LONGS_EQUAL(1, tcp_of(dev->exchange(tcp_frame(sent.back()))).size());
+    LONGS_EQUAL(limited + 2, filter_counters().by_reason(Reason::kConnectionLimit));
+  }
 }
 
 TEST(InputFilter, UdpToAnAllowedPortReachesItsPcb) {

@@ -36,6 +36,9 @@ enum class Reason : std::uint8_t {
   kNoConnection,       // TCP segment to an allowed port that neither opens nor belongs to a
                        // connection (ACK, FIN, NULL, Xmas, Maimon probes): lwIP would answer RST
   kBadMtu,             // ICMPv6 Packet Too Big below the IPv6 minimum MTU (1280)
+  kConnectionLimit,    // a connection attempt to an allowed port the stack glue turned away:
+                       // the port's half-open limit, or the TCP PCBs kept for management and
+                       // the push (firmware/stack, input_filter.hpp); never the classifier's
   kCount,
 };
 
@@ -100,6 +103,9 @@ struct Decision {
   // extension header), else 0.
   std::uint8_t ip_proto = 0;
   std::uint16_t port = 0;  // destination port for TCP/UDP once read, else 0
+  // Source port of a TCP segment / UDP datagram whose header passed the checks (ports read,
+  // lengths sound, destination port not 0): every verdict after the malformed ones. Else 0.
+  std::uint16_t src_port = 0;
 };
 
 // `packet` starts at the IP header and holds at least the headers (the stack glue copies

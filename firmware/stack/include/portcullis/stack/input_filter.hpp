@@ -1,6 +1,7 @@
 #pragma once
 // The early inbound filter's runtime side: lwIP's input hooks call into it (lwip_hooks.h).
 
+#include <cstddef>
 #include <cstdint>
 
 #include "portcullis/policy/policy.hpp"
@@ -24,6 +25,33 @@ namespace portcullis::stack {
 inline constexpr std::uint32_t kRejectsPerSecond = PORTCULLIS_REJECTS_PER_SECOND;
 inline constexpr std::uint32_t kRejectBurst = PORTCULLIS_REJECT_BURST;
 static_assert(kRejectsPerSecond >= 1 && kRejectBurst >= 1, "reject rate and burst must be >= 1");
+
+// Connection attempts to allowed TCP ports (security review finding 6). lwIP 2.2.1 has no SYN
+// cookies: each SYN a listener answers holds a PCB until the handshake completes or SYN_RCVD
+// times out (20 s), so spoofed SYNs to one allowed port would hold every PCB of the device and
+// leave none for a management poll or the push. So a connection attempt
+//   - to a port that has kHalfOpenPerPort connections in SYN_RCVD already, or
+//   - to any port but the policy's management port, when it would leave fewer than
+//     kTcpPcbReserve PCBs free (TIME-WAIT ones count as free: lwIP reuses them),
+// frees the oldest half-open connection (of that port, or of any port for the reserve) that
+// has not heard from its peer for kHalfOpenStaleMs, silently, and takes its place; when there
+// is none it is dropped (`connection_limit`). A flood must keep sending to hold a port, and
+// what the half-open connections of dead or forged peers hold comes back within a second. A
+// retransmitted SYN of a connection that holds a PCB is never turned away.
+#ifndef PORTCULLIS_TCP_HALF_OPEN_PER_PORT
+#define PORTCULLIS_TCP_HALF_OPEN_PER_PORT 2
+#endif
+#ifndef PORTCULLIS_TCP_PCB_RESERVE
+#define PORTCULLIS_TCP_PCB_RESERVE 2 /* one management session, the push's connection */
+#endif
+#ifndef PORTCULLIS_TCP_HALF_OPEN_STALE_MS
+#define PORTCULLIS_TCP_HALF_OPEN_STALE_MS 1000 /* a handshake's round trip, with room */
+#endif
+inline constexpr std::size_t kHalfOpenPerPort = PORTCULLIS_TCP_HALF_OPEN_PER_PORT;
+inline constexpr std::size_t kTcpPcbReserve = PORTCULLIS_TCP_PCB_RESERVE;
+inline constexpr std::uint32_t kHalfOpenStaleMs = PORTCULLIS_TCP_HALF_OPEN_STALE_MS;
+static_assert(kHalfOpenPerPort >= 1, "PORTCULLIS_TCP_HALF_OPEN_PER_PORT must be >= 1");
+static_assert(kHalfOpenStaleMs >= 1, "PORTCULLIS_TCP_HALF_OPEN_STALE_MS must be >= 1");
 
 // A token bucket over a millisecond clock; constant time, no heap.
 class RateLimiter {
