@@ -221,6 +221,8 @@ void check_transport_pass(const Decision& d, const ScriptedStackView& stack, con
   const std::uint16_t sport = be16(p, l4);
   const std::uint16_t dport = be16(p, l4 + 2);
   FUZZ_CHECK(d.port == dport && dport != 0);
+  // The glue matches a retransmitted SYN to its half-open connection by this port.
+  FUZZ_CHECK(d.src_port == sport);
   const Proto proto = d.ip_proto == kTcp ? Proto::kTcp : Proto::kUdp;
   const Flow flow{src, dst, sport, dport};
   switch (d.reason) {
