@@ -207,6 +207,7 @@ void Agent::poll() {
   {
     const stack::LwipContext in_lwip;
     netif_.poll();
+    gather_noise();
     stack::track_lwip_counters();  // lwIP's 16-bit counters carried on in 32 bits
     if constexpr (!stack::kLwipThreaded) {
       sys_check_timeouts();  // with NO_SYS=0 lwIP's tcpip thread runs its timers
@@ -217,6 +218,19 @@ void Agent::poll() {
   const stack::LwipContext in_lwip;
   report_violations();
   poll_push();
+}
+
+void Agent::gather_noise() {
+  const std::uint64_t rx = stack::filter_counters().rx_total();
+  if (rx == noise_rx_) {
+    return;
+  }
+  noise_rx_ = rx;  // frames arrived this turn: when, the network decided
+  if (noise_.fold(clock_.fine_ticks())) {
+    platform::tls_mix(noise_.bytes());
+    noise_.reset();
+    ++noise_mixes_;
+  }
 }
 
 void Agent::poll_push() {

@@ -33,6 +33,12 @@ std::uint64_t PosixClock::do_now_ms() const {
   return monotonic_ms() - start_ms_;
 }
 
+std::uint32_t PosixClock::do_fine_ticks() const {
+  timespec ts{};
+  (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<std::uint32_t>(ts.tv_nsec) ^ static_cast<std::uint32_t>(ts.tv_sec << 20);
+}
+
 Status PosixEntropy::do_fill(std::span<std::uint8_t> out) {
   std::size_t done = 0;
   while (done < out.size()) {

@@ -85,4 +85,14 @@ TEST(SysTickClock, CountCarriesIntoAnyHighHalf) {
   CHECK_EQUAL(std::uint64_t{0x8'0000'0000}, clock.now_ms());
 }
 
+// Timing noise: where within the millisecond (the down-counter) and in which millisecond.
+TEST(SysTickClock, FineTicksAreTheCountWithinTheTickAndTheTick) {
+  CHECK_EQUAL(Status::kOk, clock.start(25'000'000));
+  fake.set_current(12'345);
+  for (int i = 0; i < 3; ++i) clock.on_tick();
+  LONGS_EQUAL(12'345u | (3u << 24), clock.fine_ticks());
+  fake.set_current(7);
+  LONGS_EQUAL(7u | (3u << 24), clock.fine_ticks());
+}
+
 }  // namespace portcullis::hal

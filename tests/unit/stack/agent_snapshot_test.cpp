@@ -120,5 +120,26 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   LONGS_EQUAL(at_start.lwip.sent.tcp, s.lwip.sent.tcp);  // stealth: not one RST for the sweep
   CHECK(json.find("\"lwip_heap_bytes\":" + std::to_string(s.lwip.heap.size_bytes) + ",") !=
         std::string::npos);
+
+  // Timing noise for the DRBG: loop turns without frames fold nothing; kNoiseFolds turns
+  // with frames (and one more, for the tcpip thread's counting in the rtos build) mix once.
+  const std::uint32_t mixes = agent.noise_mixes();
+  for (std::size_t i = 0; i < 2 * portcullis::platform::kNoiseFolds; ++i) {
+    clock.advance(1);
+    agent.poll();
+  }
+  LONGS_EQUAL(mixes, agent.noise_mixes());
+  for (std::size_t i = 0; i <= portcullis::platform::kNoiseFolds; ++i) {
+    mac.inject(test::tcp_frame({.src_port = 41000,
+                                .dst_port = static_cast<std::uint16_t>(3000 + i),
+                                .seq = 1,
+                                .ack = 0,
+                                .flags = test::kSyn}));
+    clock.advance(1);
+    agent.poll();
+    test::settle_lwip();
+  }
+  agent.poll();
+  LONGS_EQUAL(mixes + 1, agent.noise_mixes());
   portcullis::stack::stop_lwip();  // before the agent, its clock and its MAC go (~Agent checks)
 }

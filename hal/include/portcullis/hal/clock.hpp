@@ -11,6 +11,9 @@ class Clock {
   Clock& operator=(const Clock&) = delete;
 
   std::uint64_t now_ms() const { return do_now_ms(); }
+  // A fast-moving counter for timing noise (a timer's current count, nanoseconds): not a
+  // time, only bits in which two moments differ. A clock without one gives now_ms().
+  std::uint32_t fine_ticks() const { return do_fine_ticks(); }
 
  protected:
   Clock() = default;
@@ -18,6 +21,7 @@ class Clock {
 
  private:
   virtual std::uint64_t do_now_ms() const = 0;
+  virtual std::uint32_t do_fine_ticks() const { return static_cast<std::uint32_t>(do_now_ms()); }
 };
 
 }  // namespace portcullis::hal

@@ -10,6 +10,7 @@
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/hal/status.hpp"
+#include "portcullis/platform/noise_pool.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
@@ -47,6 +48,9 @@ class Agent {
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
   const StatusEndpoint& status_endpoint() const { return endpoint_; }
+  // Timing noise handed to the DRBG so far (platform/noise_pool.hpp): one per kNoiseFolds loop
+  // turns that received frames.
+  std::uint32_t noise_mixes() const { return noise_mixes_; }
 
   // What /v1/status and /metrics report, as of now; `counters` receives a copy of the
   // filter's counters and `snapshot.counters` points at it. In lwIP's context (it reads the
@@ -62,6 +66,9 @@ class Agent {
   static report::Encoded render_status(void* self, std::span<char> out);
   // New scanners become push events; then the push's own turn.
   void poll_push();
+  // Folds the fine clock into the noise pool when frames arrived, and mixes a full pool into
+  // the DRBG. In lwIP's context (the DRBG is also the TLS sessions').
+  void gather_noise();
   // Before lwIP starts: TLS up, and lwIP's randomness keyed from its DRBG.
   void key_lwip_random();
   // The netif, the IPv6 report and the lab services: in lwIP's context.
@@ -76,6 +83,9 @@ class Agent {
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
   std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push
   std::uint32_t status_trimmed_ = 0;    // pushed status documents with shortened recent lists
+  platform::NoisePool noise_;
+  std::uint64_t noise_rx_ = 0;  // the filter's rx_total when noise was last folded
+  std::uint32_t noise_mixes_ = 0;
   hal::Entropy* entropy_;
   platform::SeedRecordStore* seed_record_;
   std::string_view board_name_;

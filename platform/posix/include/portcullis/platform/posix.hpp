@@ -17,6 +17,7 @@ class PosixClock final : public hal::Clock {
 
  private:
   std::uint64_t do_now_ms() const override;
+  std::uint32_t do_fine_ticks() const override;  // the monotonic clock's nanoseconds
   std::uint64_t start_ms_;
 };
 
