@@ -131,36 +131,7 @@ flood() { # KIND(syn|udp)
   fi
 }
 
-# ---- the push's broker (run as tests/lab/mqtt_test.sh runs it) -----------------------------
-start_broker() {
-  cat >"$WORK/mosquitto.conf" <<EOF
-user root
-per_listener_settings false
-allow_anonymous false
-log_dest file $WORK/broker.log
-log_type all
-listener $BROKER_PORT $BROKER
-cafile $PKI_DIR/ca.crt
-certfile $PKI_DIR/broker.crt
-keyfile $PKI_DIR/broker.key
-require_certificate true
-use_identity_as_username true
-EOF
-  "$LAB" exec mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/broker.out" 2>&1 &
-  BROKER_PID=$!
-  local i
-  for i in $(seq 1 50); do
-    "$LAB" exec ss -ltn | grep -q "$BROKER:$BROKER_PORT" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-stop_broker() {
-  [[ -n $BROKER_PID ]] || return 0
-  kill "$BROKER_PID" 2>/dev/null || true
-  wait "$BROKER_PID" 2>/dev/null || true
-  BROKER_PID=""
-}
+# ---- the push's broker: start_broker / stop_broker (tests/lab/lib.sh) ---------------------
 # The push's figures from the status document: "CONNECTED(0|1) CONNECTS".
 push_state() {
   mgmt_curl -o "$WORK/push.json" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" &&
@@ -288,6 +259,7 @@ run_image() { # PRESET TAG(filtered|plain) [tools/lab start args...]
   if [[ $tag == filtered ]]; then
     # The push's connection is made before the pools' "before" is read: the leak checks
     # compare like with like.
+    lab_broker_conf # this lab's PKI_DIR
     start_broker || fail "mosquitto did not start"
     wait_push_connected || fail "$tag: the push connected to the broker within ${PUSH_BOUND_S} s (push: $PUSH)"
   fi

@@ -87,3 +87,46 @@ lab_finish() {
   [[ -n "$WORK" ]] && rm -rf "$WORK"
   echo "$PASSED passed, $FAILED failed"
 }
+
+# The push's broker in the lab: mosquitto in the namespace on $BROKER:$BROKER_PORT with TLS and
+# client certificates required (set by the calling script, with $WORK, $PKI_DIR and $LAB). Its
+# configuration is $WORK/mosquitto.conf, with EXTRA lines (persistence, say) at the end.
+# `user root`: mosquitto started as root would switch to its own user, which cannot read the
+# build's PKI folder (keys are root-only, mode 0600).
+lab_broker_conf() { # [EXTRA-LINE...]
+  {
+    cat <<EOF
+user root
+per_listener_settings false
+allow_anonymous false
+log_dest file $WORK/broker.log
+log_type all
+listener $BROKER_PORT $BROKER
+cafile $PKI_DIR/ca.crt
+certfile $PKI_DIR/broker.crt
+keyfile $PKI_DIR/broker.key
+require_certificate true
+use_identity_as_username true
+EOF
+    printf '%s\n' "$@"
+  } >"$WORK/mosquitto.conf"
+}
+# Starts it (with lab_broker_conf's defaults if no configuration was written) and waits until
+# it listens (bounded: 5 s). Sets BROKER_PID: call it in the script's own shell, not in `check`.
+start_broker() {
+  [[ -f "$WORK/mosquitto.conf" ]] || lab_broker_conf
+  "$LAB" exec mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/broker.out" 2>&1 &
+  BROKER_PID=$!
+  local i
+  for i in $(seq 1 50); do
+    "$LAB" exec ss -ltn | grep -q "$BROKER:$BROKER_PORT" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+stop_broker() {
+  [[ -n $BROKER_PID ]] || return 0
+  kill "$BROKER_PID" 2>/dev/null || true
+  wait "$BROKER_PID" 2>/dev/null || true
+  BROKER_PID=""
+}

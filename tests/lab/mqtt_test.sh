@@ -52,40 +52,7 @@ lab_up "lab up with scan.allow (device answers ping)" --policy "$POLICY"
 
 # ---- the broker ------------------------------------------------------------------------------
 mkdir -p "$WORK/db"
-# `user root`: mosquitto started as root would switch to its own user, which cannot read the
-# build's PKI folder (keys are root-only, mode 0600).
-cat >"$WORK/mosquitto.conf" <<EOF
-user root
-per_listener_settings false
-allow_anonymous false
-persistence true
-persistence_location $WORK/db/
-autosave_interval 1
-log_dest file $WORK/broker.log
-log_type all
-listener $BROKER_PORT $BROKER
-cafile $PKI_DIR/ca.crt
-certfile $PKI_DIR/broker.crt
-keyfile $PKI_DIR/broker.key
-require_certificate true
-use_identity_as_username true
-EOF
-start_broker() {
-  "$LAB" exec mosquitto -c "$WORK/mosquitto.conf" >>"$WORK/broker.out" 2>&1 &
-  BROKER_PID=$!
-  local i
-  for i in $(seq 1 50); do
-    "$LAB" exec ss -ltn | grep -q "$BROKER:$BROKER_PORT" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-stop_broker() {
-  [[ -n $BROKER_PID ]] || return 0
-  kill "$BROKER_PID" 2>/dev/null || true
-  wait "$BROKER_PID" 2>/dev/null || true
-  BROKER_PID=""
-}
+lab_broker_conf "persistence true" "persistence_location $WORK/db/" "autosave_interval 1"
 # Not through `check`, which runs its command in a subshell: BROKER_PID must reach this shell.
 if start_broker; then
   pass "mosquitto listens on $BROKER:$BROKER_PORT (TLS, client certificates required)"
