@@ -76,7 +76,19 @@ finish() {
   [[ -n "$BROKER_PID" ]] && kill "$BROKER_PID" 2>/dev/null
   lab_finish
 }
+
 trap finish EXIT
+
+# Returns once the flood in $FLOOD_PID has put UNDERWAY_PACKETS frames on the TAP since its
+# tx_packets count was TX0, or has ended; at most 400 looks 25 ms apart (10 s).
+wait_underway() { # TX0
+  local i
+  for ((i = 0; i < 400; i++)); do
+    (($(tap_stat tx_packets) >= $1 + UNDERWAY_PACKETS)) && return 0
+    kill -0 "$FLOOD_PID" 2>/dev/null || return 0
+    sleep 0.025
+  done
+}
 
 now_ms() { local t="${EPOCHREALTIME/./}"; printf '%d' $((10#$t / 1000)); }
 tap_stat() { "$LAB" exec cat "/sys/class/net/pctap0/statistics/$1"; } # packets the host sent
@@ -102,11 +114,7 @@ flood() { # KIND(syn|udp)
     -i "u$FLOOD_INTERVAL_US" "$DEVICE_IPV4" >"$WORK/hping.out" 2>&1 &
   FLOOD_PID=$!
   # Poll once the flood is underway (a condition, not a sleep), bounded by the flood's life.
-  for ((i = 0; i < 400; i++)); do
-    (($(tap_stat tx_packets) >= tx0 + UNDERWAY_PACKETS)) && break
-    kill -0 "$FLOOD_PID" 2>/dev/null || break
-    sleep 0.025
-  done
+  wait_underway "$tx0"
   F_POLL=failed
   for i in 1 2; do
     if out="$(mgmt_curl_once -o /dev/null -w '%{http_code} %{time_total}' \
@@ -162,11 +170,7 @@ syn_flood_allowed() {
     "$ALLOWED_TCP" "$SYN_FLOOD_COUNT" "$SYN_FLOOD_RATE" "$SPOOF_FIRST" "$SPOOF_LAST" \
     >"$WORK/synflood.out" 2>&1 &
   FLOOD_PID=$!
-  for ((i = 0; i < 400; i++)); do
-    (($(tap_stat tx_packets) >= tx0 + UNDERWAY_PACKETS)) && break
-    kill -0 "$FLOOD_PID" 2>/dev/null || break
-    sleep 0.025
-  done
+  wait_underway "$tx0"
   # The push loses its broker (mosquitto closes every connection) and must connect again: a
   # new TCP connection, while the flood holds what PCBs it can.
   stop_broker
