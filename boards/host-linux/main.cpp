@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
   static portcullis::platform::PosixClock clock;
   static portcullis::platform::PosixEntropy entropy;
   static portcullis::hal::TapMac tap{tap_name};
-  static portcullis::app::Agent agent{tap, clock, console, &entropy};
+  static portcullis::app::Agent agent{tap, clock, console, {.strong = &entropy}};
   portcullis::hal::set_fatal_console(&console);
   portcullis::platform::install_stop_handlers();
 

@@ -4,10 +4,13 @@
 #include "portcullis/hal/fatal.hpp"
 #include "portcullis/hal/mmio.hpp"
 #include "portcullis/hal/pl011_uart.hpp"
+#include "portcullis/hal/stellaris_adc_noise.hpp"
 #include "portcullis/hal/stellaris_enet.hpp"
+#include "portcullis/hal/stellaris_flash.hpp"
 #include "portcullis/hal/stellaris_sysctl.hpp"
 #include "portcullis/hal/systick_clock.hpp"
 #include "portcullis/platform/cortex_m.hpp"
+#include "portcullis/platform/seed_log.hpp"
 #include "portcullis/platform/seed_record.hpp"
 
 namespace {
@@ -19,10 +22,17 @@ Sysctl sysctl{Mmio{board::kSysctlBase}};
 portcullis::hal::Pl011Uart<Mmio> console{Mmio{board::kUart0Base}};
 portcullis::hal::StellarisEnet<Mmio> ethernet{Mmio{board::kEthernetBase}};
 portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
-// The device's entropy seed record at the start of RAM (put there per device; the lab's
-// QEMU loader does it for each boot): no other entropy source is emulated.
+// The internal temperature sensor's conversion noise, sampled on timer 0's trigger: a weak
+// source beside the seed (QEMU gives a fixed pseudo-random sequence: the code runs, no entropy).
+portcullis::hal::StellarisAdcNoise<Mmio> adc_noise{Mmio{board::kAdcBase}, Mmio{board::kTimer0Base}};
+portcullis::hal::StellarisFlash<Mmio> flash{Mmio{board::kFlashControlBase}, board::kFlashBytes};
+// The device's seed: the log in the last two flash pages, written by the factory (tools/flash
+// --seed) and appended at every boot; else a record at the start of RAM (the lab's QEMU
+// loader puts one there for each boot: QEMU does not emulate the flash controller).
+portcullis::platform::SeedLogStore seed_log{flash, portcullis::platform::seed_log_memory()};
 portcullis::platform::SeedRecordStore seed_record{portcullis::platform::seed_record_memory()};
-portcullis::app::Agent agent{ethernet, clock, console, nullptr, &seed_record};
+portcullis::platform::FirstValidSeedStore seed{seed_log, seed_record};
+portcullis::app::Agent agent{ethernet, clock, console, {.noise = &adc_noise, .seed = &seed}};
 }  // namespace
 
 extern "C" void SysTick_Handler() {
@@ -36,6 +46,8 @@ int main() {
   const std::uint32_t core_hz = pll ? Sysctl::kSystemClockHz : board::kCrystalHz;
   sysctl.enable_uart0();
   sysctl.enable_ethernet();
+  sysctl.enable_adc();
+  sysctl.enable_timer0();
   if (!portcullis::ok(console.init(core_hz, board::kConsoleBaud))) {
     portcullis::hal::fatal("console init");
   }
@@ -45,6 +57,12 @@ int main() {
   }
   if (!portcullis::ok(clock.start(core_hz))) {
     portcullis::hal::fatal("SysTick start");
+  }
+  if (!portcullis::ok(sysctl.set_flash_clock(core_hz))) {
+    portcullis::hal::fatal("flash timing");
+  }
+  if (!portcullis::ok(adc_noise.start(board::kAdcNoisePeriodCycles))) {
+    portcullis::hal::fatal("ADC noise start");
   }
   if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
     portcullis::hal::fatal("agent start");

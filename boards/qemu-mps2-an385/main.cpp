@@ -19,7 +19,7 @@ portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
 // The device's entropy seed record at the start of RAM (put there per device; the lab's
 // QEMU loader does it for each boot): no other entropy source is emulated.
 portcullis::platform::SeedRecordStore seed_record{portcullis::platform::seed_record_memory()};
-portcullis::app::Agent agent{ethernet, clock, console, nullptr, &seed_record};
+portcullis::app::Agent agent{ethernet, clock, console, {.seed = &seed_record}};
 }  // namespace
 
 extern "C" void SysTick_Handler() {

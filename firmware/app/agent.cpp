@@ -34,13 +34,12 @@ std::uint32_t saturated(std::size_t bytes) {
 }  // namespace
 
 Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
-             hal::Entropy* entropy, platform::SeedRecordStore* seed_record)
+             EntropySources entropy)
     : clock_(clock),
       console_(console),
       netif_(mac, clock),
       audit_(policy::kPolicy),
-      entropy_(entropy),
-      seed_record_(seed_record) {}
+      entropy_(entropy) {}
 
 Agent::~Agent() {
   if constexpr (stack::kLwipThreaded) {
@@ -64,8 +63,8 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
   report_violations();
   // The endpoint failing leaves the filter running: the device stays hardened, only
   // unreported; the console says why.
-  (void)endpoint_.start(entropy_, &Agent::snapshot_for_server, this, console_);
-  (void)endpoint_.start_push(entropy_, &Agent::render_status, this, console_);
+  (void)endpoint_.start(entropy_.strong, &Agent::snapshot_for_server, this, console_);
+  (void)endpoint_.start_push(entropy_.strong, &Agent::render_status, this, console_);
   return Status::kOk;
 }
 
@@ -73,16 +72,39 @@ Status Agent::start(const stack::NetworkSettings& net, std::string_view board_na
 // TLS DRBG (the board's entropy and its NV seed); without it lwIP's numbers are predictable,
 // and the console says so.
 void Agent::key_lwip_random() {
-  if (seed_record_ != nullptr &&
-      seed_record_->state() != platform::SeedRecordStore::State::kValid) {
-    // Mbed TLS refuses to seed without it; say why before the generic TLS init line.
-    console_.write("portcullis: entropy seed record ");
-    console_.write(platform::to_string(seed_record_->state()));
-    console_.write(" (first 64 bytes of RAM): TLS refused; provision the device\n");
+  platform::DeviceSeedStore* seed = entropy_.seed;
+  const bool seed_valid =
+      seed != nullptr && seed->state() == platform::DeviceSeedStore::State::kValid;
+  const std::uint32_t generation = seed_valid ? seed->generation() : 0;
+  if (seed != nullptr) {
+    console_.write("portcullis: entropy seed ");
+    console_.write(seed->medium());
+    if (seed_valid) {
+      console_.write(" generation ");
+      console_.write(report::decimal_text(generation).view());
+      console_.write("\n");
+    } else {
+      // Mbed TLS refuses to seed without it; say why before the generic TLS init line.
+      console_.write(" ");
+      console_.write(platform::to_string(seed->state()));
+      console_.write(": TLS refused; provision the device (tools/pki seed, tools/flash --seed)\n");
+    }
   }
   std::array<std::uint8_t, stack::kLwipRandomKeyBytes> key{};
-  if (ok(endpoint_.init_tls(entropy_, seed_record_, console_)) &&
-      platform::tls_rng(nullptr, key.data(), key.size()) == 0) {
+  const bool tls = ok(endpoint_.init_tls(entropy_.strong, entropy_.noise, seed, console_));
+  if (!tls && seed_valid && seed->generation() == generation) {
+    // Read, but the successor did not stick: using it would start this boot's stream again
+    // at the next one (QEMU's lm3s6965evb cannot program its flash).
+    console_.write("portcullis: entropy seed ");
+    console_.write(seed->medium());
+    console_.write(" was not rewritten: TLS refused, a seed is never used twice\n");
+  }
+  if (tls && entropy_.noise != nullptr) {
+    console_.write("portcullis: entropy noise ");
+    console_.write(report::decimal_text(platform::tls_noise_bytes()).view());
+    console_.write(" B\n");
+  }
+  if (tls && platform::tls_rng(nullptr, key.data(), key.size()) == 0) {
     stack::key_lwip_random(key);
   } else {
     console_.write(

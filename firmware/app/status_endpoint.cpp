@@ -48,8 +48,8 @@ StatusEndpoint::~StatusEndpoint() {
   }
 }
 
-Status StatusEndpoint::init_tls(hal::Entropy* entropy, platform::TlsSeedStore* seed_store,
-                                hal::Console& console) {
+Status StatusEndpoint::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
+                                platform::TlsSeedStore* seed_store, hal::Console& console) {
   if (tls_tried_) {
     return tls_status_;  // one try per boot: a seed is read and rewritten once
   }
@@ -59,7 +59,8 @@ Status StatusEndpoint::init_tls(hal::Entropy* entropy, platform::TlsSeedStore* s
       {.arena = platform::builtin_tls_arena(),
        .entropy = entropy,
        .seed_store = seed_store,
-       .personalization = std::span(reinterpret_cast<const std::uint8_t*>(id.data()), id.size())});
+       .personalization = std::span(reinterpret_cast<const std::uint8_t*>(id.data()), id.size()),
+       .noise = noise});
   if (!ok(tls_status_)) {
     report(console, "TLS init", tls_status_);
     return tls_status_;
@@ -78,7 +79,7 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
     console.write("portcullis: no mgmt line in the policy: no status endpoint\n");
     return Status::kOk;
   }
-  Status st = init_tls(entropy, nullptr, console);
+  Status st = init_tls(entropy, nullptr, nullptr, console);
   if (!ok(st)) {
     return st;
   }
@@ -116,7 +117,7 @@ Status StatusEndpoint::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn rend
     report(console, "MQTT broker address", Status::kInvalidArgument);
     return Status::kInvalidArgument;
   }
-  Status st = init_tls(entropy, nullptr, console);
+  Status st = init_tls(entropy, nullptr, nullptr, console);
   if (!ok(st)) {
     return st;
   }

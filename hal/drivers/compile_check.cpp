@@ -4,11 +4,15 @@
 #include "portcullis/hal/lan9118.hpp"
 #include "portcullis/hal/mmio.hpp"
 #include "portcullis/hal/pl011_uart.hpp"
+#include "portcullis/hal/stellaris_adc_noise.hpp"
 #include "portcullis/hal/stellaris_enet.hpp"
+#include "portcullis/hal/stellaris_flash.hpp"
 #include "portcullis/hal/systick_clock.hpp"
 
 template class portcullis::hal::CmsdkUart<portcullis::hal::Mmio>;
 template class portcullis::hal::Lan9118<portcullis::hal::Mmio>;
 template class portcullis::hal::Pl011Uart<portcullis::hal::Mmio>;
+template class portcullis::hal::StellarisAdcNoise<portcullis::hal::Mmio>;
 template class portcullis::hal::StellarisEnet<portcullis::hal::Mmio>;
+template class portcullis::hal::StellarisFlash<portcullis::hal::Mmio>;
 template class portcullis::hal::SysTickClock<portcullis::hal::Mmio>;

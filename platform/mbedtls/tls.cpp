@@ -32,6 +32,8 @@ struct State {
   std::span<std::uint8_t> arena;
   TlsSeedStore* seed_store = nullptr;
   hal::Entropy* entropy = nullptr;
+  hal::Entropy* noise = nullptr;
+  std::uint32_t noise_bytes = 0;
   mbedtls_entropy_context pool;
   mbedtls_ctr_drbg_context drbg;
 };
@@ -70,6 +72,17 @@ int hal_entropy_poll(void* data, unsigned char* output, std::size_t len, std::si
   return 0;
 }
 
+// The weak source: what it gave, or nothing; never a failure of the whole gathering.
+int hal_noise_poll(void* data, unsigned char* output, std::size_t len, std::size_t* olen) {
+  auto* noise = static_cast<hal::Entropy*>(data);
+  *olen = 0;
+  if (ok(noise->fill(std::span<std::uint8_t>{output, len}))) {
+    *olen = len;
+    state.noise_bytes += static_cast<std::uint32_t>(len);
+  }
+  return 0;
+}
+
 }  // namespace
 
 Status tls_init(const TlsSetup& setup) {
@@ -88,6 +101,8 @@ Status tls_init(const TlsSetup& setup) {
 
   state.seed_store = setup.seed_store != nullptr ? setup.seed_store : &provisioned_seed_store();
   state.entropy = setup.entropy;
+  state.noise = setup.noise;
+  state.noise_bytes = 0;
   mbedtls_platform_set_nv_seed(nv_seed_read, nv_seed_write);
 
   // mbedtls_entropy_init registers the NV seed as a strong source; the HAL's joins it. The
@@ -98,6 +113,12 @@ Status tls_init(const TlsSetup& setup) {
   if (state.entropy != nullptr) {
     ret = mbedtls_entropy_add_source(&state.pool, hal_entropy_poll, state.entropy,
                                      MBEDTLS_ENTROPY_BLOCK_SIZE, MBEDTLS_ENTROPY_SOURCE_STRONG);
+  }
+  if (ret == 0 && state.noise != nullptr) {
+    // Threshold 0: a source that gave nothing must not hold the gathering up (Mbed TLS loops
+    // until every source reached its threshold).
+    ret = mbedtls_entropy_add_source(&state.pool, hal_noise_poll, state.noise, 0,
+                                     MBEDTLS_ENTROPY_SOURCE_WEAK);
   }
   if (ret == 0) {
     ret = mbedtls_ctr_drbg_seed(&state.drbg, mbedtls_entropy_func, &state.pool,
@@ -140,6 +161,10 @@ void tls_shutdown() {
 
 bool tls_initialized() {
   return state.initialized;
+}
+
+std::uint32_t tls_noise_bytes() {
+  return state.noise_bytes;
 }
 
 int tls_rng(void*, unsigned char* out, std::size_t len) {

@@ -9,12 +9,20 @@
 #     absent broker) has another source port and another initial sequence number on the second
 #     boot (one QEMU image used to give 54591 / 6509 every time).
 #   - QEMU boards: the first SYN's port is the first number lwIP draws, from a key that is
-#     the DRBG's first output: a third boot on boot 1's record gives boot 1's port again,
-#     so the record is what decides
+#     the DRBG's first output: on qemu-mps2-an385 (no other source) a third boot on boot 1's
+#     record gives boot 1's port again, so the record is what decides; on lm3s6965evb the
+#     ADC noise enters too, and the same record gives another port
 #     (and this test can tell a repeated stream: the randoms above cannot, since the agent
 #     draws from the DRBG at every loop turn and a poll lands at another place in it).
 #   - QEMU boards: a boot on an absent (all-zero) record says so on the console, serves no
 #     TLS, and still filters: ping answers (the positive control), the mgmt port does not.
+#   - lm3s6965evb: the ADC noise source (temperature sensor, timer-triggered) gave bytes to
+#     the seeding (console), as on the real part; QEMU's values are a fixed sequence.
+#   - lm3s6965evb: a boot on a seed log in flash (tools/pki seed log, placed where tools/flash
+#     --seed puts it on the EK-LM3S6965) and no RAM record reads the log (generation 0),
+#     drives the flash controller to append the next generation, finds that it did not stick
+#     (QEMU 7.2 leaves the controller unimplemented) and refuses TLS rather than use the seed
+#     twice: the console says so, ping answers, the mgmt port serves nothing.
 # Packets stay in the lab namespace; every probe is bounded in count and time.
 set -euo pipefail
 
@@ -65,6 +73,14 @@ for boot in 1 2; do
   if ((QEMU)); then
     cp "$ROOT/.lab/seed-record.bin" "$WORK/boot$boot.rec" # what tools/lab gave this boot
   fi
+  if [[ "$WANT_BOARD" == lm3s6965evb && $boot == 1 ]]; then
+    # The ADC driver ran on the emulated part and its bytes went into the seeding.
+    if grep -Eq "^portcullis: entropy noise [1-9][0-9]* B" "$CONSOLE_LOG"; then
+      pass "the ADC noise source fed the seeding: $(grep -m1 'entropy noise' "$CONSOLE_LOG")"
+    else
+      fail "no 'entropy noise N B' line: the ADC noise source gave nothing"
+    fi
+  fi
   for poll in 1 2; do
     if handshake "$WORK/boot$boot-$poll"; then
       read -r r p <"$WORK/boot$boot-$poll.keys"
@@ -112,7 +128,16 @@ if ((QEMU)); then
   PORTCULLIS_LAB_PCAP="$WORK/boot3.pcap" PORTCULLIS_LAB_SEED_RECORD="$WORK/boot1.rec" \
     lab_up "boot 3 on boot 1's seed record again (device answers ping)"
   syn="$(first_syn 3)"
-  if [[ -n "$syn" && ${#SYNS[@]} -ge 1 && "${syn% *}" == "${SYNS[0]% *}" ]]; then
+  if [[ "$WANT_BOARD" == lm3s6965evb ]]; then
+    # The ADC noise goes into the seeding too: a replayed record is not a replayed stream.
+    # (QEMU's conversion values are one fixed sequence; which of them the driver reads
+    # depends on the host's timing, so the bytes differ from boot to boot.)
+    if [[ -n "$syn" && ${#SYNS[@]} -ge 1 && "${syn% *}" != "${SYNS[0]% *}" ]]; then
+      pass "boot 1's record again gives another first port (${syn% *}, boot 1 ${SYNS[0]% *}): the ADC noise separates them"
+    else
+      fail "boot 1's record again gave first SYN '$syn', boot 1 had '${SYNS[0]:-}': the ADC noise did not count"
+    fi
+  elif [[ -n "$syn" && ${#SYNS[@]} -ge 1 && "${syn% *}" == "${SYNS[0]% *}" ]]; then
     pass "boot 1's record again gives boot 1's first port (${syn% *}): the record decides"
   else
     fail "boot 1's record again gave first SYN '$syn', boot 1 had '${SYNS[0]:-}'"
@@ -137,6 +162,24 @@ if ((QEMU)); then
     pass "the device still answers ping (the filter runs without TLS)"
   else
     fail "the device does not answer ping without a seed"
+  fi
+fi
+if [[ "$WANT_BOARD" == lm3s6965evb ]]; then
+  "$LAB" stop >/dev/null
+  "$ROOT/tools/pki" seed log "$WORK/seed.log" 2>/dev/null
+  PORTCULLIS_LAB_SEED_LOG="$WORK/seed.log" PORTCULLIS_LAB_SEED_RECORD="$WORK/absent.rec" \
+    lab_up "boot on a flash seed log, no RAM record (ping answers)"
+  if grep -q "entropy seed log generation 0" "$CONSOLE_LOG" &&
+    grep -q "entropy seed log was not rewritten: TLS refused" "$CONSOLE_LOG"; then
+    pass "the flash seed log was read, its write-back did not stick, TLS was refused"
+  else
+    fail "no console lines about the flash seed log"
+    tail -n 10 "$CONSOLE_LOG" | sed 's/^/    /'
+  fi
+  if mgmt_curl_once --max-time 5 -o /dev/null "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"; then
+    fail "the mgmt port served TLS on a seed it could not rewrite"
+  else
+    pass "no TLS on the mgmt port on a seed that was not rewritten"
   fi
 fi
 ((FAILED == 0))

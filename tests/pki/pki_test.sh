@@ -8,13 +8,14 @@
 #   check        `check` accepts a good folder and names what is wrong in a bad one (a
 #                leaf in another role (OU) included)
 #   usage        bad arguments and bad device ids are refused
+#   seed         `seed record` / `seed log`: the firmware's layout, 0600, a fresh seed each time
 # Exit 0 when every check of CASE holds; each failure is printed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly PKI="$ROOT/tools/pki"
 readonly ID="portcullis-test-7"
-CASE="${1:?usage: pki_test.sh chain|names|keys|idempotent|renew|check|usage}"
+CASE="${1:?usage: pki_test.sh chain|names|keys|idempotent|renew|check|usage|seed}"
 readonly CASE
 
 WORK="$(mktemp -d)"
@@ -213,6 +214,31 @@ case "$CASE" in
     "$PKI" --help >/dev/null 2>&1
     same "--help: status 0" "$?" 0
     check_that "refused runs made no key" test ! -e "$DIR/ca.key"
+    set -e
+    ;;
+  seed)
+    mkdir -p "$DIR"
+    expect "seed record writes a file" "$PKI" seed record "$DIR/a.rec"
+    expect "seed record again" "$PKI" seed record "$DIR/b.rec"
+    expect "seed log writes a file" "$PKI" seed log "$DIR/c.log"
+    same "a record is 64 bytes" "$(stat -c %s "$DIR/a.rec")" 64
+    same "a log is 2048 bytes" "$(stat -c %s "$DIR/c.log")" 2048
+    same "records are 0600" "$(stat -c %a "$DIR/a.rec") $(stat -c %a "$DIR/c.log")" "600 600"
+    same "magic and generation 0" "$(head -c 16 "$DIR/a.rec" | xxd -p)" \
+      "$(printf 'PCSEED01' | xxd -p)0000000000000000"
+    same "the check is SHA-256 of the first 48 bytes" "$(tail -c 16 "$DIR/a.rec" | xxd -p)" \
+      "$(head -c 48 "$DIR/a.rec" | sha256sum | cut -c1-32)"
+    check_that "two records hold different seeds" \
+      test "$(head -c 48 "$DIR/a.rec" | xxd -p)" != "$(head -c 48 "$DIR/b.rec" | xxd -p)"
+    same "the log's slot 0 is a record" "$(tail -c 16 <(head -c 64 "$DIR/c.log") | xxd -p)" \
+      "$(head -c 48 "$DIR/c.log" | sha256sum | cut -c1-32)"
+    same "the rest of the log is erased flash" \
+      "$(tail -c 1984 "$DIR/c.log" | tr -d '\377' | wc -c)" 0
+    set +e
+    "$PKI" seed frob "$DIR/x" >/dev/null 2>&1
+    same "an unknown seed kind: status 2" "$?" 2
+    "$PKI" seed record "$DIR" >/dev/null 2>&1
+    same "a folder as OUT: status 1" "$?" 1
     set -e
     ;;
   *)

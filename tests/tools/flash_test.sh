@@ -61,6 +61,14 @@ fake_openocd() {
   cat >"$WORK/bin/openocd" <<'EOF'
 #!/usr/bin/env bash
 printf '%s\n' "$@" >"$FAKE_OPENOCD_ARGS"
+for a in "$@"; do # a seed log to program: its size and mode while OpenOCD runs
+  case "$a" in
+    "program "*" 0x3F800 verify")
+      f="${a#program }"
+      stat -c '%s %a' "${f% 0x3F800 verify}" >"$FAKE_OPENOCD_ARGS.seed" 2>/dev/null || true
+      ;;
+  esac
+done
 printf 'Open On-Chip Debugger 0.12.0\nLicensed under GNU GPL v2\n'
 case "$FAKE_OPENOCD_MODE" in
   success)
@@ -254,6 +262,36 @@ EOF
     status_is "probe not accessible" 1
     says "probe not accessible: named" "flash: debug probe found but not accessible to $(id -un): Debian's openocd udev rules give the plugdev group access" err
     says "probe not accessible: OpenOCD's line" "flash: OpenOCD: Error: libusb_open() failed with LIBUSB_ERROR_ACCESS" err
+    ;;
+  seed)
+    stub_elf
+    fake_openocd
+    export OPENOCD="$WORK/bin/openocd"
+    run "$BOARD" --build-dir "$DIR" --seed --dry-run
+    status_is "dry run with --seed" 0
+    says "dry run: the seed log first, at the end of flash" \
+      "-c \"program $DIR/seed-log.bin 0x3F800 verify\" -c \"program $ELF verify reset exit\"" out
+    if [[ ! -e "$DIR/seed-log.bin" ]]; then pass "dry run: no seed made"; else fail "dry run made a seed"; fi
+    FAKE_OPENOCD_MODE=success run "$BOARD" --build-dir "$DIR" --seed
+    status_is "success with --seed" 0
+    if [[ "$(cat "$FAKE_OPENOCD_ARGS")" == "-f"$'\n'"board/ek-lm3s6965.cfg"$'\n'"-c"$'\n'"program $DIR/seed-log.bin 0x3F800 verify"$'\n'"-c"$'\n'"program $ELF verify reset exit" ]]; then
+      pass "success: the seed log, then the image, in one OpenOCD session"
+    else
+      fail "success: OpenOCD's arguments were: $(cat "$FAKE_OPENOCD_ARGS")"
+    fi
+    if [[ "$(cat "$FAKE_OPENOCD_ARGS.seed" 2>/dev/null)" == "2048 600" ]]; then
+      pass "OpenOCD got a 2 KiB seed log, mode 0600"
+    else
+      fail "the seed log OpenOCD got: '$(cat "$FAKE_OPENOCD_ARGS.seed" 2>/dev/null)'"
+    fi
+    if [[ ! -e "$DIR/seed-log.bin" ]]; then pass "the seed is deleted afterwards"; else fail "seed-log.bin left behind"; fi
+    says "success: says how to see it" "entropy seed log generation 0" err
+    FAKE_OPENOCD_MODE=success run "$BOARD" --build-dir "$DIR"
+    if ! grep -q seed-log "$FAKE_OPENOCD_ARGS"; then
+      pass "without --seed the seed log is left alone"
+    else
+      fail "the image alone programmed a seed log"
+    fi
     ;;
   *)
     echo "unknown case: $CASE" >&2

@@ -19,13 +19,13 @@ using portcullis::hal::testing::ProtocolErrors;
 // `lock_after_reads` reads of RIS (never when negative). Records what the data sheet forbids:
 // leaving the bypass while the PLL is not locked, or changing XTAL/OSCSRC while not bypassed.
 struct FakeSysctl {
-  // Indexed by offset / 4; only RIS, MISC, RCC, RCGC1 and RCGC2 are modelled.
+  // Indexed by offset / 4; only RIS, MISC, RCC, RCGC0, RCGC1 and RCGC2 are modelled.
   struct Registers {
-    std::array<std::uint32_t, 0x110 / 4> words{};
+    std::array<std::uint32_t, 0x144 / 4> words{};
     std::uint32_t& operator[](std::uint32_t offset) { return words.at(offset / 4); }
     static bool modelled(std::uint32_t offset) {
-      return offset == 0x050 || offset == 0x058 || offset == 0x060 || offset == 0x104 ||
-             offset == 0x108;
+      return offset == 0x050 || offset == 0x058 || offset == 0x060 || offset == 0x100 ||
+             offset == 0x104 || offset == 0x108 || offset == 0x140;
     }
   };
   Registers regs = [] {
@@ -123,5 +123,30 @@ TEST(StellarisSysctl, ClockGatesForTheUartAndTheEthernetMacAndPhy) {
   sysctl.enable_ethernet();
   LONGS_EQUAL((1u << 16) | 1u, dev.regs[Sysctl::kRcgc1]);
   LONGS_EQUAL((1u << 28) | (1u << 30), dev.regs[Sysctl::kRcgc2]);
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, ClockGateForTheAdcKeepsItsResetSampleRate) {
+  dev.regs[Sysctl::kRcgc0] = 1u << 3;  // the watchdog already on stays on
+  sysctl.enable_adc();
+  LONGS_EQUAL((1u << 3) | (1u << 16), dev.regs[Sysctl::kRcgc0]);
+  LONGS_EQUAL(0, dev.regs[Sysctl::kRcgc0] & Sysctl::kRcgc0MaxAdcSpdMask);  // 125 kS/s
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, ClockGateForTimer0) {
+  dev.regs[Sysctl::kRcgc1] = 1u << 0;  // UART0 already on stays on
+  sysctl.enable_timer0();
+  LONGS_EQUAL((1u << 0) | (1u << 16), dev.regs[Sysctl::kRcgc1]);
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, FlashTimingFollowsTheSystemClock) {
+  CHECK(portcullis::ok(sysctl.set_flash_clock(50'000'000)));
+  LONGS_EQUAL(49, dev.regs[0x140]);                          // USECRL: MHz - 1
+  CHECK(portcullis::ok(sysctl.set_flash_clock(8'000'000)));  // PLL did not lock: the crystal
+  LONGS_EQUAL(7, dev.regs[0x140]);
+  CHECK(sysctl.set_flash_clock(999'999) == Status::kInvalidArgument);
+  LONGS_EQUAL(7, dev.regs[0x140]);
   CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
 }

@@ -64,6 +64,21 @@ class CountingEntropy final : public portcullis::hal::Entropy {
   pp::PosixEntropy os_;
 };
 
+// A weak noise source giving a fixed byte pattern (an ADC's low bits), counting its bytes.
+class PatternNoise final : public portcullis::hal::Entropy {
+ public:
+  explicit PatternNoise(std::uint8_t v) : v_(v) {}
+  std::size_t given = 0;
+
+ private:
+  Status do_fill(std::span<std::uint8_t> out) override {
+    for (auto& b : out) b = v_;
+    given += out.size();
+    return Status::kOk;
+  }
+  std::uint8_t v_;
+};
+
 // A seed store that refuses to be read.
 class BrokenSeedStore final : public pp::TlsSeedStore {
  private:
@@ -97,6 +112,26 @@ std::array<std::uint8_t, 32> first_draw(portcullis::hal::Entropy* entropy,
   pp::tls_mix(noise);
   const auto out = draw();
   pp::tls_shutdown();
+  return out;
+}
+
+// The first draw from kSeed with a weak noise source beside the NV seed.
+std::array<std::uint8_t, 32> first_draw_with_noise(portcullis::hal::Entropy* noise,
+                                                   Status* status = nullptr) {
+  pp::RamSeedStore store{kSeed};
+  static std::array<std::uint8_t, 8192> arena;
+  const pp::TlsSetup setup{.arena = arena,
+                           .entropy = nullptr,
+                           .seed_store = &store,
+                           .personalization = {},
+                           .noise = noise};
+  const Status st = pp::tls_init(setup);
+  if (status != nullptr) *status = st;
+  std::array<std::uint8_t, 32> out{};
+  if (portcullis::ok(st)) {
+    out = draw();
+    pp::tls_shutdown();
+  }
   return out;
 }
 
@@ -201,6 +236,45 @@ TEST(TlsInit, PersonalizationSeparatesDevicesSharingASeed) {
 TEST(TlsInit, MixedNoiseChangesTheStream) {
   const std::array<std::uint8_t, 4> noise = {0xde, 0xad, 0xbe, 0xef};
   CHECK(first_draw(nullptr, "dev-1") != first_draw(nullptr, "dev-1", noise));
+}
+
+TEST(TlsInit, AWeakNoiseSourceGoesIntoTheSeeding) {
+  PatternNoise a{1};
+  PatternNoise a_again{1};
+  PatternNoise b{2};
+  const auto with_a = first_draw_with_noise(&a);
+  CHECK(a.given > 0);
+  CHECK(with_a == first_draw_with_noise(&a_again));
+  CHECK(with_a != first_draw_with_noise(&b));
+  CHECK(with_a != first_draw_with_noise(nullptr));
+}
+
+TEST(TlsInit, AFailingNoiseSourceOnlyLeavesItsBytesOut) {
+  BrokenEntropy stuck;  // a stuck ADC failing its health test
+  Status st = Status::kInternal;
+  const auto out = first_draw_with_noise(&stuck, &st);
+  CHECK(portcullis::ok(st));
+  CHECK(out == first_draw_with_noise(nullptr));
+}
+
+TEST(TlsInit, CountsTheNoiseBytesGiven) {
+  PatternNoise a{1};
+  pp::RamSeedStore store{kSeed};
+  static std::array<std::uint8_t, 8192> arena;
+  const pp::TlsSetup setup{
+      .arena = arena, .entropy = nullptr, .seed_store = &store, .personalization = {}, .noise = &a};
+  CHECK(portcullis::ok(pp::tls_init(setup)));
+  CHECK(pp::tls_noise_bytes() > 0);
+  LONGS_EQUAL(a.given, pp::tls_noise_bytes());
+  pp::tls_shutdown();
+  BrokenEntropy stuck;
+  const pp::TlsSetup broken{.arena = arena,
+                            .entropy = nullptr,
+                            .seed_store = &store,
+                            .personalization = {},
+                            .noise = &stuck};
+  CHECK(portcullis::ok(pp::tls_init(broken)));
+  LONGS_EQUAL(0, pp::tls_noise_bytes());
 }
 
 TEST(TlsInit, HalEntropyMakesEveryBootDifferent) {

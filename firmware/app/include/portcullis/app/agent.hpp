@@ -19,16 +19,22 @@
 
 namespace portcullis::app {
 
+// What a board gives the agent to seed its DRBG with (platform/mbedtls/README.md).
+struct EntropySources {
+  hal::Entropy* strong = nullptr;  // a TRNG or the OS; nullptr when the board has none
+  hal::Entropy* noise = nullptr;   // weak (ADC noise): mixed in, credited as none
+  // The device's seed store (platform/seed_record.hpp, seed_log.hpp), rewritten at every boot
+  // before use; a board without a valid one refuses TLS and says so. nullptr: the build's NV
+  // seed in RAM (host-linux, whose entropy is the OS's).
+  platform::DeviceSeedStore* seed = nullptr;
+};
+
 // The agent loop shared by every board: brings lwIP up on the board's MAC and then is
 // polled from the board's super-loop. Holds no heap; one instance per device.
 class Agent {
  public:
-  // `entropy`: the board's random source for TLS, or nullptr when it has none. `seed_record`:
-  // the device's entropy seed record (platform/seed_record.hpp), which every boot rewrites
-  // before use; a board without a valid one refuses TLS and says so. nullptr: the build's
-  // NV seed in RAM (host-linux, whose entropy is the OS's; see platform/mbedtls/README.md).
   Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
-        hal::Entropy* entropy = nullptr, platform::SeedRecordStore* seed_record = nullptr);
+        EntropySources entropy = {});
   // With lwIP's tcpip thread (NO_SYS=0), an agent that started lwIP must outlive it: call
   // stack::stop_lwip() before the agent goes (a static agent goes after main() returns).
   // Destroying it with the thread still able to run is a fatal error, not a silent race.
@@ -86,8 +92,7 @@ class Agent {
   platform::NoisePool noise_;
   std::uint64_t noise_rx_ = 0;  // the filter's rx_total when noise was last folded
   std::uint32_t noise_mixes_ = 0;
-  hal::Entropy* entropy_;
-  platform::SeedRecordStore* seed_record_;
+  EntropySources entropy_;
   std::string_view board_name_;
   bool started_ = false;  // start() has started lwIP
   StatusEndpoint endpoint_;

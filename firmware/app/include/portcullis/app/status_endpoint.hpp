@@ -24,8 +24,10 @@ class StatusEndpoint {
   // Mbed TLS up (arena, entropy and NV seed, DRBG) and the device's credentials loaded, tried
   // once per boot: later calls return the first call's result. The agent calls it before lwIP
   // starts, since lwIP's randomness is keyed from the DRBG. `entropy`: the board's source, or
-  // nullptr; `seed_store`: the device's NV seed (nullptr: the build's, in RAM).
-  Status init_tls(hal::Entropy* entropy, platform::TlsSeedStore* seed_store, hal::Console& console);
+  // nullptr; `noise`: a weak source, or nullptr; `seed_store`: the device's NV seed (nullptr:
+  // the build's, in RAM).
+  Status init_tls(hal::Entropy* entropy, hal::Entropy* noise, platform::TlsSeedStore* seed_store,
+                  hal::Console& console);
 
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, hal::Console& console);
   bool running() const { return running_; }

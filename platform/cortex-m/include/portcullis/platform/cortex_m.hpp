@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <span>
 
-extern "C" std::uint8_t _seed_record[];  // linker.ld.in: the first 64 bytes of RAM
+extern "C" std::uint8_t _seed_record[];     // linker.ld.in: the first 64 bytes of RAM
+extern "C" const std::uint8_t _seed_log[];  // linker.ld.in: the end of flash
+extern "C" const std::uint8_t _seed_log_end[];
 
 namespace portcullis::platform {
 
@@ -12,6 +14,14 @@ namespace portcullis::platform {
 // what a SeedRecordStore (platform/mbedtls) reads and rewrites.
 inline std::span<std::uint8_t, 64> seed_record_memory() {
   return std::span<std::uint8_t, 64>{_seed_record, 64};
+}
+
+// The device's seed log, the last pages of flash outside the image (linker.ld.in; the board's
+// PORTCULLIS_SEED_LOG_SIZE): what a SeedLogStore (platform/mbedtls) reads. Empty without one.
+inline std::span<const std::uint8_t> seed_log_memory() {
+  const auto bytes =
+      reinterpret_cast<std::uintptr_t>(_seed_log_end) - reinterpret_cast<std::uintptr_t>(_seed_log);
+  return {_seed_log, static_cast<std::size_t>(bytes)};
 }
 
 // Called once init is done: from then on malloc/new trap through hal::fatal().

@@ -22,7 +22,9 @@ namespace portcullis::platform {
 
 inline constexpr std::size_t kSeedRecordBytes = 64;
 
-class SeedRecordStore final : public TlsSeedStore {
+// A seed store a device keeps outside its image (the RAM record here, the flash log of
+// seed_log.hpp), with what the console says about it.
+class DeviceSeedStore : public TlsSeedStore {
  public:
   enum class State : std::uint8_t {
     kValid,    // magic and check right
@@ -30,12 +32,27 @@ class SeedRecordStore final : public TlsSeedStore {
     kCorrupt,  // magic right, check wrong: torn write, bit rot or tampering
   };
 
+  // What the store holds now (reads it).
+  State state() const { return do_state(); }
+  // The current record's generation (valid stores only): how many boots have rewritten it.
+  std::uint32_t generation() const { return do_generation(); }
+  // Where it lives, for console lines: "record" (RAM), "log" (flash), ...
+  const char* medium() const { return do_medium(); }
+
+ protected:
+  DeviceSeedStore() = default;
+  ~DeviceSeedStore() = default;
+
+ private:
+  virtual State do_state() const = 0;
+  virtual std::uint32_t do_generation() const = 0;
+  virtual const char* do_medium() const = 0;
+};
+
+class SeedRecordStore final : public DeviceSeedStore {
+ public:
   explicit SeedRecordStore(std::span<std::uint8_t, kSeedRecordBytes> record) : record_(record) {}
 
-  // What the record holds now (reads it).
-  State state() const;
-  // The record's generation (valid records only): how many boots have rewritten it.
-  std::uint32_t generation() const;
   // Where it lives, for console lines.
   const void* address() const { return record_.data(); }
 
@@ -45,6 +62,9 @@ class SeedRecordStore final : public TlsSeedStore {
                      std::span<const std::uint8_t, kSize> seed, std::uint32_t generation);
 
  private:
+  State do_state() const override;
+  std::uint32_t do_generation() const override;
+  const char* do_medium() const override { return "record"; }
   // kUnavailable unless the record is valid: Mbed TLS then refuses to seed, so no TLS starts.
   Status do_read(std::span<std::uint8_t, kSize> out) override;
   // Writes the successor (generation + 1) and reads it back: kInternal when it did not stick,
@@ -54,6 +74,30 @@ class SeedRecordStore final : public TlsSeedStore {
   std::span<std::uint8_t, kSeedRecordBytes> record_;
 };
 
-const char* to_string(SeedRecordStore::State s);
+// The first of two stores that holds a valid seed, chosen at the first call and kept for the
+// boot (a board with a flash log and a RAM record: the flash log when provisioned, else the
+// RAM record a loader or debugger put there). Neither valid: the first when it is corrupt
+// (that is the news), else the second.
+class FirstValidSeedStore final : public DeviceSeedStore {
+ public:
+  FirstValidSeedStore(DeviceSeedStore& first, DeviceSeedStore& second)
+      : first_(first), second_(second) {}
+
+ private:
+  DeviceSeedStore& chosen() const;
+  State do_state() const override { return chosen().state(); }
+  std::uint32_t do_generation() const override { return chosen().generation(); }
+  const char* do_medium() const override { return chosen().medium(); }
+  Status do_read(std::span<std::uint8_t, kSize> out) override { return chosen().read(out); }
+  Status do_write(std::span<const std::uint8_t, kSize> seed) override {
+    return chosen().write(seed);
+  }
+
+  DeviceSeedStore& first_;
+  DeviceSeedStore& second_;
+  mutable DeviceSeedStore* chosen_ = nullptr;
+};
+
+const char* to_string(DeviceSeedStore::State s);
 
 }  // namespace portcullis::platform

@@ -79,6 +79,10 @@ struct TlsSetup {
   hal::Entropy* entropy = nullptr;                // a TRNG or the OS; nullptr when there is none
   TlsSeedStore* seed_store = nullptr;             // nullptr: provisioned_seed_store()
   std::span<const std::uint8_t> personalization;  // e.g. the device id: separates devices' DRBGs
+  // A weak source (ADC noise, timer jitter): polled at every seeding, credited as no entropy;
+  // it keeps two boots apart even on one seed, it does not stand in for the seed. Its
+  // failure (a stuck ADC) only leaves its bytes out. nullptr when the board has none.
+  hal::Entropy* noise = nullptr;
 };
 
 // Hands `arena` to Mbed TLS (mbedtls_memory_buffer_alloc_init), registers the entropy
@@ -102,6 +106,10 @@ struct TlsSetup {
 void tls_shutdown();
 
 bool tls_initialized();
+
+// Bytes the weak noise source (TlsSetup::noise) gave since tls_init: 0 when it has none or
+// it failed every poll (a stuck ADC), for a console line.
+std::uint32_t tls_noise_bytes();
 
 // The f_rng for Mbed TLS: mbedtls_ssl_conf_rng(&conf, platform::tls_rng, nullptr), the
 // f_rng of mbedtls_pk_parse_key, ... Ignores its context argument. Fails (negative) before

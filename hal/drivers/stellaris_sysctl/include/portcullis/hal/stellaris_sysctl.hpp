@@ -47,10 +47,24 @@ class StellarisSysctl {
   // asks for a few cycles before the first access; the driver's first access comes later).
   void enable_uart0() { set(kRcgc1, kRcgc1Uart0); }
   void enable_ethernet() { set(kRcgc2, kRcgc2Emac0 | kRcgc2Ephy0); }
+  // ADC0, at the 125 kS/s that MAXADCSPD (bits 9:8, kept) gives from reset.
+  void enable_adc() { set(kRcgc0, kRcgc0Adc0); }
+  void enable_timer0() { set(kRcgc1, kRcgc1Timer0); }
+
+  // The flash controller times its program and erase pulses in microseconds counted from the
+  // system clock: USECRL must be the clock in MHz minus 1 (reset: 49, for 50 MHz). Call after
+  // every clock change, before the first flash command. kInvalidArgument below 1 MHz.
+  Status set_flash_clock(std::uint32_t core_hz) {
+    if (core_hz < 1'000'000 || core_hz / 1'000'000 > 256) return Status::kInvalidArgument;
+    bus_.write32(kUsecrl, core_hz / 1'000'000 - 1);
+    return Status::kOk;
+  }
 
   static constexpr std::uint32_t kRis = 0x050;
   static constexpr std::uint32_t kMisc = 0x058;
   static constexpr std::uint32_t kRcc = 0x060;
+  static constexpr std::uint32_t kUsecrl = 0x140;
+  static constexpr std::uint32_t kRcgc0 = 0x100;
   static constexpr std::uint32_t kRcgc1 = 0x104;
   static constexpr std::uint32_t kRcgc2 = 0x108;
 
@@ -66,7 +80,10 @@ class StellarisSysctl {
   static constexpr std::uint32_t kSysDivShift = 23;
   static constexpr std::uint32_t kSysDivMask = 0xFu << kSysDivShift;
   static constexpr std::uint32_t kSysDiv50MHz = 3;  // divide by 4
+  static constexpr std::uint32_t kRcgc0Adc0 = 1u << 16;
+  static constexpr std::uint32_t kRcgc0MaxAdcSpdMask = 3u << 8;
   static constexpr std::uint32_t kRcgc1Uart0 = 1u << 0;
+  static constexpr std::uint32_t kRcgc1Timer0 = 1u << 16;
   static constexpr std::uint32_t kRcgc2Emac0 = 1u << 28;
   static constexpr std::uint32_t kRcgc2Ephy0 = 1u << 30;
 
