@@ -112,7 +112,7 @@ case "$CASE" in
     run
     status_is "no BOARD" 2
     says "no BOARD: asks for one" "flash: ERROR: which BOARD?" err
-    says "no BOARD: prints the usage" "usage: tools/flash BOARD [--build-dir DIR] [--dry-run]" err
+    says "no BOARD: prints the usage" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--dry-run]" err
     run "$BOARD" --bogus
     status_is "unknown option" 2
     says "unknown option: named" "flash: ERROR: unknown option: --bogus" err
@@ -120,7 +120,7 @@ case "$CASE" in
     status_is "--build-dir without DIR" 2
     run --help
     status_is "--help" 0
-    says "--help: usage on stdout" "usage: tools/flash BOARD [--build-dir DIR] [--dry-run]" out
+    says "--help: usage on stdout" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--dry-run]" out
     ;;
   qemu_board)
     for b in qemu-mps2-an385 qemu-some-other-machine; do
