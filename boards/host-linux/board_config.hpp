@@ -11,6 +11,6 @@ inline constexpr std::string_view kName = "host-linux";
 inline constexpr std::string_view kDefaultTap = "pctap0";
 inline constexpr int kIdleWaitMs = 5;  // longest sleep between loop turns when idle
 
-inline constexpr stack::NetworkSettings kNetwork = boards::kLabNetwork;
+inline constexpr NetworkSettings kNetwork = boards::kLabNetwork;
 
 }  // namespace portcullis::board

@@ -8,7 +8,6 @@
 #include "portcullis/hal/fatal.hpp"
 #include "portcullis/hal/tap_mac.hpp"
 #include "portcullis/platform/posix.hpp"
-#include "portcullis/stack/lwip_port.hpp"
 
 int main(int argc, char** argv) {
   namespace board = portcullis::board;
@@ -32,7 +31,7 @@ int main(int argc, char** argv) {
 
   if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
     console.write("portcullis: cannot attach to TAP interface (does it exist? are you root?)\n");
-    portcullis::stack::stop_lwip();
+    agent.stop();
     return 1;
   }
   while (!portcullis::platform::stop_requested()) {
@@ -41,7 +40,7 @@ int main(int argc, char** argv) {
   }
   // The agent is static: its destructor runs after main() returns. In RTOS mode the tcpip
   // thread would still be delivering segments to the sessions it frees.
-  portcullis::stack::stop_lwip();
+  agent.stop();
   console.write("portcullis: stopped\n");
   return 0;
 }

@@ -24,6 +24,6 @@ inline constexpr std::uintptr_t kTimer0Base = 0x4003'0000;        // general-pur
 inline constexpr std::uint32_t kAdcNoisePeriodCycles = 500;
 inline constexpr std::size_t kFlashBytes = 256 * 1024;
 
-inline constexpr stack::NetworkSettings kNetwork = boards::kLabNetwork;
+inline constexpr NetworkSettings kNetwork = boards::kLabNetwork;
 
 }  // namespace portcullis::board

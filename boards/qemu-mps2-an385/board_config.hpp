@@ -15,6 +15,6 @@ inline constexpr std::uintptr_t kUart0Base = 0x4000'4000;    // CMSDK APB UART0
 inline constexpr std::uintptr_t kLan9118Base = 0x4020'0000;  // SMSC LAN9118
 inline constexpr std::uintptr_t kSysTickBase = 0xE000'E010;
 
-inline constexpr stack::NetworkSettings kNetwork = boards::kLabNetwork;
+inline constexpr NetworkSettings kNetwork = boards::kLabNetwork;
 
 }  // namespace portcullis::board

@@ -44,12 +44,16 @@ Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& conso
 Agent::~Agent() {
   if constexpr (stack::kLwipThreaded) {
     if (started_ && !stack::lwip_stopped()) {
-      hal::fatal("agent destroyed while lwIP's tcpip thread runs (call stack::stop_lwip())");
+      hal::fatal("agent destroyed while lwIP's tcpip thread runs (call Agent::stop())");
     }
   }
 }
 
-Status Agent::start(const stack::NetworkSettings& net, std::string_view board_name) {
+void Agent::stop() {
+  stack::stop_lwip();
+}
+
+Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   board_name_ = board_name;
   stack::set_lwip_clock(clock_);
   key_lwip_random();
@@ -81,7 +85,7 @@ void Agent::key_lwip_random() {
     console_.write(seed->medium());
     if (seed_valid) {
       console_.write(" generation ");
-      console_.write(report::decimal_text(generation).view());
+      console_.write(decimal_text(generation).view());
       console_.write("\n");
     } else {
       // Mbed TLS refuses to seed without it; say why before the generic TLS init line.
@@ -101,7 +105,7 @@ void Agent::key_lwip_random() {
   }
   if (tls && entropy_.noise != nullptr) {
     console_.write("portcullis: entropy noise ");
-    console_.write(report::decimal_text(platform::tls_noise_bytes()).view());
+    console_.write(decimal_text(platform::tls_noise_bytes()).view());
     console_.write(" B\n");
   }
   if (tls && platform::tls_rng(nullptr, key.data(), key.size()) == 0) {
@@ -113,7 +117,7 @@ void Agent::key_lwip_random() {
   mbedtls_platform_zeroize(key.data(), key.size());
 }
 
-Status Agent::start_network(const stack::NetworkSettings& net) {
+Status Agent::start_network(const NetworkSettings& net) {
   console_.write("portcullis " PORTCULLIS_VERSION " on ");
   console_.write(board_name_);
   console_.write("\n");
@@ -138,7 +142,7 @@ Status Agent::start_network(const stack::NetworkSettings& net) {
   return Status::kOk;
 }
 
-report::Encoded Agent::render_status(void* self, std::span<char> out) {
+StatusWithSize Agent::render_status(void* self, std::span<char> out) {
   // Static: a snapshot and a copy of the counters are some 2 KiB, too much for the stack of
   // the loop that calls this; only the push renders, one document at a time. Raw storage
   // keeps the snapshot in .bss (its default member values would put an initialized copy of
@@ -286,7 +290,7 @@ void Agent::report_violations() {
     }
     console_.write(v->proto == policy::Proto::kTcp ? "portcullis: violation: tcp "
                                                    : "portcullis: violation: udp ");
-    console_.write(report::decimal_text(v->port).view());
+    console_.write(decimal_text(v->port).view());
     console_.write(" ");
     console_.write(stack::to_string(v->action));
     console_.write("\n");

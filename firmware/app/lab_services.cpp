@@ -104,7 +104,7 @@ void echo_recv(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) 
 
 void write_number(hal::Console& console, const char* what, std::uint32_t value) {
   console.write(what);
-  console.write(report::decimal_text(value).view());
+  console.write(decimal_text(value).view());
   console.write("\n");
 }
 

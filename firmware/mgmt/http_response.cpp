@@ -53,8 +53,8 @@ constexpr std::string_view kErrorContentType = "text/plain; charset=utf-8";
 
 }  // namespace
 
-report::Encoded write_response_head(HttpStatus status, std::string_view content_type,
-                                    std::size_t content_length, std::span<char> out) {
+StatusWithSize write_response_head(HttpStatus status, std::string_view content_type,
+                                   std::size_t content_length, std::span<char> out) {
   const auto control = [](char c) {
     const auto b = static_cast<unsigned char>(c);
     return (b < 0x20 && b != '\t') || b == 0x7F;
@@ -67,7 +67,7 @@ report::Encoded write_response_head(HttpStatus status, std::string_view content_
   return {sink.complete() ? Status::kOk : Status::kResourceExhausted, sink.size()};
 }
 
-report::Encoded write_error_response(HttpStatus status, std::span<char> out) {
+StatusWithSize write_error_response(HttpStatus status, std::span<char> out) {
   const std::string_view reason = reason_phrase(status);
   const std::size_t body_length = 3 + 1 + reason.size() + 1;  // "404 Not Found\n"
   report::TextSink sink(out);

@@ -151,7 +151,7 @@ void MqttPush::on_connection(mqtt_client_t*, void* arg, mqtt_connection_status_t
 }
 
 void MqttPush::publish_status(std::uint32_t now_ms) {
-  const report::Encoded doc = render_(render_ctx_, std::span<char>(payload_));
+  const StatusWithSize doc = render_(render_ctx_, std::span<char>(payload_));
   if (doc.status == Status::kResourceExhausted) {
     ++stats_.status_too_large;
   }
@@ -173,7 +173,7 @@ void MqttPush::publish_status(std::uint32_t now_ms) {
 void MqttPush::publish_events() {
   while (const PushEvent* e = events_.next_to_send()) {
     const std::uint32_t seq = e->seq;
-    const report::Encoded doc = write_event_json(*e, settings_.device_id, std::span(payload_));
+    const StatusWithSize doc = write_event_json(*e, settings_.device_id, std::span(payload_));
     if (!ok(doc.status)) {
       // Cannot happen with kMqttPayloadMax >= 512; drop rather than retry forever.
       (void)events_.acknowledge(seq);

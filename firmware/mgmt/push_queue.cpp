@@ -73,8 +73,8 @@ std::uint32_t Backoff::next_delay(std::uint32_t random) {
   return delay_ms_ + random % (delay_ms_ / 4 + 1);
 }
 
-report::Encoded write_event_json(const PushEvent& e, std::string_view device_id,
-                                 std::span<char> out) {
+StatusWithSize write_event_json(const PushEvent& e, std::string_view device_id,
+                                std::span<char> out) {
   report::JsonWriter w(out);
   w.begin_object();
   w.member_string("device", device_id);

@@ -118,7 +118,7 @@ void StatusServer::respond(Connection& c) {
     c.resource = r.resource;
   }
   if (c.status != HttpStatus::kOk) {
-    const report::Encoded e = write_error_response(c.status, c.head);
+    const StatusWithSize e = write_error_response(c.status, c.head);
     c.head_size = portcullis::ok(e.status) ? e.size : 0;
     c.body_size = 0;
     ++stats_.responses_error;
@@ -128,13 +128,13 @@ void StatusServer::respond(Connection& c) {
   snapshot_(snapshot_ctx_, c.snapshot, c.counters);
   c.snapshot.counters = &c.counters;
   const bool json = c.resource == Resource::kStatus;
-  const report::Encoded size =
+  const StatusWithSize size =
       json ? report::status_json_size(c.snapshot) : report::metrics_size(c.snapshot);
-  const report::Encoded head =
+  const StatusWithSize head =
       write_response_head(HttpStatus::kOk, json ? kJsonType : kMetricsType, size.size, c.head);
   if (!portcullis::ok(size.status) || !portcullis::ok(head.status)) {
     c.status = HttpStatus::kBadRequest;  // unreachable with sane capacities; never half a document
-    const report::Encoded e = write_error_response(HttpStatus::kBadRequest, c.head);
+    const StatusWithSize e = write_error_response(HttpStatus::kBadRequest, c.head);
     c.head_size = portcullis::ok(e.status) ? e.size : 0;
     c.body_size = 0;
     ++stats_.responses_error;
@@ -161,9 +161,9 @@ err_t StatusServer::send_more(Connection& c) {
       const std::size_t offset = c.sent - c.head_size;
       const std::size_t want = std::min({room, kChunk, c.body_size - offset});
       const std::span<char> out(chunk_buffer.data(), want);
-      const report::Encoded e = c.resource == Resource::kStatus
-                                    ? report::write_status_json_slice(c.snapshot, offset, out)
-                                    : report::write_metrics_slice(c.snapshot, offset, out);
+      const StatusWithSize e = c.resource == Resource::kStatus
+                                   ? report::write_status_json_slice(c.snapshot, offset, out)
+                                   : report::write_metrics_slice(c.snapshot, offset, out);
       if (!portcullis::ok(e.status) || e.size == 0) {
         altcp_abort(c.pcb);  // the document changed size: never send a wrong one
         return ERR_ABRT;

@@ -333,7 +333,7 @@ bool valid(const StatusSnapshot& s) {
 
 }  // namespace
 
-Encoded status_json_size(const StatusSnapshot& s) {
+StatusWithSize status_json_size(const StatusSnapshot& s) {
   if (!valid(s)) {
     return {Status::kInvalidArgument, 0};
   }
@@ -342,7 +342,7 @@ Encoded status_json_size(const StatusSnapshot& s) {
   return {w.well_formed() ? Status::kOk : Status::kInternal, w.size()};
 }
 
-Encoded write_status_json(const StatusSnapshot& s, std::span<char> out) {
+StatusWithSize write_status_json(const StatusSnapshot& s, std::span<char> out) {
   if (!valid(s)) {
     return {Status::kInvalidArgument, 0};
   }
@@ -391,7 +391,8 @@ FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out) {
   return r;
 }
 
-Encoded write_status_json_slice(const StatusSnapshot& s, std::size_t offset, std::span<char> out) {
+StatusWithSize write_status_json_slice(const StatusSnapshot& s, std::size_t offset,
+                                       std::span<char> out) {
   if (!valid(s)) {
     return {Status::kInvalidArgument, 0};
   }

@@ -288,7 +288,7 @@ bool valid(const StatusSnapshot& s) {
 
 }  // namespace
 
-Encoded metrics_size(const StatusSnapshot& s) {
+StatusWithSize metrics_size(const StatusSnapshot& s) {
   if (!valid(s)) {
     return {Status::kInvalidArgument, 0};
   }
@@ -297,7 +297,7 @@ Encoded metrics_size(const StatusSnapshot& s) {
   return {Status::kOk, w.size()};
 }
 
-Encoded write_metrics(const StatusSnapshot& s, std::span<char> out) {
+StatusWithSize write_metrics(const StatusSnapshot& s, std::span<char> out) {
   if (!valid(s)) {
     return {Status::kInvalidArgument, 0};
   }
@@ -306,7 +306,8 @@ Encoded write_metrics(const StatusSnapshot& s, std::span<char> out) {
   return {w.complete() ? Status::kOk : Status::kResourceExhausted, w.size()};
 }
 
-Encoded write_metrics_slice(const StatusSnapshot& s, std::size_t offset, std::span<char> out) {
+StatusWithSize write_metrics_slice(const StatusSnapshot& s, std::size_t offset,
+                                   std::span<char> out) {
   if (!valid(s)) {
     return {Status::kInvalidArgument, 0};
   }

@@ -43,7 +43,7 @@ class NullMac final : public hal::EthernetMac {
   NullMac() = default;
 
  private:
-  Status do_init(const hal::MacAddress&) override { return Status::kOk; }
+  Status do_init(const MacAddress&) override { return Status::kOk; }
   std::size_t do_receive(std::span<std::uint8_t>) override { return 0; }
   Status do_transmit(std::span<const std::uint8_t>) override { return Status::kOk; }
   bool do_link_up() override { return true; }

@@ -53,8 +53,8 @@
 namespace {
 
 using portcullis::Status;
+using portcullis::StatusWithSize;
 using portcullis::fuzz::FuzzInput;
-using portcullis::report::Encoded;
 using portcullis::report::StatusSnapshot;
 using portcullis::test::is_utf8;
 
@@ -222,16 +222,16 @@ struct Fixture {
 template <typename SizeOf, typename Write, typename WriteSlice>
 std::string render(const StatusSnapshot& s, std::size_t slice, SizeOf size_of, Write write,
                    WriteSlice write_slice) {
-  const Encoded size = size_of(s);
+  const portcullis::StatusWithSize size = size_of(s);
   FUZZ_CHECK(size.status == Status::kOk && size.size > 0);
   std::vector<char> buffer(size.size);
-  const Encoded whole = write(s, std::span<char>(buffer));
+  const portcullis::StatusWithSize whole = write(s, std::span<char>(buffer));
   FUZZ_CHECK(whole.status == Status::kOk && whole.size == size.size);
   std::string doc(buffer.data(), buffer.size());
 
   // One byte short: refused, with the size it needs.
   std::vector<char> short_buffer(size.size - 1);
-  const Encoded cut = write(s, std::span<char>(short_buffer));
+  const portcullis::StatusWithSize cut = write(s, std::span<char>(short_buffer));
   FUZZ_CHECK(cut.status == Status::kResourceExhausted && cut.size == size.size);
 
   // Streamed: three slices of the input's size, then one for the rest and one past the end.
@@ -241,7 +241,7 @@ std::string render(const StatusSnapshot& s, std::size_t slice, SizeOf size_of, W
   for (int i = 0; i < 5; ++i) {
     const std::size_t want = i < 3 ? slice : size.size - std::min(offset, size.size) + 1;
     std::vector<char> window(want);
-    const Encoded part = write_slice(s, offset, std::span<char>(window));
+    const portcullis::StatusWithSize part = write_slice(s, offset, std::span<char>(window));
     FUZZ_CHECK(part.status == Status::kOk);
     FUZZ_CHECK(part.size == std::min(want, size.size - std::min(offset, size.size)));
     streamed.append(window.data(), part.size);

@@ -2,7 +2,7 @@
 
 #include <CppUTest/SimpleString.h>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/status.hpp"
 
 // Lets CHECK_EQUAL print a Status by name. Global, beside CppUTest's own StringFrom overloads:
 // declared in namespace portcullis it would hide them from tests written inside it.

@@ -9,6 +9,7 @@
 #include "portcullis/mgmt/http_response.hpp"
 
 using portcullis::Status;
+using portcullis::StatusWithSize;
 using portcullis::mgmt::HttpRequestParser;
 using portcullis::mgmt::HttpStatus;
 using portcullis::mgmt::kMaxErrorResponse;
@@ -17,7 +18,6 @@ using portcullis::mgmt::reason_phrase;
 using portcullis::mgmt::Resource;
 using portcullis::mgmt::Route;
 using portcullis::mgmt::route;
-using portcullis::report::Encoded;
 
 namespace {
 
@@ -29,7 +29,8 @@ Route route_of(std::string_view text) {
 
 std::string head_text(HttpStatus status, std::string_view type, std::size_t length) {
   std::vector<char> buffer(512);
-  const Encoded r = portcullis::mgmt::write_response_head(status, type, length, buffer);
+  const portcullis::StatusWithSize r =
+      portcullis::mgmt::write_response_head(status, type, length, buffer);
   CHECK_EQUAL(Status::kOk, r.status);
   return std::string(buffer.data(), r.size);
 }
@@ -123,7 +124,7 @@ TEST(HttpResponse, TooSmallBufferIsAnErrorAndNothingIsWrittenPastIt) {
   const std::string full = head_text(HttpStatus::kOk, "application/json", 12345);
   for (std::size_t n = 0; n < full.size(); ++n) {
     std::vector<char> buffer(n + 8, '#');
-    const Encoded r = portcullis::mgmt::write_response_head(
+    const portcullis::StatusWithSize r = portcullis::mgmt::write_response_head(
         HttpStatus::kOk, "application/json", 12345, std::span<char>(buffer.data(), n));
     CHECK_EQUAL(Status::kResourceExhausted, r.status);
     LONGS_EQUAL(full.size(), r.size);
@@ -136,7 +137,8 @@ TEST(HttpResponse, ContentTypeCannotInjectAField) {
   for (const std::string_view type :
        {std::string_view("text/plain\r\nSet-Cookie: a=b"), std::string_view("text/plain\n"),
         std::string_view("a\0b", 3)}) {
-    const Encoded r = portcullis::mgmt::write_response_head(HttpStatus::kOk, type, 1, buffer);
+    const portcullis::StatusWithSize r =
+        portcullis::mgmt::write_response_head(HttpStatus::kOk, type, 1, buffer);
     CHECK_EQUAL(Status::kInvalidArgument, r.status);
     CHECK_EQUAL('#', buffer[0]);
   }
@@ -145,7 +147,7 @@ TEST(HttpResponse, ContentTypeCannotInjectAField) {
 TEST(HttpResponse, EveryErrorResponseIsCompleteAndFits) {
   for (const HttpStatus status : kErrorStatuses) {
     std::vector<char> buffer(kMaxErrorResponse);
-    const Encoded r = portcullis::mgmt::write_error_response(status, buffer);
+    const portcullis::StatusWithSize r = portcullis::mgmt::write_error_response(status, buffer);
     CHECK_EQUAL(Status::kOk, r.status);
     const std::string text(buffer.data(), r.size);
     const std::string code = std::to_string(static_cast<int>(status));
@@ -168,7 +170,8 @@ TEST(HttpResponse, EveryErrorResponseIsCompleteAndFits) {
 
 TEST(HttpResponse, ErrorResponseInATooSmallBuffer) {
   std::vector<char> buffer(40);
-  const Encoded r = portcullis::mgmt::write_error_response(HttpStatus::kNotFound, buffer);
+  const portcullis::StatusWithSize r =
+      portcullis::mgmt::write_error_response(HttpStatus::kNotFound, buffer);
   CHECK_EQUAL(Status::kResourceExhausted, r.status);
   CHECK(r.size > buffer.size());
 }

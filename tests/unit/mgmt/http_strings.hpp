@@ -6,7 +6,7 @@
 
 #include <CppUTest/SimpleString.h>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/status.hpp"
 #include "portcullis/mgmt/http_request.hpp"
 
 inline SimpleString StringFrom(portcullis::mgmt::ParseFault f) {

@@ -169,7 +169,7 @@ TEST(EventJson, AScannerEventNamesTheSourceLikeTheStatusDocument) {
   mgmt::PushEvent e = scanner(1, 25);
   e.seq = 7;
   std::array<char, 512> out{};
-  const report::Encoded r = mgmt::write_event_json(e, "dev-1", out);
+  const portcullis::StatusWithSize r = mgmt::write_event_json(e, "dev-1", out);
   CHECK(portcullis::ok(r.status));
   const auto doc = parse_json(std::string_view(out.data(), r.size));
   CHECK_TEXT(doc.ok, doc.error.c_str());
@@ -187,7 +187,7 @@ TEST(EventJson, AViolationEventCarriesProtoPortAndAction) {
   mgmt::PushEvent e = violation(4444, 1234);
   e.seq = 2;
   std::array<char, 512> out{};
-  const report::Encoded r = mgmt::write_event_json(e, "dev-\"1\"", out);
+  const portcullis::StatusWithSize r = mgmt::write_event_json(e, "dev-\"1\"", out);
   CHECK(portcullis::ok(r.status));
   const auto doc = parse_json(std::string_view(out.data(), r.size));
   CHECK_TEXT(doc.ok, doc.error.c_str());
@@ -202,9 +202,9 @@ TEST(EventJson, AViolationEventCarriesProtoPortAndAction) {
 TEST(EventJson, ATooSmallBufferIsReportedWithTheSizeNeeded) {
   const mgmt::PushEvent e = scanner(1, 25);
   std::array<char, 512> big{};
-  const report::Encoded full = mgmt::write_event_json(e, "dev-1", big);
+  const portcullis::StatusWithSize full = mgmt::write_event_json(e, "dev-1", big);
   std::array<char, 16> small{};
-  const report::Encoded r = mgmt::write_event_json(e, "dev-1", small);
+  const portcullis::StatusWithSize r = mgmt::write_event_json(e, "dev-1", small);
   LONGS_EQUAL(static_cast<int>(portcullis::Status::kResourceExhausted), static_cast<int>(r.status));
   LONGS_EQUAL(full.size, r.size);
 }

@@ -15,12 +15,12 @@
 #include "status_fixture.hpp"
 
 using portcullis::Status;
+using portcullis::StatusWithSize;
 using portcullis::filter::Reason;
 using portcullis::filter::Verdict;
 using portcullis::policy::Proto;
 using portcullis::report::BlockedLog;
 using portcullis::report::Counters;
-using portcullis::report::Encoded;
 using portcullis::report::ScanDetector;
 using portcullis::report::StatusSnapshot;
 using portcullis::report::ViolationAction;
@@ -435,10 +435,11 @@ TEST(StatusJson, CorruptedCountsReadNoFurtherThanTheLists) {
 }
 
 TEST(StatusJson, SizeIsTheLengthWritten) {
-  const Encoded size = portcullis::report::status_json_size(t.snapshot);
+  const portcullis::StatusWithSize size = portcullis::report::status_json_size(t.snapshot);
   CHECK(ok(size.status));
   std::vector<char> buffer(4096);
-  const Encoded written = portcullis::report::write_status_json(t.snapshot, buffer);
+  const portcullis::StatusWithSize written =
+      portcullis::report::write_status_json(t.snapshot, buffer);
   CHECK(ok(written.status));
   LONGS_EQUAL(size.size, written.size);
   CHECK(parse_json(std::string_view(buffer.data(), written.size)).ok);
@@ -450,14 +451,14 @@ TEST(StatusJson, TooSmallBufferIsAnErrorNeverATruncatedDocument) {
   constexpr std::size_t kGuard = 16;
   for (std::size_t n = 0; n < full.size(); ++n) {
     std::vector<char> buffer(n + kGuard, '#');
-    const Encoded r =
+    const portcullis::StatusWithSize r =
         portcullis::report::write_status_json(t.snapshot, std::span<char>(buffer.data(), n));
     CHECK(r.status == Status::kResourceExhausted);
     LONGS_EQUAL(full.size(), r.size);  // what the caller would need
     STRCMP_EQUAL(std::string(kGuard, '#').c_str(), std::string(buffer.data() + n, kGuard).c_str());
   }
   std::vector<char> exact(full.size());
-  const Encoded r = portcullis::report::write_status_json(t.snapshot, exact);
+  const portcullis::StatusWithSize r = portcullis::report::write_status_json(t.snapshot, exact);
   CHECK(ok(r.status));
   STRCMP_EQUAL(full.c_str(), std::string(exact.data(), r.size).c_str());
 }
@@ -470,7 +471,8 @@ TEST(StatusJson, SlicesMakeUpTheDocument) {
     std::string joined_text;
     std::vector<char> buffer(chunk);
     for (std::size_t offset = 0;; offset += chunk) {
-      const Encoded r = portcullis::report::write_status_json_slice(t.snapshot, offset, buffer);
+      const portcullis::StatusWithSize r =
+          portcullis::report::write_status_json_slice(t.snapshot, offset, buffer);
       CHECK(ok(r.status));
       joined_text.append(buffer.data(), r.size);
       if (r.size < chunk) {
@@ -480,7 +482,8 @@ TEST(StatusJson, SlicesMakeUpTheDocument) {
     STRCMP_EQUAL(full.c_str(), joined_text.c_str());
   }
   std::vector<char> buffer(8);
-  const Encoded past = portcullis::report::write_status_json_slice(t.snapshot, full.size(), buffer);
+  const portcullis::StatusWithSize past =
+      portcullis::report::write_status_json_slice(t.snapshot, full.size(), buffer);
   CHECK(ok(past.status));
   LONGS_EQUAL(0, past.size);
 }
@@ -565,7 +568,7 @@ TEST_GROUP(FittedStatusJson) {
   TypicalStatus t;
   // The document's full size, and a buffer that many bytes long less `short_by`.
   std::vector<char> buffer_short_by(std::size_t short_by) {
-    const Encoded full = portcullis::report::status_json_size(t.snapshot);
+    const portcullis::StatusWithSize full = portcullis::report::status_json_size(t.snapshot);
     CHECK(full.size > short_by);
     return std::vector<char>(full.size - short_by);
   }

@@ -12,10 +12,10 @@
 #include "status_fixture.hpp"
 
 using portcullis::Status;
+using portcullis::StatusWithSize;
 using portcullis::filter::Reason;
 using portcullis::policy::Proto;
 using portcullis::report::Counters;
-using portcullis::report::Encoded;
 using portcullis::report::MetricsWriter;
 using portcullis::report::StatusSnapshot;
 using portcullis::test::Exposition;
@@ -400,7 +400,7 @@ TEST(Metrics, TooSmallBufferIsAnErrorAndNothingIsWrittenPastIt) {
   constexpr std::size_t kGuard = 16;
   for (std::size_t n = 0; n < full.size(); ++n) {
     std::vector<char> buffer(n + kGuard, '#');
-    const Encoded r =
+    const portcullis::StatusWithSize r =
         portcullis::report::write_metrics(t.snapshot, std::span<char>(buffer.data(), n));
     CHECK(r.status == Status::kResourceExhausted);
     LONGS_EQUAL(full.size(), r.size);
@@ -415,7 +415,8 @@ TEST(Metrics, SlicesMakeUpTheDocument) {
     std::string joined;
     std::vector<char> buffer(chunk);
     for (std::size_t offset = 0;; offset += chunk) {
-      const Encoded r = portcullis::report::write_metrics_slice(t.snapshot, offset, buffer);
+      const portcullis::StatusWithSize r =
+          portcullis::report::write_metrics_slice(t.snapshot, offset, buffer);
       CHECK(ok(r.status));
       joined.append(buffer.data(), r.size);
       if (r.size < chunk) {

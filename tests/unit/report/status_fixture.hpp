@@ -143,12 +143,12 @@ class TypicalStatus {
 // exactly that size); empty if either failed, which the tests' checks then catch.
 template <typename Size, typename Write>
 std::string render(const report::StatusSnapshot& s, Size size_of, Write write) {
-  const report::Encoded size = size_of(s);
+  const portcullis::StatusWithSize size = size_of(s);
   if (!ok(size.status) || size.size == 0) {
     return {};
   }
   std::string text(size.size, '\0');
-  const report::Encoded written = write(s, std::span<char>(text.data(), text.size()));
+  const portcullis::StatusWithSize written = write(s, std::span<char>(text.data(), text.size()));
   if (!ok(written.status) || written.size != size.size) {
     return {};
   }

@@ -8,7 +8,6 @@
 #include "status_fixture.hpp"
 
 using portcullis::policy::Proto;
-using portcullis::report::BoundedList;
 using portcullis::report::format_address;
 using portcullis::report::IpAddress;
 using portcullis::test::v4;
@@ -19,24 +18,6 @@ std::string text(const IpAddress& a) {
   return std::string(format_address(a).view());
 }
 }  // namespace
-
-TEST_GROUP(BoundedList){};
-
-TEST(BoundedList, RefusesEntriesBeyondItsCapacity) {
-  BoundedList<int, 3> list;
-  CHECK_TRUE(list.push(1));
-  CHECK_TRUE(list.push(2));
-  CHECK_TRUE(list.push(3));
-  CHECK_FALSE(list.push(4));
-  LONGS_EQUAL(3, list.view().size());
-  LONGS_EQUAL(3, list.view()[2]);
-}
-
-TEST(BoundedList, ViewIsClampedToTheCapacity) {
-  BoundedList<int, 3> list;
-  list.count = 1000;  // as if corrupted: a reader still stays inside the array
-  LONGS_EQUAL(3, list.view().size());
-}
 
 TEST_GROUP(FormatAddress){};
 

@@ -87,7 +87,7 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
     LONGS_EQUAL(kFirst + kScanThreshold - k, recent[k].port);  // newest first
   }
 
-  const report::Encoded size = report::status_json_size(s);
+  const portcullis::StatusWithSize size = report::status_json_size(s);
   CHECK(portcullis::ok(size.status));
   std::string json(size.size, '\0');
   CHECK(portcullis::ok(report::write_status_json(s, json).status));

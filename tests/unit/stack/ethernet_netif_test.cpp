@@ -9,9 +9,9 @@
 #include "lwip_device.hpp"
 #include "portcullis/boards/lab_network.hpp"
 
+using portcullis::NetworkSettings;
 using portcullis::Status;
 using portcullis::stack::EthernetNetif;
-using portcullis::stack::NetworkSettings;
 using namespace portcullis::test;
 
 namespace {

@@ -25,10 +25,10 @@ class FakeEthernetMac final : public hal::EthernetMac {
     counters_.rx_errors += errors;
   }
   bool initialised() const { return initialised_; }
-  const hal::MacAddress& mac() const { return mac_; }
+  const MacAddress& mac() const { return mac_; }
 
  private:
-  Status do_init(const hal::MacAddress& mac) override {
+  Status do_init(const MacAddress& mac) override {
     mac_ = mac;
     initialised_ = ok(init_status_);
     return init_status_;
@@ -62,7 +62,7 @@ class FakeEthernetMac final : public hal::EthernetMac {
   bool link_ = true;
   bool initialised_ = false;
   Status init_status_ = Status::kOk;
-  hal::MacAddress mac_{};
+  MacAddress mac_{};
 };
 
 }  // namespace portcullis::test

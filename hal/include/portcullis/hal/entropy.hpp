@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <span>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/status.hpp"
 
 namespace portcullis::hal {
 

@@ -5,11 +5,10 @@
 #include <cstdint>
 #include <span>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/mac_address.hpp"
+#include "portcullis/base/status.hpp"
 
 namespace portcullis::hal {
-
-using MacAddress = std::array<std::uint8_t, 6>;
 
 // Largest frame a MAC hands up or accepts, without the FCS: 1500 + 14 + 4 (one VLAN tag).
 inline constexpr std::size_t kMaxFrameBytes = 1518;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <span>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/status.hpp"
 
 namespace portcullis::hal {
 

@@ -2,11 +2,11 @@
 // The lab network every reference board joins (tools/lab, ARCHITECTURE.md "The lab"):
 // documentation ranges only, the device at .2 / ::2, a locally administered MAC.
 
-#include "portcullis/stack/network_settings.hpp"
+#include "portcullis/base/network_settings.hpp"
 
 namespace portcullis::boards {
 
-inline constexpr stack::NetworkSettings kLabNetwork{
+inline constexpr NetworkSettings kLabNetwork{
     .mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x02},
     .ipv4 = {192, 0, 2, 2},
     .ipv4_prefix_len = 24,
@@ -14,6 +14,6 @@ inline constexpr stack::NetworkSettings kLabNetwork{
     .ipv6 = {0x2001, 0x0db8, 0, 0, 0, 0, 0, 2},
     .ipv6_prefix_len = 64,
 };
-static_assert(stack::valid(kLabNetwork));
+static_assert(portcullis::valid(kLabNetwork));
 
 }  // namespace portcullis::boards

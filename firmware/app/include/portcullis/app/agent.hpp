@@ -5,17 +5,17 @@
 
 #include "portcullis/app/lab_services.hpp"
 #include "portcullis/app/status_endpoint.hpp"
+#include "portcullis/base/network_settings.hpp"
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/console.hpp"
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
-#include "portcullis/hal/status.hpp"
 #include "portcullis/platform/noise_pool.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
 #include "portcullis/stack/listener_audit.hpp"
-#include "portcullis/stack/network_settings.hpp"
 
 namespace portcullis::app {
 
@@ -36,15 +36,19 @@ class Agent {
   Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
         EntropySources entropy = {});
   // With lwIP's tcpip thread (NO_SYS=0), an agent that started lwIP must outlive it: call
-  // stack::stop_lwip() before the agent goes (a static agent goes after main() returns).
-  // Destroying it with the thread still able to run is a fatal error, not a silent race.
+  // stop() before the agent goes (a static agent goes after main() returns). Destroying it
+  // with the thread still able to run is a fatal error, not a silent race.
   ~Agent();
   Agent(const Agent&) = delete;
   Agent& operator=(const Agent&) = delete;
 
   // lwip_init(), the netif with the board's addresses, a boot banner on the console, a
   // first listener audit once the services are open, then the status endpoint.
-  Status start(const stack::NetworkSettings& net, std::string_view board_name);
+  Status start(const NetworkSettings& net, std::string_view board_name);
+  // Stops lwIP for good (stack::stop_lwip(): the tcpip thread runs nothing more), the last
+  // lwIP step, from the thread that owns the agent; with NO_SYS=1 nothing to do. Also after a
+  // failed start().
+  void stop();
 
   // One turn of the super-loop: received frames, lwIP timers, address state changes, the
   // listener audit (each new violation is written on the console).
@@ -69,7 +73,7 @@ class Agent {
   static void snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
                                   report::Counters& counters);
   // The status document for the MQTT push, rendered from a fresh snapshot.
-  static report::Encoded render_status(void* self, std::span<char> out);
+  static StatusWithSize render_status(void* self, std::span<char> out);
   // New scanners become push events; then the push's own turn.
   void poll_push();
   // Folds the fine clock into the noise pool when frames arrived, and mixes a full pool into
@@ -78,7 +82,7 @@ class Agent {
   // Before lwIP starts: TLS up, and lwIP's randomness keyed from its DRBG.
   void key_lwip_random();
   // The netif, the IPv6 report and the lab services: in lwIP's context.
-  Status start_network(const stack::NetworkSettings& net);
+  Status start_network(const NetworkSettings& net);
 
   const hal::Clock& clock_;
   hal::Console& console_;

@@ -34,12 +34,12 @@ struct Route {
 // request per connection), "Allow: GET" with a 405, and the empty line. kOk and its length;
 // kResourceExhausted and the length needed when `out` is too small (send nothing then);
 // kInvalidArgument when `content_type` holds a control character (a header injection).
-[[nodiscard]] report::Encoded write_response_head(HttpStatus status, std::string_view content_type,
-                                                  std::size_t content_length, std::span<char> out);
+[[nodiscard]] StatusWithSize write_response_head(HttpStatus status, std::string_view content_type,
+                                                 std::size_t content_length, std::span<char> out);
 
 // A whole error response: the head as above and a one-line text/plain body "<code>
 // <reason>\n". Every status fits in kMaxErrorResponse bytes.
 inline constexpr std::size_t kMaxErrorResponse = 192;
-[[nodiscard]] report::Encoded write_error_response(HttpStatus status, std::span<char> out);
+[[nodiscard]] StatusWithSize write_error_response(HttpStatus status, std::span<char> out);
 
 }  // namespace portcullis::mgmt

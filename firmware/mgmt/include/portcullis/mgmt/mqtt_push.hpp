@@ -61,7 +61,7 @@ struct PushStats {
 };
 
 // Renders the status document into `out` (report::write_status_json of a fresh snapshot).
-using StatusJsonFn = report::Encoded (*)(void* ctx, std::span<char> out);
+using StatusJsonFn = StatusWithSize (*)(void* ctx, std::span<char> out);
 
 class MqttPush {
  public:

@@ -97,7 +97,7 @@ class Backoff {
 // `{"device":ID,"seq":N,"type":"scanner"|"violation","uptime_ms":T, ...}`: a scanner adds
 // src, distinct_ports, first_ms, last_ms; a violation proto, port, action (field names as in
 // the status document). Same results as write_status_json.
-[[nodiscard]] report::Encoded write_event_json(const PushEvent& e, std::string_view device_id,
-                                               std::span<char> out);
+[[nodiscard]] StatusWithSize write_event_json(const PushEvent& e, std::string_view device_id,
+                                              std::span<char> out);
 
 }  // namespace portcullis::mgmt

@@ -20,6 +20,7 @@
 #include <span>
 #include <string_view>
 
+#include "portcullis/base/fixed_text.hpp"
 #include "portcullis/policy/policy.hpp"
 
 namespace portcullis::policy {
@@ -31,34 +32,6 @@ inline constexpr std::size_t kMaxRuleText =
     6 + 4 + 11 + 6 + kMaxSources * kMaxPrefixText + (kMaxSources - 1) + 1;
 inline constexpr std::size_t kMaxCanonicalText =
     sizeof("mode stealth\n") - 1 + sizeof("echo off\n") - 1 + kMaxRules * kMaxRuleText;
-
-// A fixed buffer holding text; no heap. A C array rather than std::array: its operator[]
-// is a call, which the constant evaluator counts on every character.
-template <std::size_t kCapacity>
-struct FixedText {
-  char chars[kCapacity] = {};
-  std::size_t size = 0;
-
-  constexpr std::string_view view() const { return std::string_view(chars, size); }
-  constexpr void append(std::string_view s) {
-    const char* const p = s.data();
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      chars[size++] = p[i];  // kCapacity is the worst case, computed above
-    }
-  }
-  constexpr void append(char c) { chars[size++] = c; }
-  constexpr void append_decimal(std::uint32_t v) {
-    char digits[10] = {};
-    std::size_t n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    while (n > 0) {
-      chars[size++] = digits[--n];
-    }
-  }
-};
 
 using PrefixText = FixedText<kMaxPrefixText>;
 using CanonicalText = FixedText<kMaxCanonicalText>;

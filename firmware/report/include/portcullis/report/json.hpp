@@ -82,10 +82,10 @@ static_assert(JsonWriter::kMaxDepth <= 32, "depth bits are kept in a std::uint32
 // write_status_json_slice: bytes [offset, offset + out.size()) of the document into `out`;
 //   kOk and how many were written (fewer than out.size() only at the end), to stream the
 //   document through a small buffer.
-[[nodiscard]] Encoded status_json_size(const StatusSnapshot& s);
-[[nodiscard]] Encoded write_status_json(const StatusSnapshot& s, std::span<char> out);
-[[nodiscard]] Encoded write_status_json_slice(const StatusSnapshot& s, std::size_t offset,
-                                              std::span<char> out);
+[[nodiscard]] StatusWithSize status_json_size(const StatusSnapshot& s);
+[[nodiscard]] StatusWithSize write_status_json(const StatusSnapshot& s, std::span<char> out);
+[[nodiscard]] StatusWithSize write_status_json_slice(const StatusSnapshot& s, std::size_t offset,
+                                                     std::span<char> out);
 
 // For a buffer that cannot grow (the MQTT status payload): write_status_json, and while the
 // document does not fit, the snapshot's recent lists are shortened and it is written again:
@@ -95,7 +95,7 @@ static_assert(JsonWriter::kMaxDepth <= 32, "depth bits are kept in a std::uint32
 // `s` (0: the whole document). kResourceExhausted when it does not fit even with those
 // lists empty (they are left empty).
 struct FittedStatus {
-  Encoded encoded;
+  StatusWithSize encoded;
   std::size_t left_out = 0;
 };
 [[nodiscard]] FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out);

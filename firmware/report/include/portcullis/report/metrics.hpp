@@ -54,9 +54,9 @@ class MetricsWriter {
 // metrics_size for Content-Length, write_metrics for a whole buffer (kResourceExhausted and
 // the size needed when it does not fit; never send that buffer), write_metrics_slice to
 // stream it. kInvalidArgument when `s.policy` or `s.counters` is null.
-[[nodiscard]] Encoded metrics_size(const StatusSnapshot& s);
-[[nodiscard]] Encoded write_metrics(const StatusSnapshot& s, std::span<char> out);
-[[nodiscard]] Encoded write_metrics_slice(const StatusSnapshot& s, std::size_t offset,
-                                          std::span<char> out);
+[[nodiscard]] StatusWithSize metrics_size(const StatusSnapshot& s);
+[[nodiscard]] StatusWithSize write_metrics(const StatusSnapshot& s, std::span<char> out);
+[[nodiscard]] StatusWithSize write_metrics_slice(const StatusSnapshot& s, std::size_t offset,
+                                                 std::span<char> out);
 
 }  // namespace portcullis::report

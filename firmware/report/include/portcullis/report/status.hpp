@@ -13,6 +13,7 @@
 #include <span>
 #include <string_view>
 
+#include "portcullis/base/bounded_list.hpp"
 #include "portcullis/policy/canonical.hpp"
 #include "portcullis/policy/policy.hpp"
 #include "portcullis/report/counters.hpp"
@@ -49,28 +50,6 @@ static_assert(kMaxScanners >= 1 && kMaxScanners <= 64, "PORTCULLIS_STATUS_MAX_SC
 static_assert(kMaxViolations >= 1 && kMaxViolations <= 64,
               "PORTCULLIS_STATUS_MAX_VIOLATIONS: 1..64");
 static_assert(kMaxLwipPools >= 1 && kMaxLwipPools <= 64, "PORTCULLIS_STATUS_MAX_LWIP_POOLS: 1..64");
-
-// A fixed-capacity list: an array and how many of its entries are in use.
-template <typename T, std::size_t kCapacity>
-struct BoundedList {
-  std::array<T, kCapacity> items{};
-  std::size_t count = 0;
-
-  static constexpr std::size_t capacity() { return kCapacity; }
-  // False (and nothing stored) when full: the caller decides whether the newest or the
-  // oldest entry matters more.
-  [[nodiscard]] constexpr bool push(const T& item) {
-    if (count >= kCapacity) {
-      return false;
-    }
-    items[count++] = item;
-    return true;
-  }
-  // Clamped, so a corrupted `count` cannot make a reader walk past the array.
-  constexpr std::span<const T> view() const {
-    return std::span<const T>(items.data(), std::min(count, kCapacity));
-  }
-};
 
 // An IPv4 or IPv6 address (IPv4 in the first 4 bytes), as the classifier's Flow gives it.
 struct IpAddress {

@@ -9,36 +9,10 @@
 #include <span>
 #include <string_view>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/fixed_text.hpp"
+#include "portcullis/base/status.hpp"
 
 namespace portcullis::report {
-
-// What an encoder did. `size` depends on the call: see each function.
-struct [[nodiscard]] Encoded {
-  Status status = Status::kOk;
-  std::size_t size = 0;
-};
-
-// A number as decimal text, for the places that need it as a string (label values, the
-// `proto` of an unnamed IP protocol).
-struct DecimalText {
-  char chars[20] = {};  // 2^64 - 1 has 20 digits
-  std::size_t size = 0;
-  constexpr std::string_view view() const { return std::string_view(chars, size); }
-};
-constexpr DecimalText decimal_text(std::uint64_t v) {
-  char reversed[20] = {};
-  std::size_t n = 0;
-  do {
-    reversed[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  DecimalText out;
-  while (n > 0) {
-    out.chars[out.size++] = reversed[--n];
-  }
-  return out;
-}
 
 class TextSink {
  public:

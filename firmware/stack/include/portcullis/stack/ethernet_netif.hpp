@@ -4,10 +4,10 @@
 #include <cstdint>
 
 #include "lwip/netif.h"
+#include "portcullis/base/network_settings.hpp"
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
-#include "portcullis/hal/status.hpp"
-#include "portcullis/stack/network_settings.hpp"
 
 namespace portcullis::stack {
 

@@ -13,8 +13,8 @@
 #include <span>
 #include <string_view>
 
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/entropy.hpp"
-#include "portcullis/hal/status.hpp"
 
 namespace portcullis::platform {
 

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/console.hpp"
-#include "portcullis/hal/status.hpp"
 
 namespace portcullis::hal {
 

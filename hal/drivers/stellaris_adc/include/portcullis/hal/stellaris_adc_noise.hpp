@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <span>
 
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/entropy.hpp"
-#include "portcullis/hal/status.hpp"
 
 namespace portcullis::hal {
 

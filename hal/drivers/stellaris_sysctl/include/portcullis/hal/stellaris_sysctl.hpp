@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "portcullis/hal/status.hpp"
+#include "portcullis/base/status.hpp"
 
 namespace portcullis::hal {
 

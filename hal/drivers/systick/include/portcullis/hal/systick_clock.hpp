@@ -2,8 +2,8 @@
 
 #include <cstdint>
 
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
-#include "portcullis/hal/status.hpp"
 
 namespace portcullis::hal {
 

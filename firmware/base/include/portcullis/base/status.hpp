@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace portcullis {
@@ -35,5 +36,12 @@ constexpr const char* to_string(Status s) {
   }
   return "?";
 }
+
+// A status and a size (bytes written, bytes a document needs, ...): what a writer did.
+// What `size` means is each function's to say.
+struct [[nodiscard]] StatusWithSize {
+  Status status = Status::kOk;
+  std::size_t size = 0;
+};
 
 }  // namespace portcullis

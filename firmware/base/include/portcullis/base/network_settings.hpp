@@ -2,15 +2,14 @@
 
 #include <array>
 #include <cstdint>
-#include <string_view>
 
-#include "portcullis/hal/ethernet_mac.hpp"
+#include "portcullis/base/mac_address.hpp"
 
-namespace portcullis::stack {
+namespace portcullis {
 
 // A board's compile-time addressing. IPv6 link-local is always derived from the MAC.
 struct NetworkSettings {
-  hal::MacAddress mac;
+  MacAddress mac;
   std::array<std::uint8_t, 4> ipv4;
   std::uint8_t ipv4_prefix_len;
   std::array<std::uint8_t, 4> ipv4_gateway;  // 0.0.0.0: none
@@ -24,4 +23,4 @@ constexpr bool valid(const NetworkSettings& s) {
          s.ipv6_prefix_len <= 128;
 }
 
-}  // namespace portcullis::stack
+}  // namespace portcullis

@@ -1,0 +1,86 @@
+// The vocabulary types (firmware/base): what every module relies on them to do.
+#include <CppUTest/TestHarness.h>
+
+#include <string>
+
+#include "portcullis/base/bounded_list.hpp"
+#include "portcullis/base/fixed_text.hpp"
+#include "portcullis/base/network_settings.hpp"
+#include "portcullis/base/status.hpp"
+
+using portcullis::BoundedList;
+using portcullis::decimal_text;
+using portcullis::FixedText;
+
+TEST_GROUP(BoundedList){};
+
+TEST(BoundedList, RefusesEntriesBeyondItsCapacity) {
+  BoundedList<int, 3> list;
+  CHECK_TRUE(list.push(1));
+  CHECK_TRUE(list.push(2));
+  CHECK_TRUE(list.push(3));
+  CHECK_FALSE(list.push(4));
+  LONGS_EQUAL(3, list.view().size());
+  LONGS_EQUAL(3, list.view()[2]);
+}
+
+TEST(BoundedList, ViewIsClampedToTheCapacity) {
+  BoundedList<int, 3> list;
+  list.count = 1000;  // as if corrupted: a reader still stays inside the array
+  LONGS_EQUAL(3, list.view().size());
+}
+
+TEST_GROUP(FixedText){};
+
+TEST(FixedText, DecimalText) {
+  STRCMP_EQUAL("0", std::string(decimal_text(0).view()).c_str());
+  STRCMP_EQUAL("7", std::string(decimal_text(7).view()).c_str());
+  STRCMP_EQUAL("65535", std::string(decimal_text(65535).view()).c_str());
+  STRCMP_EQUAL("18446744073709551615", std::string(decimal_text(~0ull).view()).c_str());
+}
+
+TEST(FixedText, AppendsTextCharactersAndNumbers) {
+  FixedText<32> t;
+  t.append("port ");
+  t.append_decimal(8443);
+  t.append('/');
+  t.append_decimal(0);
+  STRCMP_EQUAL("port 8443/0", std::string(t.view()).c_str());
+}
+
+TEST(FixedText, WorksInConstantEvaluation) {
+  constexpr auto text = [] {
+    FixedText<16> t;
+    t.append_decimal(4294967295u);
+    return t;
+  }();
+  static_assert(text.view() == "4294967295");
+  LONGS_EQUAL(10, text.size);
+}
+
+TEST_GROUP(Status){};
+
+TEST(Status, OkIsTheOnlySuccessAndEveryStatusHasAName) {
+  CHECK_TRUE(portcullis::ok(portcullis::Status::kOk));
+  CHECK_FALSE(portcullis::ok(portcullis::Status::kInternal));
+  STRCMP_EQUAL("deadline exceeded", portcullis::to_string(portcullis::Status::kDeadlineExceeded));
+  const portcullis::StatusWithSize w{.status = portcullis::Status::kResourceExhausted, .size = 7};
+  LONGS_EQUAL(7, w.size);
+}
+
+TEST_GROUP(NetworkSettings){};
+
+TEST(NetworkSettings, ValidNeedsAUnicastMacAndPrefixLengthsInRange) {
+  portcullis::NetworkSettings s{.mac = {0x02, 0, 0x5e, 0, 0x53, 2},
+                                .ipv4 = {192, 0, 2, 2},
+                                .ipv4_prefix_len = 24,
+                                .ipv4_gateway = {},
+                                .ipv6 = {},
+                                .ipv6_prefix_len = 64};
+  CHECK_TRUE(portcullis::valid(s));
+  s.mac[0] = 0x03;  // multicast
+  CHECK_FALSE(portcullis::valid(s));
+  s.mac[0] = 0x02;
+  s.ipv4_prefix_len = 33;
+  CHECK_FALSE(portcullis::valid(s));
+}
