@@ -96,7 +96,6 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
     report(console, "listen", st);
     return st;
   }
-  running_ = true;
   console.write(
       "portcullis: status endpoint: https on the mgmt port, client certificate required\n");
   return Status::kOk;

@@ -777,10 +777,6 @@ altcp_pcb* tls_new_client(const altcp_tls_config* config, std::uint8_t ip_type) 
   return wrap_new(config->conf, config->hostname, ip_type);
 }
 
-altcp_pcb* tls_alloc(void* arg, std::uint8_t ip_type) {
-  return tls_new(static_cast<const mbedtls_ssl_config*>(arg), ip_type);
-}
-
 const TlsStats& tls_stats() {
   return stats;
 }

@@ -127,6 +127,8 @@ std::string_view reason_phrase(HttpStatus s) {
       return "URI Too Long";
     case HttpStatus::kFieldsTooLarge:
       return "Request Header Fields Too Large";
+    case HttpStatus::kInternalServerError:
+      return "Internal Server Error";
     case HttpStatus::kVersionNotSupported:
       return "HTTP Version Not Supported";
   }

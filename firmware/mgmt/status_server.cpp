@@ -15,9 +15,6 @@ constexpr std::size_t kChunk = 512;
 std::array<char, kChunk> chunk_buffer;
 constexpr u8_t kPollInterval = 2;  // lwIP units of 500 ms: the deadlines' grain
 
-constexpr std::string_view kJsonType = "application/json";
-constexpr std::string_view kMetricsType = "text/plain; version=0.0.4; charset=utf-8";
-
 }  // namespace
 
 Status StatusServer::start(const mbedtls_ssl_config* conf, policy::AllowedTcpPort port,
@@ -130,11 +127,14 @@ void StatusServer::respond(Connection& c) {
   const bool json = c.resource == Resource::kStatus;
   const StatusWithSize size =
       json ? report::status_json_size(c.snapshot) : report::metrics_size(c.snapshot);
-  const StatusWithSize head =
-      write_response_head(HttpStatus::kOk, json ? kJsonType : kMetricsType, size.size, c.head);
+  const StatusWithSize head = write_response_head(
+      HttpStatus::kOk, json ? report::kJsonContentType : report::kMetricsContentType, size.size,
+      c.head);
   if (!portcullis::ok(size.status) || !portcullis::ok(head.status)) {
-    c.status = HttpStatus::kBadRequest;  // unreachable with sane capacities; never half a document
-    const StatusWithSize e = write_error_response(HttpStatus::kBadRequest, c.head);
+    // The device's fault, not the client's (unreachable with sane capacities): never half a
+    // document.
+    c.status = HttpStatus::kInternalServerError;
+    const StatusWithSize e = write_error_response(HttpStatus::kInternalServerError, c.head);
     c.head_size = portcullis::ok(e.status) ? e.size : 0;
     c.body_size = 0;
     ++stats_.responses_error;

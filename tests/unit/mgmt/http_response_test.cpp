@@ -36,9 +36,10 @@ std::string head_text(HttpStatus status, std::string_view type, std::size_t leng
 }
 
 constexpr HttpStatus kErrorStatuses[] = {
-    HttpStatus::kBadRequest,         HttpStatus::kNotFound,   HttpStatus::kMethodNotAllowed,
-    HttpStatus::kRequestTimeout,     HttpStatus::kUriTooLong, HttpStatus::kFieldsTooLarge,
-    HttpStatus::kVersionNotSupported};
+    HttpStatus::kBadRequest,          HttpStatus::kNotFound,
+    HttpStatus::kMethodNotAllowed,    HttpStatus::kRequestTimeout,
+    HttpStatus::kUriTooLong,          HttpStatus::kFieldsTooLarge,
+    HttpStatus::kVersionNotSupported, HttpStatus::kInternalServerError};
 
 }  // namespace
 
@@ -188,4 +189,6 @@ TEST(HttpResponse, ReasonPhrases) {
                std::string(reason_phrase(HttpStatus::kFieldsTooLarge)).c_str());
   STRCMP_EQUAL("HTTP Version Not Supported",
                std::string(reason_phrase(HttpStatus::kVersionNotSupported)).c_str());
+  STRCMP_EQUAL("Internal Server Error",
+               std::string(reason_phrase(HttpStatus::kInternalServerError)).c_str());
 }

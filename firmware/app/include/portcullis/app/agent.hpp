@@ -57,7 +57,6 @@ class Agent {
   stack::EthernetNetif& netif() { return netif_; }
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
-  const StatusEndpoint& status_endpoint() const { return endpoint_; }
   // Timing noise handed to the DRBG so far (platform/noise_pool.hpp): one per kNoiseFolds loop
   // turns that received frames.
   std::uint32_t noise_mixes() const { return noise_mixes_; }

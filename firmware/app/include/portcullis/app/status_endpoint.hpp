@@ -30,8 +30,6 @@ class StatusEndpoint {
                   hal::Console& console);
 
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, hal::Console& console);
-  bool running() const { return running_; }
-  const mgmt::StatusServer& server() const { return server_; }
 
   // The push to the board's broker (PORTCULLIS_MQTT_BROKER); kOk and nothing when the board
   // sets none. After start(), which brings up TLS (or does so itself without a mgmt line).
@@ -48,7 +46,6 @@ class StatusEndpoint {
   Status tls_status_ = Status::kUnavailable;
   mbedtls_ssl_config conf_{};
   bool conf_ready_ = false;
-  bool running_ = false;
   mgmt::StatusServer server_;
   mbedtls_ssl_config client_conf_{};
   bool client_conf_ready_ = false;

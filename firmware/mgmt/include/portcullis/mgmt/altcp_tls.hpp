@@ -59,10 +59,6 @@ altcp_pcb* tls_new(const mbedtls_ssl_config* conf, std::uint8_t ip_type);
 // `hostname` (Mbed TLS 3.6 refuses to verify a server without it). `config` outlives it.
 altcp_pcb* tls_new_client(const altcp_tls_config* config, std::uint8_t ip_type);
 
-// The allocator form, for code that takes an altcp_allocator_t (lwIP's MQTT client).
-// `arg` is the const mbedtls_ssl_config*.
-altcp_pcb* tls_alloc(void* arg, std::uint8_t ip_type);
-
 const TlsStats& tls_stats();
 std::size_t tls_sessions_in_use();
 

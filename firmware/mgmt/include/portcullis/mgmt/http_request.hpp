@@ -28,7 +28,8 @@ enum class HttpStatus : std::uint16_t {
   kMethodNotAllowed = 405,
   kRequestTimeout = 408,  // for the server: a client too slow to finish its head
   kUriTooLong = 414,
-  kFieldsTooLarge = 431,  // Request Header Fields Too Large
+  kFieldsTooLarge = 431,       // Request Header Fields Too Large
+  kInternalServerError = 500,  // the device could not encode its own document
   kVersionNotSupported = 505,
 };
 std::string_view reason_phrase(HttpStatus s);

@@ -85,7 +85,6 @@ class ListenerAudit {
 
   const AuditLog& violations() const { return log_; }
   std::uint64_t audits() const { return audits_; }
-  Enforcement enforcement() const { return enforcement_; }
 
  private:
   void run(std::uint64_t now_ms, std::span<const PcbEntry> pcbs);
