@@ -37,6 +37,7 @@ Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& conso
              EntropySources entropy)
     : clock_(clock),
       console_(console),
+      filter_(policy::kPolicy),
       netif_(mac, clock),
       audit_(policy::kPolicy),
       entropy_(entropy) {}
@@ -46,6 +47,9 @@ Agent::~Agent() {
     if (started_ && !stack::lwip_stopped()) {
       hal::fatal("agent destroyed while lwIP's tcpip thread runs (call Agent::stop())");
     }
+  }
+  if (stack::input_filter() == &filter_) {
+    stack::use_input_filter(nullptr);
   }
 }
 
@@ -57,6 +61,7 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   board_name_ = board_name;
   stack::set_lwip_clock(clock_);
   key_lwip_random();
+  stack::use_input_filter(&filter_);  // before lwIP runs: no packet passes unjudged
   stack::start_lwip();
   started_ = true;
   if (const Status st = stack::in_lwip_context([&] { return start_network(net); }); !ok(st)) {
@@ -174,7 +179,7 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.device.uptime_ms = clock_.now_ms();
   s.policy = &policy::kPolicy;
   s.policy_digest = policy::kPolicyDigest;
-  counters = stack::filter_counters();
+  counters = filter_.counters();
   s.counters = &counters;
   std::array<stack::ListenerInfo, stack::kMaxListeners> listeners{};
   const std::size_t n = audit_.listeners(listeners);
@@ -195,10 +200,10 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   }
   s.violations_total = audit_.violations().total();
 
-  const report::ScanDetector& detector = stack::filter_scan_detector();
-  s.scanners.count = detector.scanners(s.scanners.items, stack::filter_uptime_ms());
+  const report::ScanDetector& detector = filter_.scan_detector();
+  s.scanners.count = detector.scanners(s.scanners.items, filter_.uptime_ms());
   s.scanners_detected_total = detector.detected_total();
-  s.recent_blocked.count = stack::filter_blocked_log().recent(s.recent_blocked.items);
+  s.recent_blocked.count = filter_.blocked_log().recent(s.recent_blocked.items);
 
   const mgmt::MqttPush& push = endpoint_.push();
   s.push.enabled = push.running();
@@ -247,7 +252,7 @@ void Agent::poll() {
 }
 
 void Agent::gather_noise() {
-  const std::uint64_t rx = stack::filter_counters().rx_total();
+  const std::uint64_t rx = filter_.counters().rx_total();
   if (rx == noise_rx_) {
     return;
   }
@@ -264,7 +269,7 @@ void Agent::poll_push() {
   if (!push.running()) {
     return;
   }
-  const report::ScanDetector& detector = stack::filter_scan_detector();
+  const report::ScanDetector& detector = filter_.scan_detector();
   for (; scanners_pushed_ < detector.detected_total(); ++scanners_pushed_) {
     const report::ScanDetection* d = detector.find(scanners_pushed_);
     if (d == nullptr) {

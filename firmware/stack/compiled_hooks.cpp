@@ -1,13 +1,13 @@
-// lwIP's input hooks bound to this build's compiled policy. An object library linked into
-// each image, so lwIP's references resolve without a static-library cycle.
-#include "portcullis/policy/compiled.hpp"
+// lwIP's input hooks: every inbound packet goes to the input filter the agent installed
+// (stack::use_input_filter). An object library linked into each image, so lwIP's references
+// resolve without a static-library cycle.
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_hooks.h"
 
 extern "C" int portcullis_ip4_input_hook(pbuf* p, netif* inp) {
-  return portcullis::stack::filter_input(p, inp, false, portcullis::policy::kPolicy);
+  return portcullis::stack::judge_input(p, inp, false);
 }
 
 extern "C" int portcullis_ip6_input_hook(pbuf* p, netif* inp) {
-  return portcullis::stack::filter_input(p, inp, true, portcullis::policy::kPolicy);
+  return portcullis::stack::judge_input(p, inp, true);
 }

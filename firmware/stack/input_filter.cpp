@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstring>
 #include <span>
 
@@ -202,57 +203,45 @@ bool source_of(std::span<const std::uint8_t> bytes, bool ipv6, report::IpAddress
   return false;
 }
 
-// sys_now() extended to 64 bits: its 32-bit milliseconds wrap after 49.7 days. Called at each
-// drop and each snapshot, so only a wrap with neither in between is missed.
-class Uptime {
- public:
-  std::uint64_t now_ms() {
-    const std::uint32_t now = sys_now();
-    if (now < last_) {
-      high_ += std::uint64_t{1} << 32;
-    }
-    last_ = now;
-    return high_ | now;
+std::atomic<InputFilter*> installed{nullptr};
+
+}  // namespace
+
+std::uint64_t Uptime::now_ms() {
+  const std::uint32_t now = sys_now();
+  if (now < last_) {
+    high_ += std::uint64_t{1} << 32;
   }
+  last_ = now;
+  return high_ | now;
+}
 
- private:
-  std::uint64_t high_ = 0;
-  std::uint32_t last_ = 0;
-};
-
-report::Counters counters;
-report::ScanDetector scan_detector;
-report::BlockedLog blocked_log;
-Uptime uptime;
-bool scan_detector_keyed = false;
-RateLimiter reject_limiter{kRejectsPerSecond, kRejectBurst};
-
-void record_drop(const filter::Decision& d, std::span<const std::uint8_t> bytes, bool ipv6) {
+void InputFilter::record_drop(const filter::Decision& d, std::span<const std::uint8_t> bytes,
+                              bool ipv6) {
   report::IpAddress src;
   if (!report::is_blocked_attempt(d) || !source_of(bytes, ipv6, src)) {
     return;
   }
-  const std::uint64_t now = uptime.now_ms();
-  blocked_log.record({src, d.ip_proto, d.port, d.reason, now});
+  const std::uint64_t now = uptime_.now_ms();
+  blocked_log_.record({src, d.ip_proto, d.port, d.reason, now});
   if (!report::is_scan_evidence(d)) {
     return;
   }
-  if (!scan_detector_keyed) {
+  if (!scan_detector_keyed_) {
     // Late enough for the board to have seeded lwIP's generator from its entropy (a port
     // without LWIP_RAND gets the time of the first scan packet).
 #if defined(LWIP_RAND)
-    scan_detector.set_key(static_cast<std::uint32_t>(LWIP_RAND()));
+    scan_detector_.set_key(static_cast<std::uint32_t>(LWIP_RAND()));
 #else
-    scan_detector.set_key(static_cast<std::uint32_t>(now));
+    scan_detector_.set_key(static_cast<std::uint32_t>(now));
 #endif
-    scan_detector_keyed = true;
+    scan_detector_keyed_ = true;
   }
-  (void)scan_detector.record(src, d.ip_proto, d.port, now);
+  (void)scan_detector_.record(src, d.ip_proto, d.port, now);
 }
 
-}  // namespace
-
-int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& policy) {
+int InputFilter::judge(pbuf* p, const netif* inp, bool ipv6) {
+  const policy::Policy& policy = policy_;
   std::array<std::uint8_t, filter::kMaxHeaderBytes> head;
   const auto want = static_cast<u16_t>(std::min<std::size_t>(p->tot_len, head.size()));
   const u16_t got = pbuf_copy_partial(p, head.data(), want, 0);
@@ -276,11 +265,11 @@ int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& pol
     }
   }
   if (d.verdict == filter::Verdict::kReject &&
-      (local_port_bound(d.ip_proto, d.port) || !reject_limiter.try_take(sys_now()))) {
+      (local_port_bound(d.ip_proto, d.port) || !reject_limiter_.try_take(sys_now()))) {
     d.verdict = filter::Verdict::kDrop;
-    counters.record_reject_suppressed();
+    counters_.record_reject_suppressed();
   }
-  counters.record(d);
+  counters_.record(d);
   if (d.verdict != filter::Verdict::kPass) {
     record_drop(d, bytes, ipv6);
   }
@@ -310,20 +299,21 @@ bool RateLimiter::try_take(std::uint32_t now_ms) {
   return true;
 }
 
-const report::Counters& filter_counters() {
-  return counters;
+void use_input_filter(InputFilter* filter) {
+  installed.store(filter, std::memory_order_release);
 }
 
-const report::ScanDetector& filter_scan_detector() {
-  return scan_detector;
+InputFilter* input_filter() {
+  return installed.load(std::memory_order_acquire);
 }
 
-const report::BlockedLog& filter_blocked_log() {
-  return blocked_log;
-}
-
-std::uint64_t filter_uptime_ms() {
-  return uptime.now_ms();
+int judge_input(pbuf* p, const netif* inp, bool ipv6) {
+  InputFilter* const f = installed.load(std::memory_order_acquire);
+  if (f == nullptr) {
+    pbuf_free(p);  // no filter yet (or any more): nothing gets through
+    return 1;
+  }
+  return f->judge(p, inp, ipv6);
 }
 
 }  // namespace portcullis::stack

@@ -36,6 +36,7 @@ constexpr policy::Policy make_policy() {
 }
 constexpr policy::Policy kPolicy = make_policy();
 bool filter_on = true;
+stack::InputFilter input_filter{kPolicy};
 
 // A MAC that sends nowhere: lwIP's replies are built and handed down, then forgotten.
 class NullMac final : public hal::EthernetMac {
@@ -91,10 +92,10 @@ Bytes syn_to(std::uint16_t port, std::uint16_t sport) {
 
 extern "C" {
 int portcullis_ip4_input_hook(pbuf* p, netif* inp) {
-  return filter_on ? stack::filter_input(p, inp, false, kPolicy) : 0;
+  return filter_on ? stack::judge_input(p, inp, false) : 0;  // as compiled_hooks.cpp
 }
 int portcullis_ip6_input_hook(pbuf* p, netif* inp) {
-  return filter_on ? stack::filter_input(p, inp, true, kPolicy) : 0;
+  return filter_on ? stack::judge_input(p, inp, true) : 0;
 }
 
 // The measured steps: one inbound frame each, from the netif's input to lwIP's reply.
@@ -106,6 +107,7 @@ __attribute__((noinline)) void bench_step(const Bytes* frame) {
 int main(int argc, char** argv) {
   const char* scenario = argc > 1 ? argv[1] : "";
   filter_on = !(argc > 2 && std::strcmp(argv[2], "nofilter") == 0);
+  stack::use_input_filter(&input_filter);
   stack::set_lwip_clock(clock_source);
   lwip_init();
   if (!ok(nif.start(boards::kLabNetwork))) {

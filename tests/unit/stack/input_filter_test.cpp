@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lwip/ip_addr.h"
+#include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "lwip/udp.h"
@@ -22,10 +23,7 @@ using namespace portcullis::test;
 using portcullis::filter::Reason;
 using portcullis::policy::Mode;
 using portcullis::policy::Policy;
-using portcullis::stack::filter_blocked_log;
-using portcullis::stack::filter_counters;
-using portcullis::stack::filter_scan_detector;
-using portcullis::stack::filter_uptime_ms;
+using portcullis::test::hook_filter;
 
 namespace {
 
@@ -143,14 +141,15 @@ TEST(InputFilter, RejectAnswersAnAllowedPortWithoutListenerLikeAClosedOne) {
 }
 
 TEST(InputFilter, StealthSendsNothingAtAllForAClosedPortWhateverTheFlags) {
-  const auto before = filter_counters().by_reason(Reason::kClosedPort);
+  const auto before = hook_filter().counters().by_reason(Reason::kClosedPort);
   LONGS_EQUAL(0, dev->exchange(tcp_frame(syn(81))).size());
   for (const std::uint8_t flags : kProbeFlags) {
     TcpSegment s = syn(81);
     s.flags = flags;
     LONGS_EQUAL(0, dev->exchange(tcp_frame(s)).size());
   }
-  LONGS_EQUAL(before + 1 + sizeof kProbeFlags, filter_counters().by_reason(Reason::kClosedPort));
+  LONGS_EQUAL(before + 1 + sizeof kProbeFlags,
+              hook_filter().counters().by_reason(Reason::kClosedPort));
 }
 
 TEST(InputFilter, ANonAllowedListenerIsUnreachable) {
@@ -302,8 +301,8 @@ TEST(InputFilter, UdpFromADnsOrDhcpServerPortDoesNotReachAnUnconnectedSocket) {
   });
   LONGS_EQUAL(ERR_OK, bound);
   CHECK(ephemeral >= 0xC000);
-  const auto closed = filter_counters().by_reason(Reason::kClosedPort);
-  const auto passed = filter_counters().passed_total();
+  const auto closed = hook_filter().counters().by_reason(Reason::kClosedPort);
+  const auto passed = hook_filter().counters().passed_total();
   LONGS_EQUAL(
       0,
       dev->exchange(udp_frame({.src_port = 53, .dst_port = ephemeral, .payload = {'x'}})).size());
@@ -313,8 +312,8 @@ TEST(InputFilter, UdpFromADnsOrDhcpServerPortDoesNotReachAnUnconnectedSocket) {
       0, dev->exchange(udp_frame({.src_port = 53, .dst_port = ephemeral, .payload = {'z'}}, true))
              .size());
   CHECK(received.empty());
-  LONGS_EQUAL(closed + 3, filter_counters().by_reason(Reason::kClosedPort));
-  LONGS_EQUAL(passed, filter_counters().passed_total());
+  LONGS_EQUAL(closed + 3, hook_filter().counters().by_reason(Reason::kClosedPort));
+  LONGS_EQUAL(passed, hook_filter().counters().passed_total());
 }
 
 // Security review finding 6: lwIP 2.2.1 has no SYN cookies and keeps a PCB for every SYN it
@@ -333,7 +332,7 @@ TEST(InputFilter, SynsToAllowedPortsLeaveTcpPcbsForAManagementPollAndThePush) {
     listen_on(port);
   }
   listen_on(kMgmtPort);
-  const auto limited = filter_counters().by_reason(Reason::kConnectionLimit);
+  const auto limited = hook_filter().counters().by_reason(Reason::kConnectionLimit);
   std::size_t synacks = 0;
   std::uint16_t sport = 30000;
   for (std::uint16_t port = kFirst; port < kFirst + kPorts; ++port) {
@@ -367,14 +366,14 @@ TEST(InputFilter, SynsToAllowedPortsLeaveTcpPcbsForAManagementPollAndThePush) {
   CHECK(admitted < kPorts * kPerPort);
   LONGS_EQUAL(admitted, synacks);
   LONGS_EQUAL(limited + kPorts * kPerPort - admitted,
-              filter_counters().by_reason(Reason::kConnectionLimit));
+              hook_filter().counters().by_reason(Reason::kConnectionLimit));
 
   let_time_pass(1500);  // no peer answered its SYN-ACK: every half-open connection is stale
   TcpSegment late = syn(kFirst + kPorts - 1);
   late.src_port = sport++;
   LONGS_EQUAL(1, tcp_of(dev->exchange(tcp_frame(late))).size());
   LONGS_EQUAL(limited + kPorts * kPerPort - admitted,
-              filter_counters().by_reason(Reason::kConnectionLimit));
+              hook_filter().counters().by_reason(Reason::kConnectionLimit));
 }
 
 // Two SYNs from forged addresses (nobody answers the device's ARP for them) must not close an
@@ -387,18 +386,18 @@ TEST(InputFilter, HalfOpenConnectionsOfForgedPeersCloseAPortForASecondAtMost) {
     const Bytes forged = {192, 0, 2, static_cast<std::uint8_t>(100 + i)};
     LONGS_EQUAL(0, tcp_of(dev->exchange(tcp_frame(syn(80), false, forged))).size());
   }
-  const auto limited = filter_counters().by_reason(Reason::kConnectionLimit);
+  const auto limited = hook_filter().counters().by_reason(Reason::kConnectionLimit);
   TcpSegment first = syn(80);
   first.src_port = 40001;
   LONGS_EQUAL(0, tcp_of(dev->exchange(tcp_frame(first))).size());
-  LONGS_EQUAL(limited + 1, filter_counters().by_reason(Reason::kConnectionLimit));
+  LONGS_EQUAL(limited + 1, hook_filter().counters().by_reason(Reason::kConnectionLimit));
   let_time_pass(1500);
   TcpSegment later = syn(80);
   later.src_port = 40002;
   const auto answer = tcp_of(dev->exchange(tcp_frame(later)));
   LONGS_EQUAL(1, answer.size());
   BYTES_EQUAL(kSyn | kAck, answer[0].flags);
-  LONGS_EQUAL(limited + 1, filter_counters().by_reason(Reason::kConnectionLimit));
+  LONGS_EQUAL(limited + 1, hook_filter().counters().by_reason(Reason::kConnectionLimit));
 }
 
 TEST(InputFilter, HalfOpenConnectionsArePerPortBoundedButARetransmittedSynIsAnswered) {
@@ -407,7 +406,7 @@ TEST(InputFilter, HalfOpenConnectionsArePerPortBoundedButARetransmittedSynIsAnsw
   listen_on(80);
   listen_on(kMgmtPort);
   for (const std::uint16_t port : {std::uint16_t{80}, kMgmtPort}) {
-    const auto limited = filter_counters().by_reason(Reason::kConnectionLimit);
+    const auto limited = hook_filter().counters().by_reason(Reason::kConnectionLimit);
     std::vector<TcpSegment> sent;
     std::size_t synacks = 0;
     for (std::uint16_t i = 0; i < kHalfOpenPerPort + 2; ++i) {
@@ -417,7 +416,7 @@ TEST(InputFilter, HalfOpenConnectionsArePerPortBoundedButARetransmittedSynIsAnsw
       synacks += tcp_of(dev->exchange(tcp_frame(s))).size();
     }
     LONGS_EQUAL(kHalfOpenPerPort, synacks);
-    LONGS_EQUAL(limited + 2, filter_counters().by_reason(Reason::kConnectionLimit));
+    LONGS_EQUAL(limited + 2, hook_filter().counters().by_reason(Reason::kConnectionLimit));
     // A retransmission of a SYN that holds a PCB is that connection's, not a new one: lwIP
     // answers it with its SYN-ACK again.
     const auto again = tcp_of(dev->exchange(tcp_frame(sent[0])));
@@ -430,7 +429,7 @@ TEST(InputFilter, HalfOpenConnectionsArePerPortBoundedButARetransmittedSynIsAnsw
                              .ack = again[0].seq + 1,
                              .flags = kAck}));
     LONGS_EQUAL(1, tcp_of(dev->exchange(tcp_frame(sent.back()))).size());
-    LONGS_EQUAL(limited + 2, filter_counters().by_reason(Reason::kConnectionLimit));
+    LONGS_EQUAL(limited + 2, hook_filter().counters().by_reason(Reason::kConnectionLimit));
   }
 }
 
@@ -447,23 +446,54 @@ TEST(InputFilter, UdpToAnAllowedPortReachesItsPcb) {
 }
 
 TEST(InputFilter, EveryPacketIsCountedOnce) {
-  const auto rx = filter_counters().rx_total();
-  const auto passed = filter_counters().passed_total();
-  const auto dropped = filter_counters().dropped_total();
+  const auto rx = hook_filter().counters().rx_total();
+  const auto passed = hook_filter().counters().passed_total();
+  const auto dropped = hook_filter().counters().dropped_total();
   listen_on(80);
   dev->exchange(tcp_frame(syn(80)));
   dev->exchange(tcp_frame(syn(81)));
   dev->exchange(ipv4_echo_request(1, 1, {}));
-  LONGS_EQUAL(rx + 3, filter_counters().rx_total());
-  LONGS_EQUAL(passed + 2, filter_counters().passed_total());
-  LONGS_EQUAL(dropped + 1, filter_counters().dropped_total());
+  LONGS_EQUAL(rx + 3, hook_filter().counters().rx_total());
+  LONGS_EQUAL(passed + 2, hook_filter().counters().passed_total());
+  LONGS_EQUAL(dropped + 1, hook_filter().counters().dropped_total());
+}
+
+// Owned state: two filters in one process keep their own records; the hooks feed the one
+// installed.
+TEST(InputFilter, TwoFiltersKeepTheirOwnRecords) {
+  portcullis::stack::InputFilter a{kStealth};
+  portcullis::stack::InputFilter b{kStealth};
+  portcullis::stack::use_input_filter(&a);
+  dev->exchange(tcp_frame(syn(81)));
+  dev->exchange(tcp_frame(syn(82)));
+  portcullis::stack::use_input_filter(&b);
+  dev->exchange(tcp_frame(syn(83)));
+  LONGS_EQUAL(2, a.counters().by_reason(Reason::kClosedPort));
+  LONGS_EQUAL(1, b.counters().by_reason(Reason::kClosedPort));
+  std::array<portcullis::report::BlockedAttempt, 4> recent{};
+  LONGS_EQUAL(2, a.blocked_log().recent(recent));
+  LONGS_EQUAL(1, b.blocked_log().recent(recent));
+  LONGS_EQUAL(83, recent[0].port);
+  set_hook_policy(kStealth);  // the test group's own filter again, before a and b go
+}
+
+// The firmware's hooks (compiled_hooks.cpp) with no filter installed drop every packet.
+TEST(InputFilter, WithoutAFilterTheHooksFailClosed) {
+  portcullis::stack::use_input_filter(nullptr);
+  pbuf* p = pbuf_alloc(PBUF_RAW, 60, PBUF_RAM);
+  CHECK(p != nullptr);
+  const Bytes frame = tcp_frame(syn(80));
+  CHECK(frame.size() >= 14 + 40);
+  pbuf_take(p, frame.data() + 14, 40);  // the IP packet, without the Ethernet header
+  LONGS_EQUAL(1, portcullis::stack::judge_input(p, nullptr, false));  // consumed: freed
+  set_hook_policy(kStealth);
 }
 
 TEST(InputFilter, Ipv6SynToAClosedPortIsDroppedBeforeLwipSeesIt) {
-  const auto before = filter_counters().by_reason(Reason::kClosedPort);
+  const auto before = hook_filter().counters().by_reason(Reason::kClosedPort);
   const auto out = dev->exchange(tcp_frame(syn(81), true));
   LONGS_EQUAL(0, tcp_of(out).size());
-  LONGS_EQUAL(before + 1, filter_counters().by_reason(Reason::kClosedPort));
+  LONGS_EQUAL(before + 1, hook_filter().counters().by_reason(Reason::kClosedPort));
 }
 
 // A packet from one of the device's own addresses (its link-local one, made from its MAC) to
@@ -473,14 +503,14 @@ TEST(InputFilter, APacketFromAnotherOfTheDevicesOwnAddressesIsMalformed) {
   const Bytes link_local = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
                             0x00, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x53, 0x02};
   listen_on(80);
-  const auto malformed = filter_counters().by_reason(Reason::kMalformed);
-  const auto passed = filter_counters().passed_total();
+  const auto malformed = hook_filter().counters().by_reason(Reason::kMalformed);
+  const auto passed = hook_filter().counters().passed_total();
   LONGS_EQUAL(0, tcp_of(dev->exchange(tcp_frame(syn(80), true, link_local))).size());
-  LONGS_EQUAL(malformed + 1, filter_counters().by_reason(Reason::kMalformed));
-  LONGS_EQUAL(passed, filter_counters().passed_total());
+  LONGS_EQUAL(malformed + 1, hook_filter().counters().by_reason(Reason::kMalformed));
+  LONGS_EQUAL(passed, hook_filter().counters().passed_total());
   dev->exchange(tcp_frame(syn(80), true));
-  LONGS_EQUAL(malformed + 1, filter_counters().by_reason(Reason::kMalformed));
-  LONGS_EQUAL(passed + 1, filter_counters().passed_total());
+  LONGS_EQUAL(malformed + 1, hook_filter().counters().by_reason(Reason::kMalformed));
+  LONGS_EQUAL(passed + 1, hook_filter().counters().passed_total());
 }
 
 // What the status report shows of a SYN sweep: its source as a scanner, and its probes.
@@ -489,26 +519,26 @@ TEST(InputFilter, ASynSweepOverClosedPortsNamesItsSourceAsAScannerAndLogsItsProb
   using portcullis::report::kScanThreshold;
   using portcullis::report::kScanWindowMs;
   lwip_test_clock().advance(kScanWindowMs);  // what earlier tests sent has expired
-  const auto detected = filter_scan_detector().detected_total();
+  const auto detected = hook_filter().scan_detector().detected_total();
   constexpr std::uint16_t kFirst = 2000;  // closed; one block of 64, so counted exactly
   for (std::uint16_t i = 0; i <= kScanThreshold; ++i) {
     LONGS_EQUAL(0, dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + i)))).size());
     if (i + 1 == kScanThreshold) {
-      LONGS_EQUAL(detected, filter_scan_detector().detected_total());  // not yet
+      LONGS_EQUAL(detected, hook_filter().scan_detector().detected_total());  // not yet
     }
     lwip_test_clock().advance(10);
   }
-  LONGS_EQUAL(detected + 1, filter_scan_detector().detected_total());
+  LONGS_EQUAL(detected + 1, hook_filter().scan_detector().detected_total());
 
   std::array<portcullis::report::Scanner, portcullis::report::kMaxScanners> scanners{};
-  const std::size_t n = filter_scan_detector().scanners(scanners, filter_uptime_ms());
+  const std::size_t n = hook_filter().scan_detector().scanners(scanners, hook_filter().uptime_ms());
   CHECK(n >= 1);
   STRCMP_EQUAL("192.0.2.1", std::string(format_address(scanners[0].src).view()).c_str());
   LONGS_EQUAL(kScanThreshold + 1, scanners[0].distinct_ports);
   LONGS_EQUAL(10 * kScanThreshold, scanners[0].last_ms - scanners[0].first_ms);
 
   std::array<portcullis::report::BlockedAttempt, portcullis::report::kMaxRecentBlocked> recent{};
-  const std::size_t m = filter_blocked_log().recent(recent);
+  const std::size_t m = hook_filter().blocked_log().recent(recent);
   CHECK(m >= std::min<std::size_t>(recent.size(), kScanThreshold + 1));
   for (std::size_t k = 0; k < std::min<std::size_t>(m, kScanThreshold + 1); ++k) {
     STRCMP_EQUAL("192.0.2.1", std::string(format_address(recent[k].src).view()).c_str());
@@ -524,17 +554,17 @@ TEST(InputFilter, TheSameHostsIpv4AndIpv6AddressesAreTwoSources) {
   using portcullis::report::kScanThreshold;
   using portcullis::report::kScanWindowMs;
   lwip_test_clock().advance(kScanWindowMs);
-  const auto detected = filter_scan_detector().detected_total();
+  const auto detected = hook_filter().scan_detector().detected_total();
   constexpr std::uint16_t kFirst = 3008;  // ports of one block of 64
   for (std::uint16_t i = 0; i < kScanThreshold; ++i) {
     dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + i))));
     dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + kScanThreshold + i)), true));
   }
-  LONGS_EQUAL(detected, filter_scan_detector().detected_total());  // 2 x threshold if merged
+  LONGS_EQUAL(detected, hook_filter().scan_detector().detected_total());  // 2 x threshold if merged
   dev->exchange(tcp_frame(syn(static_cast<std::uint16_t>(kFirst + 2 * kScanThreshold)), true));
-  LONGS_EQUAL(detected + 1, filter_scan_detector().detected_total());
+  LONGS_EQUAL(detected + 1, hook_filter().scan_detector().detected_total());
   std::array<portcullis::report::Scanner, portcullis::report::kMaxScanners> scanners{};
-  CHECK(filter_scan_detector().scanners(scanners, filter_uptime_ms()) >= 1);
+  CHECK(hook_filter().scan_detector().scanners(scanners, hook_filter().uptime_ms()) >= 1);
   STRCMP_EQUAL("2001:db8::1", std::string(format_address(scanners[0].src).view()).c_str());
   LONGS_EQUAL(kScanThreshold + 1, scanners[0].distinct_ports);
 }

@@ -16,7 +16,7 @@
 
 using namespace portcullis::test;
 using portcullis::filter::Reason;
-using portcullis::stack::filter_counters;
+using portcullis::test::hook_filter;
 
 namespace {
 
@@ -103,11 +103,11 @@ TEST_GROUP(PathMtu) {
 // The attack of the security review: one Packet Too Big naming 48 bytes, quoting a live flow.
 // The filter drops it under its own reason; the device's next datagram leaves whole.
 TEST(PathMtu, APacketTooBigBelow1280IsDroppedBeforeLwip) {
-  const auto bad = filter_counters().by_reason(Reason::kBadMtu);
+  const auto bad = hook_filter().counters().by_reason(Reason::kBadMtu);
   for (const std::uint32_t mtu : {48u, 55u, 1279u}) {
     LONGS_EQUAL(0, dev->exchange(packet_too_big(mtu, quote())).size());
   }
-  LONGS_EQUAL(bad + 3, filter_counters().by_reason(Reason::kBadMtu));
+  LONGS_EQUAL(bad + 3, hook_filter().counters().by_reason(Reason::kBadMtu));
   const auto out = send(1400);
   LONGS_EQUAL(1, out.size());
   CHECK_FALSE(is_fragment(out[0]));
@@ -116,9 +116,9 @@ TEST(PathMtu, APacketTooBigBelow1280IsDroppedBeforeLwip) {
 // The positive control: a Packet Too Big of 1280 about the same flow is the device's own
 // business and passes; lwIP then fragments to 1280.
 TEST(PathMtu, APacketTooBigOf1280AboutAnOwnFlowPassesAndLwipHonoursIt) {
-  const auto own = filter_counters().by_reason(Reason::kIcmpErrorOwnFlow);
+  const auto own = hook_filter().counters().by_reason(Reason::kIcmpErrorOwnFlow);
   dev->exchange(packet_too_big(1280, quote()));
-  LONGS_EQUAL(own + 1, filter_counters().by_reason(Reason::kIcmpErrorOwnFlow));
+  LONGS_EQUAL(own + 1, hook_filter().counters().by_reason(Reason::kIcmpErrorOwnFlow));
   const auto out = send(1400);
   LONGS_EQUAL(2, out.size());
   for (const Bytes& f : out) {

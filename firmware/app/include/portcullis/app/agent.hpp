@@ -15,6 +15,7 @@
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
+#include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/listener_audit.hpp"
 
 namespace portcullis::app {
@@ -55,6 +56,8 @@ class Agent {
   void poll();
 
   stack::EthernetNetif& netif() { return netif_; }
+  // The early filter and what it recorded (counters, scanners, blocked attempts).
+  const stack::InputFilter& input_filter() const { return filter_; }
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
   // Timing noise handed to the DRBG so far (platform/noise_pool.hpp): one per kNoiseFolds loop
@@ -85,6 +88,7 @@ class Agent {
 
   const hal::Clock& clock_;
   hal::Console& console_;
+  stack::InputFilter filter_;  // before the netif: lwIP's hooks reach it from start() on
   stack::EthernetNetif netif_;
   std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};
   LabServices lab_services_;

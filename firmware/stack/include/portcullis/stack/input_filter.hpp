@@ -3,7 +3,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
+#include "portcullis/filter/classifier.hpp"
 #include "portcullis/policy/policy.hpp"
 #include "portcullis/report/blocked_log.hpp"
 #include "portcullis/report/counters.hpp"
@@ -68,21 +70,61 @@ class RateLimiter {
   bool started_ = false;
 };
 
-// Judges one inbound IP packet (p->payload at the IP header) against `policy`: returns 1
-// when it was dropped (the pbuf is freed), 0 when lwIP goes on with it. Called only by the
-// lwIP input hooks, which the build defines with its compiled policy
-// (portcullis_stack_hooks); there is no runtime setter, so nothing can widen the policy.
-int filter_input(pbuf* p, const netif* inp, bool ipv6, const policy::Policy& policy);
+// sys_now() extended to 64 bits: its 32-bit milliseconds wrap after 49.7 days. Read at each
+// drop and each snapshot, so only a wrap with neither in between is missed.
+class Uptime {
+ public:
+  std::uint64_t now_ms();
 
-// The four below are written by the input hooks, in lwIP's context (the tcpip thread with
-// NO_SYS=0): read them there too (an lwIP callback, or a LwipContext scope; lwip_context.hpp).
-// Counters of every packet the hooks judged.
-const report::Counters& filter_counters();
-// The scan detector, fed with every drop that is scan evidence (report::is_scan_evidence).
-const report::ScanDetector& filter_scan_detector();
-// The last drops (report::is_blocked_attempt) whose source address could be read.
-const report::BlockedLog& filter_blocked_log();
-// The uptime the two above are stamped with: sys_now() extended to 64 bits.
-std::uint64_t filter_uptime_ms();
+ private:
+  std::uint64_t high_ = 0;
+  std::uint32_t last_ = 0;
+};
+
+// The early inbound filter: one policy, and everything it has recorded (counters, the scan
+// detector, the blocked-attempts log, the reject limiter). The agent owns one, bound to the
+// build's compiled policy, and hands it to lwIP's input hooks with use_input_filter() before
+// lwIP runs; the policy cannot change for the filter's life. Everything here is written by
+// the input hooks in lwIP's context (the tcpip thread with NO_SYS=0): read it there too (an
+// lwIP callback, or a LwipContext scope; lwip_context.hpp).
+class InputFilter {
+ public:
+  explicit InputFilter(const policy::Policy& policy) : policy_(policy) {}
+  InputFilter(const InputFilter&) = delete;
+  InputFilter& operator=(const InputFilter&) = delete;
+
+  // Judges one inbound IP packet (p->payload at the IP header): returns 1 when it was
+  // dropped (the pbuf is freed), 0 when lwIP goes on with it.
+  int judge(pbuf* p, const netif* inp, bool ipv6);
+
+  const policy::Policy& policy() const { return policy_; }
+  // Counters of every packet judged.
+  const report::Counters& counters() const { return counters_; }
+  // The scan detector, fed with every drop that is scan evidence (report::is_scan_evidence).
+  const report::ScanDetector& scan_detector() const { return scan_detector_; }
+  // The last drops (report::is_blocked_attempt) whose source address could be read.
+  const report::BlockedLog& blocked_log() const { return blocked_log_; }
+  // The uptime the two above are stamped with.
+  std::uint64_t uptime_ms() const { return uptime_.now_ms(); }
+
+ private:
+  void record_drop(const filter::Decision& d, std::span<const std::uint8_t> bytes, bool ipv6);
+
+  const policy::Policy& policy_;
+  report::Counters counters_;
+  report::ScanDetector scan_detector_;
+  report::BlockedLog blocked_log_;
+  mutable Uptime uptime_;  // a reading extends it: a cache of the clock, not state
+  bool scan_detector_keyed_ = false;
+  RateLimiter reject_limiter_{kRejectsPerSecond, kRejectBurst};
+};
+
+// The filter lwIP's input hooks (lwip_hooks.h) hand every inbound packet to: one pointer, set
+// before lwIP runs (the agent's start()), or nullptr. With none the hooks drop every packet:
+// the device fails closed.
+void use_input_filter(InputFilter* filter);
+InputFilter* input_filter();
+// What the hooks call: the filter's judgement, or a drop without one.
+int judge_input(pbuf* p, const netif* inp, bool ipv6);
 
 }  // namespace portcullis::stack
