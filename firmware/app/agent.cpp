@@ -148,16 +148,10 @@ Status Agent::start_network(const NetworkSettings& net) {
 }
 
 StatusWithSize Agent::render_status(void* self, std::span<char> out) {
-  // Static: a snapshot and a copy of the counters are some 2 KiB, too much for the stack of
-  // the loop that calls this; only the push renders, one document at a time. Raw storage
-  // keeps the snapshot in .bss (its default member values would put an initialized copy of
-  // it in flash and .data).
-  alignas(report::StatusSnapshot) static std::byte storage[sizeof(report::StatusSnapshot)];
-  static report::Counters counters;
   static_assert(std::is_trivially_destructible_v<report::StatusSnapshot>);
-  auto* snapshot = new (storage) report::StatusSnapshot{};
   auto* agent = static_cast<Agent*>(self);
-  agent->snapshot(*snapshot, counters);
+  auto* snapshot = new (agent->push_snapshot_) report::StatusSnapshot{};
+  agent->snapshot(*snapshot, agent->push_counters_);
   // The payload cannot grow: during a scan the recent lists are shortened, newest kept,
   // rather than the status not going out at all.
   const report::FittedStatus fitted = report::write_status_json_fitted(*snapshot, out);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <span>
 #include <string_view>
 
@@ -96,6 +97,11 @@ class Agent {
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
   std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push
   std::uint32_t status_trimmed_ = 0;    // pushed status documents with shortened recent lists
+  // The push's snapshot and counters copy (render_status): some 2 KiB, too much for the stack
+  // of the loop that renders; only the push renders, one document at a time. Raw storage, so
+  // the snapshot's default member values put no initialized copy of it in flash and .data.
+  alignas(report::StatusSnapshot) std::byte push_snapshot_[sizeof(report::StatusSnapshot)];
+  report::Counters push_counters_;
   platform::NoisePool noise_;
   std::uint64_t noise_rx_ = 0;  // the filter's rx_total when noise was last folded
   std::uint32_t noise_mixes_ = 0;
