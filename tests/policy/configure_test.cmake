@@ -10,6 +10,10 @@
 #       | -DEXPECT_REBUILD_ERROR="LINE: reason"   configure with POLICY must succeed; then
 #                                           the policy copied to the scratch folder gets a
 #                                           bad line and the next build must fail with it
+#       | -DBOARD_DEFINITIONS="NAME=VALUE;..." -DEXPECT_SETTINGS_ERROR="text"
+#                                           the board's tuning (PORTCULLIS_BOARD_DEFINITIONS,
+#                                           as a board.cmake sets it) must stop the configure
+#                                           with a CMake error containing text
 #         -P configure_test.cmake
 
 foreach(var IN ITEMS SOURCE_DIR BINARY_DIR POLICY GENERATOR)
@@ -26,8 +30,10 @@ if(DEFINED EXPECT_REBUILD_ERROR)
   file(COPY_FILE "${POLICY}" "${policy}")
 endif()
 
+# Always given (empty by default), so one test's tuning never stays in the shared scratch cache.
 set(args -S "${SOURCE_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}" -DPORTCULLIS_BOARD=host-linux
-         -DPORTCULLIS_TESTS=OFF -DPORTCULLIS_SANITIZE=OFF "-DPORTCULLIS_POLICY=${policy}")
+         -DPORTCULLIS_TESTS=OFF -DPORTCULLIS_SANITIZE=OFF "-DPORTCULLIS_POLICY=${policy}"
+         "-DPORTCULLIS_BOARD_DEFINITIONS=${BOARD_DEFINITIONS}")
 foreach(var IN ITEMS LWIP_DIR MBEDTLS_DIR)
   if(${var})
     list(APPEND args "-D${var}=${${var}}")
@@ -47,6 +53,21 @@ function(expect_line text where)
     message(FATAL_ERROR "expected the line\n${text}\nin this output:\n${where}")
   endif()
 endfunction()
+
+if(DEFINED EXPECT_SETTINGS_ERROR)
+  if(result EQUAL 0)
+    message(FATAL_ERROR "configure with PORTCULLIS_BOARD_DEFINITIONS=${BOARD_DEFINITIONS} "
+                        "succeeded; expected it to fail:\n${output}")
+  endif()
+  string(REGEX REPLACE "[ \n]+" " " flat "${output}")  # CMake wraps its messages
+  string(FIND "${flat}" "${EXPECT_SETTINGS_ERROR}" at)
+  string(FIND "${flat}" "CMake Error" error_at)
+  if(at EQUAL -1 OR error_at EQUAL -1)
+    message(FATAL_ERROR "expected a CMake error with\n${EXPECT_SETTINGS_ERROR}\nin:\n${output}")
+  endif()
+  message(STATUS "configure failed as expected: ${EXPECT_SETTINGS_ERROR}")
+  return()
+endif()
 
 if(DEFINED EXPECT_ERROR)
   if(result EQUAL 0)
