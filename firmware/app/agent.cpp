@@ -175,48 +175,21 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.policy_digest = policy::kPolicyDigest;
   counters = filter_.counters();
   s.counters = &counters;
-  std::array<stack::ListenerInfo, stack::kMaxListeners> listeners{};
-  const std::size_t n = audit_.listeners(listeners);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!s.listening.push({listeners[i].proto, listeners[i].port, listeners[i].allowed})) {
-      break;
-    }
-  }
-  std::array<stack::Violation, report::kMaxViolations> recent{};
-  const std::size_t v = audit_.violations().recent(recent);
-  for (std::size_t i = 0; i < v; ++i) {
-    const auto action = recent[i].action == stack::ViolationAction::kReported
-                            ? report::ViolationAction::kReported
-                            : report::ViolationAction::kClosed;
-    if (!s.violations.push({recent[i].proto, recent[i].port, action, recent[i].uptime_ms})) {
-      break;
-    }
-  }
-  s.violations_total = audit_.violations().total();
+  audit_.report(s);
 
   const report::ScanDetector& detector = filter_.scan_detector();
   s.scanners.count = detector.scanners(s.scanners.items, filter_.uptime_ms());
   s.scanners_detected_total = detector.detected_total();
   s.recent_blocked.count = filter_.blocked_log().recent(s.recent_blocked.items);
 
-  const mgmt::MqttPush& push = endpoint_.push();
-  s.push.enabled = push.running();
-  s.push.broker = StatusEndpoint::broker_text();
-  s.push.connected = push.stats().connected;
-  s.push.connects = push.stats().connects;
-  s.push.connect_failures = push.stats().connect_failures;
-  s.push.disconnects = push.stats().disconnects;
-  s.push.status_published = push.stats().status_published;
-  s.push.events_published = push.stats().events_published;
-  s.push.events_queued = static_cast<std::uint32_t>(push.events().size());
-  s.push.events_dropped = push.events().dropped();
-  s.push.status_trimmed = status_trimmed_;
+  endpoint_.push().report(s.push);
+  if (s.push.broker.empty()) {
+    s.push.broker = StatusEndpoint::broker_text();  // a push that never started names it too
+  }
+  s.push.status_trimmed = status_trimmed_;  // the agent renders what the push sends
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
-  const stack::NetifCounters& nc = netif_.counters();
-  const hal::MacCounters& mc = netif_.mac_counters();
-  s.netif = {nc.rx_no_pbuf,  nc.rx_input_error, nc.tx_too_large, nc.tx_failed,
-             mc.rx_overflow, mc.rx_errors,      mc.rx_too_large};
+  netif_.report(s.netif);
 
   const platform::StackUse stack = platform::stack_use();
   const platform::TlsArenaUse arena = platform::tls_arena_use();
@@ -291,17 +264,13 @@ void Agent::report_violations() {
                                                    : "portcullis: violation: udp ");
     console_.write(decimal_text(v->port).view());
     console_.write(" ");
-    console_.write(stack::to_string(v->action));
+    console_.write(report::action_name(v->action));
     console_.write("\n");
     if (!StatusEndpoint::broker_text().empty()) {  // queued from boot, sent once connected
       mgmt::PushEvent e;
       e.kind = mgmt::EventKind::kViolation;
       e.uptime_ms = v->uptime_ms;
-      e.violation = {v->proto, v->port,
-                     v->action == stack::ViolationAction::kReported
-                         ? report::ViolationAction::kReported
-                         : report::ViolationAction::kClosed,
-                     v->uptime_ms};
+      e.violation = *v;
       (void)endpoint_.push().enqueue(e);
     }
   }

@@ -133,6 +133,7 @@ Status StatusEndpoint::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn rend
   settings.topic_prefix = PORTCULLIS_MQTT_TOPIC_PREFIX;
   settings.device_id = credentials::kDeviceId;
   settings.status_period_ms = PORTCULLIS_MQTT_STATUS_PERIOD_MS;
+  settings.broker_text = kBrokerText;
   st = push_.start(settings, &client_conf_, render, ctx);
   if (!ok(st)) {
     report(console, "MQTT push", st);

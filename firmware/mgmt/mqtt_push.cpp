@@ -125,7 +125,7 @@ void MqttPush::connect() {
   if (err == ERR_OK) {
     connecting_ = true;
   } else {
-    ++stats_.connect_failures;
+    ++counts_.connect_failures;
   }
 }
 
@@ -135,25 +135,25 @@ void MqttPush::on_connection(mqtt_client_t*, void* arg, mqtt_connection_status_t
   // Whatever was in flight on the old connection is due again (lwIP forgets its requests).
   self->events_.requeue_all();
   if (status == MQTT_CONNECT_ACCEPTED) {
-    self->stats_.connected = true;
-    ++self->stats_.connects;
+    self->counts_.connected = true;
+    ++self->counts_.connects;
     self->backoff_.reset();
     self->status_due_ = true;
     return;
   }
-  if (self->stats_.connected) {
-    ++self->stats_.disconnects;
+  if (self->counts_.connected) {
+    ++self->counts_.disconnects;
   } else {
-    ++self->stats_.connect_failures;
+    ++self->counts_.connect_failures;
   }
-  self->stats_.connected = false;
+  self->counts_.connected = false;
   self->lost_pending_ = true;
 }
 
 void MqttPush::publish_status(std::uint32_t now_ms) {
   const StatusWithSize doc = render_(render_ctx_, std::span<char>(payload_));
   if (doc.status == Status::kResourceExhausted) {
-    ++stats_.status_too_large;
+    ++status_too_large_;
   }
   if (!ok(doc.status)) {
     status_due_ = false;  // not before the next period: rendering again would not help
@@ -192,7 +192,7 @@ void MqttPush::publish_events() {
 void MqttPush::on_status_acked(void* arg, err_t err) {
   auto* self = static_cast<MqttPush*>(arg);
   if (err == ERR_OK) {
-    ++self->stats_.status_published;
+    ++self->counts_.status_published;
   } else {
     self->status_due_ = true;  // no PUBACK in time: send the then-current document
   }
@@ -205,11 +205,19 @@ void MqttPush::on_event_acked(void* arg, err_t err) {
   const auto seq = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(arg));
   if (err == ERR_OK) {
     if (active->events_.acknowledge(seq)) {
-      ++active->stats_.events_published;
+      ++active->counts_.events_published;
     }
   } else {
     active->events_.unsend(seq);
   }
+}
+
+void MqttPush::report(report::PushInfo& out) const {
+  out = counts_;
+  out.enabled = running_;
+  out.broker = settings_.broker_text;
+  out.events_queued = static_cast<std::uint32_t>(events_.size());
+  out.events_dropped = events_.dropped();
 }
 
 }  // namespace portcullis::mgmt

@@ -86,12 +86,12 @@ err_t EthernetNetif::on_netif_init(netif* nif) {
 err_t EthernetNetif::on_linkoutput(netif* nif, pbuf* p) {
   auto* self = static_cast<EthernetNetif*>(nif->state);
   if (p->tot_len > self->frame_.size()) {
-    ++self->counters_.tx_too_large;
+    ++self->counts_.tx_too_large;
     return ERR_BUF;
   }
   const u16_t len = pbuf_copy_partial(p, self->frame_.data(), p->tot_len, 0);
   if (!ok(self->mac_.transmit(std::span<const std::uint8_t>(self->frame_.data(), len)))) {
-    ++self->counters_.tx_failed;
+    ++self->counts_.tx_failed;
     return ERR_IF;
   }
   return ERR_OK;
@@ -105,12 +105,12 @@ void EthernetNetif::poll() {
     }
     pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(len), PBUF_POOL);
     if (p == nullptr) {
-      ++counters_.rx_no_pbuf;
+      ++counts_.rx_no_buffer;
       continue;
     }
     if (pbuf_take(p, frame_.data(), static_cast<u16_t>(len)) != ERR_OK ||
         netif_.input(p, &netif_) != ERR_OK) {
-      ++counters_.rx_input_error;
+      ++counts_.rx_refused;
       pbuf_free(p);
     }
   }
@@ -127,6 +127,14 @@ void EthernetNetif::check_link() {
   } else if (!up && netif_is_link_up(&netif_)) {
     netif_set_link_down(&netif_);
   }
+}
+
+void EthernetNetif::report(report::NetifInfo& out) const {
+  const hal::MacCounters& mac = mac_.counters();
+  out = counts_;
+  out.rx_mac_overflow = mac.rx_overflow;
+  out.rx_mac_errors = mac.rx_errors;
+  out.rx_mac_too_large = mac.rx_too_large;
 }
 
 }  // namespace portcullis::stack

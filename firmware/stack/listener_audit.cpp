@@ -91,7 +91,13 @@ void ListenerAudit::run(std::uint64_t now_ms, std::span<const PcbEntry> pcbs) {
                 fingerprint(std::span<const PcbEntry>(forbidden.data(), collect(forbidden))));
 }
 
-std::size_t ListenerAudit::listeners(std::span<ListenerInfo> out) const {
+void ListenerAudit::report(report::StatusSnapshot& s) const {
+  s.listening.count = listeners(s.listening.items);
+  s.violations.count = log_.recent(s.violations.items);
+  s.violations_total = log_.total();
+}
+
+std::size_t ListenerAudit::listeners(std::span<report::Listener> out) const {
   Snapshot pcbs;
   const std::size_t n = collect(pcbs);
   std::size_t written = 0;

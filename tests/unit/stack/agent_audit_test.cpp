@@ -91,9 +91,9 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
     portcullis::test::settle_lwip();
   }
 
-  const std::string action = stack::to_string(stack::kAuditEnforcement == stack::Enforcement::kClose
-                                                  ? stack::ViolationAction::kClosed
-                                                  : stack::ViolationAction::kReported);
+  const std::string action(portcullis::report::action_name(
+      stack::kAuditEnforcement == stack::Enforcement::kClose ? stack::ViolationAction::kClosed
+                                                             : stack::ViolationAction::kReported));
   LONGS_EQUAL(1, count(console.text, "portcullis: violation: tcp " + std::to_string(kTcpPort) +
                                          " " + action + "\n"));
   LONGS_EQUAL(1, count(console.text, "portcullis: violation: udp " + std::to_string(kUdpPort) +

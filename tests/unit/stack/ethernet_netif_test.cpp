@@ -124,15 +124,29 @@ TEST(EthernetNetif, AFrameWithNoReceiveBufferIsCountedAndTheNextOneServed) {
   LONGS_EQUAL(PBUF_POOL_SIZE, held.size());
   const Bytes ping = ipv4_echo_request(0x4242, 1, {1, 2, 3});
   LONGS_EQUAL(0, of_type(dev->exchange(ping), 0x0800).size());  // no buffer: no reply
-  LONGS_EQUAL(1, dev->netif.counters().rx_no_pbuf);
-  LONGS_EQUAL(0, dev->netif.counters().rx_input_error);
+  portcullis::report::NetifInfo info;
+  dev->netif.report(info);
+  LONGS_EQUAL(1, info.rx_no_buffer);
+  LONGS_EQUAL(0, info.rx_refused);
   in_lwip([&] {
     for (pbuf* p : held) {
       pbuf_free(p);
     }
   });
   LONGS_EQUAL(1, of_type(dev->exchange(ping), 0x0800).size());  // served again
-  LONGS_EQUAL(1, dev->netif.counters().rx_no_pbuf);
+  dev->netif.report(info);
+  LONGS_EQUAL(1, info.rx_no_buffer);
+}
+
+// The netif writes the MAC's losses into the status beside its own.
+TEST(EthernetNetif, ReportsTheMacsLossesBesideItsOwn) {
+  dev->start();
+  dev->mac.inject(portcullis::test::FakeEthernetMac::Frame(2000, 0xAA));  // over a MAC frame
+  in_lwip([&] { dev->netif.poll(); });
+  portcullis::report::NetifInfo info;
+  dev->netif.report(info);
+  LONGS_EQUAL(1, info.rx_mac_too_large);
+  LONGS_EQUAL(0, info.rx_no_buffer);
 }
 
 TEST(EthernetNetif, FollowsTheMacLinkStateAfterTheCheckPeriod) {

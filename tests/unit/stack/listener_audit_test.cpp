@@ -17,10 +17,10 @@
 using namespace portcullis::test;
 using portcullis::policy::Policy;
 using portcullis::policy::Proto;
+using portcullis::report::Listener;
 using portcullis::stack::Enforcement;
 using portcullis::stack::kAuditPeriodMs;
 using portcullis::stack::ListenerAudit;
-using portcullis::stack::ListenerInfo;
 using portcullis::stack::Violation;
 using portcullis::stack::ViolationAction;
 
@@ -300,7 +300,7 @@ TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
   bind_on(5683);
   bind_on(kRogueUdp);
   udp_client();  // not a listener
-  std::array<ListenerInfo, portcullis::stack::kMaxListeners> out{};
+  std::array<Listener, portcullis::stack::kMaxListeners> out{};
   const std::size_t n = in_lwip([&] { return audit.listeners(out); });
   LONGS_EQUAL(4, n);
   // lwIP's lists, newest first: TCP, then UDP.
@@ -317,7 +317,7 @@ TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
   LONGS_EQUAL(5683, out[3].port);
   CHECK_TRUE(out[3].allowed);
 
-  std::array<ListenerInfo, 2> short_out{};
+  std::array<Listener, 2> short_out{};
   LONGS_EQUAL(2, in_lwip([&] { return audit.listeners(short_out); }));
 }
 

@@ -22,6 +22,7 @@
 #include "mbedtls/ssl.h"
 #include "portcullis/mgmt/altcp_tls.hpp"
 #include "portcullis/mgmt/push_queue.hpp"
+#include "portcullis/report/status.hpp"
 #include "portcullis/report/text_sink.hpp"
 
 namespace portcullis::mgmt {
@@ -48,16 +49,7 @@ struct PushSettings {
   std::string_view device_id;     // also the MQTT client id
   std::uint32_t status_period_ms = 30000;
   std::uint16_t keep_alive_s = 30;
-};
-
-struct PushStats {
-  bool connected = false;
-  std::uint32_t connects = 0;          // CONNACK accepted
-  std::uint32_t connect_failures = 0;  // refused, unreachable, TLS failure, timeout
-  std::uint32_t disconnects = 0;       // an accepted connection lost
-  std::uint32_t status_published = 0;  // status messages the broker acknowledged
-  std::uint32_t events_published = 0;  // events the broker acknowledged
-  std::uint32_t status_too_large = 0;  // documents over kMqttPayloadMax, not sent
+  std::string_view broker_text;  // "192.0.2.1:8883", as the status shows it
 };
 
 // Renders the status document into `out` (report::write_status_json of a fresh snapshot).
@@ -80,7 +72,12 @@ class MqttPush {
   bool enqueue(const PushEvent& event) { return events_.push(event); }
 
   bool running() const { return running_; }
-  const PushStats& stats() const { return stats_; }
+  // Writes the push's part of the status (report::PushInfo: the connection, what the broker
+  // acknowledged, the event queue); the counters live there, with no copy between them.
+  void report(report::PushInfo& out) const;
+  // Status documents over kMqttPayloadMax, not sent (a shortened one is sent instead: this
+  // stays 0 unless the render could not fit at all).
+  std::uint32_t status_too_large() const { return status_too_large_; }
   const EventQueue& events() const { return events_; }
   std::uint32_t backoff_ms() const { return backoff_.current(); }
 
@@ -112,7 +109,8 @@ class MqttPush {
   std::array<char, kMqttPayloadMax> payload_{};
   EventQueue events_;
   Backoff backoff_;
-  PushStats stats_{};
+  report::PushInfo counts_{};  // connected and the counters; report() adds the rest
+  std::uint32_t status_too_large_ = 0;
 };
 
 }  // namespace portcullis::mgmt

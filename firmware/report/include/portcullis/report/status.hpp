@@ -113,7 +113,8 @@ struct DeviceInfo {
   std::uint64_t uptime_ms = 0;
 };
 
-// A real listener found by the audit: a TCP listen PCB or a bound UDP PCB.
+// A real listener found by the listener audit (firmware/stack): a TCP listen PCB or a bound
+// UDP PCB.
 struct Listener {
   policy::Proto proto = policy::Proto::kTcp;
   std::uint16_t port = 0;
@@ -139,18 +140,19 @@ struct Scanner {
 
 enum class ViolationAction : std::uint8_t {
   kClosed,    // the audit closed the listener
-  kReported,  // the build keeps rogue listeners open and only reports them
+  kReported,  // left open (a report-only build, or lwIP refused to close it)
 };
 constexpr std::string_view action_name(ViolationAction a) {
   return a == ViolationAction::kReported ? "reported" : "closed";
 }
 
-// A listener on a port the policy does not allow.
+// A listener on a port the policy does not allow, as the listener audit (firmware/stack)
+// records it.
 struct Violation {
   policy::Proto proto = policy::Proto::kTcp;
   std::uint16_t port = 0;
   ViolationAction action = ViolationAction::kClosed;
-  std::uint64_t uptime_ms = 0;
+  std::uint64_t uptime_ms = 0;  // when the audit found it
 };
 
 // The MQTT push (firmware/mgmt/mqtt_push.hpp), as the status reports it.
@@ -219,7 +221,7 @@ struct LwipInfo {
 };
 
 // Frames lost below the filter, in the MAC driver (hal::MacCounters) and on their way from
-// it to lwIP (firmware/stack NetifCounters): under a flood, what the filter never saw,
+// it to lwIP (firmware/stack EthernetNetif::report): under a flood, what the filter never saw,
 // counted instead of vanishing.
 struct NetifInfo {
   std::uint32_t rx_no_buffer = 0;      // no receive pbuf free: the frame was dropped

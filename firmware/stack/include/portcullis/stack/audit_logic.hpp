@@ -10,6 +10,7 @@
 #include <span>
 
 #include "portcullis/policy/policy.hpp"
+#include "portcullis/report/status.hpp"
 
 namespace portcullis::stack {
 
@@ -89,21 +90,10 @@ class AuditSchedule {
   bool ran_ = false;
 };
 
-enum class ViolationAction : std::uint8_t {
-  kClosed,    // the listener was closed
-  kReported,  // the listener was left open (report-only build, or lwIP refused to close it)
-};
-
-constexpr const char* to_string(ViolationAction a) {
-  return a == ViolationAction::kClosed ? "closed" : "reported";
-}
-
-struct Violation {
-  policy::Proto proto = policy::Proto::kTcp;
-  std::uint16_t port = 0;
-  ViolationAction action = ViolationAction::kClosed;
-  std::uint64_t uptime_ms = 0;  // when the audit found it
-};
+// A violation is the status report's own type (report::Violation: proto, port, what the
+// audit did, when): the audit records what the report shows, with no copy between them.
+using report::Violation;
+using report::ViolationAction;
 
 // The most recent kRecent violations and how many there were in all.
 //

@@ -8,17 +8,11 @@
 #include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
+#include "portcullis/report/status.hpp"
 
 namespace portcullis::stack {
 
 // Frames lost between the MAC and lwIP, so the report can tell the truth about them.
-struct NetifCounters {
-  std::uint32_t rx_no_pbuf = 0;      // pool exhausted: frame dropped before lwIP saw it
-  std::uint32_t rx_input_error = 0;  // lwIP refused the frame
-  std::uint32_t tx_too_large = 0;    // lwIP handed down a frame larger than a MAC frame
-  std::uint32_t tx_failed = 0;       // the MAC refused the frame
-};
-
 // Binds an hal::EthernetMac to an lwIP netif: poll() moves received frames into lwIP and
 // tracks the link; lwIP's output goes straight to the MAC. start() and poll() run in lwIP's
 // context (the super-loop; with NO_SYS=0 under a LwipContext, where received frames are
@@ -40,9 +34,9 @@ class EthernetNetif {
   void poll();
 
   netif& lwip_netif() { return netif_; }
-  const NetifCounters& counters() const { return counters_; }
-  // The MAC driver's own counters (frames it dropped or flagged bad below this netif).
-  const hal::MacCounters& mac_counters() const { return mac_.counters(); }
+  // Writes the frames lost below the filter into the status (report::NetifInfo): its own
+  // counts (no receive pbuf, lwIP refused, too large or refused on the way out) and the MAC's.
+  void report(report::NetifInfo& out) const;
 
  private:
   static err_t on_netif_init(netif* nif);
@@ -52,7 +46,7 @@ class EthernetNetif {
   hal::EthernetMac& mac_;
   const hal::Clock& clock_;
   netif netif_{};
-  NetifCounters counters_{};
+  report::NetifInfo counts_{};  // the netif's own; report() adds the MAC's
   std::uint64_t next_link_check_ms_ = 0;
   // One frame buffer serves both directions: a received frame is copied into a pbuf
   // before lwIP sees it, so a reply transmitted from inside input() may reuse it.

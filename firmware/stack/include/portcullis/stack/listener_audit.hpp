@@ -47,13 +47,6 @@ inline constexpr std::size_t kMaxListeners = kMaxAuditedPcbs;
 
 using AuditLog = ViolationLog<kAuditLogSize, kMaxAuditedPcbs>;
 
-// A listener as the status report shows it.
-struct ListenerInfo {
-  policy::Proto proto = policy::Proto::kTcp;
-  std::uint16_t port = 0;
-  bool allowed = false;
-};
-
 // poll() and audit_now() enter lwIP's context themselves (lwip_context.hpp: nothing with
 // NO_SYS=1, lwIP's core lock with NO_SYS=0): call them from the loop or any task, never with
 // the core lock held or from an lwIP callback. listeners(), violations() and audits() read
@@ -81,10 +74,14 @@ class ListenerAudit {
   // The listeners lwIP has right now (TCP listen PCBs, then bound unconnected UDP PCBs,
   // each list newest first), allowed or not; returns how many it wrote (<= out.size()).
   // An `out` of kMaxListeners entries always holds them all.
-  std::size_t listeners(std::span<ListenerInfo> out) const;
+  std::size_t listeners(std::span<report::Listener> out) const;
 
   const AuditLog& violations() const { return log_; }
   std::uint64_t audits() const { return audits_; }
+
+  // Writes the audit's part of the status: the listeners now (as many as the snapshot
+  // holds), the most recent violations (oldest first) and their total since boot.
+  void report(report::StatusSnapshot& s) const;
 
  private:
   void run(std::uint64_t now_ms, std::span<const PcbEntry> pcbs);
