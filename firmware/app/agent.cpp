@@ -72,8 +72,8 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   report_violations();
   // The endpoint failing leaves the filter running: the device stays hardened, only
   // unreported; the console says why.
-  (void)endpoint_.start(entropy_.strong, &Agent::snapshot_for_server, this, console_);
-  (void)endpoint_.start_push(entropy_.strong, &Agent::render_status, this, console_);
+  (void)management_.start(entropy_.strong, &Agent::snapshot_for_server, this, console_);
+  (void)management_.start_push(entropy_.strong, &Agent::render_status, this, console_);
   return Status::kOk;
 }
 
@@ -100,7 +100,7 @@ void Agent::key_lwip_random() {
     }
   }
   std::array<std::uint8_t, stack::kLwipRandomKeyBytes> key{};
-  const bool tls = ok(endpoint_.init_tls(entropy_.strong, entropy_.noise, seed, console_));
+  const bool tls = ok(management_.init_tls(entropy_.strong, entropy_.noise, seed, console_));
   if (!tls && seed_valid && seed->generation() == generation) {
     // Read, but the successor did not stick: using it would start this boot's stream again
     // at the next one (QEMU's lm3s6965evb cannot program its flash).
@@ -182,9 +182,9 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.scanners_detected_total = detector.detected_total();
   s.recent_blocked.count = filter_.blocked_log().recent(s.recent_blocked.items);
 
-  endpoint_.push().report(s.push);
+  management_.push().report(s.push);
   if (s.push.broker.empty()) {
-    s.push.broker = StatusEndpoint::broker_text();  // a push that never started names it too
+    s.push.broker = Management::broker_text();  // a push that never started names it too
   }
   s.push.status_trimmed = status_trimmed_;  // the agent renders what the push sends
 
@@ -232,7 +232,7 @@ void Agent::gather_noise() {
 }
 
 void Agent::poll_push() {
-  mgmt::MqttPush& push = endpoint_.push();
+  mgmt::MqttPush& push = management_.push();
   if (!push.running()) {
     return;
   }
@@ -266,12 +266,12 @@ void Agent::report_violations() {
     console_.write(" ");
     console_.write(report::action_name(v->action));
     console_.write("\n");
-    if (!StatusEndpoint::broker_text().empty()) {  // queued from boot, sent once connected
+    if (!Management::broker_text().empty()) {  // queued from boot, sent once connected
       mgmt::PushEvent e;
       e.kind = mgmt::EventKind::kViolation;
       e.uptime_ms = v->uptime_ms;
       e.violation = *v;
-      (void)endpoint_.push().enqueue(e);
+      (void)management_.push().enqueue(e);
     }
   }
 }

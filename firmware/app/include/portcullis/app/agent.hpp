@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "portcullis/app/lab_services.hpp"
-#include "portcullis/app/status_endpoint.hpp"
+#include "portcullis/app/management.hpp"
 #include "portcullis/base/network_settings.hpp"
 #include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
@@ -108,7 +108,7 @@ class Agent {
   EntropySources entropy_;
   std::string_view board_name_;
   bool started_ = false;  // start() has started lwIP
-  StatusEndpoint endpoint_;
+  Management management_;
 };
 
 }  // namespace portcullis::app

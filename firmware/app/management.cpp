@@ -1,4 +1,4 @@
-#include "portcullis/app/status_endpoint.hpp"
+#include "portcullis/app/management.hpp"
 
 #include <span>
 #include <string_view>
@@ -39,7 +39,7 @@ void report(hal::Console& console, std::string_view what, Status st) {
 
 }  // namespace
 
-StatusEndpoint::~StatusEndpoint() {
+Management::~Management() {
   if (conf_ready_) {
     mbedtls_ssl_config_free(&conf_);
   }
@@ -48,8 +48,8 @@ StatusEndpoint::~StatusEndpoint() {
   }
 }
 
-Status StatusEndpoint::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
-                                platform::TlsSeedStore* seed_store, hal::Console& console) {
+Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
+                            platform::TlsSeedStore* seed_store, hal::Console& console) {
   if (tls_tried_) {
     return tls_status_;  // one try per boot: a seed is read and rewritten once
   }
@@ -73,8 +73,8 @@ Status StatusEndpoint::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
   return tls_status_;
 }
 
-Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
-                             hal::Console& console) {
+Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
+                         hal::Console& console) {
   if constexpr (kMgmtPort == 0) {
     console.write("portcullis: no mgmt line in the policy: no status endpoint\n");
     return Status::kOk;
@@ -101,12 +101,12 @@ Status StatusEndpoint::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, v
   return Status::kOk;
 }
 
-std::string_view StatusEndpoint::broker_text() {
+std::string_view Management::broker_text() {
   return kBrokerText;
 }
 
-Status StatusEndpoint::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
-                                  hal::Console& console) {
+Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
+                              hal::Console& console) {
   if constexpr (kBroker.empty()) {
     console.write("portcullis: no MQTT broker set for this board: no push\n");
     return Status::kOk;

@@ -1,7 +1,7 @@
 #pragma once
-// The device's management side: Mbed TLS brought up (arena, entropy, DRBG), the device's
-// credentials loaded; a TLS server profile that requires a client certificate from the fleet
-// CA and the HTTPS server on the policy's mgmt port (nothing when the policy has no mgmt
+// The device's management side, owned by the agent: Mbed TLS brought up (arena, entropy, DRBG), the
+// device's credentials loaded; a TLS server profile that requires a client certificate from the
+// fleet CA and the HTTPS server on the policy's mgmt port (nothing when the policy has no mgmt
 // line); and the MQTT push to the board's broker with a TLS client profile on the same
 // credentials (nothing when the board sets no broker).
 
@@ -14,12 +14,12 @@
 
 namespace portcullis::app {
 
-class StatusEndpoint {
+class Management {
  public:
-  StatusEndpoint() = default;
-  ~StatusEndpoint();
-  StatusEndpoint(const StatusEndpoint&) = delete;
-  StatusEndpoint& operator=(const StatusEndpoint&) = delete;
+  Management() = default;
+  ~Management();
+  Management(const Management&) = delete;
+  Management& operator=(const Management&) = delete;
 
   // Mbed TLS up (arena, entropy and NV seed, DRBG) and the device's credentials loaded, tried
   // once per boot: later calls return the first call's result. The agent calls it before lwIP
