@@ -1,6 +1,7 @@
 #pragma once
 // The early inbound filter's runtime side: lwIP's input hooks call into it (lwip_hooks.h).
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -124,7 +125,17 @@ class InputFilter {
 // the device fails closed.
 void use_input_filter(InputFilter* filter);
 InputFilter* input_filter();
-// What the hooks call: the filter's judgement, or a drop without one.
-int judge_input(pbuf* p, const netif* inp, bool ipv6);
+
+namespace internal {
+extern std::atomic<InputFilter*> installed_filter;  // use_input_filter() sets it
+int drop_unjudged(pbuf* p);                         // frees p; returns 1
+}  // namespace internal
+
+// What the hooks call: the filter's judgement, or a drop without one. Inline, so the hooks
+// call judge() directly: the drop path is the hot one (tests/bench/run).
+inline int judge_input(pbuf* p, const netif* inp, bool ipv6) {
+  InputFilter* const f = internal::installed_filter.load(std::memory_order_acquire);
+  return f != nullptr ? f->judge(p, inp, ipv6) : internal::drop_unjudged(p);
+}
 
 }  // namespace portcullis::stack
