@@ -35,11 +35,12 @@ readonly PARSE="$ROOT/tests/lab/entropy.py"
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_entropy_$WANT_BOARD"
+claim_lab_instance
 
 WORK="$(mktemp -d)"
 trap lab_finish EXIT
 QEMU=1
-[[ "$WANT_BOARD" == host-linux ]] && QEMU=0
+[[ "$(board_conf "$WANT_BOARD" KIND)" == qemu ]] || QEMU=0
 
 # One mutual-TLS handshake as the management host; its ServerHello random and ECDHE key.
 handshake() { # OUT-PREFIX
@@ -71,7 +72,7 @@ for boot in 1 2; do
   export PORTCULLIS_LAB_PCAP="$WORK/boot$boot.pcap"
   lab_up "boot $boot of $WANT_BOARD (device answers ping)"
   if ((QEMU)); then
-    cp "$ROOT/.lab/seed-record.bin" "$WORK/boot$boot.rec" # what tools/lab gave this boot
+    cp "$("$LAB" dir)/seed-record.bin" "$WORK/boot$boot.rec" # what tools/lab gave this boot
   fi
   if [[ "$WANT_BOARD" == lm3s6965evb && $boot == 1 ]]; then
     # The ADC driver ran on the emulated part and its bytes went into the seeding.

@@ -28,6 +28,7 @@ readonly ROGUE_PORT=4444
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_mqtt_$WANT_BOARD"
+claim_lab_instance
 
 for tool in mosquitto mosquitto_sub nmap curl; do
   command -v "$tool" >/dev/null || {
@@ -213,7 +214,7 @@ metric() { # NAME: its value in /metrics now
 }
 check "so far every pushed status fitted (portcullis_push_status_trimmed_total 0)" \
   test "$(metric portcullis_push_status_trimmed_total)" = 0
-"$LAB" exec "$PY" - "$DEVICE_IPV6" <<'EOF' >"$WORK/scanners.out" 2>&1 || true
+"$LAB" exec "$PY" - "$DEVICE_IPV6" "$LAB_TAP" <<'EOF' >"$WORK/scanners.out" 2>&1 || true
 import logging, sys
 logging.getLogger("scapy").setLevel(logging.ERROR)
 import scapy.all as s
@@ -225,7 +226,7 @@ for n in range(6):
     for port in range(30000 + 20 * n, 30000 + 20 * n + 13):
         frames.append(s.Ether(dst=mac) / s.IPv6(src=src, dst=sys.argv[1]) /
                       s.TCP(sport=40000 + n, dport=port, flags="S"))
-s.sendp(frames, iface="pctap0", inter=0.005)
+s.sendp(frames, iface=sys.argv[2], inter=0.005)
 print("sent", len(frames))
 EOF
 for port in 4445 4446 4447 4448 4449; do
