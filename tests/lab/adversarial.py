@@ -35,6 +35,7 @@ import json
 import logging
 import socket
 import sys
+import threading
 import time
 from collections import Counter
 
@@ -575,12 +576,21 @@ def reply_key(s, pkt):
     return None, None
 
 
+def start_sniffer(s, **kwargs):
+    """An AsyncSniffer on the TAP, returned once it captures (bounded: 10 s), so that no reply
+    can go by before it listens (a probe nothing answered must mean nothing was sent)."""
+    ready = threading.Event()
+    sniffer = s.AsyncSniffer(iface=IFACE, started_callback=ready.set, **kwargs)
+    sniffer.start()
+    if not ready.wait(10):
+        raise RuntimeError(f"the sniffer on {IFACE} did not start within 10 s")
+    return sniffer
+
+
 def run(p, gap, settle):
     s = p.s
-    sniffer = s.AsyncSniffer(iface=IFACE, store=True,
-                             lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
-    sniffer.start()
-    time.sleep(0.3)
+    sniffer = start_sniffer(s, store=True,
+                            lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
     sock = s.conf.L2socket(iface=IFACE)
     t0 = time.monotonic()
     try:
@@ -737,10 +747,8 @@ def cmd_ptb(args):
         if len(seen) < 200:
             seen.append(f)
 
-    sniffer = s.AsyncSniffer(iface=IFACE, store=False, prn=keep,
-                             lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
-    sniffer.start()
-    time.sleep(0.3)
+    sniffer = start_sniffer(s, store=False, prn=keep,
+                            lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
     lines = []
     probes = []
     conn = socket.create_connection((D6, TCP_OPEN), timeout=10)
