@@ -9,8 +9,8 @@
   adversarial.py account  --phase NAME BEFORE.json AFTER.json PROBES.json
                                                  the device's counters account for the probes
 
-`link`, `barrage` and `alive` run inside the lab namespace (tools/lab exec) and send with
-scapy at layer 2 on the TAP (pctap0), so that headers reach the device exactly as built
+`link`, `barrage`, `ptb` and `alive` run inside the lab namespace (tools/lab exec) and send
+with scapy at layer 2 on the lab's TAP (--iface, tools/lab's LAB_TAP), so that headers reach the device exactly as built
 (a raw IP socket would fix lengths and checksums). Every frame goes to the device's MAC (or
 to the link's broadcast/multicast addresses) from the namespace; sending is paced
 (--gap, default 2 ms) and bounded (under 1000 frames a run). A sniffer on the TAP keeps
@@ -35,10 +35,11 @@ import json
 import logging
 import socket
 import sys
+import threading
 import time
 from collections import Counter
 
-IFACE = "pctap0"
+IFACE = "pctap0"  # the default lab instance's TAP; --iface sets this run's (LAB_TAP)
 DEV_MAC = "02:00:5e:00:53:02"
 OTHER_MAC = "02:00:5e:00:53:99"  # nobody's: a unicast frame the device's NIC should not take
 H4, D4 = "192.0.2.1", "192.0.2.2"
@@ -575,12 +576,21 @@ def reply_key(s, pkt):
     return None, None
 
 
+def start_sniffer(s, **kwargs):
+    """An AsyncSniffer on the TAP, returned once it captures (bounded: 10 s), so that no reply
+    can go by before it listens (a probe nothing answered must mean nothing was sent)."""
+    ready = threading.Event()
+    sniffer = s.AsyncSniffer(iface=IFACE, started_callback=ready.set, **kwargs)
+    sniffer.start()
+    if not ready.wait(10):
+        raise RuntimeError(f"the sniffer on {IFACE} did not start within 10 s")
+    return sniffer
+
+
 def run(p, gap, settle):
     s = p.s
-    sniffer = s.AsyncSniffer(iface=IFACE, store=True,
-                             lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
-    sniffer.start()
-    time.sleep(0.3)
+    sniffer = start_sniffer(s, store=True,
+                            lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
     sock = s.conf.L2socket(iface=IFACE)
     t0 = time.monotonic()
     try:
@@ -737,10 +747,8 @@ def cmd_ptb(args):
         if len(seen) < 200:
             seen.append(f)
 
-    sniffer = s.AsyncSniffer(iface=IFACE, store=False, prn=keep,
-                             lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
-    sniffer.start()
-    time.sleep(0.3)
+    sniffer = start_sniffer(s, store=False, prn=keep,
+                            lfilter=lambda f: f.haslayer(s.Ether) and f[s.Ether].src == DEV_MAC)
     lines = []
     probes = []
     conn = socket.create_connection((D6, TCP_OPEN), timeout=10)
@@ -863,6 +871,7 @@ def cmd_account(args):
 
 
 def main():
+    global IFACE  # pylint: disable=global-statement
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     for name in ("link", "barrage"):
@@ -872,16 +881,20 @@ def main():
         sp.add_argument("--gap", type=float, default=0.002, help="seconds between frames")
         sp.add_argument("--settle", type=float, default=1.5, help="seconds to wait for late replies")
         sp.add_argument("--repeat", type=int, default=10, help="link: copies of each frame")
+        sp.add_argument("--iface", default=IFACE, help="the lab's TAP (tools/lab: LAB_TAP)")
     sp = sub.add_parser("ptb")
     sp.add_argument("--board", required=True)
     sp.add_argument("--out", required=True)
-    sub.add_parser("alive")
+    sp.add_argument("--iface", default=IFACE, help="the lab's TAP (tools/lab: LAB_TAP)")
+    sp = sub.add_parser("alive")
+    sp.add_argument("--iface", default=IFACE, help="the lab's TAP (tools/lab: LAB_TAP)")
     sp = sub.add_parser("account")
     sp.add_argument("--phase", required=True)
     sp.add_argument("before")
     sp.add_argument("after")
     sp.add_argument("probes")
     args = ap.parse_args()
+    IFACE = getattr(args, "iface", IFACE)
     if args.cmd == "link":
         return cmd_send(args, lambda p: link_probes(p, args.repeat))
     if args.cmd == "barrage":

@@ -36,6 +36,7 @@ readonly POLICY="$ROOT/tests/lab/policies/scan.allow"
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_adversarial_$WANT_BOARD"
+claim_lab_instance
 
 if ! "$PY" -c 'import scapy.all' >/dev/null 2>&1; then
   fail "python3-scapy is not installed (tools/bootstrap installs it)"
@@ -98,7 +99,8 @@ phase() { # NAME SUBCOMMAND-ARGS...
     fail "$name: GET /v1/status before the probes"
     return 0
   fi
-  run_checks "$LAB" exec "$PY" "$PROBES" "$@" --board "$WANT_BOARD" --out "$WORK/$name.json"
+  run_checks "$LAB" exec "$PY" "$PROBES" "$@" --board "$WANT_BOARD" --iface "$LAB_TAP" \
+    --out "$WORK/$name.json"
   if ! status "$WORK/$name.after.json"; then
     fail "$name: GET /v1/status after the probes"
     return 0
@@ -141,7 +143,7 @@ phase barrage barrage
 
 # ---- afterwards: allowed ports unaffected ------------------------------------------------------
 t0=$SECONDS
-run_checks "$LAB" exec "$PY" "$PROBES" alive
+run_checks "$LAB" exec "$PY" "$PROBES" alive --iface "$LAB_TAP"
 if status "$WORK/last.json"; then
   pass "GET /v1/status over mutual TLS still works after the barrage"
 else

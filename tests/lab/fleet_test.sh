@@ -15,6 +15,7 @@ readonly FLEET="${PORTCULLIS_FLEET:-$ROOT/build/host/tools/fleet/portcullis-flee
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_fleet_$WANT_BOARD"
+claim_lab_instance
 
 if [[ ! -x $FLEET ]]; then
   fail "$FLEET not built (cmake --build --preset host --target portcullis-fleet)"

@@ -1,5 +1,10 @@
-# Shared by the lab test scripts (sourced): root check and PASS/FAIL bookkeeping.
+# Shared by the lab test scripts (sourced): root check, the lab instance, the board's
+# lab.conf, PASS/FAIL bookkeeping.
 # shellcheck shell=bash
+
+_LIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=tools/lib/boards.sh
+source "$_LIB_ROOT/tools/lib/boards.sh"
 
 # Exits 77 (CTest: skipped) unless root: namespaces and TAP devices need it.
 require_root() { # TEST-NAME
@@ -7,6 +12,35 @@ require_root() { # TEST-NAME
     echo "SKIP: $1 needs root (network namespace, TAP device)"
     exit 77
   fi
+}
+
+# The script's lab instance (PORTCULLIS_LAB_INSTANCE, tools/lab): CTest gives each lab test
+# its own. A named instance is claimed for the script's whole run with /tmp/<namespace>.lock
+# (flock, held on fd 7 until the script exits), so that a run from another checkout with the
+# same instance name waits instead of stopping this one's lab. The default instance is not
+# locked here: its callers hold /tmp/portcullis-lab.lock, as they always have.
+readonly INSTANCE_LOCK_BOUND=600
+claim_lab_instance() {
+  local name="${PORTCULLIS_LAB_INSTANCE:-}" lock
+  [[ -n "$name" ]] || return 0
+  lock="/tmp/portcullis-lab_$name.lock"
+  exec 7>"$lock"
+  if ! flock -n 7; then
+    echo "INFO: lab instance $name is in use (lock $lock): waiting up to ${INSTANCE_LOCK_BOUND} s"
+    flock -w "$INSTANCE_LOCK_BOUND" 7 || {
+      echo "FAIL: lab instance $name stayed in use for ${INSTANCE_LOCK_BOUND} s (lock $lock)"
+      exit 1
+    }
+  fi
+}
+
+# board_conf BOARD KEY: KEY of boards/BOARD/lab.conf (tools/lib/boards.sh), or exit 1.
+board_conf() {
+  lab_conf_read "$_LIB_ROOT/boards/$1/lab.conf" || {
+    echo "FAIL: boards/$1/lab.conf is not valid (above)" >&2
+    exit 1
+  }
+  printf '%s' "${LAB_CONF[$2]}"
 }
 
 PASSED=0
@@ -54,14 +88,12 @@ mgmt_curl() { # curl args...
 }
 
 # The CMake preset tools/lab builds BOARD in: $PORTCULLIS_LAB_PRESET when set (the rtos build
-# runs these scripts against host-linux in RTOS mode), else the board's own.
+# runs these scripts against host-linux in RTOS mode), else the board's own (its lab.conf).
 board_preset_of() { # BOARD
   if [[ -n "${PORTCULLIS_LAB_PRESET:-}" ]]; then
     printf '%s' "$PORTCULLIS_LAB_PRESET"
-  elif [[ "$1" == host-linux ]]; then
-    printf 'host'
   else
-    printf '%s' "$1"
+    board_conf "$1" PRESET
   fi
 }
 
@@ -93,6 +125,7 @@ lab_finish() {
 # configuration is $WORK/mosquitto.conf, with EXTRA lines (persistence, say) at the end.
 # `user root`: mosquitto started as root would switch to its own user, which cannot read the
 # build's PKI folder (keys are root-only, mode 0600).
+# shellcheck disable=SC2120 # the extra lines are optional
 lab_broker_conf() { # [EXTRA-LINE...]
   {
     cat <<EOF

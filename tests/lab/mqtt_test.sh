@@ -28,6 +28,7 @@ readonly ROGUE_PORT=4444
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_mqtt_$WANT_BOARD"
+claim_lab_instance
 
 for tool in mosquitto mosquitto_sub nmap curl; do
   command -v "$tool" >/dev/null || {
@@ -102,6 +103,22 @@ check "the device reports the push connected (its outbound TLS connection passed
 # A persistent session (clean session off, QoS 1) so the broker also keeps events for it while
 # it is away; registered now, before anything is published.
 sub -c -i lab-events -q 1 -t 'portcullis/+/events' -C 1 -W 1 >/dev/null 2>&1 || true
+# subscribed CLIENT-ID...: waits (bounded: 20 s) until the broker has acknowledged a
+# subscription of each client since its log had $log_mark lines (neither mosquitto_sub nor
+# watch says when it is subscribed; the broker does).
+subscribed() {
+  local i id missing
+  for ((i = 0; i < 200; i++)); do
+    missing=0
+    for id in "$@"; do
+      tail -n +"$((log_mark + 1))" "$WORK/broker.log" | grep -q "Sending SUBACK to $id\$" || missing=1
+    done
+    ((missing == 0)) && return 0
+    sleep 0.1
+  done
+  return 1
+}
+log_mark=$(wc -l <"$WORK/broker.log")
 sub -c -i lab-events -q 1 -t 'portcullis/+/events' -C 1 -W 60 -v >"$WORK/scan-event.msg" 2>&1 &
 sub_pid=$!
 # watch with a persistent session too: the same session collects the violation event below
@@ -109,7 +126,10 @@ sub_pid=$!
 "$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --session lab-watch --count 2 --timeout 60 \
   "$BROKER:$BROKER_PORT" >"$WORK/watch-scan.out" 2>&1 &
 watch_pid=$!
-sleep 1 # both subscribed before the scan (mosquitto_sub has no "subscribed" signal)
+# Both subscribed before the scan, or the scanner event could pass them by.
+if ! subscribed lab-events lab-watch; then
+  fail "mosquitto_sub (lab-events) and portcullis-fleet watch (lab-watch) subscribed within 20 s"
+fi
 t0=$(date +%s%N)
 "$LAB" exec nmap -n -Pn -sS -p 1-200 --max-retries 0 -T4 "$DEVICE_IPV4" >"$WORK/nmap.out" 2>&1 || true
 if wait "$sub_pid"; then
@@ -154,17 +174,17 @@ stop_broker
 check "broker stopped" bash -c "! $LAB exec ss -ltn | grep -q '$BROKER:$BROKER_PORT'"
 answer="$(open_rogue "$ROGUE_PORT")"
 check "the lab hook opened a rogue listener on tcp/$ROGUE_PORT" test "$answer" = opened
-violation_seen() {
+violation_seen() { # PORT: the status lists a violation on tcp/PORT (bounded: 20 polls)
   local i
   for i in $(seq 1 20); do
     status_json >"$WORK/violation-status.json" 2>/dev/null &&
       "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert any(v["port"]==int(sys.argv[2]) for v in d["violations"])' \
-        "$WORK/violation-status.json" "$ROGUE_PORT" 2>/dev/null && return 0
+        "$WORK/violation-status.json" "$1" 2>/dev/null && return 0
     sleep 0.5
   done
   return 1
 }
-check "the audit reports the violation while the broker is away" violation_seen
+check "the audit reports the violation while the broker is away" violation_seen "$ROGUE_PORT"
 check "the push is disconnected meanwhile" \
   "$PY" -c 'import json,sys; p=json.load(open(sys.argv[1]))["push"]; assert p["connected"] is False and p["events_queued"] >= 1, p' \
   "$WORK/violation-status.json"
@@ -213,7 +233,7 @@ metric() { # NAME: its value in /metrics now
 }
 check "so far every pushed status fitted (portcullis_push_status_trimmed_total 0)" \
   test "$(metric portcullis_push_status_trimmed_total)" = 0
-"$LAB" exec "$PY" - "$DEVICE_IPV6" <<'EOF' >"$WORK/scanners.out" 2>&1 || true
+"$LAB" exec "$PY" - "$DEVICE_IPV6" "$LAB_TAP" <<'EOF' >"$WORK/scanners.out" 2>&1 || true
 import logging, sys
 logging.getLogger("scapy").setLevel(logging.ERROR)
 import scapy.all as s
@@ -225,12 +245,13 @@ for n in range(6):
     for port in range(30000 + 20 * n, 30000 + 20 * n + 13):
         frames.append(s.Ether(dst=mac) / s.IPv6(src=src, dst=sys.argv[1]) /
                       s.TCP(sport=40000 + n, dport=port, flags="S"))
-s.sendp(frames, iface="pctap0", inter=0.005)
+s.sendp(frames, iface=sys.argv[2], inter=0.005)
 print("sent", len(frames))
 EOF
 for port in 4445 4446 4447 4448 4449; do
   open_rogue "$port" >/dev/null
-  sleep 1.2 # the audit closes it within its 1 s period: one listener at a time
+  # One listener at a time: the next opens once the audit has closed and reported this one.
+  violation_seen "$port" || fail "the audit reports the rogue listener on tcp/$port"
 done
 full_doc() { # until the poll shows all six scanners and the new violations (bounded)
   local i

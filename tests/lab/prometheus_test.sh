@@ -13,6 +13,7 @@ readonly PY=/usr/bin/python3
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_prometheus_$WANT_BOARD"
+claim_lab_instance
 command -v prometheus >/dev/null || {
   fail "prometheus is not installed (tools/bootstrap installs it)"
   exit 1

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/lab/smoke_test.sh BOARD: boot BOARD with tools/lab and check it from the host side of
-# the lab: the tools/lab contract keys, IPv4 and IPv6 ping, ARP, TCP to a closed port (filtered), and
-# that `tools/lab stop` leaves nothing behind. Prints PASS/FAIL per check; exits non-zero on
-# any failure, 77 (CTest: skipped) when not run as root.
+# the lab: the tools/lab contract keys (and the instance's names: PORTCULLIS_LAB_INSTANCE),
+# IPv4 and IPv6 ping, ARP, TCP to a closed port (filtered), and that `tools/lab stop` leaves
+# nothing of this instance behind. Prints PASS/FAIL per check; exits non-zero on any
+# failure, 77 (CTest: skipped) when not run as root.
 #
 # Every packet goes to the device inside the lab's namespace (192.0.2.0/24, 2001:db8::/64);
 # every probe is bounded in count and time.
@@ -13,23 +14,37 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 readonly EXPECTED_MAC="02:00:5e:00:53:02"
-readonly KEYS=(LAB_NETNS DEVICE_IPV4 DEVICE_IPV6 HOST_IPV4 HOST_IPV6 MGMT_PORT PKI_DIR BOARD CONSOLE_LOG)
+readonly KEYS=(LAB_NETNS DEVICE_IPV4 DEVICE_IPV6 HOST_IPV4 HOST_IPV6 MGMT_PORT PKI_DIR BOARD CONSOLE_LOG LAB_TAP)
 
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_smoke_$WANT_BOARD"
+claim_lab_instance
+STATE="$("$LAB" dir)"
+readonly STATE
+# The instance's names, as tools/lab's contract gives them.
+if [[ -n "${PORTCULLIS_LAB_INSTANCE:-}" ]]; then
+  readonly WANT_NETNS="portcullis-lab_$PORTCULLIS_LAB_INSTANCE"
+else
+  readonly WANT_NETNS="portcullis-lab"
+fi
+TAP_NAME="" # the instance's TAP (LAB_TAP), once start has said it
 
-# Processes still running a device on the lab TAP (looked at, never signalled, by name).
+# Processes still running a device on this instance's TAP (looked at, never signalled).
 device_processes() {
   local f pid cmd
+  [[ -n "$TAP_NAME" ]] || return 0
   for f in /proc/[0-9]*/cmdline; do
     pid="${f#/proc/}"
     pid="${pid%/cmdline}"
     cmd="$(tr '\0' ' ' <"$f" 2>/dev/null)" || continue
-    if [[ "$cmd" =~ (qemu-system-arm|portcullis-host-linux)\ .*pctap0 ]]; then
+    if [[ "$cmd" =~ (qemu-system-arm|portcullis-).*(ifname=|--tap\ )${TAP_NAME}(,|\ |$) ]]; then
       printf '%s %s\n' "$pid" "$cmd"
     fi
   done
+}
+netns_gone() { # exactly this instance's namespace (another lab's may be running)
+  ! ip netns list | awk '{ print $1 }' | grep -qxF "$WANT_NETNS"
 }
 
 # A zombie waiting for its new parent (init) to reap it counts as gone.
@@ -57,15 +72,17 @@ STOPPED=0
 DEVICE_PID=""
 stop_and_verify() {
   STOPPED=1
-  if [[ -f "$ROOT/.lab/device.pid" ]]; then DEVICE_PID="$(cat "$ROOT/.lab/device.pid")"; fi
+  if [[ -f "$STATE/device.pid" ]]; then DEVICE_PID="$(cat "$STATE/device.pid")"; fi
   check "tools/lab stop succeeds" "$LAB" stop
-  check "no namespace portcullis-lab after stop" bash -c '! ip netns list | grep -qw portcullis-lab'
-  check "no TAP pctap0 left in the root namespace" bash -c '! ip link show pctap0 >/dev/null 2>&1'
-  check "no .lab/device.pid after stop" test ! -e "$ROOT/.lab/device.pid"
+  check "no namespace $WANT_NETNS after stop" netns_gone
+  if [[ -n "$TAP_NAME" ]]; then
+    check "no TAP $TAP_NAME left in the root namespace" bash -c "! ip link show '$TAP_NAME' >/dev/null 2>&1"
+  fi
+  check "no device.pid in $STATE after stop" test ! -e "$STATE/device.pid"
   if [[ -n "$DEVICE_PID" ]]; then
     check "device process $DEVICE_PID is gone" process_gone "$DEVICE_PID"
   fi
-  check "no QEMU/host device process on pctap0 remains" no_device_processes
+  check "no QEMU/host device process on ${TAP_NAME:-the TAP} remains" no_device_processes
   check "tools/lab stop is idempotent" "$LAB" stop
 }
 
@@ -77,9 +94,9 @@ finish() {
   if ((FAILED > 0 || rc != 0)); then
     if ((FAILED == 0)); then fail "smoke test aborted (exit $rc)"; fi
     # (When start itself failed, tools/lab has already shown the console.)
-    if ((STARTED)) && [[ -s "$ROOT/.lab/console.log" ]]; then
+    if ((STARTED)) && [[ -s "$STATE/console.log" ]]; then
       echo "--- last lines of the device console:"
-      tail -n 20 "$ROOT/.lab/console.log" | sed 's/^/    | /'
+      tail -n 20 "$STATE/console.log" | sed 's/^/    | /'
     fi
   fi
   echo "lab_smoke_$WANT_BOARD: $PASSED passed, $FAILED failed"
@@ -123,10 +140,21 @@ fi
 check "PKI_DIR is a directory" test -d "${PKI_DIR:-/nonexistent}"
 is_absolute_file() { [[ "$1" == /* && -f "$1" ]]; }
 check "CONSOLE_LOG is an absolute path to a file" is_absolute_file "${CONSOLE_LOG:-}"
+check "CONSOLE_LOG is in the instance's folder ($STATE)" test "${CONSOLE_LOG:-}" == "$STATE/console.log"
+check "LAB_NETNS is the instance's namespace $WANT_NETNS" test "${LAB_NETNS:-}" == "$WANT_NETNS"
+tap_name_ok() { # fits IFNAMSIZ; the default instance keeps pctap0
+  local want='^pclab[0-9a-f]{8}$'
+  [[ -n "${PORTCULLIS_LAB_INSTANCE:-}" ]] || want='^pctap0$'
+  [[ "$1" =~ $want && ${#1} -le 15 ]]
+}
+check "LAB_TAP '${LAB_TAP:-}' is the instance's TAP (at most 15 characters)" tap_name_ok "${LAB_TAP:-}"
+check "LAB_TAP is in the lab namespace, not the root one" \
+  bash -c "'$LAB' exec ip link show '${LAB_TAP:-none}' && ! ip link show '${LAB_TAP:-none}'"
+TAP_NAME="${LAB_TAP:-}"
 if ((FAILED > 0)); then exit 1; fi
 
-if [[ -s "$ROOT/.lab/boot_ms" ]]; then
-  echo "INFO: boot-to-first-ping $(cat "$ROOT/.lab/boot_ms") ms ($WANT_BOARD)"
+if [[ -s "$STATE/boot_ms" ]]; then
+  echo "INFO: boot-to-first-ping $(cat "$STATE/boot_ms") ms ($WANT_BOARD)"
 fi
 
 check "ping -c3 $DEVICE_IPV4" "$LAB" exec ping -n -c 3 -W 2 "$DEVICE_IPV4"
