@@ -20,12 +20,12 @@ constexpr std::string_view kBrokerText = PORTCULLIS_MQTT_BROKER_TEXT;
 
 // The server on the mgmt port; a template so that a policy without one compiles no listener.
 template <std::uint16_t kPort>
-Status start_server(mgmt::StatusServer& server, const mbedtls_ssl_config* conf,
+Status start_server(mgmt::StatusServer& server, mgmt::TlsPool& tls, const mbedtls_ssl_config* conf,
                     mgmt::SnapshotFn snapshot, void* ctx) {
   if constexpr (kPort == 0) {
     return Status::kOk;
   } else {
-    return server.start(conf, policy::allowed_tcp_port<kPort>(), snapshot, ctx);
+    return server.start(tls, conf, policy::allowed_tcp_port<kPort>(), snapshot, ctx);
   }
 }
 
@@ -91,7 +91,7 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
     report(console, "TLS profile", st);
     return st;
   }
-  st = start_server<kMgmtPort>(server_, &conf_, snapshot, ctx);
+  st = start_server<kMgmtPort>(server_, tls_pool_, &conf_, snapshot, ctx);
   if (!ok(st)) {
     report(console, "listen", st);
     return st;
@@ -134,7 +134,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, 
   settings.device_id = credentials::kDeviceId;
   settings.status_period_ms = PORTCULLIS_MQTT_STATUS_PERIOD_MS;
   settings.broker_text = kBrokerText;
-  st = push_.start(settings, &client_conf_, render, ctx);
+  st = push_.start(settings, tls_pool_, &client_conf_, render, ctx);
   if (!ok(st)) {
     report(console, "MQTT push", st);
     return st;

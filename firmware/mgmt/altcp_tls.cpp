@@ -31,30 +31,9 @@ constexpr u16_t kRecordOverhead = 29;
 constexpr u16_t kReadChunk = 512;
 // lwIP poll interval of the inner connection, in its 500 ms units: the deadline's grain.
 constexpr u8_t kInnerPollInterval = 2;
-constexpr std::size_t kMaxEndpoints = 4;
 
-struct Session {
-  bool used = false;
-  bool handshake_done = false;
-  bool record_pending = false;  // an encrypted record waits for room in TCP's send buffer
-  bool client = false;
-  std::uint32_t started_ms = 0;
-  std::uint32_t unacked_plain = 0;  // plaintext written, not yet reported as sent
-  pbuf* rx = nullptr;               // ciphertext received, not yet consumed by Mbed TLS
-  altcp_pcb* conn = nullptr;
-  mbedtls_ssl_context ssl;
-};
-
-// A TLS endpoint that is not a connection: fresh, bound or listening.
-struct Endpoint {
-  bool used = false;
-  const mbedtls_ssl_config* conf = nullptr;
-  const char* hostname = nullptr;  // a client's expected server name
-};
-
-std::array<Session, kTlsMaxSessions> sessions;
-std::array<Endpoint, kMaxEndpoints> endpoints;
-TlsStats stats;
+using Session = internal::TlsSession;
+using Endpoint = internal::TlsEndpoint;
 
 extern const altcp_functions kEndpointFns;
 extern const altcp_functions kSessionFns;
@@ -68,13 +47,31 @@ Endpoint* endpoint_of(altcp_pcb* conn) {
                                                        : nullptr;
 }
 
-std::size_t server_sessions_in_use() {
+}  // namespace
+
+// The pool's members, for the layer's functions below.
+struct internal::TlsPoolAccess {
+  static auto& sessions(TlsPool& p) { return p.sessions_; }
+  static auto& endpoints(TlsPool& p) { return p.endpoints_; }
+  static TlsStats& stats(TlsPool& p) { return p.stats_; }
+};
+
+namespace {
+
+using Access = internal::TlsPoolAccess;
+
+TlsStats& stats_of(Session* s) {
+  return Access::stats(*s->pool);
+}
+
+std::size_t server_sessions_in_use(TlsPool& pool) {
+  const auto& sessions = Access::sessions(pool);
   return static_cast<std::size_t>(std::count_if(
       sessions.begin(), sessions.end(), [](const Session& s) { return s.used && !s.client; }));
 }
 
-Session* acquire_session() {
-  for (Session& s : sessions) {
+Session* acquire_session(TlsPool& pool) {
+  for (Session& s : Access::sessions(pool)) {
     if (!s.used) {
       s.used = true;
       s.handshake_done = false;
@@ -208,7 +205,8 @@ err_t refuse(altcp_pcb* conn, Session* s) {
 // ---- moving data -----------------------------------------------------------------------
 
 // Is `conn` still the connection of `s`? An application may close or abort it from any
-// callback; the session pool is static memory, so asking it is always safe.
+// callback; the session stays in its pool (which outlives its connections), so asking it is
+// always safe.
 bool alive(const Session* s, const altcp_pcb* conn) {
   return s->used && s->conn == conn;
 }
@@ -232,11 +230,11 @@ err_t drive(altcp_pcb* conn) {
       return ERR_OK;
     }
     if (ret != 0) {
-      ++stats.handshakes_failed;
+      ++stats_of(s).handshakes_failed;
       return refuse(conn, s);
     }
     s->handshake_done = true;
-    ++stats.handshakes_ok;
+    ++stats_of(s).handshakes_ok;
     altcp_output(conn->inner_conn);
     if (s->client && conn->connected != nullptr &&
         conn->connected(conn->arg, conn, ERR_OK) == ERR_ABRT) {
@@ -302,7 +300,7 @@ err_t on_inner_recv(void* arg, altcp_pcb*, pbuf* p, err_t err) {
     if (s->handshake_done && conn->recv != nullptr) {
       return conn->recv(conn->arg, conn, nullptr, ERR_OK);
     }
-    ++stats.handshakes_failed;
+    ++stats_of(s).handshakes_failed;
     return fail(conn);
   }
   if (s->rx == nullptr) {
@@ -344,7 +342,7 @@ err_t on_inner_poll(void* arg, altcp_pcb*) {
     return ERR_OK;
   }
   if (!s->handshake_done && sys_now() - s->started_ms >= kTlsHandshakeTimeoutMs) {
-    ++stats.handshakes_timed_out;
+    ++stats_of(s).handshakes_timed_out;
     return fail(conn);
   }
   if (has_input(s)) {
@@ -384,20 +382,21 @@ void attach_inner(altcp_pcb* conn, altcp_pcb* inner) {
 
 // A session for `conn` with `conf`; false (nothing allocated) when the pool is empty or
 // Mbed TLS cannot set it up.
-bool start_session(altcp_pcb* conn, const mbedtls_ssl_config* conf, bool client,
-                   const char* hostname = nullptr) {
+bool start_session(altcp_pcb* conn, const Endpoint& ep, bool client) {
+  TlsPool& pool = *ep.pool;
+  TlsStats& stats = Access::stats(pool);
   // Servers leave kTlsClientSessions to the device's own connections.
-  if (!client && server_sessions_in_use() >= kTlsServerSessions) {
+  if (!client && server_sessions_in_use(pool) >= kTlsServerSessions) {
     ++stats.sessions_refused;
     return false;
   }
-  Session* s = acquire_session();
+  Session* s = acquire_session(pool);
   if (s == nullptr) {
     ++stats.sessions_refused;
     return false;
   }
-  if (mbedtls_ssl_setup(&s->ssl, conf) != 0 ||
-      (client && mbedtls_ssl_set_hostname(&s->ssl, hostname) != 0)) {
+  if (mbedtls_ssl_setup(&s->ssl, ep.conf) != 0 ||
+      (client && mbedtls_ssl_set_hostname(&s->ssl, ep.hostname) != 0)) {
     release_session(s);
     ++stats.sessions_refused;
     return false;
@@ -418,11 +417,11 @@ err_t on_inner_accept(void* arg, altcp_pcb* new_inner, err_t err) {
   }
   altcp_pcb* conn = altcp_alloc();
   if (conn == nullptr) {
-    ++stats.sessions_refused;
+    ++Access::stats(*ep->pool).sessions_refused;
     altcp_abort(new_inner);
     return ERR_ABRT;
   }
-  if (!start_session(conn, ep->conf, false)) {
+  if (!start_session(conn, *ep, false)) {
     altcp_free(conn);
     altcp_abort(new_inner);
     return ERR_ABRT;
@@ -460,7 +459,7 @@ err_t ep_connect(altcp_pcb* conn, const ip_addr_t* ip, u16_t port, altcp_connect
   if (ep->hostname == nullptr) {
     return ERR_VAL;  // a client that names no server would accept any certificate's name
   }
-  if (!start_session(conn, ep->conf, true, ep->hostname)) {
+  if (!start_session(conn, *ep, true)) {
     return ERR_MEM;
   }
   ep->used = false;
@@ -722,12 +721,13 @@ const altcp_functions kSessionFns = {
 
 namespace {
 
-altcp_pcb* wrap(const mbedtls_ssl_config* conf, const char* hostname, altcp_pcb* inner) {
-  if (conf == nullptr || inner == nullptr) {
+altcp_pcb* wrap(TlsPool* pool, const mbedtls_ssl_config* conf, const char* hostname,
+                altcp_pcb* inner) {
+  if (pool == nullptr || conf == nullptr || inner == nullptr) {
     return nullptr;
   }
   Endpoint* ep = nullptr;
-  for (Endpoint& e : endpoints) {
+  for (Endpoint& e : Access::endpoints(*pool)) {
     if (!e.used) {
       ep = &e;
       break;
@@ -749,15 +749,16 @@ altcp_pcb* wrap(const mbedtls_ssl_config* conf, const char* hostname, altcp_pcb*
   return conn;
 }
 
-altcp_pcb* wrap_new(const mbedtls_ssl_config* conf, const char* hostname, std::uint8_t ip_type) {
-  if (conf == nullptr) {
+altcp_pcb* wrap_new(TlsPool* pool, const mbedtls_ssl_config* conf, const char* hostname,
+                    std::uint8_t ip_type) {
+  if (pool == nullptr || conf == nullptr) {
     return nullptr;
   }
   altcp_pcb* inner = altcp_tcp_new_ip_type(ip_type);
   if (inner == nullptr) {
     return nullptr;
   }
-  altcp_pcb* conn = wrap(conf, hostname, inner);
+  altcp_pcb* conn = wrap(pool, conf, hostname, inner);
   if (conn == nullptr) {
     altcp_close(inner);
   }
@@ -766,24 +767,29 @@ altcp_pcb* wrap_new(const mbedtls_ssl_config* conf, const char* hostname, std::u
 
 }  // namespace
 
-altcp_pcb* tls_new(const mbedtls_ssl_config* conf, std::uint8_t ip_type) {
-  return wrap_new(conf, nullptr, ip_type);
+TlsPool::TlsPool() {
+  for (Session& s : sessions_) {
+    s.pool = this;
+  }
+  for (Endpoint& e : endpoints_) {
+    e.pool = this;
+  }
+}
+
+altcp_pcb* TlsPool::new_server(const mbedtls_ssl_config* conf, std::uint8_t ip_type) {
+  return wrap_new(this, conf, nullptr, ip_type);
+}
+
+std::size_t TlsPool::sessions_in_use() const {
+  return static_cast<std::size_t>(
+      std::count_if(sessions_.begin(), sessions_.end(), [](const Session& s) { return s.used; }));
 }
 
 altcp_pcb* tls_new_client(const altcp_tls_config* config, std::uint8_t ip_type) {
   if (config == nullptr || config->hostname == nullptr) {
     return nullptr;
   }
-  return wrap_new(config->conf, config->hostname, ip_type);
-}
-
-const TlsStats& tls_stats() {
-  return stats;
-}
-
-std::size_t tls_sessions_in_use() {
-  return static_cast<std::size_t>(
-      std::count_if(sessions.begin(), sessions.end(), [](const Session& s) { return s.used; }));
+  return wrap_new(config->pool, config->conf, config->hostname, ip_type);
 }
 
 }  // namespace portcullis::mgmt
@@ -794,5 +800,5 @@ extern "C" altcp_pcb* altcp_tls_wrap(altcp_tls_config* config, altcp_pcb* inner_
   if (config == nullptr) {
     return nullptr;
   }
-  return portcullis::mgmt::wrap(config->conf, config->hostname, inner_pcb);
+  return portcullis::mgmt::wrap(config->pool, config->conf, config->hostname, inner_pcb);
 }

@@ -19,10 +19,6 @@ static_assert(LWIP_ALTCP && LWIP_ALTCP_TLS,
 namespace portcullis::mgmt {
 namespace {
 
-// The one push whose events lwIP's request callbacks acknowledge (their argument is the
-// event's sequence number).
-MqttPush* active = nullptr;
-
 bool reached(std::uint32_t now, std::uint32_t when) {
   return static_cast<std::int32_t>(now - when) >= 0;
 }
@@ -53,10 +49,11 @@ bool join_topic(std::array<char, kMqttTopicMax>& out, std::string_view prefix, s
 
 }  // namespace
 
-Status MqttPush::start(const PushSettings& settings, const mbedtls_ssl_config* client_conf,
-                       StatusJsonFn render, void* render_ctx) {
-  if (running_ || active != nullptr) {
-    return Status::kUnavailable;  // already running: one push per device
+Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
+                       const mbedtls_ssl_config* client_conf, StatusJsonFn render,
+                       void* render_ctx) {
+  if (running_) {
+    return Status::kUnavailable;  // already running
   }
   if (client_conf == nullptr || render == nullptr || settings.broker_name == nullptr ||
       settings.status_period_ms == 0) {
@@ -84,13 +81,16 @@ Status MqttPush::start(const PushSettings& settings, const mbedtls_ssl_config* c
   client_id_[settings.device_id.size()] = '\0';
   tls_.conf = client_conf;
   tls_.hostname = settings.broker_name;
+  tls_.pool = &tls;
   info_ = {};
   info_.client_id = client_id_.data();
   info_.keep_alive = settings.keep_alive_s;
   info_.tls_config = &tls_;
   render_ = render;
   render_ctx_ = render_ctx;
-  active = this;
+  for (EventAck& a : acks_) {
+    a = {.push = this, .seq = 0, .used = false};
+  }
   running_ = true;
   return Status::kOk;
 }
@@ -132,8 +132,12 @@ void MqttPush::connect() {
 void MqttPush::on_connection(mqtt_client_t*, void* arg, mqtt_connection_status_t status) {
   auto* self = static_cast<MqttPush*>(arg);
   self->connecting_ = false;
-  // Whatever was in flight on the old connection is due again (lwIP forgets its requests).
+  // Whatever was in flight on the old connection is due again (lwIP forgets its requests
+  // without calling them back).
   self->events_.requeue_all();
+  for (EventAck& a : self->acks_) {
+    a.used = false;
+  }
   if (status == MQTT_CONNECT_ACCEPTED) {
     self->counts_.connected = true;
     ++self->counts_.connects;
@@ -171,7 +175,16 @@ void MqttPush::publish_status(std::uint32_t now_ms) {
 }
 
 void MqttPush::publish_events() {
-  while (const PushEvent* e = events_.next_to_send()) {
+  while (true) {
+    const auto free_ack =
+        std::find_if(acks_.begin(), acks_.end(), [](const EventAck& a) { return !a.used; });
+    if (free_ack == acks_.end()) {
+      return;  // as many in flight as lwIP holds: the next poll goes on
+    }
+    const PushEvent* e = events_.next_to_send();
+    if (e == nullptr) {
+      return;
+    }
     const std::uint32_t seq = e->seq;
     const StatusWithSize doc = write_event_json(*e, settings_.device_id, std::span(payload_));
     if (!ok(doc.status)) {
@@ -179,10 +192,13 @@ void MqttPush::publish_events() {
       (void)events_.acknowledge(seq);
       continue;
     }
-    const err_t err = mqtt_publish(&client_, events_topic_.data(), payload_.data(),
-                                   static_cast<u16_t>(doc.size), 1, 0, &MqttPush::on_event_acked,
-                                   reinterpret_cast<void*>(static_cast<std::uintptr_t>(seq)));
+    free_ack->seq = seq;
+    free_ack->used = true;
+    const err_t err =
+        mqtt_publish(&client_, events_topic_.data(), payload_.data(), static_cast<u16_t>(doc.size),
+                     1, 0, &MqttPush::on_event_acked, &*free_ack);
     if (err != ERR_OK) {
+      free_ack->used = false;
       events_.unsend(seq);
       return;
     }
@@ -199,16 +215,18 @@ void MqttPush::on_status_acked(void* arg, err_t err) {
 }
 
 void MqttPush::on_event_acked(void* arg, err_t err) {
-  if (active == nullptr) {
-    return;
+  auto* ack = static_cast<EventAck*>(arg);
+  if (ack == nullptr || !ack->used) {
+    return;  // a request of a connection since lost: its event was queued again
   }
-  const auto seq = static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(arg));
+  ack->used = false;
+  MqttPush& self = *ack->push;
   if (err == ERR_OK) {
-    if (active->events_.acknowledge(seq)) {
-      ++active->counts_.events_published;
+    if (self.events_.acknowledge(ack->seq)) {
+      ++self.counts_.events_published;
     }
   } else {
-    active->events_.unsend(seq);
+    self.events_.unsend(ack->seq);
   }
 }
 

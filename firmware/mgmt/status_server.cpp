@@ -9,22 +9,18 @@
 namespace portcullis::mgmt {
 namespace {
 
-// Bytes rendered per write: the document is re-rendered from its snapshot for each chunk,
-// so only this much is ever held (shared: the loop is single-threaded and TLS copies it).
-constexpr std::size_t kChunk = 512;
-std::array<char, kChunk> chunk_buffer;
 constexpr u8_t kPollInterval = 2;  // lwIP units of 500 ms: the deadlines' grain
 
 }  // namespace
 
-Status StatusServer::start(const mbedtls_ssl_config* conf, policy::AllowedTcpPort port,
-                           SnapshotFn snapshot, void* snapshot_ctx) {
+Status StatusServer::start(TlsPool& tls, const mbedtls_ssl_config* conf,
+                           policy::AllowedTcpPort port, SnapshotFn snapshot, void* snapshot_ctx) {
   if (conf == nullptr || snapshot == nullptr || listener_ != nullptr) {
     return Status::kInvalidArgument;
   }
   snapshot_ = snapshot;
   snapshot_ctx_ = snapshot_ctx;
-  altcp_pcb* pcb = tls_new(conf, IPADDR_TYPE_ANY);
+  altcp_pcb* pcb = tls.new_server(conf, IPADDR_TYPE_ANY);
   if (pcb == nullptr) {
     return Status::kResourceExhausted;
   }
@@ -160,7 +156,7 @@ err_t StatusServer::send_more(Connection& c) {
     } else {
       const std::size_t offset = c.sent - c.head_size;
       const std::size_t want = std::min({room, kChunk, c.body_size - offset});
-      const std::span<char> out(chunk_buffer.data(), want);
+      const std::span<char> out(chunk_.data(), want);
       const StatusWithSize e = c.resource == Resource::kStatus
                                    ? report::write_status_json_slice(c.snapshot, offset, out)
                                    : report::write_metrics_slice(c.snapshot, offset, out);
@@ -169,7 +165,7 @@ err_t StatusServer::send_more(Connection& c) {
         return ERR_ABRT;
       }
       n = e.size;
-      data = chunk_buffer.data();
+      data = chunk_.data();
     }
     const err_t err = altcp_write(c.pcb, data, static_cast<u16_t>(n), TCP_WRITE_FLAG_COPY);
     if (err == ERR_MEM) {

@@ -372,6 +372,7 @@ TEST_GROUP(AltcpTls) {
   pp::PosixEntropy os;
   pp::TlsCredentials device_id;
   mbedtls_ssl_config device_conf;
+  mgmt::TlsPool pool;
   LwipDevice* dev = nullptr;
   Host* host = nullptr;
   App app;
@@ -394,7 +395,7 @@ TEST_GROUP(AltcpTls) {
     dev = new LwipDevice;
     dev->start();
     host = new Host(*dev);
-    listener = mgmt::tls_new(&device_conf, IPADDR_TYPE_ANY);
+    listener = pool.new_server(&device_conf, IPADDR_TYPE_ANY);
     CHECK(listener != nullptr);
     LONGS_EQUAL(ERR_OK, altcp_bind(listener, IP_ANY_TYPE, kMgmtPort));
     listener = altcp_listen(listener);
@@ -402,9 +403,9 @@ TEST_GROUP(AltcpTls) {
     altcp_arg(listener, &app);
     altcp_accept(listener, App::on_accept);
 
-    LONGS_EQUAL(0, mgmt::tls_sessions_in_use());
+    LONGS_EQUAL(0, pool.sessions_in_use());
     baseline = PartyAllocator::use(Party::kServer);
-    before = mgmt::tls_stats();
+    before = pool.stats();
   }
 
   void teardown() override {
@@ -417,7 +418,7 @@ TEST_GROUP(AltcpTls) {
     }
     delete host;
     delete dev;  // aborts what a test left open: the TLS layer frees those sessions
-    LONGS_EQUAL(0, mgmt::tls_sessions_in_use());
+    LONGS_EQUAL(0, pool.sessions_in_use());
     mbedtls_ssl_config_free(&device_conf);
     device_id.reset();
     pp::tls_shutdown();
@@ -445,7 +446,7 @@ TEST_GROUP(AltcpTls) {
         host->send(p, kPartialClientHello);
       }
     }
-    LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
+    LONGS_EQUAL(mgmt::kTlsServerSessions, pool.sessions_in_use());
     LONGS_EQUAL(mgmt::kTlsServerSessions, app.accepted);
   }
 
@@ -469,9 +470,9 @@ TEST(AltcpTls, OneConnectionBeyondThePoolIsResetBeforeAnythingIsAllocatedForIt) 
   host->connect(extra);
   CHECK(extra.reset);  // TCP answered the SYN; the TLS layer reset it on its ACK
   CHECK(extra.inbox.empty());
-  LONGS_EQUAL(before.sessions_refused + 1, mgmt::tls_stats().sessions_refused);
+  LONGS_EQUAL(before.sessions_refused + 1, pool.stats().sessions_refused);
   LONGS_EQUAL(mgmt::kTlsServerSessions, app.accepted);  // the application never saw it
-  LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(mgmt::kTlsServerSessions, pool.sessions_in_use());
 
   // Not one Mbed TLS allocation was made for it, not even a transient one.
   const probe::PartyUse& after = PartyAllocator::use(Party::kServer);
@@ -496,8 +497,27 @@ TEST(AltcpTls, TheSessionsAlreadyOpenAreUnaffectedByARefusal) {
   // Peer 0 has sent nothing yet: its handshake completes on the session it holds.
   TlsClient& c = client(0);
   LONGS_EQUAL(0, client_handshake(*host, host->peer(0), c));
-  LONGS_EQUAL(before.handshakes_ok + 1, mgmt::tls_stats().handshakes_ok);
-  LONGS_EQUAL(before.sessions_refused + 1, mgmt::tls_stats().sessions_refused);
+  LONGS_EQUAL(before.handshakes_ok + 1, pool.stats().handshakes_ok);
+  LONGS_EQUAL(before.sessions_refused + 1, pool.stats().sessions_refused);
+}
+
+// The pool is an object: a second one beside it holds nothing of the first's connections and
+// counts none of its handshakes or refusals.
+TEST(AltcpTls, TwoPoolsKeepTheirSessionsAndFiguresApart) {
+  const mgmt::TlsPool other;
+  fill_pool();
+  TcpPeer& extra = host->peer(mgmt::kTlsServerSessions);
+  host->connect(extra);
+  CHECK(extra.reset);
+  TlsClient& c = client(0);
+  LONGS_EQUAL(0, client_handshake(*host, host->peer(0), c));
+
+  LONGS_EQUAL(mgmt::kTlsServerSessions, pool.sessions_in_use());
+  LONGS_EQUAL(1, pool.stats().handshakes_ok);
+  LONGS_EQUAL(1, pool.stats().sessions_refused);
+  LONGS_EQUAL(0, other.sessions_in_use());
+  LONGS_EQUAL(0, other.stats().handshakes_ok);
+  LONGS_EQUAL(0, other.stats().sessions_refused);
 }
 
 TEST(AltcpTls, ANewConnectionIsAcceptedOnceASessionEnds) {
@@ -511,14 +531,14 @@ TEST(AltcpTls, ANewConnectionIsAcceptedOnceASessionEnds) {
   host->send_reset(host->peer(last));
   CHECK(app.conns[last].error.has_value());
   LONGS_EQUAL(ERR_RST, *app.conns[last].error);
-  LONGS_EQUAL(mgmt::kTlsServerSessions - 1, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(mgmt::kTlsServerSessions - 1, pool.sessions_in_use());
 
   TcpPeer& next = host->peer(mgmt::kTlsServerSessions + 1);
   host->connect(next);
   CHECK(!next.reset);
   LONGS_EQUAL(mgmt::kTlsServerSessions + 1, app.accepted);
-  LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
-  LONGS_EQUAL(before.sessions_refused + 1, mgmt::tls_stats().sessions_refused);
+  LONGS_EQUAL(mgmt::kTlsServerSessions, pool.sessions_in_use());
+  LONGS_EQUAL(before.sessions_refused + 1, pool.stats().sessions_refused);
   // And it is a working session: a full handshake on it.
   TlsClient& c = client(mgmt::kTlsServerSessions + 1);
   LONGS_EQUAL(0, client_handshake(*host, next, c));
@@ -549,8 +569,8 @@ TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
   const std::uint32_t early = host->advance_until(mgmt::kTlsHandshakeTimeoutMs - 1, any_reset);
   LONGS_EQUAL(mgmt::kTlsHandshakeTimeoutMs - 1, early);
   CHECK(!any_reset());
-  LONGS_EQUAL(mgmt::kTlsServerSessions, mgmt::tls_sessions_in_use());
-  LONGS_EQUAL(before.handshakes_timed_out, mgmt::tls_stats().handshakes_timed_out);
+  LONGS_EQUAL(mgmt::kTlsServerSessions, pool.sessions_in_use());
+  LONGS_EQUAL(before.handshakes_timed_out, pool.stats().handshakes_timed_out);
 
   // Within one poll period after it, every stalled session is aborted.
   const std::uint32_t late = host->advance_until(kPollGrainMs + 1, all_reset);
@@ -558,13 +578,13 @@ TEST(AltcpTls, AStalledHandshakeIsAbortedAtItsDeadlineAndLeavesNothingBehind) {
   CHECK(early + late >= mgmt::kTlsHandshakeTimeoutMs);
   CHECK(early + late <= mgmt::kTlsHandshakeTimeoutMs + kPollGrainMs);
   LONGS_EQUAL(before.handshakes_timed_out + mgmt::kTlsServerSessions,
-              mgmt::tls_stats().handshakes_timed_out);
-  LONGS_EQUAL(before.handshakes_failed, mgmt::tls_stats().handshakes_failed);
+              pool.stats().handshakes_timed_out);
+  LONGS_EQUAL(before.handshakes_failed, pool.stats().handshakes_failed);
   for (std::size_t i = 0; i < mgmt::kTlsServerSessions; ++i) {
     CHECK(app.conns[i].error.has_value());
     LONGS_EQUAL(ERR_ABRT, *app.conns[i].error);  // the application heard of it
   }
-  LONGS_EQUAL(0, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(0, pool.sessions_in_use());
   check_device_use_is_baseline();
 
   // The sessions went back to the pool: a new connection is served.
@@ -584,8 +604,8 @@ TEST(AltcpTls, TheDeadlineDoesNotEndAConnectionWhoseHandshakeIsDone) {
   host->advance(mgmt::kTlsHandshakeTimeoutMs + 3 * kPollGrainMs);
   CHECK(!p.reset);
   CHECK(!p.fin);
-  LONGS_EQUAL(1, mgmt::tls_sessions_in_use());
-  LONGS_EQUAL(before.handshakes_timed_out, mgmt::tls_stats().handshakes_timed_out);
+  LONGS_EQUAL(1, pool.sessions_in_use());
+  LONGS_EQUAL(before.handshakes_timed_out, pool.stats().handshakes_timed_out);
   const Bytes hello = bytes_of("still there");
   client_write(*host, p, c, hello);
   CHECK(app.conns[0].received == hello);
@@ -600,8 +620,8 @@ TEST(AltcpTls, AMutualTlsHandshakeThroughLwipCarriesDataBothWaysAndTheCloseFrees
   TlsClient& c = client(0);
   LONGS_EQUAL(0, client_handshake(*host, p, c));
   LONGS_EQUAL(0, mbedtls_ssl_get_verify_result(&c.ssl()));  // the device's certificate
-  LONGS_EQUAL(before.handshakes_ok + 1, mgmt::tls_stats().handshakes_ok);
-  LONGS_EQUAL(before.handshakes_failed, mgmt::tls_stats().handshakes_failed);
+  LONGS_EQUAL(before.handshakes_ok + 1, pool.stats().handshakes_ok);
+  LONGS_EQUAL(before.handshakes_failed, pool.stats().handshakes_failed);
 
   const Bytes request = bytes_of("GET /v1/status HTTP/1.1\r\nHost: 192.0.2.2\r\n\r\n");
   client_write(*host, p, c, request);
@@ -621,7 +641,7 @@ TEST(AltcpTls, AMutualTlsHandshakeThroughLwipCarriesDataBothWaysAndTheCloseFrees
   // The application closes: the client reads close_notify, TCP ends with a FIN, the session
   // and everything Mbed TLS held for it go back.
   LONGS_EQUAL(ERR_OK, altcp_close(pcb));
-  LONGS_EQUAL(0, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(0, pool.sessions_in_use());
   check_device_use_is_baseline();
   host->collect();
   LONGS_EQUAL(MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY, client_read(c, got));
@@ -648,9 +668,9 @@ TEST(AltcpTls, AClientWithoutACertificateGetsHandshakeFailureAndItsSessionIsFree
   host->connect(p);
   TlsClient& c = client(0, false);
   const int ret = client_handshake(*host, p, c);
-  LONGS_EQUAL(before.handshakes_failed + 1, mgmt::tls_stats().handshakes_failed);
-  LONGS_EQUAL(before.handshakes_ok, mgmt::tls_stats().handshakes_ok);
-  LONGS_EQUAL(0, mgmt::tls_sessions_in_use());
+  LONGS_EQUAL(before.handshakes_failed + 1, pool.stats().handshakes_failed);
+  LONGS_EQUAL(before.handshakes_ok, pool.stats().handshakes_ok);
+  LONGS_EQUAL(0, pool.sessions_in_use());
   CHECK(app.conns[0].error.has_value());
   LONGS_EQUAL(ERR_CLSD, *app.conns[0].error);
   check_device_use_is_baseline();

@@ -37,6 +37,7 @@ class Management {
                     hal::Console& console);
   mgmt::MqttPush& push() { return push_; }
   const mgmt::MqttPush& push() const { return push_; }
+  const mgmt::TlsPool& tls_pool() const { return tls_pool_; }
   // "192.0.2.1:8883", or empty when the board pushes nowhere.
   static std::string_view broker_text();
 
@@ -46,6 +47,7 @@ class Management {
   Status tls_status_ = Status::kUnavailable;
   mbedtls_ssl_config conf_{};
   bool conf_ready_ = false;
+  mgmt::TlsPool tls_pool_;  // the sessions of the status server and the push
   mgmt::StatusServer server_;
   mbedtls_ssl_config client_conf_{};
   bool client_conf_ready_ = false;

@@ -61,9 +61,10 @@ class MqttPush {
   MqttPush(const MqttPush&) = delete;
   MqttPush& operator=(const MqttPush&) = delete;
 
-  // `client_conf` (a TLS client profile with the device's credentials), `render_ctx` and
-  // this object outlive the push. The first connection attempt happens at the first poll.
-  Status start(const PushSettings& settings, const mbedtls_ssl_config* client_conf,
+  // `tls` (the session pool), `client_conf` (a TLS client profile with the device's
+  // credentials), `render_ctx` and this object outlive the push. The first connection
+  // attempt happens at the first poll.
+  Status start(const PushSettings& settings, TlsPool& tls, const mbedtls_ssl_config* client_conf,
                StatusJsonFn render, void* render_ctx);
   // From the agent's loop: connects, reconnects after the backoff, publishes the status when
   // due and every queued event. `random`: any fresh 32-bit value (backoff jitter).
@@ -85,6 +86,13 @@ class MqttPush {
   static void on_connection(mqtt_client_t* client, void* arg, mqtt_connection_status_t status);
   static void on_status_acked(void* arg, err_t err);
   static void on_event_acked(void* arg, err_t err);
+
+  // An event publish lwIP holds: its request callback's argument, which says whose and which.
+  struct EventAck {
+    MqttPush* push = nullptr;
+    std::uint32_t seq = 0;
+    bool used = false;
+  };
 
   void connect();
   void publish_status(std::uint32_t now_ms);
@@ -108,6 +116,7 @@ class MqttPush {
   std::array<char, 64> client_id_{};
   std::array<char, kMqttPayloadMax> payload_{};
   EventQueue events_;
+  std::array<EventAck, MQTT_REQ_MAX_IN_FLIGHT> acks_{};
   Backoff backoff_;
   report::PushInfo counts_{};  // connected and the counters; report() adds the rest
   std::uint32_t status_too_large_ = 0;

@@ -50,9 +50,10 @@ class StatusServer {
   StatusServer& operator=(const StatusServer&) = delete;
 
   // Listens on `port` (IPv4 and IPv6) with TLS configured by `conf` (which must require
-  // and verify client certificates). `conf`, `snapshot_ctx` and this object outlive it.
-  Status start(const mbedtls_ssl_config* conf, policy::AllowedTcpPort port, SnapshotFn snapshot,
-               void* snapshot_ctx);
+  // and verify client certificates), sessions from `tls`. `tls`, `conf`, `snapshot_ctx` and
+  // this object outlive it.
+  Status start(TlsPool& tls, const mbedtls_ssl_config* conf, policy::AllowedTcpPort port,
+               SnapshotFn snapshot, void* snapshot_ctx);
 
   const ServerStats& stats() const { return stats_; }
 
@@ -89,6 +90,10 @@ class StatusServer {
   void* snapshot_ctx_ = nullptr;
   std::array<Connection, kTlsServerSessions> connections_{};
   ServerStats stats_{};
+  // Bytes rendered per write: the document is re-rendered from its snapshot for each chunk,
+  // so only this much is ever held (one for all connections: TLS copies what it is given).
+  static constexpr std::size_t kChunk = 512;
+  std::array<char, kChunk> chunk_;
 };
 
 }  // namespace portcullis::mgmt
