@@ -230,19 +230,23 @@ void encode_counters(const Counters& c, const NetifInfo& netif, JsonWriter& w) {
   w.end_array();
 }
 
+// The members a field table describes, in its order.
+template <typename Info, std::size_t N>
+void put_numbers(const Info& info, const std::array<NumberField<Info>, N>& fields, JsonWriter& w) {
+  for (const NumberField<Info>& f : fields) {
+    if (!f.json.empty()) {
+      w.member_number(f.json, info.*f.member);
+    }
+  }
+}
+
 void encode_push(const PushInfo& p, JsonWriter& w) {
   w.key("push");
   w.begin_object();
   w.member_bool("enabled", p.enabled);
   w.member_string("broker", p.broker);
   w.member_bool("connected", p.connected);
-  w.member_number("connects", p.connects);
-  w.member_number("connect_failures", p.connect_failures);
-  w.member_number("disconnects", p.disconnects);
-  w.member_number("status_published", p.status_published);
-  w.member_number("events_published", p.events_published);
-  w.member_number("events_queued", p.events_queued);
-  w.member_number("events_dropped", p.events_dropped);
+  put_numbers(p, kPushFields, w);
   w.end_object();
 }
 
@@ -257,10 +261,7 @@ void encode_memory(const MemoryInfo& m, const LwipInfo& lwip, JsonWriter& w) {
   }
   w.key("memory");
   w.begin_object();
-  w.member_number("stack_bytes", m.stack_bytes);
-  w.member_number("stack_peak_bytes", m.stack_peak_bytes);
-  w.member_number("tls_arena_bytes", m.tls_arena_bytes);
-  w.member_number("tls_arena_peak_bytes", m.tls_arena_peak_bytes);
+  put_numbers(m, kMemoryFields, w);
   w.member_number("lwip_heap_bytes", lwip.measured ? lwip.heap.size_bytes : 0);
   w.member_number("lwip_heap_peak_bytes", lwip.measured ? lwip.heap.peak_bytes : 0);
   w.member_number("lwip_pool_failures", pool_failures);

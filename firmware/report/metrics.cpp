@@ -167,19 +167,16 @@ std::string_view bool_text(bool b) {
   }
 }
 
-// Always present, 0 where the platform does not measure (the host's stack).
-[[gnu::noinline]] void encode_memory(const MemoryInfo& m, MetricsWriter& w) {
-  w.family("stack_bytes", Type::kGauge, "Bytes reserved for the main stack; 0: not measured.");
-  w.sample({}, m.stack_bytes);
-  w.family("stack_peak_bytes", Type::kGauge,
-           "Most bytes of the main stack ever in use since boot; 0: not measured.");
-  w.sample({}, m.stack_peak_bytes);
-  w.family("tls_arena_bytes", Type::kGauge,
-           "Bytes of the static arena Mbed TLS allocates from; 0 before TLS started.");
-  w.sample({}, m.tls_arena_bytes);
-  w.family("tls_arena_peak_bytes", Type::kGauge,
-           "Highest byte of the TLS arena ever in use since TLS started.");
-  w.sample({}, m.tls_arena_peak_bytes);
+// The families a field table describes, one sample each, in its order.
+template <typename Info, std::size_t N>
+void put_families(const Info& info, const std::array<NumberField<Info>, N>& fields,
+                  MetricsWriter& w) {
+  for (const NumberField<Info>& f : fields) {
+    if (!f.metric.empty()) {
+      w.family(f.metric, f.type == SeriesType::kCounter ? Type::kCounter : Type::kGauge, f.help);
+      w.sample({}, info.*f.member);
+    }
+  }
 }
 
 // lwIP's pool names are C identifiers. Any other name comes from a corrupted snapshot and
@@ -261,24 +258,12 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.family("violations_total", Type::kCounter,
            "Listeners found on ports the policy does not allow, since boot.");
   w.sample({}, s.violations_total);
-  encode_memory(s.memory, w);
+  put_families(s.memory, kMemoryFields, w);  // always, 0 where the platform does not measure
   encode_lwip(s.lwip, w);
   if (s.push.enabled) {
     w.family("push_connected", Type::kGauge, "1 while the MQTT push is connected to its broker.");
     w.sample({{"broker", s.push.broker}}, s.push.connected ? 1 : 0);
-    w.family("push_connects_total", Type::kCounter, "Connections the broker accepted.");
-    w.sample({}, s.push.connects);
-    w.family("push_events_published_total", Type::kCounter,
-             "Events the broker acknowledged (QoS 1).");
-    w.sample({}, s.push.events_published);
-    w.family("push_events_queued", Type::kGauge, "Events waiting for the broker.");
-    w.sample({}, s.push.events_queued);
-    w.family("push_events_dropped_total", Type::kCounter,
-             "Events that found the queue full and were never sent.");
-    w.sample({}, s.push.events_dropped);
-    w.family("push_status_trimmed_total", Type::kCounter,
-             "Status documents pushed with fewer recent entries to fit the MQTT payload.");
-    w.sample({}, s.push.status_trimmed);
+    put_families(s.push, kPushFields, w);
   }
 }
 

@@ -632,3 +632,36 @@ TEST(FittedStatusJson, TooSmallEvenWithoutTheListsIsRefused) {
   LONGS_EQUAL(0, t.snapshot.scanners.count);
   LONGS_EQUAL(0, t.snapshot.violations.count);
 }
+
+// Every row of the field tables reaches the document under its name with its own value: a
+// field added to a table is checked here without a new test.
+TEST(StatusJson, EveryDescribedNumberUnderItsNameWithItsValue) {
+  using portcullis::report::kMemoryFields;
+  using portcullis::report::kPushFields;
+  t.snapshot.push.enabled = true;
+  std::uint32_t v = 1000;
+  for (const auto& f : kPushFields) {
+    t.snapshot.push.*f.member = ++v;
+  }
+  for (const auto& f : kMemoryFields) {
+    t.snapshot.memory.*f.member = ++v;
+  }
+  const JsonValue doc = document(t.snapshot);
+  v = 1000;
+  std::size_t checked = 0;
+  for (const auto& f : kPushFields) {
+    ++v;
+    if (!f.json.empty()) {
+      CHECK_TEXT(doc["push"][std::string(f.json)].is_u64(v), std::string(f.json).c_str());
+      ++checked;
+    }
+  }
+  for (const auto& f : kMemoryFields) {
+    ++v;
+    if (!f.json.empty()) {
+      CHECK_TEXT(doc["memory"][std::string(f.json)].is_u64(v), std::string(f.json).c_str());
+      ++checked;
+    }
+  }
+  LONGS_EQUAL(11, checked);  // 7 of the push's 8 numbers (status_trimmed: metrics only), 4 memory
+}

@@ -467,3 +467,47 @@ TEST(MetricsWriter, FamilyThenSamples) {
       text().c_str());
   CHECK_TRUE(parse_exposition(text()).ok);
 }
+
+// Every row of the field tables is a family of its name, type and help with its own value: a
+// field added to a table is checked here without a new test.
+TEST(Metrics, EveryDescribedNumberIsAFamilyOfItsTypeHelpAndValue) {
+  using portcullis::report::kMemoryFields;
+  using portcullis::report::kPushFields;
+  using portcullis::report::SeriesType;
+  t.snapshot.push.enabled = true;
+  std::uint32_t v = 2000;
+  for (const auto& f : kPushFields) {
+    t.snapshot.push.*f.member = ++v;
+  }
+  for (const auto& f : kMemoryFields) {
+    t.snapshot.memory.*f.member = ++v;
+  }
+  const Exposition e = metrics(t.snapshot);
+  v = 2000;
+  std::size_t checked = 0;
+  const auto check = [&](const auto& f) {
+    ++v;
+    if (f.metric.empty()) {
+      return;
+    }
+    const std::string name = "portcullis_" + std::string(f.metric);
+    STRCMP_EQUAL_TEXT(std::to_string(v).c_str(), value(e, name).c_str(), name.c_str());
+    bool found = false;
+    for (const auto& family : e.families) {
+      if (family.name == name) {
+        found = true;
+        STRCMP_EQUAL(f.type == SeriesType::kCounter ? "counter" : "gauge", family.type.c_str());
+        STRCMP_EQUAL(std::string(f.help).c_str(), family.help.c_str());
+      }
+    }
+    CHECK_TEXT(found, name.c_str());
+    ++checked;
+  };
+  for (const auto& f : kPushFields) {
+    check(f);
+  }
+  for (const auto& f : kMemoryFields) {
+    check(f);
+  }
+  LONGS_EQUAL(9, checked);  // 5 of the push's 8 numbers, 4 memory
+}

@@ -155,6 +155,22 @@ struct Violation {
   std::uint64_t uptime_ms = 0;  // when the audit found it
 };
 
+// How one number of a status struct is reported: its JSON member (in /v1/status and the
+// pushed status), its metric family (after "portcullis_") and what kind of series that is.
+// An empty name leaves the field out of that encoding. The encoders walk these tables in
+// order, so a new number is one member and one row here; json.cpp and metrics.cpp do not
+// change, and tests/unit/report checks every row in both encodings.
+enum class SeriesType : std::uint8_t { kCounter, kGauge };
+
+template <typename Info>
+struct NumberField {
+  std::uint32_t Info::*member;
+  std::string_view json;    // "" : not in the JSON documents
+  std::string_view metric;  // "" : not in /metrics
+  SeriesType type;
+  std::string_view help;  // the metric's HELP text
+};
+
 // The MQTT push (firmware/mgmt/mqtt_push.hpp), as the status reports it.
 struct PushInfo {
   bool enabled = false;     // the board has a broker
@@ -171,6 +187,23 @@ struct PushInfo {
                                        // (write_status_json_fitted); in the metrics only
 };
 
+// PushInfo's numbers, in document order ("push" object; metrics only while the push runs).
+inline constexpr std::array<NumberField<PushInfo>, 8> kPushFields = {{
+    {&PushInfo::connects, "connects", "push_connects_total", SeriesType::kCounter,
+     "Connections the broker accepted."},
+    {&PushInfo::connect_failures, "connect_failures", "", SeriesType::kCounter, ""},
+    {&PushInfo::disconnects, "disconnects", "", SeriesType::kCounter, ""},
+    {&PushInfo::status_published, "status_published", "", SeriesType::kCounter, ""},
+    {&PushInfo::events_published, "events_published", "push_events_published_total",
+     SeriesType::kCounter, "Events the broker acknowledged (QoS 1)."},
+    {&PushInfo::events_queued, "events_queued", "push_events_queued", SeriesType::kGauge,
+     "Events waiting for the broker."},
+    {&PushInfo::events_dropped, "events_dropped", "push_events_dropped_total", SeriesType::kCounter,
+     "Events that found the queue full and were never sent."},
+    {&PushInfo::status_trimmed, "", "push_status_trimmed_total", SeriesType::kCounter,
+     "Status documents pushed with fewer recent entries to fit the MQTT payload."},
+}};
+
 // Run-time memory figures, in bytes: a reserved size and the most of it ever used (a
 // high-water mark since boot). 0 for both: not measured on this platform (the host build's
 // stack), never "nothing used".
@@ -180,6 +213,18 @@ struct MemoryInfo {
   std::uint32_t tls_arena_bytes = 0;       // Mbed TLS's static arena; 0 before TLS started
   std::uint32_t tls_arena_peak_bytes = 0;  // the arena's highest byte Mbed TLS has touched
 };
+
+// MemoryInfo's numbers, in document order ("memory" object, before lwIP's figures).
+inline constexpr std::array<NumberField<MemoryInfo>, 4> kMemoryFields = {{
+    {&MemoryInfo::stack_bytes, "stack_bytes", "stack_bytes", SeriesType::kGauge,
+     "Bytes reserved for the main stack; 0: not measured."},
+    {&MemoryInfo::stack_peak_bytes, "stack_peak_bytes", "stack_peak_bytes", SeriesType::kGauge,
+     "Most bytes of the main stack ever in use since boot; 0: not measured."},
+    {&MemoryInfo::tls_arena_bytes, "tls_arena_bytes", "tls_arena_bytes", SeriesType::kGauge,
+     "Bytes of the static arena Mbed TLS allocates from; 0 before TLS started."},
+    {&MemoryInfo::tls_arena_peak_bytes, "tls_arena_peak_bytes", "tls_arena_peak_bytes",
+     SeriesType::kGauge, "Highest byte of the TLS arena ever in use since TLS started."},
+}};
 
 // One of lwIP's memory pools (memp), as lwip_stats counts it.
 struct LwipPool {
