@@ -1,5 +1,6 @@
 // The /v1/status document: every document the encoder writes goes through the strict
 // parser of json_checker.hpp and its fields are compared with the snapshot.
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
@@ -663,5 +664,9 @@ TEST(StatusJson, EveryDescribedNumberUnderItsNameWithItsValue) {
       ++checked;
     }
   }
-  LONGS_EQUAL(11, checked);  // 7 of the push's 8 numbers (status_trimmed: metrics only), 4 memory
+  const auto in_json = [](const auto& f) { return !f.json.empty(); };
+  LONGS_EQUAL(std::count_if(kPushFields.begin(), kPushFields.end(), in_json) +
+                  std::count_if(kMemoryFields.begin(), kMemoryFields.end(), in_json),
+              checked);
+  CHECK(checked >= 11);  // the push's 7 and memory's 4 when the tables were written
 }

@@ -1,5 +1,6 @@
 // /metrics: every document the encoder writes goes through the line-by-line checker of
 // exposition_checker.hpp, and its samples are compared with the snapshot.
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -509,5 +510,9 @@ TEST(Metrics, EveryDescribedNumberIsAFamilyOfItsTypeHelpAndValue) {
   for (const auto& f : kMemoryFields) {
     check(f);
   }
-  LONGS_EQUAL(9, checked);  // 5 of the push's 8 numbers, 4 memory
+  const auto in_metrics = [](const auto& f) { return !f.metric.empty(); };
+  LONGS_EQUAL(std::count_if(kPushFields.begin(), kPushFields.end(), in_metrics) +
+                  std::count_if(kMemoryFields.begin(), kMemoryFields.end(), in_metrics),
+              checked);
+  CHECK(checked >= 9);  // the push's 5 and memory's 4 when the tables were written
 }
