@@ -29,6 +29,36 @@ function(portcullis_known_settings out)
   set(${out} "${names}" PARENT_SCOPE)
 endfunction()
 
+# Settings that our own CMake sets from other options (a user sets those options instead).
+set(PORTCULLIS_SETTINGS_SET_BY_CMAKE PORTCULLIS_FILTER PORTCULLIS_TLS_CLIENT_SESSIONS
+    PORTCULLIS_LWIP_NO_SYS PORTCULLIS_LWIP_CHECK_CORE_LOCKING)
+
+# portcullis_settings_with_overrides(DEFINITIONS OUT): DEFINITIONS (the board's, checked)
+# with each setting a user gave on the configure line (-DPORTCULLIS_AUDIT_CLOSE=0: a cache
+# entry) in place of the board's value. FATAL_ERROR for a value that is not a decimal number.
+function(portcullis_settings_with_overrides definitions out)
+  portcullis_known_settings(known)
+  list(REMOVE_ITEM known ${PORTCULLIS_SETTINGS_SET_BY_CMAKE})
+  set(result "")
+  foreach(entry IN LISTS definitions)
+    string(REGEX REPLACE "=.*" "" name "${entry}")
+    if(NOT DEFINED CACHE{${name}} OR name IN_LIST PORTCULLIS_SETTINGS_SET_BY_CMAKE)
+      list(APPEND result "${entry}")
+    endif()
+  endforeach()
+  foreach(name IN LISTS known)
+    if(DEFINED CACHE{${name}})
+      if(NOT "$CACHE{${name}}" MATCHES "^[0-9]+$")
+        message(FATAL_ERROR "-D${name}=$CACHE{${name}}: a setting is a decimal number (the "
+                            "header that defines it checks the range)")
+      endif()
+      list(APPEND result "${name}=$CACHE{${name}}")
+      message(STATUS "Setting from the configure line: ${name}=$CACHE{${name}}")
+    endif()
+  endforeach()
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
 # portcullis_check_board_definitions(DEFINITIONS ORIGIN): FATAL_ERROR naming ORIGIN (the
 # board file) for an entry that is not NAME=VALUE with VALUE a decimal number, a NAME the
 # code does not have, or a NAME given twice. Ranges are the headers' static_asserts.

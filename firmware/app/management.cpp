@@ -13,11 +13,6 @@ namespace {
 
 constexpr std::uint16_t kMgmtPort = policy::kPolicy.mgmt_port().value_or(0);
 
-// The board's broker (board.cmake: PORTCULLIS_MQTT_BROKER, an IPv4 or IPv6 literal; empty:
-// no push) and its port.
-constexpr std::string_view kBroker = PORTCULLIS_MQTT_BROKER;
-constexpr std::string_view kBrokerText = PORTCULLIS_MQTT_BROKER_TEXT;
-
 // The server on the mgmt port; a template so that a policy without one compiles no listener.
 template <std::uint16_t kPort>
 Status start_server(mgmt::StatusServer& server, mgmt::TlsPool& tls, const mbedtls_ssl_config* conf,
@@ -102,17 +97,17 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
 }
 
 std::string_view Management::broker_text() {
-  return kBrokerText;
+  return mgmt::kMqttBrokerText;
 }
 
 Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
                               hal::Console& console) {
-  if constexpr (kBroker.empty()) {
+  if constexpr (mgmt::kMqttBroker.empty()) {
     console.write("portcullis: no MQTT broker set for this board: no push\n");
     return Status::kOk;
   }
   mgmt::PushSettings settings;
-  if (ipaddr_aton(kBroker.data(), &settings.broker) == 0) {
+  if (ipaddr_aton(mgmt::kMqttBroker.data(), &settings.broker) == 0) {
     report(console, "MQTT broker address", Status::kInvalidArgument);
     return Status::kInvalidArgument;
   }
@@ -128,20 +123,22 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, 
     report(console, "TLS client profile", st);
     return st;
   }
-  settings.port = PORTCULLIS_MQTT_PORT;
-  settings.broker_name = kBroker.data();  // the broker's certificate carries its address
-  settings.topic_prefix = PORTCULLIS_MQTT_TOPIC_PREFIX;
+  settings.port = mgmt::kMqttPort;
+  settings.broker_name = mgmt::kMqttBroker.data();  // the broker's certificate carries its address
+  settings.topic_prefix = mgmt::kMqttTopicPrefix;
   settings.device_id = credentials::kDeviceId;
-  settings.status_period_ms = PORTCULLIS_MQTT_STATUS_PERIOD_MS;
-  settings.broker_text = kBrokerText;
+  settings.status_period_ms = mgmt::kMqttStatusPeriodMs;
+  settings.broker_text = mgmt::kMqttBrokerText;
   st = push_.start(settings, tls_pool_, &client_conf_, render, ctx);
   if (!ok(st)) {
     report(console, "MQTT push", st);
     return st;
   }
   console.write("portcullis: push: MQTT over TLS to ");
-  console.write(kBrokerText);
-  console.write(", topics " PORTCULLIS_MQTT_TOPIC_PREFIX "/");
+  console.write(mgmt::kMqttBrokerText);
+  console.write(", topics ");
+  console.write(mgmt::kMqttTopicPrefix);
+  console.write("/");
   console.write(credentials::kDeviceId);
   console.write("/{status,events}\n");
   return Status::kOk;

@@ -14,6 +14,11 @@
 #                                           the board's tuning (PORTCULLIS_BOARD_DEFINITIONS,
 #                                           as a board.cmake sets it) must stop the configure
 #                                           with a CMake error containing text
+#       | -DCACHE_SETTING=NAME=VALUE            a setting given on the configure line, as a
+#         (-DEXPECT_SETTINGS_ERROR="text"       user would; then either the configure fails
+#          | -DEXPECT_DEFINITION=NAME=VALUE)    with text, or every target compiles with the
+#                                           definition (build.ninja). The entry is removed
+#                                           from the scratch cache afterwards.
 #         -P configure_test.cmake
 
 foreach(var IN ITEMS SOURCE_DIR BINARY_DIR POLICY GENERATOR)
@@ -42,9 +47,25 @@ endforeach()
 if(HOST_CXX)
   list(APPEND args "-DPORTCULLIS_HOST_CXX=${HOST_CXX}")
 endif()
+if(DEFINED CACHE_SETTING)
+  list(APPEND args "-D${CACHE_SETTING}")
+endif()
 
 execute_process(COMMAND "${CMAKE_COMMAND}" ${args} RESULT_VARIABLE result
                 OUTPUT_VARIABLE output ERROR_VARIABLE output)
+if(DEFINED EXPECT_DEFINITION AND result EQUAL 0)
+  file(READ "${BINARY_DIR}/build.ninja" ninja)  # before the clean-up below rewrites it
+endif()
+if(DEFINED CACHE_SETTING)
+  # The other tests share this scratch cache: leave no user setting behind.
+  string(REGEX REPLACE "=.*" "" setting_name "${CACHE_SETTING}")
+  list(POP_BACK args)
+  execute_process(COMMAND "${CMAKE_COMMAND}" ${args} "-U${setting_name}"
+                  RESULT_VARIABLE cleanup_result OUTPUT_QUIET ERROR_QUIET)
+  if(NOT cleanup_result EQUAL 0)
+    message(FATAL_ERROR "could not configure again without ${setting_name}")
+  endif()
+endif()
 
 # The message must stand on a line of its own, exactly.
 function(expect_line text where)
@@ -57,7 +78,7 @@ endfunction()
 if(DEFINED EXPECT_SETTINGS_ERROR)
   if(result EQUAL 0)
     message(FATAL_ERROR "configure with PORTCULLIS_BOARD_DEFINITIONS=${BOARD_DEFINITIONS} "
-                        "succeeded; expected it to fail:\n${output}")
+                        "${CACHE_SETTING} succeeded; expected it to fail:\n${output}")
   endif()
   string(REGEX REPLACE "[ \n]+" " " flat "${output}")  # CMake wraps its messages
   string(FIND "${flat}" "${EXPECT_SETTINGS_ERROR}" at)
@@ -82,6 +103,18 @@ endif()
 
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "configure with ${policy} failed:\n${output}")
+endif()
+
+if(DEFINED EXPECT_DEFINITION)
+  string(REGEX MATCHALL "DEFINES = [^\n]*" defines "${ninja}")
+  list(LENGTH defines compiled)
+  string(REGEX MATCHALL "DEFINES = [^\n]*-D${EXPECT_DEFINITION}( |$)[^\n]*" with "${ninja}")
+  list(LENGTH with with_count)
+  if(compiled EQUAL 0 OR NOT with_count EQUAL compiled)
+    message(FATAL_ERROR "${with_count} of ${compiled} compile steps in build.ninja define "
+                        "${EXPECT_DEFINITION}; expected all")
+  endif()
+  message(STATUS "all ${compiled} compile steps define ${EXPECT_DEFINITION}")
 endif()
 
 if(DEFINED EXPECT_DIGEST)

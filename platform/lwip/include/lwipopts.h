@@ -191,11 +191,16 @@ void sys_check_core_locking(void);
 
 /* ---- diagnostics --------------------------------------------------------------------- */
 /* ---- MQTT client (apps/mqtt): the push of firmware/mgmt/mqtt_push ------------------------ */
-#ifndef PORTCULLIS_MQTT_PAYLOAD_MAX
-#define PORTCULLIS_MQTT_PAYLOAD_MAX 4096 /* the largest status document pushed */
+/* The output ring holds one whole status publish: the push's PORTCULLIS_MQTT_PAYLOAD_MAX
+   (firmware/mgmt/include/portcullis/mgmt/settings.hpp, 4096 unless the board sets it; mgmt
+   checks this ring against it) and the MQTT header. */
+#ifdef PORTCULLIS_MQTT_PAYLOAD_MAX
+#define PORTCULLIS_LWIP_MQTT_PAYLOAD PORTCULLIS_MQTT_PAYLOAD_MAX
+#else
+#define PORTCULLIS_LWIP_MQTT_PAYLOAD 4096
 #endif
 #define MQTT_OUTPUT_RINGBUF_SIZE                                   \
-  (PORTCULLIS_MQTT_PAYLOAD_MAX + 256)  /* one whole status publish \
+  (PORTCULLIS_LWIP_MQTT_PAYLOAD + 256) /* one whole status publish \
     + a few events: lwIP refuses a publish that does not fit */
 #define MQTT_REQ_MAX_IN_FLIGHT 8       /* QoS 1 publishes awaiting PUBACK (status + events) */
 #define MQTT_VAR_HEADER_BUFFER_LEN 128 /* incoming messages: only CONNACK/PUBACK/PINGRESP */

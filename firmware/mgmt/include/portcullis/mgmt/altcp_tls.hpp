@@ -12,6 +12,7 @@
 #include "lwip/altcp.h"
 #include "lwip/pbuf.h"
 #include "mbedtls/ssl.h"
+#include "portcullis/mgmt/settings.hpp"
 
 namespace portcullis::mgmt {
 class TlsPool;
@@ -29,28 +30,7 @@ struct altcp_tls_config {
 
 namespace portcullis::mgmt {
 
-// Concurrent TLS sessions (server and client together): the board's PORTCULLIS_TLS_SESSIONS
-// (board.cmake), which also sizes Mbed TLS's arena to hold that many handshakes at once.
-inline constexpr std::size_t kTlsMaxSessions = PORTCULLIS_TLS_SESSIONS;
-static_assert(kTlsMaxSessions >= 1 && kTlsMaxSessions <= 8, "PORTCULLIS_TLS_SESSIONS: 1..8");
-
-// Sessions kept for the device's own outbound connections (the MQTT push): servers never
-// take them, so a flood of management connections cannot keep the push from its broker.
-// PORTCULLIS_TLS_CLIENT_SESSIONS (board.cmake; 1 on boards that push, else 0).
-#ifndef PORTCULLIS_TLS_CLIENT_SESSIONS
-#define PORTCULLIS_TLS_CLIENT_SESSIONS 0
-#endif
-inline constexpr std::size_t kTlsClientSessions = PORTCULLIS_TLS_CLIENT_SESSIONS;
-static_assert(kTlsClientSessions < kTlsMaxSessions,
-              "PORTCULLIS_TLS_CLIENT_SESSIONS must leave the status endpoint a session");
-// What servers (the status endpoint) may hold at once.
-inline constexpr std::size_t kTlsServerSessions = kTlsMaxSessions - kTlsClientSessions;
-
-// A handshake not finished within this long is aborted (slow or stalled peers).
-#ifndef PORTCULLIS_TLS_HANDSHAKE_TIMEOUT_MS
-#define PORTCULLIS_TLS_HANDSHAKE_TIMEOUT_MS 10000
-#endif
-inline constexpr std::uint32_t kTlsHandshakeTimeoutMs = PORTCULLIS_TLS_HANDSHAKE_TIMEOUT_MS;
+// The pool's size, the share kept for clients and the handshake deadline: settings.hpp.
 
 struct TlsStats {
   std::uint32_t sessions_refused = 0;  // the pool was full

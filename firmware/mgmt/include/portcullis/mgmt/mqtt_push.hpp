@@ -22,19 +22,14 @@
 #include "mbedtls/ssl.h"
 #include "portcullis/mgmt/altcp_tls.hpp"
 #include "portcullis/mgmt/push_queue.hpp"
+#include "portcullis/mgmt/settings.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/report/text_sink.hpp"
 
 namespace portcullis::mgmt {
 
-// The largest status document the push sends (build-time setting; lwIP's MQTT output ring is
-// sized from it in lwipopts.h). A larger document is not sent and is counted.
-#ifndef PORTCULLIS_MQTT_PAYLOAD_MAX
-#define PORTCULLIS_MQTT_PAYLOAD_MAX 4096
-#endif
-inline constexpr std::size_t kMqttPayloadMax = PORTCULLIS_MQTT_PAYLOAD_MAX;
-static_assert(kMqttPayloadMax >= 512 && kMqttPayloadMax <= 16384,
-              "PORTCULLIS_MQTT_PAYLOAD_MAX: 512..16384");
+// The largest status document the push sends is kMqttPayloadMax (settings.hpp); lwIP's MQTT
+// output ring must hold one whole publish of it.
 static_assert(MQTT_OUTPUT_RINGBUF_SIZE >= kMqttPayloadMax + 128,
               "lwipopts.h: MQTT_OUTPUT_RINGBUF_SIZE must hold a whole status publish");
 

@@ -9,18 +9,13 @@
 #include <span>
 #include <string_view>
 
+#include "portcullis/mgmt/settings.hpp"
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/status.hpp"
 
 namespace portcullis::mgmt {
 
-// Events kept for the broker (build-time setting): each costs sizeof(PushEvent) of RAM.
-#ifndef PORTCULLIS_PUSH_EVENT_QUEUE
-#define PORTCULLIS_PUSH_EVENT_QUEUE 16
-#endif
-inline constexpr std::size_t kPushEventQueue = PORTCULLIS_PUSH_EVENT_QUEUE;
-static_assert(kPushEventQueue >= 1 && kPushEventQueue <= 256,
-              "PORTCULLIS_PUSH_EVENT_QUEUE: 1..256");
+// Events kept for the broker: kPushEventQueue (settings.hpp), each sizeof(PushEvent) of RAM.
 
 enum class EventKind : std::uint8_t {
   kScanner,    // the scan detector listed a new source

@@ -20,16 +20,8 @@
 
 namespace portcullis::mgmt {
 
-// A client must have sent its whole request head within this long of connecting
-// (handshake included), and a connection lives at most kConnectionTimeoutMs.
-#ifndef PORTCULLIS_HTTP_REQUEST_TIMEOUT_MS
-#define PORTCULLIS_HTTP_REQUEST_TIMEOUT_MS 10000
-#endif
-#ifndef PORTCULLIS_HTTP_CONNECTION_TIMEOUT_MS
-#define PORTCULLIS_HTTP_CONNECTION_TIMEOUT_MS 30000
-#endif
-inline constexpr std::uint32_t kRequestTimeoutMs = PORTCULLIS_HTTP_REQUEST_TIMEOUT_MS;
-inline constexpr std::uint32_t kConnectionTimeoutMs = PORTCULLIS_HTTP_CONNECTION_TIMEOUT_MS;
+// A client must have sent its whole request head within kRequestTimeoutMs of connecting
+// (handshake included), and a connection lives at most kConnectionTimeoutMs (settings.hpp).
 
 // Fills a snapshot of the agent's state; the server points snapshot.counters at `counters`,
 // a copy the callback makes, so the document cannot change while it is being sent.

@@ -8,21 +8,9 @@
 #include <span>
 
 #include "portcullis/filter/classifier.hpp"
+#include "portcullis/report/settings.hpp"
 
 namespace portcullis::report {
-
-// How many (protocol, port) pairs the most-dropped table tracks. Build-time setting.
-#ifndef PORTCULLIS_TOP_DROPPED_PORTS
-#define PORTCULLIS_TOP_DROPPED_PORTS 16
-#endif
-inline constexpr std::size_t kTopDroppedPorts = PORTCULLIS_TOP_DROPPED_PORTS;
-// Set-associative: a port lives in one set of kTopPortWays slots chosen by a hash of it, so
-// an update looks at kTopPortWays slots whatever the table's size (a port sweep used to walk
-// all of them for every dropped packet).
-inline constexpr std::size_t kTopPortWays = kTopDroppedPorts < 4 ? kTopDroppedPorts : 4;
-static_assert(kTopDroppedPorts >= 1 && kTopDroppedPorts <= 256 &&
-                  kTopDroppedPorts % kTopPortWays == 0,
-              "PORTCULLIS_TOP_DROPPED_PORTS: 1..3, or a multiple of 4 up to 256");
 
 struct PortCount {
   std::uint8_t ip_proto = 0;  // 6 TCP, 17 UDP

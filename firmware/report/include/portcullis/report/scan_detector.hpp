@@ -14,38 +14,16 @@
 
 namespace portcullis::report {
 
-// Build-time settings. A source is a scanner once it has touched more than
-// PORTCULLIS_SCAN_THRESHOLD distinct closed ports within PORTCULLIS_SCAN_WINDOW_MS;
-// PORTCULLIS_SCAN_TABLE_SIZE sources are tracked at once, in sets of kScanWays: a source's
-// set is chosen by a keyed hash of its address, and record() looks at that set only.
-#ifndef PORTCULLIS_SCAN_THRESHOLD
-#define PORTCULLIS_SCAN_THRESHOLD 12
-#endif
-#ifndef PORTCULLIS_SCAN_WINDOW_MS
-#define PORTCULLIS_SCAN_WINDOW_MS 60000
-#endif
-#ifndef PORTCULLIS_SCAN_TABLE_SIZE
-#define PORTCULLIS_SCAN_TABLE_SIZE 16
-#endif
-inline constexpr std::uint32_t kScanThreshold = PORTCULLIS_SCAN_THRESHOLD;
-inline constexpr std::uint64_t kScanWindowMs = PORTCULLIS_SCAN_WINDOW_MS;
-inline constexpr std::size_t kScanTableSize = PORTCULLIS_SCAN_TABLE_SIZE;
-inline constexpr std::size_t kScanWays = 4;
-// Positions in a source's port bitmap: distinct ports are counted by the positions they set.
-inline constexpr std::uint32_t kScanPortBits = 64;
+// The settings (report/settings.hpp): a source is a scanner once it has touched more than
+// kScanThreshold distinct closed ports within kScanWindowMs; kScanTableSize sources are
+// tracked at once, in sets of kScanWays: a source's set is chosen by a keyed hash of its
+// address, and record() looks at that set only.
 // A newly tracked source cannot be evicted by another new source before this much time,
 // and after it, a new source that could evict it does so with odds 1 in kScanAdmitOdds.
 inline constexpr std::uint64_t kScanHoldMs = kScanWindowMs / 16;
 inline constexpr std::uint32_t kScanAdmitOdds = 4;
 // Detections kept for find(), so a poller (the MQTT push) can catch up on a burst.
 inline constexpr std::size_t kScanDetectionLogSize = 8;
-static_assert(kScanThreshold >= 2 && kScanThreshold <= kScanPortBits / 2,
-              "PORTCULLIS_SCAN_THRESHOLD: 2..32 (a 64-position bitmap counts the ports)");
-static_assert(kScanWindowMs >= 1000 && kScanWindowMs <= 3'600'000,
-              "PORTCULLIS_SCAN_WINDOW_MS: 1000..3600000");
-static_assert(kScanTableSize >= kScanWays && kScanTableSize <= 256 &&
-                  kScanTableSize % kScanWays == 0,
-              "PORTCULLIS_SCAN_TABLE_SIZE: a multiple of 4 from 4 to 256");
 static_assert((kScanDetectionLogSize & (kScanDetectionLogSize - 1)) == 0);
 
 // Drops that are scan evidence: TCP or UDP to a port no rule admits for this source

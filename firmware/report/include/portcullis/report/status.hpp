@@ -17,39 +17,9 @@
 #include "portcullis/policy/canonical.hpp"
 #include "portcullis/policy/policy.hpp"
 #include "portcullis/report/counters.hpp"
+#include "portcullis/report/settings.hpp"
 
 namespace portcullis::report {
-
-// Capacities of the snapshot's lists. Build-time settings; each entry costs RAM in every
-// snapshot (sizes in firmware/report/README.md), and the JSON grows with them.
-#ifndef PORTCULLIS_STATUS_MAX_LISTENERS
-#define PORTCULLIS_STATUS_MAX_LISTENERS 16
-#endif
-#ifndef PORTCULLIS_STATUS_MAX_RECENT_BLOCKED
-#define PORTCULLIS_STATUS_MAX_RECENT_BLOCKED 16
-#endif
-#ifndef PORTCULLIS_STATUS_MAX_SCANNERS
-#define PORTCULLIS_STATUS_MAX_SCANNERS 8
-#endif
-#ifndef PORTCULLIS_STATUS_MAX_VIOLATIONS
-#define PORTCULLIS_STATUS_MAX_VIOLATIONS 16
-#endif
-// lwIP's memory pools (one entry per pool the build has; firmware/stack checks they fit).
-#ifndef PORTCULLIS_STATUS_MAX_LWIP_POOLS
-#define PORTCULLIS_STATUS_MAX_LWIP_POOLS 16
-#endif
-inline constexpr std::size_t kMaxListeners = PORTCULLIS_STATUS_MAX_LISTENERS;
-inline constexpr std::size_t kMaxRecentBlocked = PORTCULLIS_STATUS_MAX_RECENT_BLOCKED;
-inline constexpr std::size_t kMaxScanners = PORTCULLIS_STATUS_MAX_SCANNERS;
-inline constexpr std::size_t kMaxViolations = PORTCULLIS_STATUS_MAX_VIOLATIONS;
-inline constexpr std::size_t kMaxLwipPools = PORTCULLIS_STATUS_MAX_LWIP_POOLS;
-static_assert(kMaxListeners >= 1 && kMaxListeners <= 64, "PORTCULLIS_STATUS_MAX_LISTENERS: 1..64");
-static_assert(kMaxRecentBlocked >= 1 && kMaxRecentBlocked <= 64,
-              "PORTCULLIS_STATUS_MAX_RECENT_BLOCKED: 1..64");
-static_assert(kMaxScanners >= 1 && kMaxScanners <= 64, "PORTCULLIS_STATUS_MAX_SCANNERS: 1..64");
-static_assert(kMaxViolations >= 1 && kMaxViolations <= 64,
-              "PORTCULLIS_STATUS_MAX_VIOLATIONS: 1..64");
-static_assert(kMaxLwipPools >= 1 && kMaxLwipPools <= 64, "PORTCULLIS_STATUS_MAX_LWIP_POOLS: 1..64");
 
 // An IPv4 or IPv6 address (IPv4 in the first 4 bytes), as the classifier's Flow gives it.
 struct IpAddress {

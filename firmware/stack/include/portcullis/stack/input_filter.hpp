@@ -11,23 +11,16 @@
 #include "portcullis/report/blocked_log.hpp"
 #include "portcullis/report/counters.hpp"
 #include "portcullis/report/scan_detector.hpp"
+#include "portcullis/stack/settings.hpp"
 
 struct pbuf;
 struct netif;
 
 namespace portcullis::stack {
 
-// Rejects (RST / port unreachable) answered per second at most, and the burst allowed.
-// Build-time settings: a reject-mode device must not become a reflector.
-#ifndef PORTCULLIS_REJECTS_PER_SECOND
-#define PORTCULLIS_REJECTS_PER_SECOND 20
-#endif
-#ifndef PORTCULLIS_REJECT_BURST
-#define PORTCULLIS_REJECT_BURST 40
-#endif
-inline constexpr std::uint32_t kRejectsPerSecond = PORTCULLIS_REJECTS_PER_SECOND;
-inline constexpr std::uint32_t kRejectBurst = PORTCULLIS_REJECT_BURST;
-static_assert(kRejectsPerSecond >= 1 && kRejectBurst >= 1, "reject rate and burst must be >= 1");
+// Rejects (RST / port unreachable) answered per second at most, and the burst allowed:
+// kRejectsPerSecond, kRejectBurst (stack/settings.hpp). A reject-mode device must not become
+// a reflector.
 
 // Connection attempts to allowed TCP ports (security review finding 6). lwIP 2.2.1 has no SYN
 // cookies: each SYN a listener answers holds a PCB until the handshake completes or SYN_RCVD
@@ -40,21 +33,8 @@ static_assert(kRejectsPerSecond >= 1 && kRejectBurst >= 1, "reject rate and burs
 // has not heard from its peer for kHalfOpenStaleMs, silently, and takes its place; when there
 // is none it is dropped (`connection_limit`). A flood must keep sending to hold a port, and
 // what the half-open connections of dead or forged peers hold comes back within a second. A
-// retransmitted SYN of a connection that holds a PCB is never turned away.
-#ifndef PORTCULLIS_TCP_HALF_OPEN_PER_PORT
-#define PORTCULLIS_TCP_HALF_OPEN_PER_PORT 2
-#endif
-#ifndef PORTCULLIS_TCP_PCB_RESERVE
-#define PORTCULLIS_TCP_PCB_RESERVE 2 /* one management session, the push's connection */
-#endif
-#ifndef PORTCULLIS_TCP_HALF_OPEN_STALE_MS
-#define PORTCULLIS_TCP_HALF_OPEN_STALE_MS 1000 /* a handshake's round trip, with room */
-#endif
-inline constexpr std::size_t kHalfOpenPerPort = PORTCULLIS_TCP_HALF_OPEN_PER_PORT;
-inline constexpr std::size_t kTcpPcbReserve = PORTCULLIS_TCP_PCB_RESERVE;
-inline constexpr std::uint32_t kHalfOpenStaleMs = PORTCULLIS_TCP_HALF_OPEN_STALE_MS;
-static_assert(kHalfOpenPerPort >= 1, "PORTCULLIS_TCP_HALF_OPEN_PER_PORT must be >= 1");
-static_assert(kHalfOpenStaleMs >= 1, "PORTCULLIS_TCP_HALF_OPEN_STALE_MS must be >= 1");
+// retransmitted SYN of a connection that holds a PCB is never turned away. The three figures
+// are settings (stack/settings.hpp).
 
 // A token bucket over a millisecond clock; constant time, no heap.
 class RateLimiter {

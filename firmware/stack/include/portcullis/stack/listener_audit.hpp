@@ -11,35 +11,15 @@
 #include "lwip/opt.h"
 #include "portcullis/policy/policy.hpp"
 #include "portcullis/stack/audit_logic.hpp"
-
-// Build-time settings (firmware/stack/CMakeLists.txt passes the CMake cache values).
-// 1: close a forbidden listener (default); 0: leave it open and only report it.
-#ifndef PORTCULLIS_AUDIT_CLOSE
-#define PORTCULLIS_AUDIT_CLOSE 1
-#endif
-#if PORTCULLIS_AUDIT_CLOSE != 0 && PORTCULLIS_AUDIT_CLOSE != 1
-#error "PORTCULLIS_AUDIT_CLOSE must be 0 (report only) or 1 (close)"
-#endif
-// Longest time between two audits when the PCB lists show no change.
-#ifndef PORTCULLIS_AUDIT_PERIOD_MS
-#define PORTCULLIS_AUDIT_PERIOD_MS 1000
-#endif
-// Violations the log keeps (the most recent ones; the total is counted apart).
-#ifndef PORTCULLIS_AUDIT_LOG_SIZE
-#define PORTCULLIS_AUDIT_LOG_SIZE 16
-#endif
+#include "portcullis/stack/settings.hpp"
 
 namespace portcullis::stack {
 
 enum class Enforcement : std::uint8_t { kClose, kReportOnly };
 
+// The build's enforcement, period and log size: stack/settings.hpp.
 inline constexpr Enforcement kAuditEnforcement =
-    PORTCULLIS_AUDIT_CLOSE ? Enforcement::kClose : Enforcement::kReportOnly;
-inline constexpr std::uint32_t kAuditPeriodMs = PORTCULLIS_AUDIT_PERIOD_MS;
-inline constexpr std::size_t kAuditLogSize = PORTCULLIS_AUDIT_LOG_SIZE;
-static_assert(kAuditPeriodMs >= 10 && kAuditPeriodMs <= 3'600'000,
-              "PORTCULLIS_AUDIT_PERIOD_MS: 10 ms .. 1 h");
-static_assert(kAuditLogSize >= 1 && kAuditLogSize <= 256, "PORTCULLIS_AUDIT_LOG_SIZE: 1..256");
+    kAuditClose ? Enforcement::kClose : Enforcement::kReportOnly;
 
 // Every PCB an audit can meet: lwIP's static pools bound both lists, hence the audit's cost.
 inline constexpr std::size_t kMaxAuditedPcbs = MEMP_NUM_TCP_PCB_LISTEN + MEMP_NUM_UDP_PCB;
