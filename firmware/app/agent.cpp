@@ -36,7 +36,7 @@ std::uint32_t saturated(std::size_t bytes) {
 Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
              EntropySources entropy)
     : clock_(clock),
-      console_(console),
+      log_(console),
       filter_(policy::kPolicy),
       netif_(mac, clock),
       audit_(policy::kPolicy),
@@ -72,8 +72,8 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   report_violations();
   // The endpoint failing leaves the filter running: the device stays hardened, only
   // unreported; the console says why.
-  (void)management_.start(entropy_.strong, &Agent::snapshot_for_server, this, console_);
-  (void)management_.start_push(entropy_.strong, &Agent::render_status, this, console_);
+  (void)management_.start(entropy_.strong, &Agent::snapshot_for_server, this, log_);
+  (void)management_.start_push(entropy_.strong, &Agent::render_status, this, log_);
   return Status::kOk;
 }
 
@@ -86,63 +86,49 @@ void Agent::key_lwip_random() {
       seed != nullptr && seed->state() == platform::DeviceSeedStore::State::kValid;
   const std::uint32_t generation = seed_valid ? seed->generation() : 0;
   if (seed != nullptr) {
-    console_.write("portcullis: entropy seed ");
-    console_.write(seed->medium());
     if (seed_valid) {
-      console_.write(" generation ");
-      console_.write(decimal_text(generation).view());
-      console_.write("\n");
+      log_.line("entropy seed ", seed->medium(), " generation ", generation);
     } else {
       // Mbed TLS refuses to seed without it; say why before the generic TLS init line.
-      console_.write(" ");
-      console_.write(platform::to_string(seed->state()));
-      console_.write(": TLS refused; provision the device (tools/pki seed, tools/flash --seed)\n");
+      log_.line("entropy seed ", seed->medium(), " ", platform::to_string(seed->state()),
+                ": TLS refused; provision the device (tools/pki seed, tools/flash --seed)");
     }
   }
   std::array<std::uint8_t, stack::kLwipRandomKeyBytes> key{};
-  const bool tls = ok(management_.init_tls(entropy_.strong, entropy_.noise, seed, console_));
+  const bool tls = ok(management_.init_tls(entropy_.strong, entropy_.noise, seed, log_));
   if (!tls && seed_valid && seed->generation() == generation) {
     // Read, but the successor did not stick: using it would start this boot's stream again
     // at the next one (QEMU's lm3s6965evb cannot program its flash).
-    console_.write("portcullis: entropy seed ");
-    console_.write(seed->medium());
-    console_.write(" was not rewritten: TLS refused, a seed is never used twice\n");
+    log_.line("entropy seed ", seed->medium(),
+              " was not rewritten: TLS refused, a seed is never used twice");
   }
   if (tls && entropy_.noise != nullptr) {
-    console_.write("portcullis: entropy noise ");
-    console_.write(decimal_text(platform::tls_noise_bytes()).view());
-    console_.write(" B\n");
+    log_.line("entropy noise ", platform::tls_noise_bytes(), " B");
   }
   if (tls && platform::tls_rng(nullptr, key.data(), key.size()) == 0) {
     stack::key_lwip_random(key);
   } else {
-    console_.write(
-        "portcullis: no random key: lwIP's ports and TCP sequence numbers are PREDICTABLE\n");
+    log_.line("no random key: lwIP's ports and TCP sequence numbers are PREDICTABLE");
   }
   mbedtls_platform_zeroize(key.data(), key.size());
 }
 
 Status Agent::start_network(const NetworkSettings& net) {
-  console_.write("portcullis " PORTCULLIS_VERSION " on ");
-  console_.write(board_name_);
-  console_.write("\n");
+  log_.banner("portcullis " PORTCULLIS_VERSION " on ", board_name_);
 #if !PORTCULLIS_FILTER
-  console_.write("portcullis: FILTER COMPILED OUT: plain lwIP answers every port (baseline)\n");
+  log_.line("FILTER COMPILED OUT: plain lwIP answers every port (baseline)");
 #endif
   const Status st = netif_.start(net);
   if (!ok(st)) {
-    console_.write("portcullis: network start failed: ");
-    console_.write(to_string(st));
-    console_.write("\n");
+    log_.line("network start failed: ", to_string(st));
     return st;
   }
   char text[IP6ADDR_STRLEN_MAX];
-  console_.write("portcullis: ipv4 ");
-  console_.write(ip4addr_ntoa_r(netif_ip4_addr(&netif_.lwip_netif()), text, sizeof text));
-  console_.write(netif_is_link_up(&netif_.lwip_netif()) ? ", link up\n" : ", link down\n");
+  log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(&netif_.lwip_netif()), text, sizeof text),
+            netif_is_link_up(&netif_.lwip_netif()) ? ", link up" : ", link down");
   report_ipv6_states();
 #if PORTCULLIS_LAB_SERVICES
-  lab_services_.start(console_);
+  lab_services_.start(log_);
 #endif
   return Status::kOk;
 }
@@ -260,12 +246,8 @@ void Agent::report_violations() {
     if (v == nullptr) {
       continue;  // more in one audit than the log holds: the total still counts them
     }
-    console_.write(v->proto == policy::Proto::kTcp ? "portcullis: violation: tcp "
-                                                   : "portcullis: violation: udp ");
-    console_.write(decimal_text(v->port).view());
-    console_.write(" ");
-    console_.write(report::action_name(v->action));
-    console_.write("\n");
+    log_.line("violation: ", v->proto == policy::Proto::kTcp ? "tcp " : "udp ", v->port, " ",
+              report::action_name(v->action));
     if (!Management::broker_text().empty()) {  // queued from boot, sent once connected
       mgmt::PushEvent e;
       e.kind = mgmt::EventKind::kViolation;
@@ -291,11 +273,10 @@ void Agent::report_ipv6_states() {
     reported_ip6_state_[i] = kind;
     if (kind != 0) {
       char text[IP6ADDR_STRLEN_MAX];
-      console_.write("portcullis: ipv6 ");
-      console_.write(ip6addr_ntoa_r(netif_ip6_addr(&nif, i), text, sizeof text));
-      console_.write(ip6_addr_isduplicated(state)  ? " duplicate (not used)\n"
-                     : ip6_addr_istentative(state) ? " tentative\n"
-                                                   : " preferred\n");
+      log_.line("ipv6 ", ip6addr_ntoa_r(netif_ip6_addr(&nif, i), text, sizeof text),
+                ip6_addr_isduplicated(state)  ? " duplicate (not used)"
+                : ip6_addr_istentative(state) ? " tentative"
+                                              : " preferred");
     }
   }
 }

@@ -102,15 +102,9 @@ void echo_recv(void*, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port) 
   pbuf_free(p);
 }
 
-void write_number(hal::Console& console, const char* what, std::uint32_t value) {
-  console.write(what);
-  console.write(decimal_text(value).view());
-  console.write("\n");
-}
-
 }  // namespace
 
-void LabServices::start(hal::Console& console) {
+void LabServices::start(const hal::Log& log) {
   using policy::AllowedTcpPort;
   using policy::AllowedUdpPort;
   std::uint32_t unserved = 0;
@@ -125,7 +119,7 @@ void LabServices::start(hal::Console& console) {
         if (allowed && tcp_count_ < kMaxTcpListeners &&
             stack::listen_tcp(*allowed, discard_accept, nullptr) != nullptr) {
           ++tcp_count_;
-          write_number(console, "portcullis: lab service: discard on tcp ", p16);
+          log.line("lab service: discard on tcp ", p16);
           continue;
         }
       } else {
@@ -133,7 +127,7 @@ void LabServices::start(hal::Console& console) {
         if (allowed && udp_count_ < kMaxUdpSockets &&
             stack::bind_udp(*allowed, echo_recv, nullptr) != nullptr) {
           ++udp_count_;
-          write_number(console, "portcullis: lab service: echo on udp ", p16);
+          log.line("lab service: echo on udp ", p16);
           continue;
         }
       }
@@ -141,8 +135,7 @@ void LabServices::start(hal::Console& console) {
     }
   }
   if (unserved != 0) {
-    write_number(console,
-                 "portcullis: lab service: allowed ports left without a service: ", unserved);
+    log.line("lab service: allowed ports left without a service: ", unserved);
   }
 }
 

@@ -24,12 +24,8 @@ Status start_server(mgmt::StatusServer& server, mgmt::TlsPool& tls, const mbedtl
   }
 }
 
-void report(hal::Console& console, std::string_view what, Status st) {
-  console.write("portcullis: status endpoint: ");
-  console.write(what);
-  console.write(": ");
-  console.write(to_string(st));
-  console.write("\n");
+void report(const hal::Log& log, std::string_view what, Status st) {
+  log.line("status endpoint: ", what, ": ", to_string(st));
 }
 
 }  // namespace
@@ -44,7 +40,7 @@ Management::~Management() {
 }
 
 Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
-                            platform::TlsSeedStore* seed_store, hal::Console& console) {
+                            platform::TlsSeedStore* seed_store, const hal::Log& log) {
   if (tls_tried_) {
     return tls_status_;  // one try per boot: a seed is read and rewritten once
   }
@@ -57,24 +53,24 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
        .personalization = std::span(reinterpret_cast<const std::uint8_t*>(id.data()), id.size()),
        .noise = noise});
   if (!ok(tls_status_)) {
-    report(console, "TLS init", tls_status_);
+    report(log, "TLS init", tls_status_);
     return tls_status_;
   }
   tls_status_ = credentials_.load(credentials::kCaCertificate, credentials::kDeviceCertificate,
                                   credentials::kDeviceKey);
   if (!ok(tls_status_)) {
-    report(console, "device credentials", tls_status_);
+    report(log, "device credentials", tls_status_);
   }
   return tls_status_;
 }
 
 Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
-                         hal::Console& console) {
+                         const hal::Log& log) {
   if constexpr (kMgmtPort == 0) {
-    console.write("portcullis: no mgmt line in the policy: no status endpoint\n");
+    log.line("no mgmt line in the policy: no status endpoint");
     return Status::kOk;
   }
-  Status st = init_tls(entropy, nullptr, nullptr, console);
+  Status st = init_tls(entropy, nullptr, nullptr, log);
   if (!ok(st)) {
     return st;
   }
@@ -83,16 +79,15 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
   st = platform::tls_configure(conf_, platform::TlsRole::kServer, credentials_,
                                platform::FleetRole::kManagement);
   if (!ok(st)) {
-    report(console, "TLS profile", st);
+    report(log, "TLS profile", st);
     return st;
   }
   st = start_server<kMgmtPort>(server_, tls_pool_, &conf_, snapshot, ctx);
   if (!ok(st)) {
-    report(console, "listen", st);
+    report(log, "listen", st);
     return st;
   }
-  console.write(
-      "portcullis: status endpoint: https on the mgmt port, client certificate required\n");
+  log.line("status endpoint: https on the mgmt port, client certificate required");
   return Status::kOk;
 }
 
@@ -101,17 +96,17 @@ std::string_view Management::broker_text() {
 }
 
 Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
-                              hal::Console& console) {
+                              const hal::Log& log) {
   if constexpr (mgmt::kMqttBroker.empty()) {
-    console.write("portcullis: no MQTT broker set for this board: no push\n");
+    log.line("no MQTT broker set for this board: no push");
     return Status::kOk;
   }
   mgmt::PushSettings settings;
   if (ipaddr_aton(mgmt::kMqttBroker.data(), &settings.broker) == 0) {
-    report(console, "MQTT broker address", Status::kInvalidArgument);
+    report(log, "MQTT broker address", Status::kInvalidArgument);
     return Status::kInvalidArgument;
   }
-  Status st = init_tls(entropy, nullptr, nullptr, console);
+  Status st = init_tls(entropy, nullptr, nullptr, log);
   if (!ok(st)) {
     return st;
   }
@@ -120,7 +115,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, 
   st = platform::tls_configure(client_conf_, platform::TlsRole::kClient, credentials_,
                                platform::FleetRole::kBroker);
   if (!ok(st)) {
-    report(console, "TLS client profile", st);
+    report(log, "TLS client profile", st);
     return st;
   }
   settings.port = mgmt::kMqttPort;
@@ -131,16 +126,11 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, 
   settings.broker_text = mgmt::kMqttBrokerText;
   st = push_.start(settings, tls_pool_, &client_conf_, render, ctx);
   if (!ok(st)) {
-    report(console, "MQTT push", st);
+    report(log, "MQTT push", st);
     return st;
   }
-  console.write("portcullis: push: MQTT over TLS to ");
-  console.write(mgmt::kMqttBrokerText);
-  console.write(", topics ");
-  console.write(mgmt::kMqttTopicPrefix);
-  console.write("/");
-  console.write(credentials::kDeviceId);
-  console.write("/{status,events}\n");
+  log.line("push: MQTT over TLS to ", mgmt::kMqttBrokerText, ", topics ", mgmt::kMqttTopicPrefix,
+           "/", credentials::kDeviceId, "/{status,events}");
   return Status::kOk;
 }
 

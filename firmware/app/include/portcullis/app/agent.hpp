@@ -12,6 +12,7 @@
 #include "portcullis/hal/console.hpp"
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
+#include "portcullis/hal/log.hpp"
 #include "portcullis/platform/noise_pool.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
@@ -88,7 +89,7 @@ class Agent {
   Status start_network(const NetworkSettings& net);
 
   const hal::Clock& clock_;
-  hal::Console& console_;
+  hal::Log log_;               // every console line goes through it
   stack::InputFilter filter_;  // before the netif: lwIP's hooks reach it from start() on
   stack::EthernetNetif netif_;
   std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};

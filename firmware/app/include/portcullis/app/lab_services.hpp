@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "portcullis/hal/console.hpp"
+#include "portcullis/hal/log.hpp"
 #include "portcullis/policy/policy.hpp"
 
 namespace portcullis::app {
@@ -18,9 +18,9 @@ class LabServices {
   static constexpr std::size_t kMaxUdpSockets = 4;
 
   // Opens the services on the allowed ports of the build's policy (not on the mgmt port,
-  // which belongs to the status endpoint), up to the limits above; reports on `console`
+  // which belongs to the status endpoint), up to the limits above; reports on `log`
   // what it opened and what it had to leave out.
-  void start(hal::Console& console);
+  void start(const hal::Log& log);
 
   std::size_t tcp_listeners() const { return tcp_count_; }
   std::size_t udp_sockets() const { return udp_count_; }

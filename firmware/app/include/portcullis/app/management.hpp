@@ -6,8 +6,8 @@
 // credentials (nothing when the board sets no broker).
 
 #include "mbedtls/ssl.h"
-#include "portcullis/hal/console.hpp"
 #include "portcullis/hal/entropy.hpp"
+#include "portcullis/hal/log.hpp"
 #include "portcullis/mgmt/mqtt_push.hpp"
 #include "portcullis/mgmt/status_server.hpp"
 #include "portcullis/platform/tls.hpp"
@@ -27,14 +27,14 @@ class Management {
   // nullptr; `noise`: a weak source, or nullptr; `seed_store`: the device's NV seed (nullptr:
   // the build's, in RAM).
   Status init_tls(hal::Entropy* entropy, hal::Entropy* noise, platform::TlsSeedStore* seed_store,
-                  hal::Console& console);
+                  const hal::Log& log);
 
-  Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, hal::Console& console);
+  Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, const hal::Log& log);
 
   // The push to the board's broker (PORTCULLIS_MQTT_BROKER); kOk and nothing when the board
   // sets none. After start(), which brings up TLS (or does so itself without a mgmt line).
   Status start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
-                    hal::Console& console);
+                    const hal::Log& log);
   mgmt::MqttPush& push() { return push_; }
   const mgmt::MqttPush& push() const { return push_; }
   const mgmt::TlsPool& tls_pool() const { return tls_pool_; }
