@@ -1,7 +1,8 @@
 // Wiring for lm3s6965evb: the system clock, which driver sits at which address. No logic.
 #include "board_config.hpp"
 #include "portcullis/app/agent.hpp"
-#include "portcullis/hal/fatal.hpp"
+#include "portcullis/boards/cortex_m_main.hpp"
+#include "portcullis/hal/log.hpp"
 #include "portcullis/hal/mmio.hpp"
 #include "portcullis/hal/pl011_uart.hpp"
 #include "portcullis/hal/stellaris_adc_noise.hpp"
@@ -40,6 +41,7 @@ extern "C" void SysTick_Handler() {
 }
 
 int main() {
+  using portcullis::boards::require;
   // Without the PLL the part runs from its 8 MHz crystal: everything works, slower; the
   // console says so once it is up.
   const bool pll = portcullis::ok(sysctl.start_pll());
@@ -48,28 +50,11 @@ int main() {
   sysctl.enable_ethernet();
   sysctl.enable_adc();
   sysctl.enable_timer0();
-  if (!portcullis::ok(console.init(core_hz, board::kConsoleBaud))) {
-    portcullis::hal::fatal("console init");
-  }
-  portcullis::hal::set_fatal_console(&console);
+  portcullis::boards::start_console_and_clock(console, clock, core_hz, board::kConsoleBaud);
   if (!pll) {
-    console.write("portcullis: PLL did not lock: running from the 8 MHz crystal\n");
+    portcullis::hal::Log{console}.line("PLL did not lock: running from the 8 MHz crystal");
   }
-  if (!portcullis::ok(clock.start(core_hz))) {
-    portcullis::hal::fatal("SysTick start");
-  }
-  if (!portcullis::ok(sysctl.set_flash_clock(core_hz))) {
-    portcullis::hal::fatal("flash timing");
-  }
-  if (!portcullis::ok(adc_noise.start(board::kAdcNoisePeriodCycles))) {
-    portcullis::hal::fatal("ADC noise start");
-  }
-  if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
-    portcullis::hal::fatal("agent start");
-  }
-  portcullis::platform::lock_heap();
-  for (;;) {
-    agent.poll();
-    portcullis::platform::wait_for_interrupt();
-  }
+  require(sysctl.set_flash_clock(core_hz), "flash timing");
+  require(adc_noise.start(board::kAdcNoisePeriodCycles), "ADC noise start");
+  portcullis::boards::run_agent(agent, board::kNetwork, board::kName);
 }

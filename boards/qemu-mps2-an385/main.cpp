@@ -1,12 +1,11 @@
 // Wiring for qemu-mps2-an385: which driver sits at which address. No logic.
 #include "board_config.hpp"
 #include "portcullis/app/agent.hpp"
+#include "portcullis/boards/cortex_m_main.hpp"
 #include "portcullis/hal/cmsdk_uart.hpp"
-#include "portcullis/hal/fatal.hpp"
 #include "portcullis/hal/lan9118.hpp"
 #include "portcullis/hal/mmio.hpp"
 #include "portcullis/hal/systick_clock.hpp"
-#include "portcullis/platform/cortex_m.hpp"
 #include "portcullis/platform/seed_record.hpp"
 
 namespace {
@@ -27,19 +26,7 @@ extern "C" void SysTick_Handler() {
 }
 
 int main() {
-  if (!portcullis::ok(console.init(board::kCoreClockHz, board::kConsoleBaud))) {
-    portcullis::hal::fatal("console init");
-  }
-  portcullis::hal::set_fatal_console(&console);
-  if (!portcullis::ok(clock.start(board::kCoreClockHz))) {
-    portcullis::hal::fatal("SysTick start");
-  }
-  if (!portcullis::ok(agent.start(board::kNetwork, board::kName))) {
-    portcullis::hal::fatal("agent start");
-  }
-  portcullis::platform::lock_heap();
-  for (;;) {
-    agent.poll();
-    portcullis::platform::wait_for_interrupt();
-  }
+  portcullis::boards::start_console_and_clock(console, clock, board::kCoreClockHz,
+                                              board::kConsoleBaud);
+  portcullis::boards::run_agent(agent, board::kNetwork, board::kName);
 }
