@@ -320,11 +320,11 @@ void HttpRequestParser::finish_request_line() {
     fail(ParseFault::kEmptyRequestLine);
     return;
   }
-  constexpr auto npos = std::string_view::npos;
+  constexpr auto kNpos = std::string_view::npos;
   const std::size_t sp1 = line.find(' ');
-  const std::size_t sp2 = sp1 == npos ? npos : line.find(' ', sp1 + 1);
-  if (sp1 == 0 || sp2 == npos || sp2 == sp1 + 1 || sp2 + 1 == line.size() ||
-      line.find(' ', sp2 + 1) != npos) {
+  const std::size_t sp2 = sp1 == kNpos ? kNpos : line.find(' ', sp1 + 1);
+  if (sp1 == 0 || sp2 == kNpos || sp2 == sp1 + 1 || sp2 + 1 == line.size() ||
+      line.find(' ', sp2 + 1) != kNpos) {
     fail(ParseFault::kBadSeparator);
     return;
   }

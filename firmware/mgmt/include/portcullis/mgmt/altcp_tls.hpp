@@ -22,7 +22,7 @@ class TlsPool;
 // Mbed TLS profile, the pool its sessions come from and, for a client, the name the server's
 // certificate must carry. lwIP's altcp_tls_new() (the MQTT client uses it) wraps a new TCP
 // connection with it through our altcp_tls_wrap().
-struct altcp_tls_config {
+struct altcp_tls_config {  // NOLINT(readability-identifier-naming): lwIP names it
   const mbedtls_ssl_config* conf = nullptr;
   const char* hostname = nullptr;             // clients: required (an IP literal matches an IP SAN)
   portcullis::mgmt::TlsPool* pool = nullptr;  // required

@@ -20,7 +20,7 @@ inline constexpr std::size_t kMaxLineLength = 512;
 // A file limit makes "the host tool accepts it" imply "the firmware compiler can parse
 // it": the worst 64 KiB file stays well inside GCC's default constexpr limits (65536
 // lines < -fconstexpr-loop-limit 262144; operations: firmware/policy/README.md).
-inline constexpr std::size_t kMaxPolicyText = 64 * 1024;
+inline constexpr std::size_t kMaxPolicyText = std::size_t{64} * 1024;
 
 enum class ErrorCode : std::uint8_t {
   kNone = 0,

@@ -18,7 +18,7 @@ namespace portcullis::platform::probe {
 // One direction of a link: a bounded byte FIFO (no heap).
 class ByteFifo {
  public:
-  static constexpr std::size_t kCapacity = 16 * 1024;
+  static constexpr std::size_t kCapacity = std::size_t{16} * 1024;
 
   // Append what fits; returns how many bytes were taken.
   std::size_t push(std::span<const std::uint8_t> bytes);
