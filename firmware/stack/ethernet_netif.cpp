@@ -6,6 +6,7 @@
 #include "lwip/ip6_addr.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
+#include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_context.hpp"
 #if !NO_SYS
 #include "lwip/tcpip.h"
@@ -99,24 +100,43 @@ err_t EthernetNetif::on_linkoutput(netif* nif, pbuf* p) {
 
 void EthernetNetif::poll() {
   for (int i = 0; i < kMaxFramesPerPoll; ++i) {
-    const std::size_t len = mac_.receive(frame_);
-    if (len == 0) {
+    if (!receive_one()) {
       break;
-    }
-    pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(len), PBUF_POOL);
-    if (p == nullptr) {
-      ++counts_.rx_no_buffer;
-      continue;
-    }
-    if (pbuf_take(p, frame_.data(), static_cast<u16_t>(len)) != ERR_OK ||
-        netif_.input(p, &netif_) != ERR_OK) {
-      ++counts_.rx_refused;
-      pbuf_free(p);
     }
   }
   if (clock_.now_ms() >= next_link_check_ms_) {
     check_link();
   }
+}
+
+bool EthernetNetif::receive_one() {
+  const std::size_t len = mac_.receive(frame_);
+  if (len == 0) {
+    return false;
+  }
+#if PORTCULLIS_FILTER
+  // The filter judges the frame where the MAC left it: a dropped frame never takes a receive
+  // buffer, nor any of lwIP's time. The pbuf of a frame it let through says so, and lwIP's
+  // input hooks do not judge it again.
+  InputFilter* const filter = input_filter();
+  if (filter != nullptr && filter->drop_frame(std::span(frame_.data(), len), &netif_)) {
+    return true;
+  }
+#endif
+  pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(len), PBUF_POOL);
+  if (p == nullptr) {
+    ++counts_.rx_no_buffer;
+    return true;
+  }
+#if PORTCULLIS_FILTER
+  p->portcullis_judged = filter != nullptr ? 1 : 0;
+#endif
+  if (pbuf_take(p, frame_.data(), static_cast<u16_t>(len)) != ERR_OK ||
+      netif_.input(p, &netif_) != ERR_OK) {
+    ++counts_.rx_refused;
+    pbuf_free(p);
+  }
+  return true;
 }
 
 void EthernetNetif::check_link() {

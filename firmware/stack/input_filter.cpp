@@ -13,6 +13,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/priv/tcp_priv.h"
+#include "lwip/prot/ethernet.h"
 #include "lwip/sys.h"
 #include "lwip/udp.h"
 #include "portcullis/filter/classifier.hpp"
@@ -216,7 +217,7 @@ std::uint64_t Uptime::now_ms() {
   return high_ | now;
 }
 
-// Inlined into judge(), its one caller, as the file-scope function it was: the drop path is
+// Inlined into decide(), its one caller, as the file-scope function it was: the drop path is
 // the hot one (tests/bench/run).
 [[gnu::always_inline]] inline void InputFilter::record_drop(const filter::Decision& d,
                                                             std::span<const std::uint8_t> bytes,
@@ -243,15 +244,12 @@ std::uint64_t Uptime::now_ms() {
   (void)scan_detector_.record(src, d.ip_proto, d.port, now);
 }
 
-int InputFilter::judge(pbuf* p, const netif* inp, bool ipv6) {
+bool InputFilter::decide(std::span<const std::uint8_t> bytes, std::size_t total_len,
+                         const netif* inp, bool ipv6) {
   const policy::Policy& policy = policy_;
-  std::array<std::uint8_t, filter::kMaxHeaderBytes> head;
-  const auto want = static_cast<u16_t>(std::min<std::size_t>(p->tot_len, head.size()));
-  const u16_t got = pbuf_copy_partial(p, head.data(), want, 0);
-  const std::span<const std::uint8_t> bytes(head.data(), got);
   const LwipStackView view(inp);
-  filter::Decision d = ipv6 ? filter::classify_ipv6(bytes, p->tot_len, policy, view)
-                            : filter::classify_ipv4(bytes, p->tot_len, policy, view);
+  filter::Decision d = ipv6 ? filter::classify_ipv6(bytes, total_len, policy, view)
+                            : filter::classify_ipv4(bytes, total_len, policy, view);
   if (d.verdict == filter::Verdict::kPass && d.reason == filter::Reason::kAllowed &&
       (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP)) {
     const bool bound = local_port_bound(d.ip_proto, d.port);
@@ -276,13 +274,34 @@ int InputFilter::judge(pbuf* p, const netif* inp, bool ipv6) {
   if (d.verdict != filter::Verdict::kPass) {
     record_drop(d, bytes, ipv6);
   }
-  if (d.verdict == filter::Verdict::kDrop) {
+  // Pass, or reject: lwIP itself answers a segment/datagram for a port nothing is bound
+  // to with exactly one RST or ICMP port unreachable, and allocates no state for it.
+  return d.verdict == filter::Verdict::kDrop;
+}
+
+int InputFilter::judge(pbuf* p, const netif* inp, bool ipv6) {
+  std::array<std::uint8_t, filter::kMaxHeaderBytes> head;
+  const auto want = static_cast<u16_t>(std::min<std::size_t>(p->tot_len, head.size()));
+  const u16_t got = pbuf_copy_partial(p, head.data(), want, 0);
+  if (decide(std::span<const std::uint8_t>(head.data(), got), p->tot_len, inp, ipv6)) {
     pbuf_free(p);
     return 1;
   }
-  // Pass, or reject: lwIP itself answers a segment/datagram for a port nothing is bound
-  // to with exactly one RST or ICMP port unreachable, and allocates no state for it.
   return 0;
+}
+
+bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* inp) {
+  constexpr std::size_t kEthernetHeader = 14;
+  if (frame.size() <= kEthernetHeader) {
+    return false;  // lwIP discards a runt itself
+  }
+  const unsigned type = (unsigned{frame[12]} << 8) | frame[13];
+  if (type != ETHTYPE_IP && type != ETHTYPE_IPV6) {
+    return false;  // ARP, and types lwIP discards itself (a VLAN tag: this lwIP has no VLANs)
+  }
+  const std::span<const std::uint8_t> ip = frame.subspan(kEthernetHeader);
+  return decide(ip.first(std::min(ip.size(), filter::kMaxHeaderBytes)), ip.size(), inp,
+                type == ETHTYPE_IPV6);
 }
 
 bool RateLimiter::try_take(std::uint32_t now_ms) {

@@ -102,6 +102,9 @@ void on_udp(void*, udp_pcb*, pbuf* p, const ip_addr_t*, u16_t) {
 }
 }  // namespace
 
+// Pool pbufs a test holds; given back in teardown, which runs even when a check failed.
+std::vector<pbuf*> held_pbufs;
+
 TEST_GROUP(InputFilter) {
   LwipDevice* dev = nullptr;
   void setup() override {
@@ -110,6 +113,13 @@ TEST_GROUP(InputFilter) {
     dev->start();
   }
   void teardown() override {
+    in_lwip([] {
+      for (pbuf* p : held_pbufs) {
+        pbuf_free(p);
+      }
+      return 0;
+    });
+    held_pbufs = std::vector<pbuf*>{};
     delete dev;
     received = Bytes{};  // give back its heap before CppUTest's leak check
     set_hook_policy(default_hook_policy());
@@ -567,4 +577,59 @@ TEST(InputFilter, TheSameHostsIpv4AndIpv6AddressesAreTwoSources) {
   CHECK(hook_filter().scan_detector().scanners(scanners, hook_filter().uptime_ms()) >= 1);
   STRCMP_EQUAL("2001:db8::1", std::string(format_address(scanners[0].src).view()).c_str());
   LONGS_EQUAL(kScanThreshold + 1, scanners[0].distinct_ports);
+}
+
+// The netif judges a frame where the MAC left it (EthernetNetif::poll): a dropped frame never
+// needs a receive buffer. With every pool pbuf held elsewhere, a SYN to a closed port is still
+// judged and dropped, while one to an allowed port, which lwIP must have, is lost for want of
+// a buffer and counted so.
+TEST(InputFilter, ADroppedFrameNeverTakesAReceiveBuffer) {
+  listen_on(80);
+  in_lwip([] {
+    while (pbuf* p = pbuf_alloc(PBUF_RAW, 64, PBUF_POOL)) {
+      held_pbufs.push_back(p);
+    }
+    return 0;
+  });
+  CHECK(!held_pbufs.empty());
+  portcullis::report::NetifInfo before{};
+  dev->netif.report(before);
+  const auto closed = hook_filter().counters().by_reason(Reason::kClosedPort);
+
+  const auto out = dev->exchange(tcp_frame(syn(81)));
+  portcullis::report::NetifInfo after{};
+  dev->netif.report(after);
+  LONGS_EQUAL(closed + 1, hook_filter().counters().by_reason(Reason::kClosedPort));
+  LONGS_EQUAL(before.rx_no_buffer, after.rx_no_buffer);
+  LONGS_EQUAL(0, tcp_of(out).size());
+
+  dev->exchange(tcp_frame(syn(80)));
+  dev->netif.report(after);
+  LONGS_EQUAL(before.rx_no_buffer + 1, after.rx_no_buffer);
+}
+
+// A packet that did not come through the netif's early judgement (another netif's, a library
+// user's own driver: lwIP's input on a pbuf of its own) is judged by lwIP's input hooks; one
+// that did is not judged twice (EveryPacketIsCountedOnce).
+TEST(InputFilter, APacketLwipGetsAnotherWayIsJudgedByTheHooks) {
+  const auto closed = hook_filter().counters().by_reason(Reason::kClosedPort);
+  const auto rx = hook_filter().counters().rx_total();
+  const Bytes frame = tcp_frame(syn(81));
+  const err_t err = in_lwip([&]() -> err_t {
+    pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(frame.size()), PBUF_POOL);
+    if (p == nullptr) {
+      return ERR_MEM;
+    }
+    pbuf_take(p, frame.data(), static_cast<u16_t>(frame.size()));
+    netif& nif = dev->netif.lwip_netif();
+    const err_t e = nif.input(p, &nif);
+    if (e != ERR_OK) {
+      pbuf_free(p);
+    }
+    return e;
+  });
+  LONGS_EQUAL(ERR_OK, err);
+  settle_lwip();
+  LONGS_EQUAL(rx + 1, hook_filter().counters().rx_total());
+  LONGS_EQUAL(closed + 1, hook_filter().counters().by_reason(Reason::kClosedPort));
 }

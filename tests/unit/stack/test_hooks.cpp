@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <new>
 
+#include "lwip/pbuf.h"
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_hooks.h"
 
@@ -60,10 +61,11 @@ stack::InputFilter& hook_filter() {
 
 }  // namespace portcullis::test
 
-// Until a test names a policy, the default one's filter judges.
+// Until a test names a policy, the default one's filter judges. A frame the netif judged
+// already (the installed filter, EthernetNetif::poll) goes on, as with compiled_hooks.cpp.
 extern "C" int portcullis_ip4_input_hook(pbuf* p, netif* inp) {
-  return portcullis::test::hook_filter().judge(p, inp, false);
+  return p->portcullis_judged != 0 ? 0 : portcullis::test::hook_filter().judge(p, inp, false);
 }
 extern "C" int portcullis_ip6_input_hook(pbuf* p, netif* inp) {
-  return portcullis::test::hook_filter().judge(p, inp, true);
+  return p->portcullis_judged != 0 ? 0 : portcullis::test::hook_filter().judge(p, inp, true);
 }

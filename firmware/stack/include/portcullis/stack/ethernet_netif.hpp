@@ -32,6 +32,9 @@ class EthernetNetif {
 
   // Drains up to kMaxFramesPerPoll received frames into lwIP and follows link changes.
   void poll();
+  // One received frame, if the MAC holds one: judged where it lies (the installed
+  // InputFilter), then dropped or handed to lwIP. False when the MAC had none.
+  bool receive_one();
 
   netif& lwip_netif() { return netif_; }
   // Writes the frames lost below the filter into the status (report::NetifInfo): its own
@@ -48,8 +51,8 @@ class EthernetNetif {
   netif netif_{};
   report::NetifInfo counts_{};  // the netif's own; report() adds the MAC's
   std::uint64_t next_link_check_ms_ = 0;
-  // One frame buffer serves both directions: a received frame is copied into a pbuf
-  // before lwIP sees it, so a reply transmitted from inside input() may reuse it.
+  // One frame buffer serves both directions: a received frame is judged here and copied into
+  // a pbuf before lwIP sees it, so a reply transmitted from inside input() may reuse it.
   std::array<std::uint8_t, hal::kMaxFrameBytes> frame_{};
 };
 

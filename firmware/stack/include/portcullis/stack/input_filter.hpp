@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 
+#include "lwip/pbuf.h"
 #include "portcullis/filter/classifier.hpp"
 #include "portcullis/policy/policy.hpp"
 #include "portcullis/report/blocked_log.hpp"
@@ -13,7 +14,6 @@
 #include "portcullis/report/scan_detector.hpp"
 #include "portcullis/stack/settings.hpp"
 
-struct pbuf;
 struct netif;
 
 namespace portcullis::stack {
@@ -75,8 +75,14 @@ class InputFilter {
   InputFilter& operator=(const InputFilter&) = delete;
 
   // Judges one inbound IP packet (p->payload at the IP header): returns 1 when it was
-  // dropped (the pbuf is freed), 0 when lwIP goes on with it.
+  // dropped (the pbuf is freed), 0 when lwIP goes on with it. lwIP's input hooks call it for
+  // packets nobody judged before (another netif's, a library user's own driver).
   int judge(pbuf* p, const netif* inp, bool ipv6);
+  // Judges one whole Ethernet frame as the netif reads it from the MAC, before lwIP has a
+  // buffer for it: true when it is dropped (never given a pbuf); false for a frame lwIP is to
+  // have (passed or rejected, and every frame that is not IPv4 or IPv6: ARP, and what lwIP
+  // itself discards). The same judgement as judge() and the same records.
+  bool drop_frame(std::span<const std::uint8_t> frame, const netif* inp);
 
   const policy::Policy& policy() const { return policy_; }
   // Counters of every packet judged.
@@ -89,6 +95,10 @@ class InputFilter {
   std::uint64_t uptime_ms() const { return uptime_.now_ms(); }
 
  private:
+  // The judgement of one IP packet of `total_len` bytes whose first bytes are `head` (at most
+  // filter::kMaxHeaderBytes): true to drop it. Counts and records it.
+  bool decide(std::span<const std::uint8_t> head, std::size_t total_len, const netif* inp,
+              bool ipv6);
   void record_drop(const filter::Decision& d, std::span<const std::uint8_t> bytes, bool ipv6);
 
   const policy::Policy& policy_;
@@ -111,9 +121,15 @@ extern std::atomic<InputFilter*> installed_filter;  // use_input_filter() sets i
 int drop_unjudged(pbuf* p);                         // frees p; returns 1
 }  // namespace internal
 
-// What the hooks call: the filter's judgement, or a drop without one. Inline, so the hooks
-// call judge() directly: the drop path is the hot one (tests/bench/run).
+// What the hooks call: the filter's judgement, or a drop without one. A packet whose frame our
+// netif judged before lwIP had a buffer for it (EthernetNetif::poll marks its pbuf) goes on
+// unjudged; every other packet is judged here, the second line (another netif's, a library
+// user's own driver). Inline, so the hooks call judge() directly: the drop path is the hot
+// one (tests/bench/run).
 inline int judge_input(pbuf* p, const netif* inp, bool ipv6) {
+  if (p->portcullis_judged != 0) {
+    return 0;
+  }
   InputFilter* const f = internal::installed_filter.load(std::memory_order_acquire);
   return f != nullptr ? f->judge(p, inp, ipv6) : internal::drop_unjudged(p);
 }
