@@ -129,7 +129,9 @@ bool EthernetNetif::receive_one() {
     return true;
   }
 #if PORTCULLIS_FILTER
-  p->portcullis_judged = filter != nullptr ? 1 : 0;
+  if (filter != nullptr) {
+    p->flags |= kPbufFlagJudged;
+  }
 #endif
   if (pbuf_take(p, frame_.data(), static_cast<u16_t>(len)) != ERR_OK ||
       netif_.input(p, &netif_) != ERR_OK) {

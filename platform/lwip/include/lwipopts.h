@@ -111,11 +111,6 @@ void sys_check_core_locking(void);
 #ifndef PORTCULLIS_FILTER
 #define PORTCULLIS_FILTER 1
 #endif
-/* A pbuf's mark that the filter judged its frame already, in the netif before lwIP had a
-   buffer for it (firmware/stack/ethernet_netif.cpp): the input hooks let it through
-   unjudged. Every other pbuf starts unmarked, and the hooks judge it. */
-#define LWIP_PBUF_CUSTOM_DATA u8_t portcullis_judged;
-#define LWIP_PBUF_CUSTOM_DATA_INIT(p) ((p)->portcullis_judged = 0)
 /* Always: the hooks file also brings the keyed TCP initial sequence numbers (RFC 6528). */
 #define LWIP_HOOK_FILENAME "portcullis/stack/lwip_hooks.h"
 

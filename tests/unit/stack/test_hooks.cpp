@@ -64,8 +64,12 @@ stack::InputFilter& hook_filter() {
 // Until a test names a policy, the default one's filter judges. A frame the netif judged
 // already (the installed filter, EthernetNetif::poll) goes on, as with compiled_hooks.cpp.
 extern "C" int portcullis_ip4_input_hook(pbuf* p, netif* inp) {
-  return p->portcullis_judged != 0 ? 0 : portcullis::test::hook_filter().judge(p, inp, false);
+  return (p->flags & portcullis::stack::kPbufFlagJudged) != 0
+             ? 0
+             : portcullis::test::hook_filter().judge(p, inp, false);
 }
 extern "C" int portcullis_ip6_input_hook(pbuf* p, netif* inp) {
-  return p->portcullis_judged != 0 ? 0 : portcullis::test::hook_filter().judge(p, inp, true);
+  return (p->flags & portcullis::stack::kPbufFlagJudged) != 0
+             ? 0
+             : portcullis::test::hook_filter().judge(p, inp, true);
 }

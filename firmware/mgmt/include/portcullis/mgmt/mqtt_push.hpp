@@ -111,7 +111,11 @@ class MqttPush {
   std::array<char, 64> client_id_{};
   std::array<char, kMqttPayloadMax> payload_{};
   EventQueue events_;
-  std::array<EventAck, MQTT_REQ_MAX_IN_FLIGHT> acks_{};
+  // Events awaiting their PUBACK at once: a few keep the queue moving; each slot is RAM, and
+  // the status document needs one of lwIP's MQTT_REQ_MAX_IN_FLIGHT requests besides.
+  static constexpr std::size_t kEventsInFlight = 4;
+  static_assert(kEventsInFlight < MQTT_REQ_MAX_IN_FLIGHT);
+  std::array<EventAck, kEventsInFlight> acks_{};
   Backoff backoff_;
   report::PushInfo counts_{};  // connected and the counters; report() adds the rest
   std::uint32_t status_too_large_ = 0;

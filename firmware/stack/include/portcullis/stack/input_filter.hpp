@@ -121,13 +121,21 @@ extern std::atomic<InputFilter*> installed_filter;  // use_input_filter() sets i
 int drop_unjudged(pbuf* p);                         // frees p; returns 1
 }  // namespace internal
 
+// The mark on a pbuf whose frame the filter judged already, in the netif before lwIP had a
+// buffer for it (EthernetNetif::receive_one): a bit of pbuf::flags that lwIP 2.2.1 leaves
+// unused. pbuf_alloc() starts every pbuf with no flags, so no other pbuf carries it; it costs
+// no RAM (a field of its own would grow every pbuf by 4 bytes).
+inline constexpr u8_t kPbufFlagJudged = 0x80U;
+static_assert((kPbufFlagJudged & (PBUF_FLAG_PUSH | PBUF_FLAG_IS_CUSTOM | PBUF_FLAG_MCASTLOOP |
+                                  PBUF_FLAG_LLBCAST | PBUF_FLAG_LLMCAST | PBUF_FLAG_TCP_FIN)) == 0,
+              "kPbufFlagJudged must be a pbuf flag bit lwIP does not use");
+
 // What the hooks call: the filter's judgement, or a drop without one. A packet whose frame our
-// netif judged before lwIP had a buffer for it (EthernetNetif::poll marks its pbuf) goes on
-// unjudged; every other packet is judged here, the second line (another netif's, a library
-// user's own driver). Inline, so the hooks call judge() directly: the drop path is the hot
-// one (tests/bench/run).
+// netif judged before lwIP had a buffer for it (marked kPbufFlagJudged) goes on unjudged; every
+// other packet is judged here, the second line (another netif's, a library user's own driver).
+// Inline, so the hooks call judge() directly: the drop path is the hot one (tests/bench/run).
 inline int judge_input(pbuf* p, const netif* inp, bool ipv6) {
-  if (p->portcullis_judged != 0) {
+  if ((p->flags & kPbufFlagJudged) != 0) {
     return 0;
   }
   InputFilter* const f = internal::installed_filter.load(std::memory_order_acquire);
