@@ -114,10 +114,13 @@ bool EthernetNetif::receive_one() {
   if (len == 0) {
     return false;
   }
-#if PORTCULLIS_FILTER
+#if PORTCULLIS_FILTER && NO_SYS
   // The filter judges the frame where the MAC left it: a dropped frame never takes a receive
   // buffer, nor any of lwIP's time. The pbuf of a frame it let through says so, and lwIP's
-  // input hooks do not judge it again.
+  // input hooks do not judge it again. Only in the super-loop (NO_SYS=1), where lwIP handles
+  // the frame at once: with NO_SYS=0 the frame waits in the tcpip thread's queue, and the
+  // judgement of a connection attempt (its port's half-open connections, the PCBs kept free)
+  // must see the connections the frames ahead of it made, so the hooks judge it there.
   InputFilter* const filter = input_filter();
   if (filter != nullptr && filter->drop_frame(std::span(frame_.data(), len), &netif_)) {
     return true;
@@ -128,7 +131,7 @@ bool EthernetNetif::receive_one() {
     ++counts_.rx_no_buffer;
     return true;
   }
-#if PORTCULLIS_FILTER
+#if PORTCULLIS_FILTER && NO_SYS
   if (filter != nullptr) {
     p->flags |= kPbufFlagJudged;
   }
