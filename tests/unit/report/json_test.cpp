@@ -639,16 +639,9 @@ TEST(FittedStatusJson, TooSmallEvenWithoutTheListsIsRefused) {
 TEST(StatusJson, EveryDescribedNumberUnderItsNameWithItsValue) {
   using portcullis::report::kMemoryFields;
   using portcullis::report::kPushFields;
-  t.snapshot.push.enabled = true;
-  std::uint32_t v = 1000;
-  for (const auto& f : kPushFields) {
-    t.snapshot.push.*f.member = ++v;
-  }
-  for (const auto& f : kMemoryFields) {
-    t.snapshot.memory.*f.member = ++v;
-  }
+  portcullis::test::fill_described_numbers(t.snapshot, 1000);
   const JsonValue doc = document(t.snapshot);
-  v = 1000;
+  std::uint32_t v = 1000;
   std::size_t checked = 0;
   for (const auto& f : kPushFields) {
     ++v;

@@ -475,16 +475,9 @@ TEST(Metrics, EveryDescribedNumberIsAFamilyOfItsTypeHelpAndValue) {
   using portcullis::report::kMemoryFields;
   using portcullis::report::kPushFields;
   using portcullis::report::SeriesType;
-  t.snapshot.push.enabled = true;
-  std::uint32_t v = 2000;
-  for (const auto& f : kPushFields) {
-    t.snapshot.push.*f.member = ++v;
-  }
-  for (const auto& f : kMemoryFields) {
-    t.snapshot.memory.*f.member = ++v;
-  }
+  portcullis::test::fill_described_numbers(t.snapshot, 2000);
   const Exposition e = metrics(t.snapshot);
-  v = 2000;
+  std::uint32_t v = 2000;
   std::size_t checked = 0;
   const auto check = [&](const auto& f) {
     ++v;

@@ -155,4 +155,17 @@ std::string render(const report::StatusSnapshot& s, Size size_of, Write write) {
   return text;
 }
 
+// Gives every number the field tables describe (report::kPushFields, then kMemoryFields, in
+// order) its own value, first + 1, first + 2, ...; the push enabled so /metrics has them.
+inline void fill_described_numbers(report::StatusSnapshot& s, std::uint32_t first) {
+  s.push.enabled = true;
+  std::uint32_t v = first;
+  for (const auto& f : report::kPushFields) {
+    s.push.*f.member = ++v;
+  }
+  for (const auto& f : report::kMemoryFields) {
+    s.memory.*f.member = ++v;
+  }
+}
+
 }  // namespace portcullis::test
