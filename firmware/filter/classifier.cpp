@@ -1,6 +1,7 @@
 #include "portcullis/filter/classifier.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "portcullis/filter/internal/wire.hpp"
 
@@ -97,13 +98,30 @@ struct Ip {
   }
 };
 
+// Two addresses of one family (4 or 16 bytes each), compared a word at a time.
+[[gnu::always_inline]] inline bool same_address(Bytes a, Bytes b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  std::uint32_t diff = 0;
+  for (std::size_t i = 0; i + 4 <= a.size(); i += 4) {
+    std::uint32_t x = 0;
+    std::uint32_t y = 0;
+    std::memcpy(&x, &a[i], 4);
+    std::memcpy(&y, &b[i], 4);
+    diff |= x ^ y;
+  }
+  return diff == 0;
+}
+
 // LAND (CVE-1999-0016): a packet from the address it is sent to, or from another address of
 // the device (to its link-local address from its global one, to a broadcast address). Nothing
 // on the wire can send one to the device (its own packets to itself never reach the netif);
 // lwIP would answer the device itself, hold a PCB for it and ARP / solicit its own address on
 // the link.
-bool from_the_device_itself(Bytes src, Bytes dst, const StackView& stack) {
-  return std::equal(src.begin(), src.end(), dst.begin(), dst.end()) || stack.own_address(src);
+[[gnu::always_inline]] inline bool from_the_device_itself(Bytes src, Bytes dst,
+                                                          const StackView& stack) {
+  return same_address(src, dst) || stack.own_address(src);
 }
 
 bool all_bytes(Bytes b, std::uint8_t value) {
@@ -111,17 +129,19 @@ bool all_bytes(Bytes b, std::uint8_t value) {
 }
 
 // Broadcast or multicast: nobody may learn from it that a port is closed.
-bool non_unicast_destination(const Ip& ip, const StackView& stack) {
+[[gnu::always_inline]] inline bool non_unicast_destination(const Ip& ip, const StackView& stack) {
   if (ip.v6) {
     return ip.dst[0] == 0xFF;
   }
-  return (ip.dst[0] & 0xF0) == 0xE0 || all_bytes(ip.dst, 0xFF) ||
+  std::uint32_t dst = 0;
+  std::memcpy(&dst, ip.dst.data(), 4);
+  return (ip.dst[0] & 0xF0) == 0xE0 || dst == 0xFFFFFFFFu ||
          stack.ipv4_broadcast(ip.dst.first<4>());
 }
 
 // A source a RST or an ICMP unreachable may be sent to. Spoofed broadcast, multicast,
 // unspecified or loopback sources would turn a reject into amplification or nonsense.
-bool answerable_source(const Ip& ip, const StackView& stack) {
+[[gnu::always_inline]] inline bool answerable_source(const Ip& ip, const StackView& stack) {
   if (ip.v6) {
     const bool unspecified = all_bytes(ip.src, 0);
     const bool loopback = all_bytes(ip.src.first(15), 0) && ip.src[15] == 1;
@@ -137,8 +157,9 @@ bool reject_mode(const Policy& policy) {
 }
 
 // A well-formed TCP segment from `sport` to `dport` with these flags.
-Decision judge_tcp(const Ip& ip, const Policy& policy, const StackView& stack, std::uint16_t sport,
-                   std::uint16_t dport, std::uint8_t flags) {
+[[gnu::always_inline]] inline Decision judge_tcp(const Ip& ip, const Policy& policy,
+                                                 const StackView& stack, std::uint16_t sport,
+                                                 std::uint16_t dport, std::uint8_t flags) {
   // Policy first: it is pure and bounded, the flow lookup walks the stack's PCB lists.
   // An allow rule admits connection attempts only; every other segment to an allowed port
   // must belong to a connection, else lwIP would answer an ACK or Maimon probe with a RST.
@@ -165,8 +186,9 @@ Decision judge_tcp(const Ip& ip, const Policy& policy, const StackView& stack, s
 }
 
 // A well-formed UDP datagram from `sport` to `dport`.
-Decision judge_udp(const Ip& ip, const Policy& policy, const StackView& stack, std::uint16_t sport,
-                   std::uint16_t dport) {
+[[gnu::always_inline]] inline Decision judge_udp(const Ip& ip, const Policy& policy,
+                                                 const StackView& stack, std::uint16_t sport,
+                                                 std::uint16_t dport) {
   if (policy.allows(Proto::kUdp, dport, ip.src)) {
     return pass(Reason::kAllowed, kProtoUdp, dport);
   }
@@ -185,24 +207,24 @@ Decision judge_udp(const Ip& ip, const Policy& policy, const StackView& stack, s
   return drop(Reason::kClosedPort, kProtoUdp, dport);
 }
 
-Decision classify_tcp(const Ip& ip, const Policy& policy, const StackView& stack) {
-  const Wire& w = ip.wire;
-  const std::size_t at = ip.l4;
+[[gnu::always_inline]] inline Decision classify_tcp(const Ip& ip, const Policy& policy,
+                                                    const StackView& stack) {
   // A first fragment must hold the whole header: flags or options left to a later fragment
   // could be rewritten by an overlapping one (RFC 1858).
-  if (!w.fits(at, kTcpMinHeader)) {
+  const auto tcp = ip.wire.fixed<kTcpMinHeader>(ip.l4);
+  if (!tcp) {
     return drop(ip.cut(), kProtoTcp);
   }
-  const std::uint16_t sport = w.u16(at);
-  const std::uint16_t dport = w.u16(at + 2);
-  const std::size_t header_len = static_cast<std::size_t>(w.u8(at + 12) >> 4) * 4;
-  const std::uint8_t flags = w.u8(at + 13);
+  const std::uint16_t sport = tcp->u16<0>();
+  const std::uint16_t dport = tcp->u16<2>();
+  const std::size_t header_len = static_cast<std::size_t>(tcp->u8<12>() >> 4) * 4;
+  const std::uint8_t flags = tcp->u8<13>();
   if (header_len < kTcpMinHeader) {
     return drop(Reason::kMalformed, kProtoTcp, dport);
   }
   // The options must be in this packet (fragment) and in the glue's copy, which always
   // holds them when they are (kMaxHeaderBytes).
-  if (!w.fits(at, header_len)) {
+  if (!ip.wire.fits(ip.l4, header_len)) {
     return drop(ip.cut(), kProtoTcp, dport);
   }
   if (sport == 0 || dport == 0) {
@@ -213,15 +235,15 @@ Decision classify_tcp(const Ip& ip, const Policy& policy, const StackView& stack
   return d;
 }
 
-Decision classify_udp(const Ip& ip, const Policy& policy, const StackView& stack) {
-  const Wire& w = ip.wire;
-  const std::size_t at = ip.l4;
-  if (!w.fits(at, kUdpHeader)) {
+[[gnu::always_inline]] inline Decision classify_udp(const Ip& ip, const Policy& policy,
+                                                    const StackView& stack) {
+  const auto udp = ip.wire.fixed<kUdpHeader>(ip.l4);
+  if (!udp) {
     return drop(ip.cut(), kProtoUdp);
   }
-  const std::uint16_t sport = w.u16(at);
-  const std::uint16_t dport = w.u16(at + 2);
-  const std::size_t length = w.u16(at + 4);
+  const std::uint16_t sport = udp->u16<0>();
+  const std::uint16_t dport = udp->u16<2>();
+  const std::size_t length = udp->u16<4>();
   // A first fragment's UDP length covers the whole datagram, beyond this fragment.
   if (length < kUdpHeader || (!ip.first_fragment && length > ip.l4_extent())) {
     return drop(Reason::kMalformed, kProtoUdp, dport);
@@ -247,7 +269,7 @@ struct Quote {
 // the address the error came to, and the quoted ports name a live flow of the device.
 Decision quoted_flow(const Ip& ip, std::uint8_t icmp_proto, const Quote& q,
                      const StackView& stack) {
-  if (!std::equal(q.src.begin(), q.src.end(), ip.dst.begin(), ip.dst.end())) {
+  if (!same_address(q.src, ip.dst)) {
     return drop(Reason::kIcmpDenied, icmp_proto);
   }
   const Flow flow{q.dst, q.src, ip.wire.u16(q.l4 + 2), ip.wire.u16(q.l4)};
@@ -488,21 +510,24 @@ const char* reason_name(Reason r) {
 Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_len,
                        const Policy& policy, const StackView& stack) {
   const Wire all = Wire(packet).first(total_len);
-  if (!all.fits(0, kIpv4MinHeader) || (all.u8(0) >> 4) != 4) {
+  const auto h = all.fixed<kIpv4MinHeader>(0);
+  if (!h || (h->u8<0>() >> 4) != 4) {
     return drop(Reason::kMalformed);
   }
-  const std::size_t ihl = static_cast<std::size_t>(all.u8(0) & 0x0F) * 4;
-  const std::size_t ip_len = all.u16(2);
+  const std::size_t ihl = static_cast<std::size_t>(h->u8<0>() & 0x0F) * 4;
+  const std::size_t ip_len = h->u16<2>();
   // lwIP checks these only after the hook: IHL < 5 or beyond the data, total length below
   // the header or beyond what was received (Ethernet padding may make total_len larger).
   if (ihl < kIpv4MinHeader || ihl > all.size() || ip_len < ihl || ip_len > total_len) {
     return drop(Reason::kMalformed);
   }
-  const std::uint8_t proto = all.u8(9);
-  if (from_the_device_itself(all.bytes(12, 4), all.bytes(16, 4), stack)) {
+  const std::uint8_t proto = h->u8<9>();
+  const Bytes src = h->bytes<12, 4>();
+  const Bytes dst = h->bytes<16, 4>();
+  if (from_the_device_itself(src, dst, stack)) {
     return drop(Reason::kMalformed, proto);
   }
-  const std::uint16_t frag = all.u16(6);
+  const std::uint16_t frag = h->u16<6>();
   // Non-first fragments hold no L4 header to judge; lwIP would reassemble them into a
   // datagram the hook never sees.
   if ((frag & kIpv4OffsetMask) != 0) {
@@ -513,8 +538,8 @@ Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_l
   ip.extent = ip_len;
   ip.l4 = ihl;  // options are skipped: lwIP accepts them and so do we
   ip.first_fragment = (frag & kIpv4MoreFragments) != 0;
-  ip.src = all.bytes(12, 4);
-  ip.dst = all.bytes(16, 4);
+  ip.src = src;
+  ip.dst = dst;
   switch (proto) {
     case kProtoTcp:
       return classify_tcp(ip, policy, stack);

@@ -244,12 +244,17 @@ std::uint64_t Uptime::now_ms() {
   (void)scan_detector_.record(src, d.ip_proto, d.port, now);
 }
 
+filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::size_t total_len,
+                                       const netif* inp, bool ipv6) const {
+  const LwipStackView view(inp);
+  return ipv6 ? filter::classify_ipv6(head, total_len, policy_, view)
+              : filter::classify_ipv4(head, total_len, policy_, view);
+}
+
 bool InputFilter::decide(std::span<const std::uint8_t> bytes, std::size_t total_len,
                          const netif* inp, bool ipv6) {
   const policy::Policy& policy = policy_;
-  const LwipStackView view(inp);
-  filter::Decision d = ipv6 ? filter::classify_ipv6(bytes, total_len, policy, view)
-                            : filter::classify_ipv4(bytes, total_len, policy, view);
+  filter::Decision d = classify(bytes, total_len, inp, ipv6);
   if (d.verdict == filter::Verdict::kPass && d.reason == filter::Reason::kAllowed &&
       (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP)) {
     const bool bound = local_port_bound(d.ip_proto, d.port);

@@ -10,8 +10,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include "portcullis/base/bounded_list.hpp"
 #include "portcullis/policy/canonical.hpp"
@@ -37,7 +39,21 @@ struct IpAddress {
     std::copy(b.begin(), b.end(), a.bytes.begin());
     return a;
   }
-  friend constexpr bool operator==(const IpAddress&, const IpAddress&) = default;
+  // Word by word: the scan detector compares addresses on the drop path.
+  friend constexpr bool operator==(const IpAddress& a, const IpAddress& b) {
+    if (std::is_constant_evaluated()) {
+      return a.is_v6 == b.is_v6 && a.bytes == b.bytes;
+    }
+    std::uint64_t diff = static_cast<std::uint64_t>(a.is_v6 != b.is_v6);
+    for (std::size_t i = 0; i < 16; i += 8) {
+      std::uint64_t x = 0;
+      std::uint64_t y = 0;
+      std::memcpy(&x, &a.bytes[i], 8);
+      std::memcpy(&y, &b.bytes[i], 8);
+      diff |= x ^ y;
+    }
+    return diff == 0;
+  }
 };
 
 // IPv4 dotted decimal, IPv6 as RFC 5952 text: the policy's prefix formatter without the

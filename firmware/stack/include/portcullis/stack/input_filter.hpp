@@ -84,6 +84,11 @@ class InputFilter {
   // itself discards). The same judgement as judge() and the same records.
   bool drop_frame(std::span<const std::uint8_t> frame, const netif* inp);
 
+  // The classifier's decision about one IP packet (as decide() below takes it), asking lwIP's
+  // state about flows and addresses: the pure decision, nothing recorded and nothing changed.
+  [[nodiscard]] filter::Decision classify(std::span<const std::uint8_t> head, std::size_t total_len,
+                                          const netif* inp, bool ipv6) const;
+
   const policy::Policy& policy() const { return policy_; }
   // Counters of every packet judged.
   const report::Counters& counters() const { return counters_; }

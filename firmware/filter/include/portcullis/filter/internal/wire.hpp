@@ -5,9 +5,35 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 namespace portcullis::filter::internal {
+
+// `N` bytes that are known to be there: reads at compile-time offsets need no check, and an
+// offset beyond N does not compile. Only Wire::fixed() makes one, after its one check.
+template <std::size_t N>
+class Fixed {
+ public:
+  constexpr explicit Fixed(std::span<const std::uint8_t, N> bytes) : bytes_(bytes) {}
+  template <std::size_t Off>
+  [[nodiscard]] constexpr std::uint8_t u8() const {
+    static_assert(Off < N);
+    return bytes_[Off];
+  }
+  template <std::size_t Off>
+  [[nodiscard]] constexpr std::uint16_t u16() const {
+    static_assert(Off + 2 <= N);
+    return static_cast<std::uint16_t>((bytes_[Off] << 8) | bytes_[Off + 1]);
+  }
+  template <std::size_t Off, std::size_t Count>
+  [[nodiscard]] constexpr std::span<const std::uint8_t, Count> bytes() const {
+    return bytes_.template subspan<Off, Count>();
+  }
+
+ private:
+  std::span<const std::uint8_t, N> bytes_;
+};
 
 class Wire {
  public:
@@ -39,6 +65,14 @@ class Wire {
     return fits(off, n) ? bytes_.subspan(off, n) : std::span<const std::uint8_t>{};
   }
 
+  // The `N` bytes at `off` as a Fixed view, or nothing when they are not all there.
+  template <std::size_t N>
+  [[nodiscard]] constexpr std::optional<Fixed<N>> fixed(std::size_t off) const {
+    if (!fits(off, N)) {
+      return std::nullopt;
+    }
+    return Fixed<N>(bytes_.subspan(off).template first<N>());
+  }
   // The first `n` bytes (all of them when there are fewer).
   [[nodiscard]] constexpr Wire first(std::size_t n) const {
     return Wire(bytes_.first(std::min(n, size())));
