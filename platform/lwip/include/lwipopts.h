@@ -94,7 +94,6 @@ void sys_check_core_locking(void);
 #define MEMP_NUM_PBUF 16       /* PBUF_REF/ROM headers */
 #define PBUF_POOL_SIZE PORTCULLIS_LWIP_PBUF_POOL_SIZE /* received frames in flight */
 #define PBUF_POOL_BUFSIZE 1536 /* one whole Ethernet frame per pool buffer */
-#define MEMP_NUM_RAW_PCB 2
 #define MEMP_NUM_UDP_PCB 8
 #define MEMP_NUM_TCP_PCB PORTCULLIS_LWIP_TCP_PCBS /* concurrent TCP connections */
 #define MEMP_NUM_TCP_PCB_LISTEN 8 /* listeners: the policy allows a handful of ports */
@@ -131,11 +130,13 @@ void sys_check_core_locking(void);
 #define IP_REASSEMBLY                                                 \
   0 /* the filter drops every fragment it cannot judge (all non-first \
         ones), so reassembly could never complete: no buffers for it */
-#define IP_FRAG 1
+#define IP_FRAG                                                                 \
+  0 /* nothing the device sends exceeds the link MTU: TCP's MSS comes from it, and an echo or \
+        an ICMP error is no longer than what it answers (576 B at most) */
 #define LWIP_ICMP 1
 #define LWIP_BROADCAST_PING 0 /* do not answer pings to broadcast */
 #define LWIP_MULTICAST_PING 0
-#define LWIP_RAW 1  /* raw PCBs for later diagnostics */
+#define LWIP_RAW 0  /* no raw PCBs: nothing in the agent opens one */
 #define LWIP_DHCP 0 /* lab boards use static addresses; DHCP comes with its filter rules */
 #define LWIP_AUTOIP 0
 #define LWIP_ACD 0
@@ -144,7 +145,9 @@ void sys_check_core_locking(void);
 #define LWIP_IPV6 1
 #define LWIP_IPV6_FORWARD 0
 #define LWIP_IPV6_REASS 0 /* idem: IPv6 fragments are dropped by the filter */
-#define LWIP_IPV6_FRAG 1
+#define LWIP_IPV6_FRAG                                                                 \
+  1 /* kept: after a Packet Too Big (a tunnel on the path), lwIP's TCP goes on with the MSS it \
+        agreed, and only fragmenting gets those segments through */
 /* 64-bit hosts: lwIP's reassembly helper no longer fits in the fragment header it
    overlays, so the header is copied (costs nothing on 32-bit boards, where it stays 0). */
 #if defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ > 4

@@ -15,7 +15,6 @@
 #include "lwip/ip_addr.h"
 #include "lwip/memp.h"
 #include "lwip/pbuf.h"
-#include "lwip/raw.h"
 #include "lwip/stats.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -95,7 +94,6 @@ TEST(LwipInfo, EveryPoolOfTheBuildByLwipsNameInLwipsOrder) {
   CHECK_TRUE(i.measured);
   LONGS_EQUAL(MEMP_MAX, i.pools.view().size());
   const std::array kExpected = {
-    ExpectedPool{"RAW_PCB", MEMP_RAW_PCB, MEMP_NUM_RAW_PCB},
     ExpectedPool{"UDP_PCB", MEMP_UDP_PCB, MEMP_NUM_UDP_PCB},
     ExpectedPool{"TCP_PCB", MEMP_TCP_PCB, MEMP_NUM_TCP_PCB},
     ExpectedPool{"TCP_PCB_LISTEN", MEMP_TCP_PCB_LISTEN, MEMP_NUM_TCP_PCB_LISTEN},
@@ -167,25 +165,25 @@ TEST(LwipInfo, AnExhaustedPoolCountsTheRefusal) {
     Figures r;
     LwipInfo i;
     read_lwip_info(i);
-    r.before = pool(i, "RAW_PCB");
-    std::vector<raw_pcb*> pcbs;
-    // One more than the pool has free: the last raw_new() finds it empty.
+    r.before = pool(i, "UDP_PCB");
+    std::vector<udp_pcb*> pcbs;
+    // One more than the pool has free: the last udp_new() finds it empty.
     for (std::size_t k = r.before.used; k <= r.before.size; ++k) {
-      if (raw_pcb* pcb = raw_new(IP_PROTO_ICMP); pcb != nullptr) {
+      if (udp_pcb* pcb = udp_new(); pcb != nullptr) {
         pcbs.push_back(pcb);
       }
     }
     r.made = pcbs.size();
     read_lwip_info(i);
-    r.exhausted = pool(i, "RAW_PCB");
-    for (raw_pcb* pcb : pcbs) {
-      raw_remove(pcb);
+    r.exhausted = pool(i, "UDP_PCB");
+    for (udp_pcb* pcb : pcbs) {
+      udp_remove(pcb);
     }
     read_lwip_info(i);
-    r.given_back = pool(i, "RAW_PCB");
+    r.given_back = pool(i, "UDP_PCB");
     return r;
   });
-  LONGS_EQUAL(MEMP_NUM_RAW_PCB, f.before.size);
+  LONGS_EQUAL(MEMP_NUM_UDP_PCB, f.before.size);
   LONGS_EQUAL(f.before.size - f.before.used, f.made);
   LONGS_EQUAL(f.before.size, f.exhausted.used);
   LONGS_EQUAL(f.before.size, f.exhausted.peak);
@@ -276,8 +274,8 @@ TEST(LwipInfo, CountsGoOnPastLwipsSixteenBitCounters) {
       lwip_stats.tcp.xmit = static_cast<STAT_COUNTER>(lwip_stats.tcp.xmit + kStep);
       lwip_stats.icmp6.xmit = static_cast<STAT_COUNTER>(lwip_stats.icmp6.xmit + kStep);
       lwip_stats.mem.err = static_cast<STAT_COUNTER>(lwip_stats.mem.err + kStep);
-      lwip_stats.memp[MEMP_RAW_PCB]->err =
-          static_cast<STAT_COUNTER>(lwip_stats.memp[MEMP_RAW_PCB]->err + kStep);
+      lwip_stats.memp[MEMP_UDP_PCB]->err =
+          static_cast<STAT_COUNTER>(lwip_stats.memp[MEMP_UDP_PCB]->err + kStep);
       portcullis::stack::track_lwip_counters();
     }
     r.raw_after = lwip_stats.tcp.xmit;
@@ -291,7 +289,7 @@ TEST(LwipInfo, CountsGoOnPastLwipsSixteenBitCounters) {
   LONGS_EQUAL(f.before.sent.icmpv6 + 2 * kStep, f.after.sent.icmpv6);
   LONGS_EQUAL(f.before.sent.udp, f.after.sent.udp);
   LONGS_EQUAL(f.before.heap.failures + 2 * kStep, f.after.heap.failures);
-  LONGS_EQUAL(pool(f.before, "RAW_PCB").failures + 2 * kStep, pool(f.after, "RAW_PCB").failures);
+  LONGS_EQUAL(pool(f.before, "UDP_PCB").failures + 2 * kStep, pool(f.after, "UDP_PCB").failures);
   LONGS_EQUAL(pool(f.before, "TCP_PCB").failures, pool(f.after, "TCP_PCB").failures);
 }
 
