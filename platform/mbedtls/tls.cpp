@@ -1,6 +1,8 @@
 #include "portcullis/platform/tls.hpp"
 
 #include <mbedtls/entropy.h>
+#include <mbedtls/hmac_drbg.h>
+#include <mbedtls/md.h>
 #include <mbedtls/memory_buffer_alloc.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/platform.h>
@@ -35,7 +37,7 @@ struct State {
   hal::Entropy* noise = nullptr;
   std::uint32_t noise_bytes = 0;
   mbedtls_entropy_context pool;
-  mbedtls_ctr_drbg_context drbg;
+  mbedtls_hmac_drbg_context drbg;
 };
 State state;
 
@@ -106,9 +108,9 @@ Status tls_init(const TlsSetup& setup) {
   mbedtls_platform_set_nv_seed(nv_seed_read, nv_seed_write);
 
   // mbedtls_entropy_init registers the NV seed as a strong source; the HAL's joins it. The
-  // first draw (inside mbedtls_ctr_drbg_seed) writes a new NV seed derived from all sources.
+  // first draw (inside mbedtls_hmac_drbg_seed) writes a new NV seed derived from all sources.
   mbedtls_entropy_init(&state.pool);
-  mbedtls_ctr_drbg_init(&state.drbg);
+  mbedtls_hmac_drbg_init(&state.drbg);
   int ret = 0;
   if (state.entropy != nullptr) {
     ret = mbedtls_entropy_add_source(&state.pool, hal_entropy_poll, state.entropy,
@@ -121,8 +123,11 @@ Status tls_init(const TlsSetup& setup) {
                                      MBEDTLS_ENTROPY_SOURCE_WEAK);
   }
   if (ret == 0) {
-    ret = mbedtls_ctr_drbg_seed(&state.drbg, mbedtls_entropy_func, &state.pool,
-                                setup.personalization.data(), setup.personalization.size());
+    // HMAC_DRBG on SHA-256, which TLS needs anyway: no second DRBG (CTR_DRBG and its AES-256
+    // key schedule) in the image.
+    ret = mbedtls_hmac_drbg_seed(&state.drbg, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256),
+                                 mbedtls_entropy_func, &state.pool, setup.personalization.data(),
+                                 setup.personalization.size());
   }
 #if PORTCULLIS_MBEDTLS_TLS13
   if (ret == 0 && psa_crypto_init() != PSA_SUCCESS) {
@@ -130,14 +135,14 @@ Status tls_init(const TlsSetup& setup) {
   }
 #endif
   if (ret != 0) {
-    mbedtls_ctr_drbg_free(&state.drbg);
+    mbedtls_hmac_drbg_free(&state.drbg);
     mbedtls_entropy_free(&state.pool);
     if (!state.arena.empty()) {
       mbedtls_memory_buffer_alloc_free();
     }
     state = State{};
-    return ret == MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED ? Status::kUnavailable
-                                                             : Status::kInternal;
+    return ret == MBEDTLS_ERR_HMAC_DRBG_ENTROPY_SOURCE_FAILED ? Status::kUnavailable
+                                                              : Status::kInternal;
   }
   state.initialized = true;
   return Status::kOk;
@@ -150,7 +155,7 @@ void tls_shutdown() {
 #if PORTCULLIS_MBEDTLS_TLS13
   mbedtls_psa_crypto_free();
 #endif
-  mbedtls_ctr_drbg_free(&state.drbg);
+  mbedtls_hmac_drbg_free(&state.drbg);
   mbedtls_entropy_free(&state.pool);
   if (!state.arena.empty()) {
     mbedtls_memory_buffer_alloc_free();
@@ -169,11 +174,11 @@ std::uint32_t tls_noise_bytes() {
 
 int tls_rng(void*, unsigned char* out, std::size_t len) {
   if (!state.initialized) {
-    return MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+    return MBEDTLS_ERR_HMAC_DRBG_ENTROPY_SOURCE_FAILED;
   }
   while (len > 0) {
-    const std::size_t n = std::min<std::size_t>(len, MBEDTLS_CTR_DRBG_MAX_REQUEST);
-    if (const int ret = mbedtls_ctr_drbg_random(&state.drbg, out, n); ret != 0) {
+    const std::size_t n = std::min<std::size_t>(len, MBEDTLS_HMAC_DRBG_MAX_REQUEST);
+    if (const int ret = mbedtls_hmac_drbg_random(&state.drbg, out, n); ret != 0) {
       return ret;
     }
     out += n;
@@ -182,18 +187,14 @@ int tls_rng(void*, unsigned char* out, std::size_t len) {
   return 0;
 }
 
-mbedtls_ctr_drbg_context& tls_drbg() {
-  return state.drbg;
-}
-
 void tls_mix(std::span<const std::uint8_t> noise) {
   if (!state.initialized) {
     return;
   }
   while (!noise.empty()) {
-    const std::size_t n = std::min<std::size_t>(noise.size(), MBEDTLS_CTR_DRBG_MAX_SEED_INPUT);
-    // Both only fail on AES/SHA-256 errors, which these inputs cannot cause.
-    (void)mbedtls_ctr_drbg_update(&state.drbg, noise.data(), n);
+    const std::size_t n = std::min<std::size_t>(noise.size(), MBEDTLS_HMAC_DRBG_MAX_INPUT);
+    // Both only fail on SHA-256 errors, which these inputs cannot cause.
+    (void)mbedtls_hmac_drbg_update(&state.drbg, noise.data(), n);
     (void)mbedtls_entropy_update_manual(&state.pool, noise.data(), n);
     noise = noise.subspan(n);
   }
@@ -416,7 +417,7 @@ Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& ide
 
 #if PORTCULLIS_MBEDTLS_TLS13
 // MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG: PSA (TLS 1.3's key schedule and ephemeral keys) draws
-// from the same CTR_DRBG as everything else.
+// from the same DRBG as everything else.
 extern "C" psa_status_t mbedtls_psa_external_get_random(mbedtls_psa_external_random_context_t*,
                                                         uint8_t* output, size_t output_size,
                                                         size_t* output_length) {

@@ -40,19 +40,20 @@
 
 /* ---- primitives of the suite ---------------------------------------------------------- */
 #define MBEDTLS_AES_C
+#define MBEDTLS_AES_ONLY_128_BIT_KEY_LENGTH /* the suite's AES-128 only: 272 B less flash */
 #define MBEDTLS_AES_ROM_TABLES           /* AES tables in flash, not RAM */
 #define MBEDTLS_AES_FEWER_TABLES         /* 3 KiB less flash, no measurable time */
-#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT  /* GCM and CTR_DRBG only encrypt: 2.4 KiB less flash */
+#define MBEDTLS_BLOCK_CIPHER_NO_DECRYPT  /* GCM only encrypts: 2.4 KiB less flash */
 #define MBEDTLS_CIPHER_C                 /* the cipher layer TLS 1.2 records go through */
 #define MBEDTLS_GCM_C                    /* AES-128-GCM records */
 #define MBEDTLS_SHA256_C                 /* handshake hash, PRF, ECDSA-SHA256, entropy, DRBGs */
                                          /* (SHA-224, its sibling, is not needed: -228 B) */
 #define MBEDTLS_SHA256_SMALLER           /* the rolled-up SHA-256: 1.4 KiB less flash, ~1% time */
 #define MBEDTLS_MD_C                     /* HMAC for the TLS 1.2 PRF and HMAC_DRBG */
-#define MBEDTLS_CTR_DRBG_C               /* the DRBG everything draws from (platform::tls_rng) */
-#define MBEDTLS_HMAC_DRBG_C              /* deterministic ECDSA: signatures safe from a weak RNG */
-                                         /* (with ECDSA_DETERMINISTIC: 0.9 KiB of flash) */
-#define MBEDTLS_ENTROPY_C                /* the accumulator that seeds the CTR_DRBG */
+#define MBEDTLS_HMAC_DRBG_C              /* the DRBG everything draws from (platform::tls_rng), */
+                                         /* and deterministic ECDSA's: on SHA-256, which TLS */
+                                         /* needs anyway (no CTR_DRBG: 1.4 KiB less flash) */
+#define MBEDTLS_ENTROPY_C                /* the accumulator that seeds the HMAC_DRBG */
 #define MBEDTLS_ENTROPY_MAX_SOURCES 2    /* the NV seed and the HAL's source: not 20 slots */
 #define MBEDTLS_BIGNUM_C
 #define MBEDTLS_ECP_C
@@ -111,7 +112,7 @@
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED /* certificates, no PSK */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE /* Mbed TLS 3.6's TLS 1.3 code requires it */
 #define MBEDTLS_PSA_CRYPTO_C              /* TLS 1.3's key schedule (HKDF) runs on PSA */
-#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG   /* PSA draws from our CTR_DRBG (platform::tls_rng) */
+#define MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG   /* PSA draws from our HMAC_DRBG (platform::tls_rng) */
 #define MBEDTLS_PSA_KEY_SLOT_COUNT 8      /* a few volatile keys per handshake, not 32 */
 #define MBEDTLS_HKDF_C                    /* HKDF for the key schedule */
 #undef MBEDTLS_SSL_CIPHERSUITES

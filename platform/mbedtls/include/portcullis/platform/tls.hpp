@@ -3,7 +3,6 @@
 // (platform/mbedtls/README.md). The TLS layer calls tls_init() once at boot, then uses
 // tls_rng for every Mbed TLS call that takes an f_rng and TlsCredentials for its identity.
 
-#include <mbedtls/ctr_drbg.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
@@ -86,10 +85,10 @@ struct TlsSetup {
 };
 
 // Hands `arena` to Mbed TLS (mbedtls_memory_buffer_alloc_init), registers the entropy
-// sources (the HAL's if any, and the NV seed), seeds the CTR_DRBG and thereby rewrites the
-// NV seed; an arena corruption becomes hal::fatal(). Call once at boot, before any other
-// Mbed TLS use. kUnavailable when no entropy source works, kInvalidArgument for an arena
-// below 1 KiB, kInternal for an Mbed TLS error or a second call without tls_shutdown().
+// sources (the HAL's if any, and the NV seed), seeds the HMAC_DRBG (SHA-256) and thereby rewrites
+// the NV seed; an arena corruption becomes hal::fatal(). Call once at boot, before any other Mbed
+// TLS use. kUnavailable when no entropy source works, kInvalidArgument for an arena below 1 KiB,
+// kInternal for an Mbed TLS error or a second call without tls_shutdown().
 [[nodiscard]] Status tls_init(const TlsSetup& setup);
 
 // The device's call: the built-in arena, the provisioned seed, the board's entropy (or none).
@@ -115,9 +114,6 @@ std::uint32_t tls_noise_bytes();
 // f_rng of mbedtls_pk_parse_key, ... Ignores its context argument. Fails (negative) before
 // tls_init.
 int tls_rng(void* unused, unsigned char* out, std::size_t len);
-
-// The CTR_DRBG behind tls_rng, for APIs that want the context itself.
-mbedtls_ctr_drbg_context& tls_drbg();
 
 // Mixes bytes that differ between boots or connections (timer jitter, arrival times, a peer's
 // hello random) into the DRBG and the entropy pool. Credited as no entropy: it keeps two
