@@ -14,16 +14,10 @@ include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
 # Lab boards run a discard/echo service on each allowed port so scans can see them.
 set(PORTCULLIS_LAB_SERVICES 1)
 
-# TLS (platform/mbedtls/README.md): Mbed TLS's static arena holds PORTCULLIS_TLS_SESSIONS
-# sessions handshaking at once (measured with portcullis-tls-probe on this CPU: 1.9 KiB for
-# credentials and profile + 11.8 KiB per server-side mutual-TLS handshake, + 10% margin):
-# two for the status endpoint and one kept for the MQTT push (PORTCULLIS_TLS_CLIENT_SESSIONS);
-# the device id is the CN and DNS name the build's PKI gives the device certificate.
-set(PORTCULLIS_TLS_SESSIONS 3)
-set(PORTCULLIS_TLS_CLIENT_SESSIONS 1)
-set(PORTCULLIS_TLS_ARENA_SIZE 43008)
+# The memory of a 64 KiB part (issue 14's goal for this image), though QEMU gives it 4 MiB.
+include(${CMAKE_SOURCE_DIR}/boards/common/memory-64k.cmake)
 if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 30.7 KiB measured for 2 sessions
-  set(PORTCULLIS_TLS_ARENA_SIZE 51200)
+  set(PORTCULLIS_TLS_ARENA_SIZE 32768)
 endif()
 
 # MQTT push (firmware/mgmt/mqtt_push.hpp): the lab's broker in the namespace.
