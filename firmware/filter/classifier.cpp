@@ -160,12 +160,13 @@ bool reject_mode(const Policy& policy) {
 [[gnu::always_inline]] inline Decision judge_tcp(const Ip& ip, const Policy& policy,
                                                  const StackView& stack, std::uint16_t sport,
                                                  std::uint16_t dport, std::uint8_t flags) {
-  // Policy first: it is pure and bounded, the flow lookup walks the stack's PCB lists.
-  // An allow rule admits connection attempts only; every other segment to an allowed port
-  // must belong to a connection, else lwIP would answer an ACK or Maimon probe with a RST.
+  // An allow rule admits connection attempts only, so a connection attempt asks the policy
+  // first (pure and bounded; the flow lookup walks the stack's PCB lists). Every other segment
+  // must belong to a connection, else lwIP would answer an ACK or Maimon probe with a RST: it
+  // asks for its flow first, and the policy only says why one without a flow is dropped.
   const bool opens = (flags & (kTcpSyn | kTcpAck | kTcpRst | kTcpFin)) == kTcpSyn;
-  const bool admitted = policy.allows(Proto::kTcp, dport, ip.src);
-  if (admitted && opens) {
+  const bool admitted_attempt = opens && policy.allows(Proto::kTcp, dport, ip.src);
+  if (admitted_attempt) {
     return pass(Reason::kAllowed, kProtoTcp, dport);
   }
   if (stack.tcp_flow(Flow{ip.src, ip.dst, sport, dport})) {
@@ -174,7 +175,7 @@ bool reject_mode(const Policy& policy) {
   if (non_unicast_destination(ip, stack)) {
     return drop(Reason::kBroadcast, kProtoTcp, dport);
   }
-  if (admitted) {
+  if (!opens && policy.allows(Proto::kTcp, dport, ip.src)) {
     return drop(Reason::kNoConnection, kProtoTcp, dport);
   }
   // Only a connection attempt earns a RST: FIN, NULL, Xmas, ACK and Maimon probes of a
