@@ -64,22 +64,31 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
   return tls_status_;
 }
 
+Status Management::configure(mbedtls_ssl_config& conf, bool& ready, platform::TlsRole role,
+                             platform::FleetRole peer, std::string_view what, hal::Entropy* entropy,
+                             const hal::Log& log) {
+  Status st = init_tls(entropy, nullptr, nullptr, log);
+  if (!ok(st)) {
+    return st;
+  }
+  mbedtls_ssl_config_init(&conf);
+  ready = true;
+  st = platform::tls_configure(conf, role, credentials_, peer);
+  if (!ok(st)) {
+    report(log, what, st);
+  }
+  return st;
+}
+
 Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                          const hal::Log& log) {
   if constexpr (kMgmtPort == 0) {
     log.line("no mgmt line in the policy: no status endpoint");
     return Status::kOk;
   }
-  Status st = init_tls(entropy, nullptr, nullptr, log);
+  Status st = configure(conf_, conf_ready_, platform::TlsRole::kServer,
+                        platform::FleetRole::kManagement, "TLS profile", entropy, log);
   if (!ok(st)) {
-    return st;
-  }
-  mbedtls_ssl_config_init(&conf_);
-  conf_ready_ = true;
-  st = platform::tls_configure(conf_, platform::TlsRole::kServer, credentials_,
-                               platform::FleetRole::kManagement);
-  if (!ok(st)) {
-    report(log, "TLS profile", st);
     return st;
   }
   st = start_server<kMgmtPort>(server_, tls_pool_, &conf_, snapshot, ctx);
@@ -106,16 +115,9 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, 
     report(log, "MQTT broker address", Status::kInvalidArgument);
     return Status::kInvalidArgument;
   }
-  Status st = init_tls(entropy, nullptr, nullptr, log);
+  Status st = configure(client_conf_, client_conf_ready_, platform::TlsRole::kClient,
+                        platform::FleetRole::kBroker, "TLS client profile", entropy, log);
   if (!ok(st)) {
-    return st;
-  }
-  mbedtls_ssl_config_init(&client_conf_);
-  client_conf_ready_ = true;
-  st = platform::tls_configure(client_conf_, platform::TlsRole::kClient, credentials_,
-                               platform::FleetRole::kBroker);
-  if (!ok(st)) {
-    report(log, "TLS client profile", st);
     return st;
   }
   settings.port = mgmt::kMqttPort;

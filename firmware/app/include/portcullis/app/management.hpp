@@ -42,6 +42,12 @@ class Management {
   static std::string_view broker_text();
 
  private:
+  // TLS up (init_tls) and `conf` set up as the device in `role` facing `peer`; `what` names
+  // the profile in the console line of a failure. `ready` says `conf` needs freeing.
+  Status configure(mbedtls_ssl_config& conf, bool& ready, platform::TlsRole role,
+                   platform::FleetRole peer, std::string_view what, hal::Entropy* entropy,
+                   const hal::Log& log);
+
   platform::TlsCredentials credentials_;
   bool tls_tried_ = false;
   Status tls_status_ = Status::kUnavailable;
