@@ -37,9 +37,9 @@ Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& conso
              EntropySources entropy)
     : clock_(clock),
       log_(console),
-      filter_(policy::kPolicy),
+      filter_(policy::kPolicyTable),
       netif_(mac, clock),
-      audit_(policy::kPolicy),
+      audit_(policy::kPolicyTable),
       entropy_(entropy) {}
 
 Agent::~Agent() {
@@ -157,7 +157,7 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.device.board = board_name_;
   s.device.firmware = PORTCULLIS_VERSION;
   s.device.uptime_ms = clock_.now_ms();
-  s.policy = &policy::kPolicy;
+  s.policy = &policy::kPolicyTable;
   s.policy_digest = policy::kPolicyDigest;
   counters = filter_.counters();
   s.counters = &counters;

@@ -108,14 +108,14 @@ void LabServices::start(const hal::Log& log) {
   using policy::AllowedTcpPort;
   using policy::AllowedUdpPort;
   std::uint32_t unserved = 0;
-  for (const policy::Rule& rule : policy::kPolicy.active_rules()) {
+  for (const policy::TableRule& rule : policy::kPolicyTable.rules) {
     if (rule.mgmt) {
       continue;
     }
     for (std::uint32_t port = rule.first_port; port <= rule.last_port; ++port) {
       const auto p16 = static_cast<std::uint16_t>(port);
       if (rule.proto == policy::Proto::kTcp) {
-        const auto allowed = AllowedTcpPort::if_allowed<policy::kPolicy>(p16);
+        const auto allowed = AllowedTcpPort::if_allowed<policy::kPolicyTable>(p16);
         if (allowed && tcp_count_ < kMaxTcpListeners &&
             stack::listen_tcp(*allowed, discard_accept, nullptr) != nullptr) {
           ++tcp_count_;
@@ -123,7 +123,7 @@ void LabServices::start(const hal::Log& log) {
           continue;
         }
       } else {
-        const auto allowed = AllowedUdpPort::if_allowed<policy::kPolicy>(p16);
+        const auto allowed = AllowedUdpPort::if_allowed<policy::kPolicyTable>(p16);
         if (allowed && udp_count_ < kMaxUdpSockets &&
             stack::bind_udp(*allowed, echo_recv, nullptr) != nullptr) {
           ++udp_count_;

@@ -10,7 +10,7 @@ namespace {
 
 using internal::Wire;
 using policy::Mode;
-using policy::Policy;
+using policy::Table;
 using policy::Proto;
 using Bytes = std::span<const std::uint8_t>;
 
@@ -152,12 +152,12 @@ bool all_bytes(Bytes b, std::uint8_t value) {
          !stack.ipv4_broadcast(ip.src.first<4>());
 }
 
-bool reject_mode(const Policy& policy) {
+bool reject_mode(const Table& policy) {
   return policy.mode == Mode::kReject;
 }
 
 // A well-formed TCP segment from `sport` to `dport` with these flags.
-[[gnu::always_inline]] inline Decision judge_tcp(const Ip& ip, const Policy& policy,
+[[gnu::always_inline]] inline Decision judge_tcp(const Ip& ip, const Table& policy,
                                                  const StackView& stack, std::uint16_t sport,
                                                  std::uint16_t dport, std::uint8_t flags) {
   // An allow rule admits connection attempts only, so a connection attempt asks the policy
@@ -187,7 +187,7 @@ bool reject_mode(const Policy& policy) {
 }
 
 // A well-formed UDP datagram from `sport` to `dport`.
-[[gnu::always_inline]] inline Decision judge_udp(const Ip& ip, const Policy& policy,
+[[gnu::always_inline]] inline Decision judge_udp(const Ip& ip, const Table& policy,
                                                  const StackView& stack, std::uint16_t sport,
                                                  std::uint16_t dport) {
   if (policy.allows(Proto::kUdp, dport, ip.src)) {
@@ -208,7 +208,7 @@ bool reject_mode(const Policy& policy) {
   return drop(Reason::kClosedPort, kProtoUdp, dport);
 }
 
-[[gnu::always_inline]] inline Decision classify_tcp(const Ip& ip, const Policy& policy,
+[[gnu::always_inline]] inline Decision classify_tcp(const Ip& ip, const Table& policy,
                                                     const StackView& stack) {
   // A first fragment must hold the whole header: flags or options left to a later fragment
   // could be rewritten by an overlapping one (RFC 1858).
@@ -236,7 +236,7 @@ bool reject_mode(const Policy& policy) {
   return d;
 }
 
-[[gnu::always_inline]] inline Decision classify_udp(const Ip& ip, const Policy& policy,
+[[gnu::always_inline]] inline Decision classify_udp(const Ip& ip, const Table& policy,
                                                     const StackView& stack) {
   const auto udp = ip.wire.fixed<kUdpHeader>(ip.l4);
   if (!udp) {
@@ -302,7 +302,7 @@ Decision quoted_ipv4(const Ip& ip, const StackView& stack) {
       stack);
 }
 
-Decision classify_icmp(const Ip& ip, const Policy& policy, const StackView& stack) {
+Decision classify_icmp(const Ip& ip, const Table& policy, const StackView& stack) {
   if (!ip.wire.fits(ip.l4, kIcmpHeader)) {
     return drop(ip.cut(), kProtoIcmp);
   }
@@ -342,7 +342,7 @@ Decision quoted_ipv6(const Ip& ip, const StackView& stack) {
                      stack);
 }
 
-Decision classify_icmp6(const Ip& ip, const Policy& policy, const StackView& stack) {
+Decision classify_icmp6(const Ip& ip, const Table& policy, const StackView& stack) {
   if (!ip.wire.fits(ip.l4, kIcmpHeader)) {
     return drop(Reason::kMalformed, kProtoIcmp6);
   }
@@ -509,7 +509,7 @@ const char* reason_name(Reason r) {
 }
 
 Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_len,
-                       const Policy& policy, const StackView& stack) {
+                       const Table& policy, const StackView& stack) {
   const Wire all = Wire(packet).first(total_len);
   const auto h = all.fixed<kIpv4MinHeader>(0);
   if (!h || (h->u8<0>() >> 4) != 4) {
@@ -554,7 +554,7 @@ Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_l
 }
 
 Decision classify_ipv6(std::span<const std::uint8_t> packet, std::size_t total_len,
-                       const Policy& policy, const StackView& stack) {
+                       const Table& policy, const StackView& stack) {
   const Wire all = Wire(packet).first(total_len);
   if (!all.fits(0, kIpv6Header) || (all.u8(0) >> 4) != 6) {
     return drop(Reason::kMalformed);

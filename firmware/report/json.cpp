@@ -165,7 +165,7 @@ void encode_device(const DeviceInfo& d, JsonWriter& w) {
 
 // Port ranges as two numbers, `first` and `last` (equal for one port), so a reader needs no
 // second parser for "5000-5010"; `from` is empty when the rule admits any source.
-void encode_policy(const policy::Policy& p, std::string_view digest, JsonWriter& w) {
+void encode_policy(const policy::Table& p, std::string_view digest, JsonWriter& w) {
   w.key("policy");
   w.begin_object();
   w.member_string("digest", digest);
@@ -173,17 +173,15 @@ void encode_policy(const policy::Policy& p, std::string_view digest, JsonWriter&
   w.member_bool("echo", p.echo);
   w.key("rules");
   w.begin_array();
-  const std::size_t rule_count = std::min<std::size_t>(p.rule_count, p.rules.size());
-  for (const policy::Rule& r : std::span<const policy::Rule>(p.rules.data(), rule_count)) {
+  for (const policy::TableRule& r : p.rules) {
     w.begin_object();
     w.member_string("proto", proto_name(r.proto));
     w.member_number("first", r.first_port);
     w.member_number("last", r.last_port);
     w.key("from");
     w.begin_array();
-    const std::size_t source_count = std::min<std::size_t>(r.source_count, r.sources.size());
-    for (std::size_t i = 0; i < source_count; ++i) {
-      w.string(policy::format_prefix(r.sources[i]).view());
+    for (const policy::Prefix& source : p.sources_of(r)) {
+      w.string(policy::format_prefix(source).view());
     }
     w.end_array();
     w.member_bool("mgmt", r.mgmt);

@@ -246,7 +246,7 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
            "The enforced policy: SHA-256 of its canonical text, and its mode; always 1.");
   w.sample({{"digest", s.policy_digest}, {"mode", mode_name(s.policy->mode)}}, 1);
   w.family("policy_rules", Type::kGauge, "Rules in the policy, the mgmt line included.");
-  w.sample({}, std::min<std::size_t>(s.policy->rule_count, s.policy->rules.size()));
+  w.sample({}, s.policy->rules.size());
   encode_listening(s.listening.view(), w);
   encode_counters(*s.counters, w);
   encode_netif(s.netif, w);

@@ -253,7 +253,7 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
 
 bool InputFilter::decide(std::span<const std::uint8_t> bytes, std::size_t total_len,
                          const netif* inp, bool ipv6) {
-  const policy::Policy& policy = policy_;
+  const policy::Table& policy = policy_;
   filter::Decision d = classify(bytes, total_len, inp, ipv6);
   if (d.verdict == filter::Verdict::kPass && d.reason == filter::Reason::kAllowed &&
       (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP)) {

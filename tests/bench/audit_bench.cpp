@@ -52,7 +52,8 @@ tcp_pcb* listen_on(std::uint16_t port) {
 }
 
 platform::PosixClock clock_source;
-stack::ListenerAudit audit{kPolicy, stack::Enforcement::kClose};
+constexpr auto kTable = policy::compact(kPolicy);
+stack::ListenerAudit audit{kTable, stack::Enforcement::kClose};
 std::uint64_t now_ms = 0;
 
 }  // namespace

@@ -2,7 +2,10 @@
 // Run under callgrind by tests/bench/run (figures, not a test). Each scenario's measured
 // step is an extern "C" function, so callgrind's --toggle-collect counts only it.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "fake_clock.hpp"
@@ -34,9 +37,10 @@ constexpr policy::Policy make_policy() {
   p.rules[0].last_port = 80;
   return p;
 }
-constexpr policy::Policy kPolicy = make_policy();
+// The filter's policy table: the scaling scenario sets its own before the filter is made.
+policy::AnyCompactPolicy bench_table = policy::compact(make_policy());
 bool filter_on = true;
-stack::InputFilter input_filter{kPolicy};
+std::optional<stack::InputFilter> input_filter;
 
 // A MAC that holds one received frame at a time, as a driver's buffer would, and sends
 // nowhere: lwIP's replies are built and handed down, then forgotten.
@@ -103,6 +107,115 @@ Bytes syn_to(std::uint16_t port, std::uint16_t sport) {
                           .payload = {}});
 }
 
+// The knobs of the scaling scenario (tests/bench/run prints its table): "rules=N" (1..32
+// rules, the one the SYN is about last, so the lookup walks them all), "prefixes=N" (0..8
+// IPv6 /128 sources on that rule, none of them the sender's, so each is compared), "pcbs=N"
+// (TCP connections the device opened, in the active list the flow lookup walks), "v6=1"
+// (IPv6 instead of IPv4), "spoofed=1" (a new source address every packet).
+struct Scale {
+  int rules = 1;
+  int prefixes = 0;
+  int pcbs = 0;
+  bool v6 = false;
+  bool spoofed = false;
+};
+
+bool parse_scale(int argc, char** argv, Scale& s) {
+  for (int i = 3; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const auto eq = arg.find('=');
+    if (eq == std::string_view::npos) {
+      return false;
+    }
+    const std::string_view key = arg.substr(0, eq);
+    const int value = std::atoi(argv[i] + eq + 1);
+    if (key == "rules" && value >= 1 && value <= static_cast<int>(policy::kMaxRules)) {
+      s.rules = value;
+    } else if (key == "prefixes" && value >= 0 && value <= static_cast<int>(policy::kMaxSources)) {
+      s.prefixes = value;
+    } else if (key == "pcbs" && value >= 0 && value <= MEMP_NUM_TCP_PCB) {
+      s.pcbs = value;
+    } else if (key == "v6" && (value == 0 || value == 1)) {
+      s.v6 = value == 1;
+    } else if (key == "spoofed" && (value == 0 || value == 1)) {
+      s.spoofed = value == 1;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// rules - 1 one-port TCP rules that do not cover the SYN's port, then tcp 80 (from
+// `prefixes` IPv6 hosts 2001:db8:1::1.., when there are any).
+policy::Policy scaled_policy(const Scale& s) {
+  policy::Policy p;
+  p.rule_count = static_cast<std::uint8_t>(s.rules);
+  for (int i = 0; i + 1 < s.rules; ++i) {
+    p.rules[i].first_port = p.rules[i].last_port = static_cast<std::uint16_t>(1000 + 2 * i);
+  }
+  policy::Rule& last = p.rules[s.rules - 1];
+  last.first_port = last.last_port = 80;
+  last.source_count = static_cast<std::uint8_t>(s.prefixes);
+  for (int i = 0; i < s.prefixes; ++i) {
+    last.sources[i].is_v6 = true;
+    last.sources[i].addr = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+                            0,    0,    0,    0,    0, 0, 0, static_cast<std::uint8_t>(1 + i)};
+    last.sources[i].len = 128;
+  }
+  return p;
+}
+
+// A SYN the scaled policy drops: to port 80 when its rule has a source list the sender is
+// not on, else to closed port 81. From the peer, or a new source every packet.
+Bytes scaled_syn(const Scale& s, int i) {
+  const auto sport = static_cast<std::uint16_t>(20000 + i);
+  const std::uint16_t port = s.prefixes > 0 ? 80 : 81;
+  Bytes src;
+  if (s.spoofed) {
+    src = s.v6 ? Bytes{0x20,
+                       0x01,
+                       0x0d,
+                       0xb8,
+                       0,
+                       2,
+                       0,
+                       0,
+                       0,
+                       0,
+                       0,
+                       0,
+                       0,
+                       0,
+                       static_cast<std::uint8_t>(i >> 8),
+                       static_cast<std::uint8_t>(i)}
+               : Bytes{198, 51, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+  }
+  return test::tcp_frame({.src_port = sport,
+                          .dst_port = port,
+                          .seq = 1000,
+                          .ack = 0,
+                          .flags = test::kSyn,
+                          .payload = {}},
+                         s.v6, src);
+}
+
+// `n` connections the device opens to the peer (SYN_SENT: in lwIP's active list, as the flow
+// lookup walks it whatever their state).
+bool open_connections(int n) {
+  for (int i = 0; i < n; ++i) {
+    tcp_pcb* pcb = tcp_new();
+    if (pcb == nullptr) {
+      return false;
+    }
+    ip_addr_t peer;
+    IP_ADDR4(&peer, 192, 0, 2, 1);
+    if (tcp_connect(pcb, &peer, static_cast<std::uint16_t>(30000 + i), nullptr) != ERR_OK) {
+      return false;
+    }
+  }
+  return true;
+}
 }  // namespace
 
 extern "C" {
@@ -122,15 +235,27 @@ __attribute__((noinline, noipa)) void bench_step(const Bytes* frame) {
 __attribute__((noinline, noipa)) filter::Verdict bench_decision(const Bytes* frame) {
   constexpr std::size_t kEthernetHeader = 14;
   const std::span<const std::uint8_t> ip = std::span(*frame).subspan(kEthernetHeader);
-  return input_filter.classify(ip, ip.size(), &nif.lwip_netif(), false).verdict;
+  return input_filter->classify(ip, ip.size(), &nif.lwip_netif(), false).verdict;
 }
 }
 
 int main(int argc, char** argv) {
   const char* scenario = argc > 1 ? argv[1] : "";
+  Scale scale;
+  if (!parse_scale(argc, argv, scale)) {
+    std::fprintf(stderr,
+                 "bad scaling argument (rules=1..32 prefixes=0..8 pcbs=0..%d v6=0|1 "
+                 "spoofed=0|1)\n",
+                 MEMP_NUM_TCP_PCB);
+    return 2;
+  }
+  if (std::strcmp(scenario, "scaled-syn") == 0) {
+    bench_table = policy::compact(scaled_policy(scale));
+  }
   filter_on = !(argc > 2 && std::strcmp(argv[2], "nofilter") == 0);
   // Plain lwIP: no filter for the netif's early judgement, and hooks that let all through.
-  stack::use_input_filter(filter_on ? &input_filter : nullptr);
+  input_filter.emplace(bench_table);
+  stack::use_input_filter(filter_on ? &*input_filter : nullptr);
   stack::set_lwip_clock(clock_source);
   lwip_init();
   if (!ok(nif.start(boards::kLabNetwork))) {
@@ -166,6 +291,28 @@ int main(int argc, char** argv) {
     }
     for (int i = 0; i < kIterations; ++i) {
       const Bytes f = sweep(i);
+      bench_step(&f);
+    }
+  } else if (std::strcmp(scenario, "scaled-syn") == 0) {
+    if (scale.v6) {
+      // Duplicate address detection would take lwIP's timers: the addresses are taken as
+      // settled, so lwIP answers to them as it would on a device that has been up a while.
+      for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; ++i) {
+        if (!ip6_addr_isinvalid(netif_ip6_addr_state(&nif.lwip_netif(), i))) {
+          netif_ip6_addr_set_state(&nif.lwip_netif(), i, IP6_ADDR_PREFERRED);
+        }
+      }
+      input(test::neighbour_solicitation());  // lwIP learns the peer's MAC
+    }
+    if (!open_connections(scale.pcbs)) {
+      std::fprintf(stderr, "could not open %d connections\n", scale.pcbs);
+      return 1;
+    }
+    for (int i = 0; i < 64; ++i) {  // fills the report's tables first, as the sweep does
+      input(scaled_syn(scale, kIterations + i));
+    }
+    for (int i = 0; i < kIterations; ++i) {
+      const Bytes f = scaled_syn(scale, i);
       bench_step(&f);
     }
   } else if (std::strcmp(scenario, "closed-syn-decision") == 0) {
@@ -213,8 +360,8 @@ int main(int argc, char** argv) {
   } else {
     std::fprintf(stderr,
                  "usage: %s "
-                 "closed-syn|closed-syn-decision|closed-sweep-spoofed|allowed-syn|established-data "
-                 "[nofilter]\n",
+                 "closed-syn|closed-syn-decision|closed-sweep-spoofed|allowed-syn|established-data|"
+                 "scaled-syn [filter|nofilter] [rules=N prefixes=N pcbs=N v6=0|1 spoofed=0|1]\n",
                  argv[0]);
     return 2;
   }

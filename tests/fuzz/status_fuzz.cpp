@@ -136,6 +136,8 @@ constexpr std::array<std::string_view, 8> kLwipPoolNames = {
 // The snapshot and everything it points to.
 struct Fixture {
   portcullis::policy::Policy policy;
+  portcullis::policy::AnyCompactPolicy table;
+  portcullis::policy::Table table_view;  // of `table`, once it is filled
   portcullis::report::Counters counters;
   StatusSnapshot s;
   std::size_t slice = 1;
@@ -148,7 +150,9 @@ struct Fixture {
     s.push.broker = in.text();
     s.device.uptime_ms = in.u64();
     read_policy(in, policy);
-    s.policy = &policy;
+    table = portcullis::policy::compact(policy);
+    table_view = table;
+    s.policy = &table_view;
     read_list(in, s.listening, [&in] {
       portcullis::report::Listener l;
       // A listener's protocol comes from the audit, never corrupted: the metrics name it and

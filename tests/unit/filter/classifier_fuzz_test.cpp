@@ -122,8 +122,9 @@ class ExactCopy {
 Decision classify(bool v6, const Bytes& bytes, std::size_t total_len, const Policy& policy,
                   const StackView& stack) {
   const ExactCopy copy(bytes);
-  return v6 ? classify_ipv6(copy.bytes(), total_len, policy, stack)
-            : classify_ipv4(copy.bytes(), total_len, policy, stack);
+  const auto table = portcullis::policy::compact(policy);
+  return v6 ? classify_ipv6(copy.bytes(), total_len, table, stack)
+            : classify_ipv4(copy.bytes(), total_len, table, stack);
 }
 
 // What must hold for any input.

@@ -15,8 +15,10 @@ using namespace portcullis::test;  // NOLINT(google-build-using-namespace): test
 using portcullis::filter::classify_ipv4;
 using portcullis::filter::Decision;
 using portcullis::filter::Verdict;
+using portcullis::policy::AnyCompactPolicy;
+using portcullis::policy::compact;
 using portcullis::policy::Mode;
-using portcullis::policy::Policy;
+using portcullis::policy::Table;
 
 namespace {
 
@@ -49,10 +51,10 @@ constexpr FlagCase kConnectionAttempts[] = {
 
 TEST_GROUP(ClassifyIpv4) {
   FakeStackView stack;
-  Policy stealth = standard_policy(Mode::kStealth);
-  Policy reject = standard_policy(Mode::kReject);
+  AnyCompactPolicy stealth = compact(standard_policy(Mode::kStealth));
+  AnyCompactPolicy reject = compact(standard_policy(Mode::kReject));
 
-  Decision classify(const Bytes& p, const Policy& policy) {
+  Decision classify(const Bytes& p, const Table& policy) {
     return classify_ipv4(p, p.size(), policy, stack);
   }
   Decision classify(const Bytes& p) {
@@ -88,7 +90,7 @@ TEST(ClassifyIpv4, SynToAllowedPortPassesWithProtoAndPort) {
 TEST(ClassifyIpv4, EveryTruncationOfTheHeadersIsMalformed) {
   const Bytes packets[] = {tcp4({.dport = 80}), udp4({.dport = 5683}), icmp4(icmp(8)),
                            tcp4({.dport = 80}, {.option_bytes = 8})};
-  const Policy echo = standard_policy(Mode::kStealth, true);
+  const AnyCompactPolicy echo = compact(standard_policy(Mode::kStealth, true));
   for (const Bytes& full : packets) {
     CHECK(classify(full, echo).verdict == Verdict::kPass);
     const std::size_t headers = full.size();  // none of them carries payload
@@ -377,7 +379,7 @@ TEST(ClassifyIpv4, RejectIsNotSentToSourcesThatCannotBeAnswered) {
 // it and ARP for its own address on the link, again at every retransmission.
 TEST(ClassifyIpv4, SourceEqualToDestinationIsMalformed) {
   const Ipv4Spec land{.src = kDevice4, .dst = kDevice4};
-  const Policy echo = standard_policy(Mode::kStealth, true);
+  const AnyCompactPolicy echo = compact(standard_policy(Mode::kStealth, true));
   CHECK_DECISION("drop malformed", classify(tcp4({.dport = 80}, land)));
   CHECK_DECISION("drop malformed", classify(tcp4({.dport = 5000}, land)));  // 192.0.2.0/24 rule
   CHECK_DECISION("drop malformed", classify(udp4({.dport = 5683}, land)));
@@ -505,8 +507,9 @@ TEST(ClassifyIpv4, EchoRequestFollowsTheEchoSetting) {
   CHECK_DECISION("drop icmp_denied", off);
   LONGS_EQUAL(1, off.ip_proto);
   CHECK_DECISION("pass echo", classify(icmp4(icmp(8, 0, Bytes(56, 0xAB))),
-                                       standard_policy(Mode::kStealth, true)));
-  CHECK_DECISION("pass echo", classify(icmp4(icmp(8)), standard_policy(Mode::kReject, true)));
+                                       compact(standard_policy(Mode::kStealth, true))));
+  CHECK_DECISION("pass echo",
+                 classify(icmp4(icmp(8)), compact(standard_policy(Mode::kReject, true))));
 }
 
 TEST(ClassifyIpv4, EchoRepliesToTheDevicesOwnPingsPass) {
@@ -514,7 +517,7 @@ TEST(ClassifyIpv4, EchoRepliesToTheDevicesOwnPingsPass) {
 }
 
 TEST(ClassifyIpv4, IcmpToBroadcastIsDropped) {
-  const Policy echo = standard_policy(Mode::kStealth, true);
+  const AnyCompactPolicy echo = compact(standard_policy(Mode::kStealth, true));
   CHECK(stack.add_ipv4_broadcast(kSubnetBroadcast));
   for (const Ipv4Address dst :
        {Ipv4Address{255, 255, 255, 255}, Ipv4Address{224, 0, 0, 1}, kSubnetBroadcast}) {
@@ -529,7 +532,7 @@ TEST(ClassifyIpv4, TruncatedIcmpIsMalformed) {
 }
 
 TEST(ClassifyIpv4, OtherIcmpTypesAreDenied) {
-  const Policy echo = standard_policy(Mode::kStealth, true);
+  const AnyCompactPolicy echo = compact(standard_policy(Mode::kStealth, true));
   for (const std::uint8_t type : {4, 5, 9, 10, 13, 14, 15, 17, 18, 30, 42, 200}) {
     STRCMP_EQUAL_TEXT("drop icmp_denied", describe(classify(icmp4(icmp(type)), echo)).c_str(),
                       std::to_string(type).c_str());

@@ -17,8 +17,10 @@ using portcullis::filter::Decision;
 using portcullis::filter::kMaxExtensionBytes;
 using portcullis::filter::kMaxExtensionHeaders;
 using portcullis::filter::Verdict;
+using portcullis::policy::AnyCompactPolicy;
+using portcullis::policy::compact;
 using portcullis::policy::Mode;
-using portcullis::policy::Policy;
+using portcullis::policy::Table;
 
 namespace {
 
@@ -55,11 +57,11 @@ Bytes opts(std::initializer_list<std::uint8_t> b) {
 
 TEST_GROUP(ClassifyIpv6) {
   FakeStackView stack;
-  Policy stealth = standard_policy(Mode::kStealth);
-  Policy reject = standard_policy(Mode::kReject);
-  Policy echo = standard_policy(Mode::kStealth, true);
+  AnyCompactPolicy stealth = compact(standard_policy(Mode::kStealth));
+  AnyCompactPolicy reject = compact(standard_policy(Mode::kReject));
+  AnyCompactPolicy echo = compact(standard_policy(Mode::kStealth, true));
 
-  Decision classify(const Bytes& p, const Policy& policy) {
+  Decision classify(const Bytes& p, const Table& policy) {
     return classify_ipv6(p, p.size(), policy, stack);
   }
   Decision classify(const Bytes& p) {

@@ -127,6 +127,7 @@ TEST(StatusJson, PolicyDigestModeAndRules) {
 TEST(StatusJson, RejectModeAndEchoOff) {
   t.policy.mode = portcullis::policy::Mode::kReject;
   t.policy.echo = false;
+  t.policy_changed();
   const JsonValue p = document(t.snapshot)["policy"];
   CHECK(p["mode"].is_string("reject"));
   CHECK(p["echo"].kind == JsonValue::Kind::kBool && !p["echo"].boolean);
@@ -328,7 +329,7 @@ TEST(StatusJson, NoRawControlCharacterInTheText) {
 }
 
 TEST(StatusJson, EmptySnapshotHasEveryFieldAndEmptyArrays) {
-  const portcullis::policy::Policy no_rules;
+  const portcullis::policy::Table no_rules;
   const Counters fresh;
   StatusSnapshot s;
   s.policy = &no_rules;
@@ -390,6 +391,7 @@ TEST(StatusJson, EveryListAtCapacityAndTheLargestPolicy) {
                                    128);
     }
   }
+  t.policy_changed();
   for (std::uint16_t port = 1; port <= kTopDroppedPorts + 5; ++port) {
     t.counters.record({Verdict::kDrop, Reason::kClosedPort, 6, port});
   }

@@ -160,6 +160,7 @@ TEST(Metrics, DeviceAndPolicyInfo) {
       "1", value(e, "portcullis_policy_info", {{"digest", digest}, {"mode", "stealth"}}).c_str());
   STRCMP_EQUAL("4", value(e, "portcullis_policy_rules").c_str());
   t.policy.mode = portcullis::policy::Mode::kReject;
+  t.policy_changed();
   const Exposition reject = metrics(t.snapshot);
   STRCMP_EQUAL("1", value(reject, "portcullis_policy_info", {{"mode", "reject"}}).c_str());
 }
@@ -347,7 +348,7 @@ TEST(Metrics, ControlCharactersInLabelValuesBecomeReplacementCharacters) {
 }
 
 TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
-  const portcullis::policy::Policy no_rules;
+  const portcullis::policy::Table no_rules;
   const Counters fresh;
   StatusSnapshot s;
   s.policy = &no_rules;

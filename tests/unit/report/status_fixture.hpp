@@ -77,6 +77,7 @@ class TypicalStatus {
       policy.rules[policy.rule_count++] = r;
     }
     digest = policy::digest(policy);
+    policy_changed();
 
     using filter::Reason;
     using filter::Verdict;
@@ -97,7 +98,7 @@ class TypicalStatus {
     counters.record_reject_suppressed();
 
     snapshot.device = {"qemu-01", "mps2-an385", "0.1.0", 123456};
-    snapshot.policy = &policy;
+    snapshot.policy = &table_view;
     snapshot.policy_digest = digest.view();
     check(snapshot.listening.push({policy::Proto::kTcp, 8443, true}));
     check(snapshot.listening.push({policy::Proto::kTcp, 80, true}));
@@ -126,10 +127,17 @@ class TypicalStatus {
     snapshot.lwip.heap = {16384, 1200, 9016, 1};
     snapshot.lwip.sent = {321, 12, 7, 4};
   }
+  // Rebuilds the table the snapshot points to from `policy`: after a test changes it.
+  void policy_changed() {
+    table = policy::compact(policy);
+    table_view = table;
+  }
   TypicalStatus(const TypicalStatus&) = delete;
   TypicalStatus& operator=(const TypicalStatus&) = delete;
 
   policy::Policy policy;
+  policy::AnyCompactPolicy table;  // what the snapshot points to, as the firmware's
+  policy::Table table_view;
   policy::Digest digest;
   report::Counters counters;
   report::StatusSnapshot snapshot;

@@ -26,7 +26,7 @@ constexpr Policy make_policy() {
   p.rules[1].last_port = 5683;
   return p;
 }
-constexpr Policy kPolicy = make_policy();
+constexpr auto kPolicy = portcullis::policy::compact(make_policy());
 
 // Distinct fake handles: the logic only compares and hashes them.
 std::array<int, 8> pcb_objects{};
@@ -42,7 +42,7 @@ PcbEntry udp(std::uint16_t port, std::size_t i = 0, bool connected = false) {
 }
 
 std::vector<PcbEntry> violations_in(const std::vector<PcbEntry>& pcbs,
-                                    const Policy& policy = kPolicy) {
+                                    const portcullis::policy::Table& policy = kPolicy) {
   std::array<PcbEntry, 16> out{};
   const std::size_t n = find_violations(pcbs, policy, out);
   return {out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)};
@@ -98,7 +98,7 @@ TEST(AuditFindViolations, AnUnboundPcbIsNoListener) {
 }
 
 TEST(AuditFindViolations, AnEmptyPolicyForbidsEveryListener) {
-  LONGS_EQUAL(2, violations_in({tcp(80, 0), udp(5683, 1)}, Policy{}).size());
+  LONGS_EQUAL(2, violations_in({tcp(80, 0), udp(5683, 1)}, portcullis::policy::Table{}).size());
 }
 
 TEST(AuditFindViolations, WritesNoMoreThanTheOutputHolds) {

@@ -471,8 +471,9 @@ TEST(InputFilter, EveryPacketIsCountedOnce) {
 // Owned state: two filters in one process keep their own records; the hooks feed the one
 // installed.
 TEST(InputFilter, TwoFiltersKeepTheirOwnRecords) {
-  portcullis::stack::InputFilter a{kStealth};
-  portcullis::stack::InputFilter b{kStealth};
+  constexpr auto kTable = portcullis::policy::compact(kStealth);
+  portcullis::stack::InputFilter a{kTable};
+  portcullis::stack::InputFilter b{kTable};
   portcullis::stack::use_input_filter(&a);
   dev->exchange(tcp_frame(syn(81)));
   dev->exchange(tcp_frame(syn(82)));

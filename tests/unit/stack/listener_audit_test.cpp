@@ -49,6 +49,7 @@ constexpr Policy make_policy(bool with_rogue_ports) {
   return p;
 }
 constexpr Policy kPolicy = make_policy(false);
+constexpr auto kTable = portcullis::policy::compact(kPolicy);
 // Input hooks that let the rogue ports through, to show the listener itself is gone.
 constexpr Policy kPermissive = make_policy(true);
 
@@ -151,7 +152,7 @@ TEST_GROUP(ListenerAudit) {
 
 TEST(ListenerAudit, ARogueTcpListenerIsClosedWithinOneAuditPeriod) {
   listen_on(80);
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.poll(now());
   LONGS_EQUAL(0, audit.violations().total());
 
@@ -177,7 +178,7 @@ TEST(ListenerAudit, ARogueUdpSocketIsClosedButAllowedAndClientSocketsStay) {
   bind_on(5683);
   const udp_pcb* client = udp_client();
   const std::uint16_t client_port = client->local_port;  // ephemeral: no rule allows it
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.poll(now());
 
   bind_on(kRogueUdp);
@@ -195,7 +196,7 @@ TEST(ListenerAudit, ARogueUdpSocketIsClosedButAllowedAndClientSocketsStay) {
 }
 
 TEST(ListenerAudit, AChangeOfTheListsIsAuditedAtOnce) {
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.poll(now());
   listen_on(kRogueTcp);
   audit.poll(now());  // the clock has not moved
@@ -206,7 +207,7 @@ TEST(ListenerAudit, AChangeOfTheListsIsAuditedAtOnce) {
 TEST(ListenerAudit, AUdpSocketDisconnectedIntoAListenerIsAuditedAtOnce) {
   udp_pcb* client = udp_client();
   const std::uint16_t port = client->local_port;
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.poll(now());
   CHECK_TRUE(udp_bound(port));                    // a client is no listener
   in_lwip([client] { udp_disconnect(client); });  // same PCB, same port: now it hears anyone
@@ -217,7 +218,7 @@ TEST(ListenerAudit, AUdpSocketDisconnectedIntoAListenerIsAuditedAtOnce) {
 
 TEST(ListenerAudit, WithoutChangeItAuditsOncePerPeriod) {
   listen_on(80);
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.poll(now());
   LONGS_EQUAL(1, audit.audits());
   for (int i = 0; i < 10; ++i) {
@@ -231,7 +232,7 @@ TEST(ListenerAudit, WithoutChangeItAuditsOncePerPeriod) {
 }
 
 TEST(ListenerAudit, ItsOwnClosingDoesNotTriggerAnotherAudit) {
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   listen_on(kRogueTcp);
   audit.poll(now());
   LONGS_EQUAL(1, audit.audits());
@@ -240,7 +241,7 @@ TEST(ListenerAudit, ItsOwnClosingDoesNotTriggerAnotherAudit) {
 }
 
 TEST(ListenerAudit, AuditNowAuditsWhateverTheSchedule) {
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.audit_now(now());
   audit.audit_now(now());
   LONGS_EQUAL(2, audit.audits());
@@ -259,14 +260,14 @@ TEST(ListenerAudit, AClosedRogueAnswersNothingEvenWhereTheFilterLetsItsPortThrou
   // Before the audit, with the filter out of the way, both answer.
   LONGS_EQUAL(1, tcp_of(dev->exchange(syn(kRogueTcp, 40001))).size());
   LONGS_EQUAL(1, dev->exchange(datagram(kRogueUdp)).size());
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   audit.poll(now());
   LONGS_EQUAL(0, dev->exchange(syn(kRogueTcp, 40002)).size());
   LONGS_EQUAL(0, dev->exchange(datagram(kRogueUdp)).size());
 }
 
 TEST(ListenerAudit, ReportOnlyLeavesTheRogueOpenAndRecordsItOnce) {
-  ListenerAudit audit{kPolicy, Enforcement::kReportOnly};
+  ListenerAudit audit{kTable, Enforcement::kReportOnly};
   tcp_pcb* rogue = listen_on(kRogueTcp);
   audit.poll(now());
   const std::uint64_t first_seen = now();
@@ -294,7 +295,7 @@ TEST(ListenerAudit, ReportOnlyLeavesTheRogueOpenAndRecordsItOnce) {
 }
 
 TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
-  ListenerAudit audit{kPolicy, Enforcement::kReportOnly};
+  ListenerAudit audit{kTable, Enforcement::kReportOnly};
   listen_on(80);
   listen_on(kRogueTcp);
   bind_on(5683);
@@ -323,7 +324,7 @@ TEST(ListenerAudit, ListenersShowsEveryRealListenerAndWhetherItIsAllowed) {
 
 TEST(ListenerAudit, FullPoolsAreAuditedWhole) {
   // Every listen PCB and every UDP PCB lwIP has, all forbidden: each one is closed.
-  ListenerAudit audit{kPolicy, Enforcement::kClose};
+  ListenerAudit audit{kTable, Enforcement::kClose};
   for (std::uint16_t i = 0; i < MEMP_NUM_TCP_PCB_LISTEN; ++i) {
     listen_on(static_cast<std::uint16_t>(3000 + i));
   }

@@ -29,6 +29,7 @@ constexpr policy::Policy kDefault = make_default();
 constexpr std::size_t kMaxPolicies = 16;
 struct Slot {
   const policy::Policy* policy = nullptr;
+  policy::AnyCompactPolicy table;  // the filter's view of `policy`
   alignas(stack::InputFilter) std::byte storage[sizeof(stack::InputFilter)];
 };
 std::array<Slot, kMaxPolicies> slots;
@@ -40,7 +41,8 @@ stack::InputFilter& filter_for(const policy::Policy& p) {
     }
     if (s.policy == nullptr) {
       s.policy = &p;
-      return *new (s.storage) stack::InputFilter(p);
+      s.table = policy::compact(p);
+      return *new (s.storage) stack::InputFilter(s.table);
     }
   }
   __builtin_trap();  // more policies than kMaxPolicies: raise it

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <span>
 
-#include "portcullis/policy/policy.hpp"
+#include "portcullis/policy/table.hpp"
 
 namespace portcullis::filter {
 
@@ -125,8 +125,8 @@ static_assert(40 + kMaxExtensionBytes + 60 <= kMaxHeaderBytes);
 static_assert(40 + kMaxExtensionBytes + 8 + 40 + 8 <= kMaxHeaderBytes);
 
 [[nodiscard]] Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_len,
-                                     const policy::Policy& policy, const StackView& stack);
+                                     const policy::Table& policy, const StackView& stack);
 [[nodiscard]] Decision classify_ipv6(std::span<const std::uint8_t> packet, std::size_t total_len,
-                                     const policy::Policy& policy, const StackView& stack);
+                                     const policy::Table& policy, const StackView& stack);
 
 }  // namespace portcullis::filter

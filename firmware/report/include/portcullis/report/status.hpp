@@ -18,6 +18,7 @@
 #include "portcullis/base/bounded_list.hpp"
 #include "portcullis/policy/canonical.hpp"
 #include "portcullis/policy/policy.hpp"
+#include "portcullis/policy/table.hpp"
 #include "portcullis/report/counters.hpp"
 #include "portcullis/report/settings.hpp"
 
@@ -268,7 +269,7 @@ struct StatusSnapshot {
   DeviceInfo device;
   // Required by the encoders (they refuse a snapshot without them). The mode and the rules
   // are read from the policy itself, so they cannot disagree with the digest.
-  const policy::Policy* policy = nullptr;
+  const policy::Table* policy = nullptr;
   std::string_view policy_digest;  // 64 lower-case hex characters (policy::Digest::view())
   BoundedList<Listener, kMaxListeners> listening;
   const Counters* counters = nullptr;  // required; top_dropped_ports come from it

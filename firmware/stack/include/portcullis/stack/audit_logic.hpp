@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <span>
 
-#include "portcullis/policy/policy.hpp"
+#include "portcullis/policy/table.hpp"
 #include "portcullis/report/status.hpp"
 
 namespace portcullis::stack {
@@ -29,10 +29,10 @@ constexpr bool is_listener(const PcbEntry& pcb) {
   return pcb.port != 0 && !(pcb.proto == policy::Proto::kUdp && pcb.connected);
 }
 
-// Writes the listeners of `pcbs` that `policy` does not allow (Policy::allows_port) into
+// Writes the listeners of `pcbs` that `policy` does not allow (Table::allows_port) into
 // `out`, in list order; returns how many. Stops when `out` is full: callers size it like
 // `pcbs`, so nothing is left out.
-inline std::size_t find_violations(std::span<const PcbEntry> pcbs, const policy::Policy& policy,
+inline std::size_t find_violations(std::span<const PcbEntry> pcbs, const policy::Table& policy,
                                    std::span<PcbEntry> out) {
   std::size_t n = 0;
   for (const PcbEntry& pcb : pcbs) {

@@ -70,7 +70,8 @@ class Uptime {
 // lwIP callback, or a LwipContext scope; lwip_context.hpp).
 class InputFilter {
  public:
-  explicit InputFilter(const policy::Policy& policy) : policy_(policy) {}
+  // `policy` views a table that must outlive the filter (the firmware: policy::kPolicyTable).
+  explicit InputFilter(policy::Table policy) : policy_(policy) {}
   InputFilter(const InputFilter&) = delete;
   InputFilter& operator=(const InputFilter&) = delete;
 
@@ -89,7 +90,7 @@ class InputFilter {
   [[nodiscard]] filter::Decision classify(std::span<const std::uint8_t> head, std::size_t total_len,
                                           const netif* inp, bool ipv6) const;
 
-  const policy::Policy& policy() const { return policy_; }
+  const policy::Table& policy() const { return policy_; }
   // Counters of every packet judged.
   const report::Counters& counters() const { return counters_; }
   // The scan detector, fed with every drop that is scan evidence (report::is_scan_evidence).
@@ -106,7 +107,7 @@ class InputFilter {
               bool ipv6);
   void record_drop(const filter::Decision& d, std::span<const std::uint8_t> bytes, bool ipv6);
 
-  const policy::Policy& policy_;
+  const policy::Table policy_;
   report::Counters counters_;
   report::ScanDetector scan_detector_;
   report::BlockedLog blocked_log_;

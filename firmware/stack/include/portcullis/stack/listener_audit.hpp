@@ -9,7 +9,7 @@
 #include <span>
 
 #include "lwip/opt.h"
-#include "portcullis/policy/policy.hpp"
+#include "portcullis/policy/table.hpp"
 #include "portcullis/stack/audit_logic.hpp"
 #include "portcullis/stack/settings.hpp"
 
@@ -34,11 +34,10 @@ using AuditLog = ViolationLog<kAuditLogSize, kMaxAuditedPcbs>;
 // log and the count, from the task that polls. No heap.
 class ListenerAudit {
  public:
-  // `policy` must outlive the audit. The firmware passes policy::kPolicy and keeps the
-  // build's enforcement; tests pass their own policy and choose.
-  explicit ListenerAudit(const policy::Policy& policy, Enforcement enforcement = kAuditEnforcement)
+  // The table `policy` views must outlive the audit. The firmware passes policy::kPolicyTable
+  // and keeps the build's enforcement; tests pass their own policy's table and choose.
+  explicit ListenerAudit(policy::Table policy, Enforcement enforcement = kAuditEnforcement)
       : policy_(policy), enforcement_(enforcement) {}
-  ListenerAudit(const policy::Policy&&, Enforcement = kAuditEnforcement) = delete;
   ListenerAudit(const ListenerAudit&) = delete;
   ListenerAudit& operator=(const ListenerAudit&) = delete;
 
@@ -66,7 +65,7 @@ class ListenerAudit {
  private:
   void run(std::uint64_t now_ms, std::span<const PcbEntry> pcbs);
 
-  const policy::Policy& policy_;
+  const policy::Table policy_;
   Enforcement enforcement_;
   AuditSchedule schedule_{kAuditPeriodMs};
   AuditLog log_;
