@@ -33,13 +33,20 @@ constexpr std::uint32_t port_key(Proto proto, std::uint16_t port) {
   return (std::uint32_t{static_cast<std::uint8_t>(proto)} << 16) | port;
 }
 
+// A rule's place in the by-port order: the key of its first port, its last port, its index.
+struct PortEntry {
+  std::uint32_t first_key = 0;  // port_key(proto, first_port)
+  std::uint16_t last_port = 0;
+  std::uint8_t rule = 0;
+};
+
 // A view of a CompactPolicy (which must outlive it); cheap to copy.
 struct Table {
   Mode mode = Mode::kStealth;
   bool echo = false;
-  std::span<const TableRule> rules;       // in file order
-  std::span<const Prefix> sources;        // every rule's, rule after rule
-  std::span<const std::uint8_t> by_port;  // indexes into rules, by port_key of first_port
+  std::span<const TableRule> rules;    // in file order
+  std::span<const Prefix> sources;     // every rule's, rule after rule
+  std::span<const PortEntry> by_port;  // every rule, by first_key
 
   constexpr std::span<const Prefix> sources_of(const TableRule& r) const {
     return sources.subspan(r.first_source, r.source_count);
@@ -53,18 +60,19 @@ struct Table {
     std::size_t hi = by_port.size();
     while (lo < hi) {
       const std::size_t mid = lo + (hi - lo) / 2;
-      const TableRule& r = rules[by_port[mid]];
-      if (port_key(r.proto, r.first_port) <= key) {
+      if (by_port[mid].first_key <= key) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
+    // The last rule starting at or below the port covers it if it reaches that far and is of
+    // the same protocol (its key's high half).
     if (lo == 0) {
       return nullptr;
     }
-    const TableRule& r = rules[by_port[lo - 1]];
-    return r.proto == proto && port <= r.last_port ? &r : nullptr;
+    const PortEntry& e = by_port[lo - 1];
+    return (e.first_key >> 16) == (key >> 16) && port <= e.last_port ? &rules[e.rule] : nullptr;
   }
 
   // Does an allow rule admit a packet of `proto` from `src_ip` (4 or 16 bytes) to `port`?
@@ -110,14 +118,14 @@ struct CompactPolicy {
   std::uint16_t source_count = 0;
   std::array<TableRule, R> rules{};
   std::array<Prefix, S> sources{};
-  std::array<std::uint8_t, R> by_port{};
+  std::array<PortEntry, R> by_port{};
 
   // A view, as std::string converts to std::string_view: the CompactPolicy must outlive it.
   constexpr operator Table() const { return table(); }  // NOLINT(google-explicit-constructor)
   constexpr Table table() const {
     return {mode, echo, std::span<const TableRule>(rules.data(), rule_count),
             std::span<const Prefix>(sources.data(), source_count),
-            std::span<const std::uint8_t>(by_port.data(), rule_count)};
+            std::span<const PortEntry>(by_port.data(), rule_count)};
   }
 };
 
@@ -154,14 +162,13 @@ constexpr CompactPolicy<R, S> compact(const Policy& p) {
       out.sources[out.source_count++] = r.sources[i];
     }
     // Insertion into the by-port order (at most 32 rules, once per build or test).
+    const PortEntry entry{port_key(t.proto, t.first_port), t.last_port, out.rule_count};
     std::size_t at = out.rule_count;
-    while (at > 0 &&
-           port_key(out.rules[out.by_port[at - 1]].proto,
-                    out.rules[out.by_port[at - 1]].first_port) > port_key(t.proto, t.first_port)) {
+    while (at > 0 && out.by_port[at - 1].first_key > entry.first_key) {
       out.by_port[at] = out.by_port[at - 1];
       --at;
     }
-    out.by_port[at] = out.rule_count;
+    out.by_port[at] = entry;
     ++out.rule_count;
   }
   return out;
