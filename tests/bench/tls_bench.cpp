@@ -80,10 +80,10 @@ bool pending(int ret) {
 
 // The measured steps: one mbedtls_ssl_handshake call of either side.
 extern "C" {
-__attribute__((noinline)) int bench_server_step(mbedtls_ssl_context* ssl) {
+__attribute__((noinline, noipa)) int bench_server_step(mbedtls_ssl_context* ssl) {
   return mbedtls_ssl_handshake(ssl);
 }
-__attribute__((noinline)) int bench_client_step(mbedtls_ssl_context* ssl) {
+__attribute__((noinline, noipa)) int bench_client_step(mbedtls_ssl_context* ssl) {
   return mbedtls_ssl_handshake(ssl);
 }
 }
