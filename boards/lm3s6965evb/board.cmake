@@ -14,7 +14,9 @@ set(PORTCULLIS_STACK_SIZE 0x1300)  # 4864 B: worst case measured 2.6 KiB (README
 include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
 
 # Lab services (discard/echo on allowed ports): this is a lab board too.
-set(PORTCULLIS_LAB_SERVICES 1)
+if(NOT DEFINED PORTCULLIS_LAB_SERVICES)  # -DPORTCULLIS_LAB_SERVICES=0: the image without them
+  set(PORTCULLIS_LAB_SERVICES 1)
+endif()
 
 include(${CMAKE_SOURCE_DIR}/boards/common/memory-64k.cmake)
 if(PORTCULLIS_TLS13)

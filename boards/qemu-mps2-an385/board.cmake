@@ -12,7 +12,9 @@ set(PORTCULLIS_STACK_SIZE 0x2000)
 include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
 
 # Lab boards run a discard/echo service on each allowed port so scans can see them.
-set(PORTCULLIS_LAB_SERVICES 1)
+if(NOT DEFINED PORTCULLIS_LAB_SERVICES)  # -DPORTCULLIS_LAB_SERVICES=0: the image without them
+  set(PORTCULLIS_LAB_SERVICES 1)
+endif()
 
 # The memory of a 64 KiB part (issue 14's goal for this image), though QEMU gives it 4 MiB.
 include(${CMAKE_SOURCE_DIR}/boards/common/memory-64k.cmake)
