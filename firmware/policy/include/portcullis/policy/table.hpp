@@ -53,7 +53,9 @@ struct Table {
   }
 
   // The one rule of `proto` whose port range holds `port`, if any: a binary search over
-  // by_port (at most 6 steps for 32 rules), whatever the number of rules.
+  // by_port (at most 6 steps for 32 rules), whatever the number of rules. It relies on the
+  // parser's overlap rule; of overlapping rules in a Policy made by hand it may miss one,
+  // which only ever refuses (fails closed).
   constexpr const TableRule* rule_for(Proto proto, std::uint16_t port) const {
     const std::uint32_t key = port_key(proto, port);
     std::size_t lo = 0;  // invariant: the rules before lo start at or below key
