@@ -2,6 +2,7 @@
 // The allow-list as data: what the policy file says, in a form the classifier reads on
 // the hot path and the compiler can build at compile time. No lwIP header here.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -69,19 +70,30 @@ struct Rule {
   constexpr bool covers(Proto p, std::uint16_t port) const {
     return p == proto && port >= first_port && port <= last_port;
   }
-  constexpr bool admits(std::span<const std::uint8_t> src_ip) const {
-    if (source_count == 0) {
-      return true;
-    }
-    for (std::size_t i = 0; i < source_count; ++i) {
-      if (sources[i].contains(src_ip)) {
-        return true;
-      }
-    }
-    return false;
-  }
+  constexpr bool admits(std::span<const std::uint8_t> src_ip) const;
   friend constexpr bool operator==(const Rule&, const Rule&) = default;
 };
+
+// Does a rule with these source prefixes admit `src_ip`? No prefixes: from anywhere.
+constexpr bool sources_admit(std::span<const Prefix> sources,
+                             std::span<const std::uint8_t> src_ip) {
+  if (sources.empty()) {
+    return true;
+  }
+  for (const Prefix& p : sources) {
+    if (p.contains(src_ip)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A count beyond the array (a Rule made by hand, not by the parser) reads only the array.
+constexpr bool Rule::admits(std::span<const std::uint8_t> src_ip) const {
+  return sources_admit(
+      std::span<const Prefix>(sources.data(), std::min<std::size_t>(source_count, kMaxSources)),
+      src_ip);
+}
 
 struct Policy {
   Mode mode = Mode::kStealth;

@@ -81,18 +81,7 @@ struct Table {
   constexpr bool allows(Proto proto, std::uint16_t port,
                         std::span<const std::uint8_t> src_ip) const {
     const TableRule* r = rule_for(proto, port);
-    if (r == nullptr) {
-      return false;
-    }
-    if (r->source_count == 0) {
-      return true;
-    }
-    for (const Prefix& p : sources_of(*r)) {
-      if (p.contains(src_ip)) {
-        return true;
-      }
-    }
-    return false;
+    return r != nullptr && sources_admit(sources_of(*r), src_ip);
   }
 
   // May the device listen on `port` at all (from some source)? Used for listeners.
