@@ -107,6 +107,15 @@ Bytes syn_to(std::uint16_t port, std::uint16_t sport) {
                           .payload = {}});
 }
 
+// Packet i's spoofed IPv4 source: 500 documentation addresses (198.51.100.0/24 and
+// 203.0.113.0/24), each again only 500 packets later, far more than the scan detector holds.
+Bytes spoofed_source4(int i) {
+  return {static_cast<std::uint8_t>(i % 2 == 0 ? 198 : 203),
+          static_cast<std::uint8_t>(i % 2 == 0 ? 51 : 0),
+          static_cast<std::uint8_t>(i % 2 == 0 ? 100 : 113),
+          static_cast<std::uint8_t>(1 + (i / 2) % 250)};
+}
+
 // The knobs of the scaling scenario (tests/bench/run prints its table): "rules=N" (1..32
 // rules, the one the SYN is about last, so the lookup walks them all), "prefixes=N" (0..8
 // IPv6 /128 sources on that rule, none of them the sender's, so each is compared), "pcbs=N"
@@ -173,6 +182,7 @@ Bytes scaled_syn(const Scale& s, int i) {
   const std::uint16_t port = s.prefixes > 0 ? 80 : 81;
   Bytes src;
   if (s.spoofed) {
+    // IPv6: 2001:db8:0:2::/64 (documentation), a new one every packet.
     src = s.v6 ? Bytes{0x20,
                        0x01,
                        0x0d,
@@ -189,7 +199,7 @@ Bytes scaled_syn(const Scale& s, int i) {
                        0,
                        static_cast<std::uint8_t>(i >> 8),
                        static_cast<std::uint8_t>(i)}
-               : Bytes{198, 51, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+               : spoofed_source4(i);
   }
   return test::tcp_frame({.src_port = sport,
                           .dst_port = port,
@@ -274,17 +284,13 @@ int main(int argc, char** argv) {
     // of them, far more than the scan detector holds) to another closed port (more than the
     // most-dropped table holds). After a first pass fills both tables, the measured pass.
     const auto sweep = [](int i) {
-      const Bytes src = {static_cast<std::uint8_t>(i % 2 == 0 ? 198 : 203),
-                         static_cast<std::uint8_t>(i % 2 == 0 ? 51 : 0),
-                         static_cast<std::uint8_t>(i % 2 == 0 ? 100 : 113),
-                         static_cast<std::uint8_t>(1 + (i / 2) % 250)};
       return test::tcp_frame({.src_port = static_cast<std::uint16_t>(20000 + i),
                               .dst_port = static_cast<std::uint16_t>(1000 + i),
                               .seq = 1000,
                               .ack = 0,
                               .flags = test::kSyn,
                               .payload = {}},
-                             false, src);
+                             false, spoofed_source4(i));
     };
     for (int i = 0; i < 64; ++i) {
       input(sweep(kIterations + i));
