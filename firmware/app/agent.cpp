@@ -4,7 +4,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <new>
 #include <type_traits>
 
 #include "lwip/init.h"
@@ -73,7 +72,7 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   // The endpoint failing leaves the filter running: the device stays hardened, only
   // unreported; the console says why.
   (void)management_.start(entropy_.strong, &Agent::snapshot_for_server, this, log_);
-  (void)management_.start_push(entropy_.strong, &Agent::render_status, this, log_);
+  (void)management_.start_push(entropy_.strong, &Agent::snapshot_for_server, this, log_);
   return Status::kOk;
 }
 
@@ -133,20 +132,6 @@ Status Agent::start_network(const NetworkSettings& net) {
   return Status::kOk;
 }
 
-StatusWithSize Agent::render_status(void* self, std::span<char> out) {
-  static_assert(std::is_trivially_destructible_v<report::StatusSnapshot>);
-  auto* agent = static_cast<Agent*>(self);
-  auto* snapshot = new (agent->push_snapshot_) report::StatusSnapshot{};
-  agent->snapshot(*snapshot, agent->push_counters_);
-  // The payload cannot grow: during a scan the recent lists are shortened, newest kept,
-  // rather than the status not going out at all.
-  const report::FittedStatus fitted = report::write_status_json_fitted(*snapshot, out);
-  if (fitted.left_out > 0 && ok(fitted.encoded.status)) {
-    ++agent->status_trimmed_;
-  }
-  return fitted.encoded;
-}
-
 void Agent::snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
                                 report::Counters& counters) {
   static_cast<const Agent*>(self)->snapshot(snapshot, counters);
@@ -172,7 +157,6 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   if (s.push.broker.empty()) {
     s.push.broker = Management::broker_text();  // a push that never started names it too
   }
-  s.push.status_trimmed = status_trimmed_;  // the agent renders what the push sends
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
   netif_.report(s.netif);

@@ -104,7 +104,7 @@ std::string_view Management::broker_text() {
   return mgmt::kMqttBrokerText;
 }
 
-Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, void* ctx,
+Status Management::start_push(hal::Entropy* entropy, mgmt::PushSnapshotFn snapshot, void* ctx,
                               const hal::Log& log) {
   if constexpr (mgmt::kMqttBroker.empty()) {
     log.line("no MQTT broker set for this board: no push");
@@ -126,7 +126,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::StatusJsonFn render, 
   settings.device_id = credentials::kDeviceId;
   settings.status_period_ms = mgmt::kMqttStatusPeriodMs;
   settings.broker_text = mgmt::kMqttBrokerText;
-  st = push_.start(settings, tls_pool_, &client_conf_, render, ctx);
+  st = push_.start(settings, tls_pool_, &client_conf_, snapshot, ctx);
   if (!ok(st)) {
     report(log, "MQTT push", st);
     return st;

@@ -1,23 +1,21 @@
 #include "portcullis/mgmt/mqtt_push.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <new>
+#include <type_traits>
 
-#include "lwip/altcp_tls.h"
+#include "portcullis/report/json.hpp"
 
-static_assert(LWIP_ALTCP && LWIP_ALTCP_TLS,
-              "the MQTT push needs lwIP's altcp TLS hook (lwipopts.h: LWIP_ALTCP_TLS 1)");
-
-// lwIP's MQTT client reaches our TLS layer by calling back from liblwip (altcp_tls_new() in
-// altcp_alloc.c) into altcp_tls_wrap() in this library. The linker scans this library
-// before liblwip, so in an image without a status endpoint nothing would have pulled
-// altcp_tls.o in by then: the push names the hook itself (kept through LTO and
-// --gc-sections by `used`).
-[[gnu::used]] static altcp_pcb* (*const keep_tls_hook)(altcp_tls_config*,
-                                                       altcp_pcb*) = &altcp_tls_wrap;
+static_assert(
+    LWIP_ALTCP && LWIP_ALTCP_TLS,
+    "the MQTT push needs lwIP's altcp layer (lwipopts.h: LWIP_ALTCP 1, LWIP_ALTCP_TLS 1)");
 
 namespace portcullis::mgmt {
 namespace {
+
+// A PUBACK (and a packet being written) must come within this long, or the connection is
+// taken for lost and everything in flight is sent again on the next one.
+constexpr std::uint32_t kAckTimeoutMs = 30'000;
 
 bool reached(std::uint32_t now, std::uint32_t when) {
   return static_cast<std::int32_t>(now - when) >= 0;
@@ -47,16 +45,23 @@ bool join_topic(std::array<char, kMqttTopicMax>& out, std::string_view prefix, s
   return true;
 }
 
+void detach(altcp_pcb* pcb) {
+  altcp_arg(pcb, nullptr);
+  altcp_recv(pcb, nullptr);
+  altcp_sent(pcb, nullptr);
+  altcp_err(pcb, nullptr);
+}
+
 }  // namespace
 
 Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
-                       const mbedtls_ssl_config* client_conf, StatusJsonFn render,
-                       void* render_ctx) {
+                       const mbedtls_ssl_config* client_conf, PushSnapshotFn snapshot,
+                       void* snapshot_ctx) {
   if (running_) {
     return Status::kUnavailable;  // already running
   }
-  if (client_conf == nullptr || render == nullptr || settings.broker_name == nullptr ||
-      settings.status_period_ms == 0) {
+  if (client_conf == nullptr || snapshot == nullptr || settings.broker_name == nullptr ||
+      settings.status_period_ms == 0 || settings.keep_alive_s == 0) {
     return Status::kInvalidArgument;
   }
   // Every prefix level and the id are checked; the prefix may have several levels.
@@ -71,26 +76,21 @@ Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
     }
     rest.remove_prefix(slash + 1);
   }
-  if (!topic_safe(settings.device_id) || settings.device_id.size() >= client_id_.size() ||
+  // The id is the MQTT client id too: the CONNECT must fit the head buffer, and every event
+  // the body buffer.
+  if (!topic_safe(settings.device_id) ||
+      !ok(mqtt::write_connect(head_, settings.device_id, settings.keep_alive_s).status) ||
+      !ok(write_event_json(largest_event(), settings.device_id, body_).status) ||
       !join_topic(status_topic_, settings.topic_prefix, settings.device_id, "status") ||
       !join_topic(events_topic_, settings.topic_prefix, settings.device_id, "events")) {
     return Status::kInvalidArgument;
   }
   settings_ = settings;
-  std::copy(settings.device_id.begin(), settings.device_id.end(), client_id_.begin());
-  client_id_[settings.device_id.size()] = '\0';
   tls_.conf = client_conf;
   tls_.hostname = settings.broker_name;
   tls_.pool = &tls;
-  info_ = {};
-  info_.client_id = client_id_.data();
-  info_.keep_alive = settings.keep_alive_s;
-  info_.tls_config = &tls_;
-  render_ = render;
-  render_ctx_ = render_ctx;
-  for (EventAck& a : acks_) {
-    a = {.push = this, .seq = 0, .used = false};
-  }
+  snapshot_fn_ = snapshot;
+  snapshot_ctx_ = snapshot_ctx;
   running_ = true;
   return Status::kOk;
 }
@@ -104,130 +104,395 @@ void MqttPush::poll(std::uint32_t now_ms, std::uint32_t random) {
     lost_pending_ = false;
     next_attempt_ms_ = now_ms + backoff_.next_delay(random);
   }
-  if (mqtt_client_is_connected(&client_) == 0) {
-    if (!connecting_ && reached(now_ms, next_attempt_ms_)) {
-      connect();
-      if (!connecting_) {
-        next_attempt_ms_ = now_ms + backoff_.next_delay(random);
+  switch (link_) {
+    case Link::kDown:
+      if (reached(now_ms, next_attempt_ms_)) {
+        connect(random);
       }
-    }
+      return;
+    case Link::kConnecting:
+    case Link::kAwaitConnack:
+      if (now_ms - link_since_ms_ >= kConnectTimeoutMs) {
+        (void)lose(false);
+      }
+      return;
+    case Link::kUp:
+      break;
+  }
+  if (overdue()) {
+    (void)lose(false);
     return;
   }
-  if (status_due_ || reached(now_ms, last_status_ms_ + settings_.status_period_ms)) {
-    publish_status(now_ms);
+  if (reached(now_ms, last_status_ms_ + settings_.status_period_ms)) {
+    status_due_ = true;
   }
-  publish_events();
+  (void)pump();
 }
 
-void MqttPush::connect() {
-  const err_t err = mqtt_client_connect(&client_, &settings_.broker, settings_.port,
-                                        &MqttPush::on_connection, this, &info_);
-  if (err == ERR_OK) {
-    connecting_ = true;
+bool MqttPush::overdue() const {
+  const std::uint32_t keep_alive_ms = settings_.keep_alive_s * 1000U;
+  if (ping_outstanding_ && now_ms_ - ping_ms_ >= keep_alive_ms) {
+    return true;  // the broker went silent
+  }
+  if (writing_ != Writing::kNothing && now_ms_ - writing_since_ms_ >= kAckTimeoutMs) {
+    return true;  // TLS has taken nothing for that long
+  }
+  if (status_packet_id_ != 0 && now_ms_ - status_since_ms_ >= kAckTimeoutMs) {
+    return true;
+  }
+  return std::any_of(acks_.begin(), acks_.end(), [this](const EventAck& a) {
+    return a.packet_id != 0 && now_ms_ - a.since_ms >= kAckTimeoutMs;
+  });
+}
+
+void MqttPush::connect(std::uint32_t random) {
+  altcp_pcb* pcb = tls_new_client(&tls_, IP_GET_TYPE(&settings_.broker));
+  if (pcb != nullptr) {
+    altcp_arg(pcb, this);
+    altcp_recv(pcb, &MqttPush::on_recv);
+    altcp_sent(pcb, &MqttPush::on_sent);
+    altcp_err(pcb, &MqttPush::on_err);
+    if (altcp_connect(pcb, &settings_.broker, settings_.port, &MqttPush::on_connected) != ERR_OK) {
+      detach(pcb);
+      altcp_abort(pcb);
+      pcb = nullptr;
+    }
+  }
+  if (pcb == nullptr) {  // no TLS session or PCB left
+    ++counts_.connect_failures;
+    next_attempt_ms_ = now_ms_ + backoff_.next_delay(random);
+    return;
+  }
+  pcb_ = pcb;
+  link_ = Link::kConnecting;
+  link_since_ms_ = now_ms_;
+  input_.reset();
+}
+
+err_t MqttPush::on_connected(void* arg, altcp_pcb* pcb, err_t err) {
+  auto* self = static_cast<MqttPush*>(arg);
+  if (self == nullptr || self->pcb_ != pcb) {
+    return ERR_OK;
+  }
+  if (err != ERR_OK) {
+    return self->lose(false);
+  }
+  // TCP is up and the TLS handshake is done (the broker's certificate verified).
+  const StatusWithSize c =
+      mqtt::write_connect(self->head_, self->settings_.device_id, self->settings_.keep_alive_s);
+  if (!ok(c.status)) {
+    return self->lose(false);  // start() checked it fits
+  }
+  self->link_ = Link::kAwaitConnack;
+  self->writing_ = Writing::kConnect;
+  self->head_size_ = c.size;
+  self->body_size_ = 0;
+  self->written_ = 0;
+  self->writing_since_ms_ = self->now_ms_;
+  return self->pump();
+}
+
+err_t MqttPush::on_recv(void* arg, altcp_pcb* pcb, pbuf* p, err_t err) {
+  auto* self = static_cast<MqttPush*>(arg);
+  if (self == nullptr || self->pcb_ != pcb) {
+    if (p != nullptr) {
+      pbuf_free(p);
+    }
+    return ERR_OK;
+  }
+  if (p == nullptr || err != ERR_OK) {  // the broker closed the connection
+    if (p != nullptr) {
+      pbuf_free(p);
+    }
+    return self->lose(false);
+  }
+  for (const pbuf* q = p; q != nullptr; q = q->next) {
+    const auto* bytes = static_cast<const std::uint8_t*>(q->payload);
+    for (u16_t i = 0; i < q->len; ++i) {
+      mqtt::Packet packet;
+      const mqtt::InputParser::Step step = self->input_.feed(bytes[i], packet);
+      err_t result = ERR_OK;
+      if (step == mqtt::InputParser::Step::kError) {
+        ++self->protocol_errors_;
+        self->last_fault_ = self->input_.fault();
+        result = self->lose(false);
+      } else if (step == mqtt::InputParser::Step::kPacket) {
+        result = self->on_packet(packet);
+      }
+      if (result != ERR_OK) {
+        pbuf_free(p);
+        return result;
+      }
+    }
+  }
+  altcp_recved(pcb, p->tot_len);
+  pbuf_free(p);
+  return self->pump();  // a CONNACK makes the status due, a PUBACK frees a slot
+}
+
+err_t MqttPush::on_packet(const mqtt::Packet& p) {
+  switch (p.type) {
+    case mqtt::PacketType::kConnack:
+      if (link_ != Link::kAwaitConnack) {
+        break;  // a second CONNACK
+      }
+      if (p.value != 0) {
+        return lose(false);  // refused (return code 1..5): a connect failure, backed off
+      }
+      link_ = Link::kUp;
+      counts_.connected = true;
+      ++counts_.connects;
+      backoff_.reset();
+      status_due_ = true;
+      return ERR_OK;
+    case mqtt::PacketType::kPuback:
+      if (link_ != Link::kUp) {
+        break;
+      }
+      if (p.value == status_packet_id_) {
+        status_packet_id_ = 0;
+        ++counts_.status_published;
+        return ERR_OK;
+      }
+      for (EventAck& a : acks_) {
+        if (a.packet_id == p.value) {
+          if (events_.acknowledge(a.seq)) {
+            ++counts_.events_published;
+          }
+          a = EventAck{};
+          return ERR_OK;
+        }
+      }
+      return ERR_OK;  // a late or duplicate PUBACK: nothing waits for it
+    case mqtt::PacketType::kPingresp:
+      ping_outstanding_ = false;
+      return ERR_OK;
+    default:
+      break;
+  }
+  ++protocol_errors_;
+  last_fault_ = mqtt::InputFault::kUnexpectedType;
+  return lose(false);
+}
+
+err_t MqttPush::on_sent(void* arg, altcp_pcb* pcb, u16_t) {
+  auto* self = static_cast<MqttPush*>(arg);
+  if (self == nullptr || self->pcb_ != pcb) {
+    return ERR_OK;
+  }
+  return self->pump();
+}
+
+void MqttPush::on_err(void* arg, err_t) {
+  auto* self = static_cast<MqttPush*>(arg);
+  if (self != nullptr && self->pcb_ != nullptr) {
+    (void)self->lose(true);  // lwIP (or the TLS layer) has freed the PCB
+  }
+}
+
+err_t MqttPush::lose(bool pcb_gone) {
+  altcp_pcb* pcb = pcb_;
+  pcb_ = nullptr;
+  err_t result = ERR_OK;
+  if (pcb != nullptr && !pcb_gone) {
+    detach(pcb);
+    altcp_abort(pcb);
+    result = ERR_ABRT;
+  }
+  if (link_ == Link::kUp) {
+    ++counts_.disconnects;
   } else {
     ++counts_.connect_failures;
   }
+  counts_.connected = false;
+  link_ = Link::kDown;
+  // Whatever was in flight is due again on the next connection.
+  events_.requeue_all();
+  acks_ = {};
+  status_packet_id_ = 0;
+  writing_ = Writing::kNothing;
+  ping_outstanding_ = false;
+  input_.reset();
+  lost_pending_ = true;
+  return result;
 }
 
-void MqttPush::on_connection(mqtt_client_t*, void* arg, mqtt_connection_status_t status) {
-  auto* self = static_cast<MqttPush*>(arg);
-  self->connecting_ = false;
-  // Whatever was in flight on the old connection is due again (lwIP forgets its requests
-  // without calling them back).
-  self->events_.requeue_all();
-  for (EventAck& a : self->acks_) {
-    a.used = false;
-  }
-  if (status == MQTT_CONNECT_ACCEPTED) {
-    self->counts_.connected = true;
-    ++self->counts_.connects;
-    self->backoff_.reset();
-    self->status_due_ = true;
-    return;
-  }
-  if (self->counts_.connected) {
-    ++self->counts_.disconnects;
-  } else {
-    ++self->counts_.connect_failures;
-  }
-  self->counts_.connected = false;
-  self->lost_pending_ = true;
-}
-
-void MqttPush::publish_status(std::uint32_t now_ms) {
-  const StatusWithSize doc = render_(render_ctx_, std::span<char>(payload_));
-  if (doc.status == Status::kResourceExhausted) {
-    ++status_too_large_;
-  }
-  if (!ok(doc.status)) {
-    status_due_ = false;  // not before the next period: rendering again would not help
-    last_status_ms_ = now_ms;
-    return;
-  }
-  const err_t err =
-      mqtt_publish(&client_, status_topic_.data(), payload_.data(), static_cast<u16_t>(doc.size), 1,
-                   1, &MqttPush::on_status_acked, this);
-  if (err == ERR_OK) {
-    status_due_ = false;
-    last_status_ms_ = now_ms;
-  }
-  // Otherwise (output ring or request slots full) the next poll tries again.
-}
-
-void MqttPush::publish_events() {
-  while (true) {
-    const auto free_ack =
-        std::find_if(acks_.begin(), acks_.end(), [](const EventAck& a) { return !a.used; });
-    if (free_ack == acks_.end()) {
-      return;  // as many in flight as lwIP holds: the next poll goes on
+err_t MqttPush::pump() {
+  while (pcb_ != nullptr) {
+    if (writing_ == Writing::kNothing) {
+      if (link_ != Link::kUp) {
+        return ERR_OK;
+      }
+      const bool status = status_due_ && status_packet_id_ == 0 && begin_status();
+      if (!status && !begin_event() && !begin_ping()) {
+        return ERR_OK;
+      }
     }
-    const PushEvent* e = events_.next_to_send();
-    if (e == nullptr) {
-      return;
+    const err_t err = write_more();
+    if (err != ERR_OK || writing_ != Writing::kNothing) {
+      return err;  // aborted, or TLS is full: on_sent goes on
     }
+  }
+  return ERR_OK;
+}
+
+bool MqttPush::begin_status() {
+  static_assert(std::is_trivially_destructible_v<report::StatusSnapshot>);
+  snapshot_ = new (snapshot_storage_) report::StatusSnapshot{};
+  snapshot_fn_(snapshot_ctx_, *snapshot_, counters_);
+  snapshot_->counters = &counters_;
+  status_due_ = false;  // whatever happens below, not again before the next period
+  last_status_ms_ = now_ms_;
+  // The payload cannot grow: during a scan the recent lists are shortened, newest kept,
+  // rather than the status not going out at all.
+  const report::FittedStatus fitted = report::fit_status_json(*snapshot_, kMqttPayloadMax);
+  if (!ok(fitted.encoded.status)) {
+    if (fitted.encoded.status == Status::kResourceExhausted) {
+      ++status_too_large_;
+    }
+    return false;
+  }
+  if (fitted.left_out > 0) {
+    ++status_trimmed_;
+  }
+  const std::uint16_t id = next_packet_id();
+  const StatusWithSize head = mqtt::write_publish_head(head_, status_topic_.data(), id,
+                                                       /*retain=*/true, fitted.encoded.size);
+  if (!ok(head.status)) {
+    return false;
+  }
+  writing_ = Writing::kStatus;
+  writing_packet_id_ = id;
+  head_size_ = head.size;
+  body_size_ = fitted.encoded.size;
+  written_ = 0;
+  writing_since_ms_ = now_ms_;
+  return true;
+}
+
+bool MqttPush::begin_event() {
+  if (std::none_of(acks_.begin(), acks_.end(),
+                   [](const EventAck& a) { return a.packet_id == 0; })) {
+    return false;  // as many in flight as the push keeps: a PUBACK frees one
+  }
+  while (const PushEvent* e = events_.next_to_send()) {
     const std::uint32_t seq = e->seq;
-    const StatusWithSize doc = write_event_json(*e, settings_.device_id, std::span(payload_));
+    const StatusWithSize doc = write_event_json(*e, settings_.device_id, body_);
     if (!ok(doc.status)) {
-      // Cannot happen with kMqttPayloadMax >= 512; drop rather than retry forever.
-      (void)events_.acknowledge(seq);
+      (void)events_.acknowledge(seq);  // cannot happen (kEventJsonMax); never retry forever
       continue;
     }
-    free_ack->seq = seq;
-    free_ack->used = true;
-    const err_t err =
-        mqtt_publish(&client_, events_topic_.data(), payload_.data(), static_cast<u16_t>(doc.size),
-                     1, 0, &MqttPush::on_event_acked, &*free_ack);
-    if (err != ERR_OK) {
-      free_ack->used = false;
+    const std::uint16_t id = next_packet_id();
+    const StatusWithSize head =
+        mqtt::write_publish_head(head_, events_topic_.data(), id, /*retain=*/false, doc.size);
+    if (!ok(head.status)) {
       events_.unsend(seq);
-      return;
+      return false;
     }
+    writing_ = Writing::kEvent;
+    writing_packet_id_ = id;
+    writing_seq_ = seq;
+    head_size_ = head.size;
+    body_size_ = doc.size;
+    written_ = 0;
+    writing_since_ms_ = now_ms_;
+    return true;
   }
+  return false;
 }
 
-void MqttPush::on_status_acked(void* arg, err_t err) {
-  auto* self = static_cast<MqttPush*>(arg);
-  if (err == ERR_OK) {
-    ++self->counts_.status_published;
-  } else {
-    self->status_due_ = true;  // no PUBACK in time: send the then-current document
+bool MqttPush::begin_ping() {
+  if (ping_outstanding_ || now_ms_ - last_tx_ms_ < settings_.keep_alive_s * 1000U) {
+    return false;
   }
+  std::copy(mqtt::kPingreq.begin(), mqtt::kPingreq.end(), head_.begin());
+  writing_ = Writing::kPing;
+  head_size_ = mqtt::kPingreq.size();
+  body_size_ = 0;
+  written_ = 0;
+  writing_since_ms_ = now_ms_;
+  return true;
 }
 
-void MqttPush::on_event_acked(void* arg, err_t err) {
-  auto* ack = static_cast<EventAck*>(arg);
-  if (ack == nullptr || !ack->used) {
-    return;  // a request of a connection since lost: its event was queued again
-  }
-  ack->used = false;
-  MqttPush& self = *ack->push;
-  if (err == ERR_OK) {
-    if (self.events_.acknowledge(ack->seq)) {
-      ++self.counts_.events_published;
+err_t MqttPush::write_more() {
+  const std::size_t total = head_size_ + body_size_;
+  while (written_ < total) {
+    const std::size_t room = std::min<std::size_t>(altcp_sndbuf(pcb_), 0xFFFF);
+    if (room == 0) {
+      break;  // on_sent goes on
     }
-  } else {
-    self.events_.unsend(ack->seq);
+    const char* data = nullptr;
+    std::size_t n = 0;
+    if (written_ < head_size_) {
+      n = std::min(room, head_size_ - written_);
+      data = head_.data() + written_;
+    } else if (writing_ == Writing::kEvent) {
+      const std::size_t offset = written_ - head_size_;
+      n = std::min(room, body_size_ - offset);
+      data = body_.data() + offset;
+    } else {  // the status: this slice rendered anew from the frozen snapshot
+      const std::size_t offset = written_ - head_size_;
+      const std::size_t want = std::min({room, body_.size(), body_size_ - offset});
+      const StatusWithSize slice =
+          report::write_status_json_slice(*snapshot_, offset, std::span(body_.data(), want));
+      if (!ok(slice.status) || slice.size == 0) {
+        return lose(false);  // the document changed size: never send a wrong one
+      }
+      n = slice.size;
+      data = body_.data();
+    }
+    const err_t err = altcp_write(pcb_, data, static_cast<u16_t>(n), TCP_WRITE_FLAG_COPY);
+    if (err == ERR_MEM) {
+      break;
+    }
+    if (err == ERR_ABRT) {
+      (void)lose(true);
+      return ERR_ABRT;
+    }
+    if (err != ERR_OK) {
+      return lose(false);
+    }
+    written_ += n;
   }
+  (void)altcp_output(pcb_);
+  if (written_ >= total) {
+    packet_written();
+  }
+  return ERR_OK;
+}
+
+void MqttPush::packet_written() {
+  last_tx_ms_ = now_ms_;
+  switch (writing_) {
+    case Writing::kStatus:
+      status_packet_id_ = writing_packet_id_;
+      status_since_ms_ = now_ms_;
+      break;
+    case Writing::kEvent: {
+      const auto free_ack = std::find_if(acks_.begin(), acks_.end(),
+                                         [](const EventAck& a) { return a.packet_id == 0; });
+      if (free_ack != acks_.end()) {  // begin_event saw one free, and nothing filled it since
+        *free_ack = {.packet_id = writing_packet_id_, .seq = writing_seq_, .since_ms = now_ms_};
+      }
+      break;
+    }
+    case Writing::kPing:
+      ping_outstanding_ = true;
+      ping_ms_ = now_ms_;
+      break;
+    case Writing::kConnect:
+    case Writing::kNothing:
+      break;
+  }
+  writing_ = Writing::kNothing;
+}
+
+std::uint16_t MqttPush::next_packet_id() {
+  ++last_packet_id_;
+  if (last_packet_id_ == 0) {
+    last_packet_id_ = 1;
+  }
+  return last_packet_id_;
 }
 
 void MqttPush::report(report::PushInfo& out) const {
@@ -236,6 +501,7 @@ void MqttPush::report(report::PushInfo& out) const {
   out.broker = settings_.broker_text;
   out.events_queued = static_cast<std::uint32_t>(events_.size());
   out.events_dropped = events_.dropped();
+  out.status_trimmed = status_trimmed_;
 }
 
 }  // namespace portcullis::mgmt

@@ -371,9 +371,9 @@ std::size_t halve(BoundedList<T, kCapacity>& list, bool keep_front) {
 
 }  // namespace
 
-FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out) {
-  FittedStatus r{write_status_json(s, out), 0};
-  while (r.encoded.status == Status::kResourceExhausted) {
+FittedStatus fit_status_json(StatusSnapshot& s, std::size_t max_size) {
+  FittedStatus r{status_json_size(s), 0};
+  while (ok(r.encoded.status) && r.encoded.size > max_size) {
     std::size_t cut = halve(s.recent_blocked, true);  // newest first
     if (cut == 0) {
       cut = halve(s.scanners, true);  // most recently seen first
@@ -382,9 +382,18 @@ FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out) {
       cut = halve(s.violations, false);  // oldest first
     }
     if (cut == 0) {
-      break;  // nothing left to shorten
+      r.encoded.status = Status::kResourceExhausted;  // nothing left to shorten
+      break;
     }
     r.left_out += cut;
+    r.encoded = status_json_size(s);
+  }
+  return r;
+}
+
+FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out) {
+  FittedStatus r = fit_status_json(s, out.size());
+  if (ok(r.encoded.status)) {
     r.encoded = write_status_json(s, out);
   }
   return r;

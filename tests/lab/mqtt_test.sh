@@ -11,7 +11,9 @@
 #   - with every list of the status full (spoofed IPv6 scanners, more rogue listeners), the
 #     next pushed status still fits the board's MQTT payload: shortened (fewer list entries,
 #     totals whole, counted in /metrics) when the full document is larger, as on the boards
-#     sized for 64 KiB (boards/common/memory-64k.cmake), and whole when it fits.
+#     sized for 64 KiB (boards/common/memory-64k.cmake), and whole when it fits;
+#   - a hostile broker (tests/lab/hostile_broker.py) sees a well-formed CONNECT and a whole
+#     streamed status publish, then sends a PUBLISH: the device hangs up and counts it.
 # Every packet stays in the lab namespace.
 set -euo pipefail
 
@@ -346,5 +348,29 @@ EOF
 else
   fail "no status pushed within 45 s of the lists being filled"
 fi
+
+
+# ---- a broker that breaks the protocol --------------------------------------------------------
+# The device's own MQTT client on the wire: a hostile broker (tests/lab/hostile_broker.py)
+# checks the CONNECT and a whole status publish (streamed in slices after its announced
+# length), acknowledges it, then sends a PUBLISH the device never subscribed to: the device
+# must hang up, and count it as a lost connection.
+push_field() { # FIELD: push.FIELD in a fresh poll
+  status_json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["push"][sys.argv[1]])' "$1"
+}
+device_id="$(status_json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["device"]["id"])')"
+disconnects_before="$(push_field disconnects)"
+published_before="$(push_field status_published)"
+stop_broker
+if "$LAB" exec "$PY" "$ROOT/tests/lab/hostile_broker.py" --listen "$BROKER" --port "$BROKER_PORT" \
+  --ca "$PKI_DIR/ca.crt" --cert "$PKI_DIR/broker.crt" --key "$PKI_DIR/broker.key" \
+  --client-id "$device_id" --device "$DEVICE_IPV4" --timeout 90 >"$WORK/hostile.json" 2>&1; then
+  pass "hostile broker: CONNECT and a whole streamed status; a broker PUBLISH ends the connection ($(cat "$WORK/hostile.json"))"
+else
+  fail "hostile broker: $(cat "$WORK/hostile.json")"
+fi
+check "the device counts the acknowledged status and the lost connection" \
+  "$PY" -c 'import sys; d, p = int(sys.argv[1]), int(sys.argv[2]); assert d > int(sys.argv[3]) and p > int(sys.argv[4]), sys.argv[1:]' \
+  "$(push_field disconnects)" "$(push_field status_published)" "$disconnects_before" "$published_before"
 
 ((FAILED == 0))

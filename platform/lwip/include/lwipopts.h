@@ -193,21 +193,8 @@ void sys_check_core_locking(void);
 #define CHECKSUM_CHECK_ICMP6 1
 
 /* ---- diagnostics --------------------------------------------------------------------- */
-/* ---- MQTT client (apps/mqtt): the push of firmware/mgmt/mqtt_push ------------------------ */
-/* The output ring holds one whole status publish: the push's PORTCULLIS_MQTT_PAYLOAD_MAX
-   (firmware/mgmt/include/portcullis/mgmt/settings.hpp, 4096 unless the board sets it; mgmt
-   checks this ring against it) and the MQTT header. */
-#ifdef PORTCULLIS_MQTT_PAYLOAD_MAX
-#define PORTCULLIS_LWIP_MQTT_PAYLOAD PORTCULLIS_MQTT_PAYLOAD_MAX
-#else
-#define PORTCULLIS_LWIP_MQTT_PAYLOAD 4096
-#endif
-#define MQTT_OUTPUT_RINGBUF_SIZE                                   \
-  (PORTCULLIS_LWIP_MQTT_PAYLOAD + 256) /* one whole status publish \
-    + a few events: lwIP refuses a publish that does not fit */
-#define MQTT_REQ_MAX_IN_FLIGHT 8       /* QoS 1 publishes awaiting PUBACK (status + events) */
-#define MQTT_VAR_HEADER_BUFFER_LEN 128 /* incoming messages: only CONNACK/PUBACK/PINGRESP */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1) /* + the MQTT cyclic timer */
+/* The MQTT push (firmware/mgmt/mqtt_push) is our own client over altcp: it needs no lwIP app,
+   ring or timer of lwIP's. */
 
 /* lwIP's own statistics, for the status report (firmware/stack/lwip_info.hpp; /metrics
    portcullis_lwip_*): pool and heap use, so a flood test can see no pbuf or PCB leaked, and

@@ -208,3 +208,25 @@ TEST(EventJson, ATooSmallBufferIsReportedWithTheSizeNeeded) {
   LONGS_EQUAL(static_cast<int>(portcullis::Status::kResourceExhausted), static_cast<int>(r.status));
   LONGS_EQUAL(full.size, r.size);
 }
+
+TEST(EventJson, TheLargestEventTakes219BytesBesidesTheDeviceId) {
+  std::array<char, 1024> out{};
+  const portcullis::StatusWithSize r = mgmt::write_event_json(mgmt::largest_event(), "", out);
+  CHECK(portcullis::ok(r.status));
+  LONGS_EQUAL(219, r.size);  // the figure push_queue.hpp gives
+  const auto doc = parse_json(std::string_view(out.data(), r.size));
+  CHECK_TEXT(doc.ok, doc.error.c_str());
+  CHECK(doc.value["src"].is_string("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+  CHECK(doc.value["uptime_ms"].is_u64(UINT64_MAX));
+}
+
+TEST(EventJson, AnIdOfQuotesFitsUpToWhatTheBufferHolds) {
+  // Each quote is written as two bytes: the longest id of quotes that still fits.
+  const std::size_t most = (mgmt::kEventJsonMax - 219) / 2;
+  std::array<char, mgmt::kEventJsonMax> out{};
+  const std::string fits(most, '"');
+  CHECK(portcullis::ok(mgmt::write_event_json(mgmt::largest_event(), fits, out).status));
+  const std::string over(most + 1, '"');
+  LONGS_EQUAL(static_cast<int>(portcullis::Status::kResourceExhausted),
+              static_cast<int>(mgmt::write_event_json(mgmt::largest_event(), over, out).status));
+}

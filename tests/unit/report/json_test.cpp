@@ -627,6 +627,20 @@ TEST(FittedStatusJson, ThenTheScannersThenTheOldestViolations) {
   CHECK(doc["violations_total"].is_u64(7));
 }
 
+TEST(FittedStatusJson, FittingWithoutWritingCutsTheSameEntriesAndGivesTheSize) {
+  // The push streams the document: it fits the snapshot by size alone, then renders slices.
+  std::vector<char> buffer = buffer_short_by(1);
+  StatusSnapshot by_size = t.snapshot;
+  const auto sized = portcullis::report::fit_status_json(by_size, buffer.size());
+  const auto written = portcullis::report::write_status_json_fitted(t.snapshot, buffer);
+  CHECK(sized.encoded.status == Status::kOk);
+  LONGS_EQUAL(written.left_out, sized.left_out);
+  LONGS_EQUAL(written.encoded.size, sized.encoded.size);
+  STRCMP_EQUAL(std::string(buffer.data(), written.encoded.size).c_str(), json_of(by_size).c_str());
+  StatusSnapshot tiny = t.snapshot;
+  CHECK(portcullis::report::fit_status_json(tiny, 64).encoded.status == Status::kResourceExhausted);
+}
+
 TEST(FittedStatusJson, TooSmallEvenWithoutTheListsIsRefused) {
   std::vector<char> buffer(64);
   const auto r = portcullis::report::write_status_json_fitted(t.snapshot, buffer);

@@ -74,10 +74,9 @@ class Agent {
  private:
   void report_ipv6_states();
   void report_violations();
+  // For the status server and the push (each keeps its own copy while it sends).
   static void snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
                                   report::Counters& counters);
-  // The status document for the MQTT push, rendered from a fresh snapshot.
-  static StatusWithSize render_status(void* self, std::span<char> out);
   // New scanners become push events; then the push's own turn.
   void poll_push();
   // Folds the fine clock into the noise pool when frames arrived, and mixes a full pool into
@@ -97,12 +96,6 @@ class Agent {
   stack::ListenerAudit audit_;
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
   std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push
-  std::uint32_t status_trimmed_ = 0;    // pushed status documents with shortened recent lists
-  // The push's snapshot and counters copy (render_status): some 2 KiB, too much for the stack
-  // of the loop that renders; only the push renders, one document at a time. Raw storage, so
-  // the snapshot's default member values put no initialized copy of it in flash and .data.
-  alignas(report::StatusSnapshot) std::byte push_snapshot_[sizeof(report::StatusSnapshot)];
-  report::Counters push_counters_;
   platform::NoisePool noise_;
   std::uint64_t noise_rx_ = 0;  // the filter's rx_total when noise was last folded
   std::uint32_t noise_mixes_ = 0;

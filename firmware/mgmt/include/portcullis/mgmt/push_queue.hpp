@@ -95,4 +95,11 @@ class Backoff {
 [[nodiscard]] StatusWithSize write_event_json(const PushEvent& e, std::string_view device_id,
                                               std::span<char> out);
 
+// The push writes each event document through a buffer of this size. The largest event (every
+// number at its largest, an IPv6 source of eight full groups: largest_event()) takes 219 bytes
+// besides the device id, which is written escaped (a quote or backslash takes two bytes); the
+// push refuses at start a device id whose largest event would not fit.
+inline constexpr std::size_t kEventJsonMax = 384;
+PushEvent largest_event();
+
 }  // namespace portcullis::mgmt

@@ -99,5 +99,9 @@ struct FittedStatus {
   std::size_t left_out = 0;
 };
 [[nodiscard]] FittedStatus write_status_json_fitted(StatusSnapshot& s, std::span<char> out);
+// The same shortening without writing: `s` is cut until its document is at most `max_size`
+// bytes; `encoded` holds the document's size (or kResourceExhausted as above). For a writer
+// that streams the document (write_status_json_slice) rather than holding it.
+[[nodiscard]] FittedStatus fit_status_json(StatusSnapshot& s, std::size_t max_size);
 
 }  // namespace portcullis::report
