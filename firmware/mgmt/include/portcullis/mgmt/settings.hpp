@@ -39,8 +39,9 @@
 #ifndef PORTCULLIS_PUSH_EVENT_QUEUE
 #define PORTCULLIS_PUSH_EVENT_QUEUE 16
 #endif
-// The largest status document the push sends (lwIP's MQTT output ring is sized from it in
-// lwipopts.h). A larger document is shortened, or not sent and counted.
+// The largest status document the push sends (streamed: the figure costs no RAM, it bounds
+// what the broker and watchers receive). A larger document is shortened, or not sent and
+// counted.
 #ifndef PORTCULLIS_MQTT_PAYLOAD_MAX
 #define PORTCULLIS_MQTT_PAYLOAD_MAX 4096
 #endif
