@@ -187,12 +187,42 @@ bool is_pool_name(std::string_view name) {
   });
 }
 
-// One family with a series per pool. A pool name listed twice (again only a corrupted
-// snapshot has one) is written once, or the scrape fails on a duplicate series.
-template <typename Value>
-void encode_pools(std::span<const LwipPool> pools, std::string_view name, Type type,
-                  std::string_view help, MetricsWriter& w, Value value) {
-  w.family(name, type, help);
+// The four families with a series per pool: one row each, one loop for all (a template per
+// figure put four copies of the loop in the image).
+enum class PoolFigure : std::uint8_t { kSize, kUsed, kPeak, kFailures };
+struct PoolFamily {
+  std::string_view name;
+  Type type;
+  PoolFigure figure;
+  std::string_view help;
+};
+constexpr std::array<PoolFamily, 4> kPoolFamilies = {{
+    {"lwip_pool_size", Type::kGauge, PoolFigure::kSize, "Entries in each of lwIP's memory pools."},
+    {"lwip_pool_used", Type::kGauge, PoolFigure::kUsed, "Entries of each lwIP pool in use now."},
+    {"lwip_pool_peak", Type::kGauge, PoolFigure::kPeak,
+     "Most entries of each lwIP pool ever in use at once since boot."},
+    {"lwip_pool_failures_total", Type::kCounter, PoolFigure::kFailures,
+     "Allocations from each lwIP pool refused because it was empty."},
+}};
+
+std::uint32_t figure_of(const LwipPool& p, PoolFigure f) {
+  switch (f) {
+    case PoolFigure::kSize:
+      return p.size;
+    case PoolFigure::kUsed:
+      return p.used;
+    case PoolFigure::kPeak:
+      return p.peak;
+    case PoolFigure::kFailures:
+      break;
+  }
+  return p.failures;
+}
+
+// A pool name listed twice (again only a corrupted snapshot has one) is written once, or the
+// scrape fails on a duplicate series.
+void encode_pools(std::span<const LwipPool> pools, const PoolFamily& f, MetricsWriter& w) {
+  w.family(f.name, f.type, f.help);
   for (std::size_t i = 0; i < pools.size(); ++i) {
     const LwipPool& p = pools[i];
     const auto same = [&p](const LwipPool& o) { return o.name == p.name; };
@@ -200,34 +230,39 @@ void encode_pools(std::span<const LwipPool> pools, std::string_view name, Type t
         std::any_of(pools.begin(), pools.begin() + static_cast<std::ptrdiff_t>(i), same)) {
       continue;
     }
-    w.sample({{"pool", p.name}}, value(p));
+    w.sample({{"pool", p.name}}, figure_of(p, f.figure));
   }
 }
+
+// lwIP's heap: one unlabelled series each.
+struct HeapFamily {
+  std::uint32_t LwipHeap::*member;
+  std::string_view name;
+  Type type;
+  std::string_view help;
+};
+constexpr std::array<HeapFamily, 4> kHeapFamilies = {{
+    {&LwipHeap::size_bytes, "lwip_heap_bytes", Type::kGauge,
+     "Bytes of lwIP's heap; 0: not measured."},
+    {&LwipHeap::used_bytes, "lwip_heap_used_bytes", Type::kGauge,
+     "Bytes of lwIP's heap in use now, block headers included."},
+    {&LwipHeap::peak_bytes, "lwip_heap_peak_bytes", Type::kGauge,
+     "Most bytes of lwIP's heap ever in use at once since boot."},
+    {&LwipHeap::failures, "lwip_heap_failures_total", Type::kCounter,
+     "Allocations from lwIP's heap refused."},
+}};
 
 // Always present; without lwIP's statistics (`measured` false) no pool and 0 elsewhere.
 [[gnu::noinline]] void encode_lwip(const LwipInfo& l, MetricsWriter& w) {
   const std::span<const LwipPool> pools = l.measured ? l.pools.view() : std::span<const LwipPool>{};
-  encode_pools(pools, "lwip_pool_size", Type::kGauge, "Entries in each of lwIP's memory pools.", w,
-               [](const LwipPool& p) { return p.size; });
-  encode_pools(pools, "lwip_pool_used", Type::kGauge, "Entries of each lwIP pool in use now.", w,
-               [](const LwipPool& p) { return p.used; });
-  encode_pools(pools, "lwip_pool_peak", Type::kGauge,
-               "Most entries of each lwIP pool ever in use at once since boot.", w,
-               [](const LwipPool& p) { return p.peak; });
-  encode_pools(pools, "lwip_pool_failures_total", Type::kCounter,
-               "Allocations from each lwIP pool refused because it was empty.", w,
-               [](const LwipPool& p) { return p.failures; });
+  for (const PoolFamily& f : kPoolFamilies) {
+    encode_pools(pools, f, w);
+  }
   const LwipHeap heap = l.measured ? l.heap : LwipHeap{};
-  w.family("lwip_heap_bytes", Type::kGauge, "Bytes of lwIP's heap; 0: not measured.");
-  w.sample({}, heap.size_bytes);
-  w.family("lwip_heap_used_bytes", Type::kGauge,
-           "Bytes of lwIP's heap in use now, block headers included.");
-  w.sample({}, heap.used_bytes);
-  w.family("lwip_heap_peak_bytes", Type::kGauge,
-           "Most bytes of lwIP's heap ever in use at once since boot.");
-  w.sample({}, heap.peak_bytes);
-  w.family("lwip_heap_failures_total", Type::kCounter, "Allocations from lwIP's heap refused.");
-  w.sample({}, heap.failures);
+  for (const HeapFamily& f : kHeapFamilies) {
+    w.family(f.name, f.type, f.help);
+    w.sample({}, heap.*f.member);
+  }
   const LwipSent sent = l.measured ? l.sent : LwipSent{};
   w.family("lwip_sent_total", Type::kCounter,
            "TCP segments, UDP datagrams and ICMP/ICMPv6 messages lwIP sent.");
