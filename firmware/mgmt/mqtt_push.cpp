@@ -114,6 +114,8 @@ void MqttPush::poll(std::uint32_t now_ms, std::uint32_t random) {
     case Link::kAwaitConnack:
       if (now_ms - link_since_ms_ >= kConnectTimeoutMs) {
         (void)lose(false);
+      } else if (link_ == Link::kAwaitConnack) {
+        (void)pump();  // the rest of a CONNECT that TLS had no room for
       }
       return;
     case Link::kUp:
@@ -502,6 +504,7 @@ void MqttPush::report(report::PushInfo& out) const {
   out.events_queued = static_cast<std::uint32_t>(events_.size());
   out.events_dropped = events_.dropped();
   out.status_trimmed = status_trimmed_;
+  out.protocol_errors = protocol_errors_;
 }
 
 }  // namespace portcullis::mgmt

@@ -217,6 +217,7 @@ struct Fixture {
     s.lwip.sent = {in.u32(), in.u32(), in.u32(), in.u32()};
     s.netif = {in.u32(), in.u32(), in.u32(), in.u32(), in.u32(), in.u32(), in.u32()};
     s.push.status_trimmed = in.u32();
+    s.push.protocol_errors = in.u32();
   }
   Fixture(const Fixture&) = delete;
   Fixture& operator=(const Fixture&) = delete;

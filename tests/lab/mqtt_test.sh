@@ -360,6 +360,7 @@ push_field() { # FIELD: push.FIELD in a fresh poll
 }
 device_id="$(status_json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["device"]["id"])')"
 disconnects_before="$(push_field disconnects)"
+protocol_errors_before="$(push_field protocol_errors)"
 published_before="$(push_field status_published)"
 stop_broker
 if "$LAB" exec "$PY" "$ROOT/tests/lab/hostile_broker.py" --listen "$BROKER" --port "$BROKER_PORT" \
@@ -369,8 +370,9 @@ if "$LAB" exec "$PY" "$ROOT/tests/lab/hostile_broker.py" --listen "$BROKER" --po
 else
   fail "hostile broker: $(cat "$WORK/hostile.json")"
 fi
-check "the device counts the acknowledged status and the lost connection" \
-  "$PY" -c 'import sys; d, p = int(sys.argv[1]), int(sys.argv[2]); assert d > int(sys.argv[3]) and p > int(sys.argv[4]), sys.argv[1:]' \
-  "$(push_field disconnects)" "$(push_field status_published)" "$disconnects_before" "$published_before"
+check "the device counts the acknowledged status, the lost connection and the protocol error" \
+  "$PY" -c 'import sys; d, p, e, d0, p0, e0 = map(int, sys.argv[1:]); assert d > d0 and p > p0 and e == e0 + 1, sys.argv[1:]' \
+  "$(push_field disconnects)" "$(push_field status_published)" "$(push_field protocol_errors)" \
+  "$disconnects_before" "$published_before" "$protocol_errors_before"
 
 ((FAILED == 0))

@@ -506,12 +506,12 @@ TEST(StatusJson, RefusesASnapshotWithoutPolicyOrCounters) {
 }
 
 TEST(StatusJson, PushStateWithEveryCounter) {
-  t.snapshot.push = {true, true, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5};
+  t.snapshot.push = {true, true, "192.0.2.1:8883", 3, 4, 2, 10, 7, 1, 5, 0, 9};
   const JsonValue doc = document(t.snapshot);
   const JsonValue& p = doc["push"];
   STRCMP_EQUAL(
       "enabled,broker,connected,connects,connect_failures,disconnects,status_published,"
-      "events_published,events_queued,events_dropped",
+      "events_published,events_queued,events_dropped,protocol_errors",
       joined(keys(p)).c_str());
   CHECK(p["enabled"].kind == JsonValue::Kind::kBool && p["enabled"].boolean);
   CHECK(p["connected"].kind == JsonValue::Kind::kBool && p["connected"].boolean);
@@ -523,6 +523,7 @@ TEST(StatusJson, PushStateWithEveryCounter) {
   CHECK(p["events_published"].is_u64(7));
   CHECK(p["events_queued"].is_u64(1));
   CHECK(p["events_dropped"].is_u64(5));
+  CHECK(p["protocol_errors"].is_u64(9));
 }
 
 TEST(StatusJson, NoBrokerMeansPushDisabledAndDisconnected) {

@@ -172,10 +172,11 @@ struct PushInfo {
   std::uint32_t events_dropped = 0;    // found the queue full: never sent
   std::uint32_t status_trimmed = 0;    // status documents pushed with shortened recent lists
                                        // (write_status_json_fitted); in the metrics only
+  std::uint32_t protocol_errors = 0;   // connections ended because the broker broke MQTT
 };
 
 // PushInfo's numbers, in document order ("push" object; metrics only while the push runs).
-inline constexpr std::array<NumberField<PushInfo>, 8> kPushFields = {{
+inline constexpr std::array<NumberField<PushInfo>, 9> kPushFields = {{
     {&PushInfo::connects, "connects", "push_connects_total", SeriesType::kCounter,
      "Connections the broker accepted."},
     {&PushInfo::connect_failures, "connect_failures", "", SeriesType::kCounter, ""},
@@ -189,6 +190,9 @@ inline constexpr std::array<NumberField<PushInfo>, 8> kPushFields = {{
      "Events that found the queue full and were never sent."},
     {&PushInfo::status_trimmed, "", "push_status_trimmed_total", SeriesType::kCounter,
      "Status documents pushed with fewer recent entries to fit the MQTT payload."},
+    {&PushInfo::protocol_errors, "protocol_errors", "push_protocol_errors_total",
+     SeriesType::kCounter,
+     "Connections the device ended because the broker sent what MQTT does not allow it."},
 }};
 
 // Run-time memory figures, in bytes: a reserved size and the most of it ever used (a
