@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
+#include <string_view>
 
 #include "lwip/arch.h"
 #include "lwip/init.h"
@@ -139,5 +141,18 @@ u16_t portcullis_nd6_destination_mtu(const ip6_addr_t* dest, struct netif* netif
 
 void portcullis_lwip_assert(const char* message, const char*, int) {
   portcullis::hal::fatal(message != nullptr ? message : "lwIP assertion");
+}
+
+void portcullis_lwip_assert_at() {
+  // The caller's address: noinline keeps this a call of its own, so it points into the
+  // function whose check failed.
+  const auto at = reinterpret_cast<std::uintptr_t>(__builtin_return_address(0));
+  std::array<char, 32> text{};
+  constexpr std::string_view kLead = "lwIP assertion at 0x";
+  char* p = std::copy(kLead.begin(), kLead.end(), text.begin());
+  for (int shift = 28; shift >= 0; shift -= 4) {
+    *p++ = "0123456789abcdef"[(at >> shift) & 0xF];
+  }
+  portcullis::hal::fatal(std::string_view(text.data(), static_cast<std::size_t>(p - text.data())));
 }
 }
