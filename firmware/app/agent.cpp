@@ -4,7 +4,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <type_traits>
 
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
@@ -71,8 +70,8 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   report_violations();
   // The endpoint failing leaves the filter running: the device stays hardened, only
   // unreported; the console says why.
-  (void)management_.start(entropy_.strong, &Agent::snapshot_for_server, this, log_);
-  (void)management_.start_push(entropy_.strong, &Agent::snapshot_for_server, this, log_);
+  (void)management_.start(entropy_.strong, &Agent::snapshot_into, this, log_);
+  (void)management_.start_push(entropy_.strong, &Agent::snapshot_into, this, log_);
   return Status::kOk;
 }
 
@@ -132,7 +131,7 @@ Status Agent::start_network(const NetworkSettings& net) {
   return Status::kOk;
 }
 
-void Agent::snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
+void Agent::snapshot_into(void* self, report::StatusSnapshot& snapshot,
                                 report::Counters& counters) {
   static_cast<const Agent*>(self)->snapshot(snapshot, counters);
 }

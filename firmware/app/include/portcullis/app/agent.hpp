@@ -75,7 +75,7 @@ class Agent {
   void report_ipv6_states();
   void report_violations();
   // For the status server and the push (each keeps its own copy while it sends).
-  static void snapshot_for_server(void* self, report::StatusSnapshot& snapshot,
+  static void snapshot_into(void* self, report::StatusSnapshot& snapshot,
                                   report::Counters& counters);
   // New scanners become push events; then the push's own turn.
   void poll_push();
