@@ -351,6 +351,12 @@ err_t on_inner_poll(void* arg, altcp_pcb*) {
       return err;
     }
   }
+  // A record TCP had no room for (lwIP's heap or queue full) with nothing in flight to be
+  // acknowledged: the poll retries it.
+  if (s->handshake_done && s->record_pending && mbedtls_ssl_write(&s->ssl, nullptr, 0) == 0) {
+    s->record_pending = false;
+    altcp_output(conn->inner_conn);
+  }
   if (s->handshake_done && conn->poll != nullptr) {
     return conn->poll(conn->arg, conn);
   }
@@ -599,6 +605,15 @@ void s_abort(altcp_pcb* conn) {
 err_t s_close(altcp_pcb* conn) {
   Session* s = session_of(conn);
   if (s != nullptr && s->handshake_done) {
+    // A record still waiting for room in TCP would be lost with the session: like tcp_close
+    // without memory for its FIN, refuse (ERR_MEM) and let the application close again
+    // from its sent or poll callback, once TCP has taken the record.
+    if (s->record_pending) {
+      if (mbedtls_ssl_write(&s->ssl, nullptr, 0) != 0) {
+        return ERR_MEM;
+      }
+      s->record_pending = false;
+    }
     (void)mbedtls_ssl_close_notify(&s->ssl);  // best effort: TCP's FIN follows regardless
     altcp_output(conn->inner_conn);
   }

@@ -61,6 +61,7 @@ err_t StatusServer::on_accept(void* arg, altcp_pcb* pcb, err_t err) {
   c->opened_ms = sys_now();
   c->request.reset();
   c->responding = false;
+  c->closing = false;
   c->sent = 0;
   altcp_arg(pcb, c);
   altcp_recv(pcb, on_recv);
@@ -85,14 +86,14 @@ err_t StatusServer::on_recv(void* arg, altcp_pcb* pcb, pbuf* p, err_t err) {
     }
     return self.finish(*c);
   }
-  if (!c->responding) {
+  if (!c->responding && !c->closing) {
     for (pbuf* q = p; q != nullptr && c->request.state() == ParseState::kNeedMore; q = q->next) {
       (void)c->request.feed(std::span<const char>(static_cast<const char*>(q->payload), q->len));
     }
   }
   altcp_recved(pcb, p->tot_len);
   pbuf_free(p);
-  if (!c->responding && c->request.state() != ParseState::kNeedMore) {
+  if (!c->responding && !c->closing && c->request.state() != ParseState::kNeedMore) {
     self.respond(*c);
     return self.send_more(*c);
   }
@@ -185,6 +186,9 @@ err_t StatusServer::send_more(Connection& c) {
 
 err_t StatusServer::on_sent(void* arg, altcp_pcb*, u16_t) {
   auto* c = static_cast<Connection*>(arg);
+  if (c != nullptr && c->pcb != nullptr && c->closing) {
+    return c->server->finish(*c);
+  }
   if (c == nullptr || c->pcb == nullptr || !c->responding) {
     return ERR_OK;
   }
@@ -198,12 +202,15 @@ err_t StatusServer::on_poll(void* arg, altcp_pcb*) {
   }
   StatusServer& self = *c->server;
   const std::uint32_t age = sys_now() - c->opened_ms;
-  if ((!c->responding && age >= kRequestTimeoutMs) || age >= kConnectionTimeoutMs) {
+  if ((!c->responding && !c->closing && age >= kRequestTimeoutMs) || age >= kConnectionTimeoutMs) {
     ++self.stats_.timeouts;
     altcp_pcb* pcb = c->pcb;
     self.release(*c);
     altcp_abort(pcb);
     return ERR_ABRT;
+  }
+  if (c->closing) {
+    return self.finish(*c);
   }
   if (c->responding) {
     return self.send_more(*c);
@@ -225,7 +232,20 @@ err_t StatusServer::finish(Connection& c) {
   if (pcb == nullptr) {
     return ERR_OK;
   }
-  if (altcp_close(pcb) != ERR_OK) {
+  const err_t err = altcp_close(pcb);
+  if (err == ERR_MEM) {
+    // TLS still holds the response's last record (TCP had no room for it): close again from
+    // on_sent or on_poll, within the connection's deadline.
+    c.pcb = pcb;
+    c.closing = true;
+    altcp_arg(pcb, &c);
+    altcp_recv(pcb, on_recv);
+    altcp_sent(pcb, on_sent);
+    altcp_err(pcb, on_err);
+    altcp_poll(pcb, on_poll, kPollInterval);
+    return ERR_OK;
+  }
+  if (err != ERR_OK) {
     altcp_abort(pcb);
     return ERR_ABRT;
   }
@@ -242,6 +262,7 @@ void StatusServer::release(Connection& c) {
   }
   c.pcb = nullptr;
   c.responding = false;
+  c.closing = false;
 }
 
 }  // namespace portcullis::mgmt

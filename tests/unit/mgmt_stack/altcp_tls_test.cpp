@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "lwip/altcp.h"
+#include "lwip/mem.h"
 #include "lwip/timeouts.h"
 #include "lwip_device.hpp"
 #include "portcullis/credentials/device_credentials.hpp"
@@ -645,6 +646,44 @@ TEST(AltcpTls, AMutualTlsHandshakeThroughLwipCarriesDataBothWaysAndTheCloseFrees
   check_device_use_is_baseline();
   host->collect();
   LONGS_EQUAL(MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY, client_read(c, got));
+  CHECK(p.fin);
+  CHECK(!p.reset);
+}
+
+TEST(AltcpTls, ACloseWhileARecordWaitsForTcpIsRefusedUntilTheRecordIsOut) {
+  TcpPeer& p = host->peer(0);
+  host->connect(p);
+  TlsClient& c = client(0);
+  LONGS_EQUAL(0, client_handshake(*host, p, c));
+  altcp_pcb* pcb = app.conns[0].pcb;
+  CHECK(pcb != nullptr);
+
+  // lwIP's heap full: TCP cannot take the record, which waits in Mbed TLS's buffer.
+  std::vector<void*> hog;
+  for (void* m = mem_malloc(64); m != nullptr; m = mem_malloc(64)) {
+    hog.push_back(m);
+  }
+  const Bytes reply = pattern(300);
+  LONGS_EQUAL(ERR_OK, altcp_write(pcb, reply.data(), static_cast<u16_t>(reply.size()),
+                                  TCP_WRITE_FLAG_COPY));
+  LONGS_EQUAL(0, altcp_sndbuf(pcb));  // the pending record holds the connection's room
+  // Closing now would free the session and the record with it: refused, as tcp_close
+  // refuses without memory for its FIN.
+  LONGS_EQUAL(ERR_MEM, altcp_close(pcb));
+  LONGS_EQUAL(1, pool.sessions_in_use());
+
+  for (void* m : hog) {
+    mem_free(m);
+  }
+  // The next poll of the connection retries the record (nothing is in flight to be acked).
+  host->advance_until(3 * kPollGrainMs, [&] { return altcp_sndbuf(pcb) != 0; });
+  CHECK(altcp_sndbuf(pcb) != 0);
+  LONGS_EQUAL(ERR_OK, altcp_close(pcb));
+  LONGS_EQUAL(0, pool.sessions_in_use());
+  host->collect();
+  Bytes got;
+  LONGS_EQUAL(MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY, client_read(c, got));
+  CHECK(got == reply);  // every byte, then close_notify
   CHECK(p.fin);
   CHECK(!p.reset);
 }

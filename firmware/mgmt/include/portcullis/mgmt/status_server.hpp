@@ -56,6 +56,7 @@ class StatusServer {
     std::uint32_t opened_ms = 0;
     HttpRequestParser request;
     bool responding = false;
+    bool closing = false;  // the response is out; its close waits for TLS's last record
     Resource resource = Resource::kNone;
     HttpStatus status = HttpStatus::kOk;
     std::array<char, 256> head{};  // status line and fields, or a whole error response
