@@ -76,11 +76,10 @@ Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
     }
     rest.remove_prefix(slash + 1);
   }
-  // The id is the MQTT client id too: the CONNECT must fit the head buffer, and every event
-  // the body buffer.
+  // The id is the MQTT client id too: the CONNECT must fit the head buffer (every event fits
+  // the body buffer: push_queue.hpp, kEventJsonMax).
   if (!topic_safe(settings.device_id) ||
       !ok(mqtt::write_connect(head_, settings.device_id, settings.keep_alive_s).status) ||
-      !ok(write_event_json(largest_event(), settings.device_id, body_).status) ||
       !join_topic(status_topic_, settings.topic_prefix, settings.device_id, "status") ||
       !join_topic(events_topic_, settings.topic_prefix, settings.device_id, "events")) {
     return Status::kInvalidArgument;

@@ -213,7 +213,7 @@ TEST(EventJson, TheLargestEventTakes219BytesBesidesTheDeviceId) {
   std::array<char, 1024> out{};
   const portcullis::StatusWithSize r = mgmt::write_event_json(mgmt::largest_event(), "", out);
   CHECK(portcullis::ok(r.status));
-  LONGS_EQUAL(219, r.size);  // the figure push_queue.hpp gives
+  LONGS_EQUAL(mgmt::kLargestEventWithoutId, r.size);  // the figure push_queue.hpp gives
   const auto doc = parse_json(std::string_view(out.data(), r.size));
   CHECK_TEXT(doc.ok, doc.error.c_str());
   CHECK(doc.value["src"].is_string("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
@@ -222,7 +222,7 @@ TEST(EventJson, TheLargestEventTakes219BytesBesidesTheDeviceId) {
 
 TEST(EventJson, AnIdOfQuotesFitsUpToWhatTheBufferHolds) {
   // Each quote is written as two bytes: the longest id of quotes that still fits.
-  const std::size_t most = (mgmt::kEventJsonMax - 219) / 2;
+  const std::size_t most = (mgmt::kEventJsonMax - mgmt::kLargestEventWithoutId) / 2;
   std::array<char, mgmt::kEventJsonMax> out{};
   const std::string fits(most, '"');
   CHECK(portcullis::ok(mgmt::write_event_json(mgmt::largest_event(), fits, out).status));

@@ -32,6 +32,10 @@
 namespace portcullis::mgmt {
 
 inline constexpr std::size_t kMqttTopicMax = 96;
+// The longest device id a topic holds ("p/<id>/status" and its NUL within kMqttTopicMax),
+// every byte of it escaped to two, still fits one event document.
+static_assert(kLargestEventWithoutId + 2 * (kMqttTopicMax - sizeof("p//status")) <= kEventJsonMax,
+              "kEventJsonMax: the largest event with the longest escaped device id");
 
 struct PushSettings {
   ip_addr_t broker{};
