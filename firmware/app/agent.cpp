@@ -132,7 +132,7 @@ Status Agent::start_network(const NetworkSettings& net) {
 }
 
 void Agent::snapshot_into(void* self, report::StatusSnapshot& snapshot,
-                                report::Counters& counters) {
+                          report::Counters& counters) {
   static_cast<const Agent*>(self)->snapshot(snapshot, counters);
 }
 

@@ -104,7 +104,7 @@ std::string_view Management::broker_text() {
   return mgmt::kMqttBrokerText;
 }
 
-Status Management::start_push(hal::Entropy* entropy, mgmt::PushSnapshotFn snapshot, void* ctx,
+Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                               const hal::Log& log) {
   if constexpr (mgmt::kMqttBroker.empty()) {
     log.line("no MQTT broker set for this board: no push");

@@ -55,7 +55,7 @@ void detach(altcp_pcb* pcb) {
 }  // namespace
 
 Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
-                       const mbedtls_ssl_config* client_conf, PushSnapshotFn snapshot,
+                       const mbedtls_ssl_config* client_conf, report::SnapshotFn snapshot,
                        void* snapshot_ctx) {
   if (running_) {
     return Status::kUnavailable;  // already running

@@ -1,7 +1,6 @@
 #include "portcullis/mgmt/push_queue.hpp"
 
 #include <algorithm>
-#include <cstdint>
 
 namespace portcullis::mgmt {
 
@@ -72,19 +71,6 @@ std::size_t EventQueue::in_flight() const {
 std::uint32_t Backoff::next_delay(std::uint32_t random) {
   delay_ms_ = delay_ms_ == 0 ? kMinMs : std::min(kMaxMs, delay_ms_ * 2);
   return delay_ms_ + random % (delay_ms_ / 4 + 1);
-}
-
-PushEvent largest_event() {
-  PushEvent e;
-  e.seq = UINT32_MAX;
-  e.kind = EventKind::kScanner;  // longer than a violation: src and three numbers
-  e.uptime_ms = UINT64_MAX;
-  e.scanner.src.is_v6 = true;
-  e.scanner.src.bytes.fill(0xFF);  // ffff:...:ffff, which no "::" shortens
-  e.scanner.distinct_ports = UINT32_MAX;
-  e.scanner.first_ms = UINT64_MAX;
-  e.scanner.last_ms = UINT64_MAX;
-  return e;
 }
 
 StatusWithSize write_event_json(const PushEvent& e, std::string_view device_id,

@@ -76,7 +76,7 @@ class Agent {
   void report_violations();
   // For the status server and the push (each keeps its own copy while it sends).
   static void snapshot_into(void* self, report::StatusSnapshot& snapshot,
-                                  report::Counters& counters);
+                            report::Counters& counters);
   // New scanners become push events; then the push's own turn.
   void poll_push();
   // Folds the fine clock into the noise pool when frames arrived, and mixes a full pool into

@@ -33,7 +33,7 @@ class Management {
 
   // The push to the board's broker (PORTCULLIS_MQTT_BROKER); kOk and nothing when the board
   // sets none. After start(), which brings up TLS (or does so itself without a mgmt line).
-  Status start_push(hal::Entropy* entropy, mgmt::PushSnapshotFn snapshot, void* ctx,
+  Status start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                     const hal::Log& log);
   mgmt::MqttPush& push() { return push_; }
   const mgmt::MqttPush& push() const { return push_; }

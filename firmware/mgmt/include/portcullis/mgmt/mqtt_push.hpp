@@ -49,11 +49,6 @@ struct PushSettings {
   std::string_view broker_text;  // "192.0.2.1:8883", as the status shows it
 };
 
-// Fills a snapshot of the agent's state; the push points snapshot.counters at `counters`,
-// its own copy, so the document cannot change while it is streamed.
-using PushSnapshotFn = void (*)(void* ctx, report::StatusSnapshot& snapshot,
-                                report::Counters& counters);
-
 class MqttPush {
  public:
   // Connect (TCP, TLS handshake, CONNACK) must be done within this long.
@@ -67,7 +62,7 @@ class MqttPush {
   // credentials), `snapshot_ctx` and this object outlive the push. The first connection
   // attempt happens at the first poll.
   Status start(const PushSettings& settings, TlsPool& tls, const mbedtls_ssl_config* client_conf,
-               PushSnapshotFn snapshot, void* snapshot_ctx);
+               report::SnapshotFn snapshot, void* snapshot_ctx);
   // From the agent's loop, in lwIP's context: connects, reconnects after the backoff, keeps
   // the connection alive, publishes the status when due and every queued event. `random`:
   // any fresh 32-bit value (backoff jitter).
@@ -127,7 +122,7 @@ class MqttPush {
 
   PushSettings settings_{};
   altcp_tls_config tls_{};
-  PushSnapshotFn snapshot_fn_ = nullptr;
+  report::SnapshotFn snapshot_fn_ = nullptr;
   void* snapshot_ctx_ = nullptr;
   bool running_ = false;
   bool status_due_ = false;

@@ -23,10 +23,7 @@ namespace portcullis::mgmt {
 // A client must have sent its whole request head within kRequestTimeoutMs of connecting
 // (handshake included), and a connection lives at most kConnectionTimeoutMs (settings.hpp).
 
-// Fills a snapshot of the agent's state; the server points snapshot.counters at `counters`,
-// a copy the callback makes, so the document cannot change while it is being sent.
-using SnapshotFn = void (*)(void* ctx, report::StatusSnapshot& snapshot,
-                            report::Counters& counters);
+using SnapshotFn = report::SnapshotFn;  // report/status.hpp
 
 struct ServerStats {
   std::uint32_t requests = 0;

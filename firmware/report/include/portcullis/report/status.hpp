@@ -288,4 +288,9 @@ struct StatusSnapshot {
   NetifInfo netif;
 };
 
+// Fills a snapshot of the agent's state and `counters`, a copy of the filter's counters; the
+// caller (a status server connection, the push) points snapshot.counters at its copy, so the
+// document cannot change while it is being sent.
+using SnapshotFn = void (*)(void* ctx, StatusSnapshot& snapshot, Counters& counters);
+
 }  // namespace portcullis::report
