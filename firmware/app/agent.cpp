@@ -38,7 +38,8 @@ Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& conso
       filter_(policy::kPolicyTable),
       netif_(mac, clock),
       audit_(policy::kPolicyTable),
-      entropy_(entropy) {}
+      entropy_(entropy),
+      management_(clock) {}
 
 Agent::~Agent() {
   if constexpr (stack::kLwipThreaded) {
@@ -185,6 +186,7 @@ void Agent::poll() {
   const stack::LwipContext in_lwip;
   report_violations();
   poll_push();
+  management_.poll();
 }
 
 void Agent::gather_noise() {

@@ -91,6 +91,9 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
   if (!ok(st)) {
     return st;
   }
+  if constexpr (platform::kTlsSessionCacheEntries != 0) {
+    sessions_.attach(conf_);
+  }
   st = start_server<kMgmtPort>(server_, tls_pool_, &conf_, snapshot, ctx);
   if (!ok(st)) {
     report(log, "listen", st);

@@ -138,6 +138,34 @@ else
   fail "closed_port drops + frames dropped before the filter grew by $((after - before)), want >= 1000"
 fi
 
+# ---- session resumption (platform/tls_session_cache.hpp) ----------------------------------
+# openssl s_client as a management client that keeps its session: a poll, then a poll
+# offering that session. The build's PORTCULLIS_TLS_SESSION_CACHE (the value the image was
+# compiled with) says whether the device resumes it or answers with a full handshake.
+sessions_kept="$(grep -o 'PORTCULLIS_TLS_SESSION_CACHE=[0-9]*' "$ROOT/build/$PRESET/compile_commands.json" | head -n 1 | cut -d= -f2)"
+tls_poll() { # OUT [s_client args...]: GET /v1/status over one TLS connection, retried
+  local out="$1" i
+  shift
+  for i in 1 2 3; do
+    if printf 'GET /v1/status HTTP/1.1\r\nHost: device\r\n\r\n' |
+      "$LAB" exec timeout 30 openssl s_client -connect "$DEVICE_IPV4:$MGMT_PORT" -tls1_2 \
+        -CAfile "$PKI_DIR/ca.crt" -cert "$PKI_DIR/mgmt.crt" -key "$PKI_DIR/mgmt.key" \
+        -verify_return_error -ign_eof "$@" >"$out" 2>&1 && grep -q '^HTTP/1.1 200' "$out"; then
+      return 0
+    fi
+    sleep "$i"
+  done
+  return 1
+}
+check "a poll with openssl s_client keeps its session" tls_poll "$WORK/sess1.txt" -sess_out "$WORK/session.pem"
+check "the first poll was a full handshake" grep -q '^New, TLSv1.2' "$WORK/sess1.txt"
+check "a second poll offering the session is answered (200)" tls_poll "$WORK/sess2.txt" -sess_in "$WORK/session.pem"
+if [[ "${sessions_kept:-}" =~ ^[1-9] ]]; then
+  check "the device resumed the session (PORTCULLIS_TLS_SESSION_CACHE=$sessions_kept)" grep -q '^Reused, TLSv1.2' "$WORK/sess2.txt"
+else
+  check "the device keeps no sessions (PORTCULLIS_TLS_SESSION_CACHE=${sessions_kept:-unset}): a full handshake" grep -q '^New, TLSv1.2' "$WORK/sess2.txt"
+fi
+
 # ---- abuse does not stop a good poll -----------------------------------------------------
 "$LAB" exec bash -c "for i in \$(seq 50); do timeout 15 openssl s_client -connect $DEVICE_IPV4:$MGMT_PORT -quiet </dev/null >/dev/null 2>&1 & done; wait" &
 flood=$!

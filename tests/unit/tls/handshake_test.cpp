@@ -12,10 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "fake_clock.hpp"
 #include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/platform/posix.hpp"
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/platform/tls_probe.hpp"
+#include "portcullis/platform/tls_session_cache.hpp"
 #include "test_credentials.hpp"
 
 namespace {
@@ -668,3 +670,151 @@ TEST(TlsArena, RealArenaNeedsNoMoreThanTheAccountedPeaks) {
               high_water, accounted);
   CHECK(high_water <= accounted);
 }
+
+// ---- session resumption (platform/tls_session_cache.hpp) --------------------------------
+
+#if !PORTCULLIS_MBEDTLS_TLS13  // TLS 1.3 resumes with tickets, which are not compiled in
+namespace {
+
+// What a resumed or full handshake of a management client shows.
+struct Poll {
+  bool ok = false;
+  bool resumed = false;          // the cache handed a session back
+  std::size_t server_bytes = 0;  // the server's handshake flights: its Certificate is ~0.5 KiB
+};
+
+// What a management client keeps between polls (curl's or openssl's session cache).
+struct ClientSession {
+  ClientSession() { mbedtls_ssl_session_init(&session); }
+  ~ClientSession() { mbedtls_ssl_session_free(&session); }
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
+  mbedtls_ssl_session session;
+  bool held = false;
+};
+
+// One poll by a management client offering `kept`'s session if it holds one, against the
+// device whose server profile keeps sessions in `cache`; `kept` then holds the poll's session.
+Poll poll_with(pp::TlsSessionCache& cache, ClientSession& kept, Der cert = t::kMgmtCertificate,
+               Der key = t::kMgmtKey) {
+  links[1].reset();
+  Peer server;
+  Peer client;
+  start_device(server, links[1].server());
+  cache.attach(server.conf);
+  start_client(client, cred::kCaCertificate, cert, key, links[1].client(), "192.0.2.2");
+  if (kept.held) {
+    LONGS_EQUAL(0, mbedtls_ssl_set_session(&client.ssl, &kept.session));
+  }
+  const std::uint32_t resumed_before = cache.stats().resumed;
+  Poll out;
+  out.ok = probe::run_handshake(server.ssl, client.ssl).ok();
+  out.resumed = cache.stats().resumed != resumed_before;
+  out.server_bytes = links[1].server().bytes_sent;
+  if (out.ok) {
+    exchange(server, client, 300);
+    mbedtls_ssl_session_free(&kept.session);
+    mbedtls_ssl_session_init(&kept.session);
+    LONGS_EQUAL(0, mbedtls_ssl_get_session(&client.ssl, &kept.session));
+    kept.held = true;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_GROUP(SessionResumption) {
+  void setup() override {
+    links[1].set_chunk(kMss);
+    PartyAllocator::install();
+    const pp::TlsSetup setup{
+        .arena = {}, .entropy = &os, .seed_store = nullptr, .personalization = {}};
+    CHECK(portcullis::ok(pp::tls_init(setup)));
+  }
+  void teardown() override {
+    for (auto& s : sessions) {
+      mbedtls_ssl_session_free(&s.session);
+      mbedtls_ssl_session_init(&s.session);
+    }
+    cache.clear();
+    pp::tls_shutdown();
+    for (Party p : {Party::kShared, Party::kServer, Party::kClient}) {
+      LONGS_EQUAL(0, PartyAllocator::use(p).blocks);
+    }
+    PartyAllocator::uninstall();
+  }
+  pp::PosixEntropy os;
+  t::FakeClock clock;
+  pp::TlsSessionCache cache{clock};
+  std::array<ClientSession, pp::kTlsSessionCacheEntries + 1> sessions;
+};
+
+TEST(SessionResumption, AClientResumesWithoutCertificatesWithinTheLifetime) {
+  const Poll first = poll_with(cache, sessions[0]);
+  CHECK(first.ok);
+  CHECK_FALSE(first.resumed);
+  LONGS_EQUAL(1, cache.stats().stored);
+  clock.advance(pp::kTlsSessionLifetimeMs - 1);
+  const Poll again = poll_with(cache, sessions[0]);
+  CHECK(again.ok);
+  CHECK(again.resumed);
+  // The full handshake sent the device's certificate and a signed key exchange; the resumed
+  // one a ServerHello, ChangeCipherSpec and Finished.
+  CHECK(first.server_bytes > 800);
+  CHECK(again.server_bytes < 200);
+  LONGS_EQUAL(1, cache.stats().stored);  // a resumption keeps the session's first date
+}
+
+TEST(SessionResumption, TheLifetimeIsCountedFromTheFullHandshake) {
+  CHECK(poll_with(cache, sessions[0]).ok);
+  clock.advance(pp::kTlsSessionLifetimeMs / 2);
+  CHECK(poll_with(cache, sessions[0]).resumed);
+  clock.advance(pp::kTlsSessionLifetimeMs / 2);
+  const Poll late = poll_with(cache, sessions[0]);
+  CHECK(late.ok);  // a full handshake again, and a new session
+  CHECK_FALSE(late.resumed);
+  CHECK(late.server_bytes > 800);
+  LONGS_EQUAL(1, cache.stats().expired);
+  LONGS_EQUAL(2, cache.stats().stored);
+}
+
+TEST(SessionResumption, ExpireWipesSessionsPastTheirLifetime) {
+  CHECK(poll_with(cache, sessions[0]).ok);
+  LONGS_EQUAL(1, cache.size());
+  clock.advance(pp::kTlsSessionLifetimeMs - 1);
+  cache.expire();
+  LONGS_EQUAL(1, cache.size());
+  clock.advance(1);
+  cache.expire();
+  LONGS_EQUAL(0, cache.size());
+  LONGS_EQUAL(1, cache.stats().expired);
+}
+
+TEST(SessionResumption, TheOldestSessionMakesRoomWhenTheCacheIsFull) {
+  for (auto& s : sessions) {
+    CHECK(poll_with(cache, s).ok);
+    clock.advance(1);
+  }
+  LONGS_EQUAL(pp::kTlsSessionCacheEntries, cache.size());
+  LONGS_EQUAL(1, cache.stats().evicted);
+  CHECK_FALSE(poll_with(cache, sessions[0]).resumed);  // the first was evicted
+  CHECK(poll_with(cache, sessions.back()).resumed);
+}
+
+TEST(SessionResumption, AnUnknownSessionIdGetsAFullHandshake) {
+  CHECK(poll_with(cache, sessions[0]).ok);
+  cache.clear();
+  const Poll p = poll_with(cache, sessions[0]);
+  CHECK(p.ok);
+  CHECK_FALSE(p.resumed);
+  CHECK(p.server_bytes > 800);
+}
+
+TEST(SessionResumption, ARefusedClientLeavesNothingToResume) {
+  // A device certificate is no management client's: the handshake fails in verification.
+  const Poll p = poll_with(cache, sessions[0], cred::kDeviceCertificate, cred::kDeviceKey);
+  CHECK_FALSE(p.ok);
+  LONGS_EQUAL(0, cache.stats().stored);
+  LONGS_EQUAL(0, cache.size());
+}
+#endif

@@ -6,17 +6,20 @@
 // credentials (nothing when the board sets no broker).
 
 #include "mbedtls/ssl.h"
+#include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/log.hpp"
 #include "portcullis/mgmt/mqtt_push.hpp"
 #include "portcullis/mgmt/status_server.hpp"
 #include "portcullis/platform/tls.hpp"
+#include "portcullis/platform/tls_session_cache.hpp"
 
 namespace portcullis::app {
 
 class Management {
  public:
-  Management() = default;
+  // `clock` dates the sessions kept for resumption (platform/tls_session_cache.hpp).
+  explicit Management(const hal::Clock& clock) : sessions_(clock) {}
   ~Management();
   Management(const Management&) = delete;
   Management& operator=(const Management&) = delete;
@@ -35,6 +38,9 @@ class Management {
   // sets none. After start(), which brings up TLS (or does so itself without a mgmt line).
   Status start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                     const hal::Log& log);
+  // The agent loop's turn, in lwIP's context: sessions past their lifetime are wiped.
+  void poll() { sessions_.expire(); }
+  const platform::TlsSessionCache& sessions() const { return sessions_; }
   mgmt::MqttPush& push() { return push_; }
   const mgmt::MqttPush& push() const { return push_; }
   const mgmt::TlsPool& tls_pool() const { return tls_pool_; }
@@ -53,7 +59,8 @@ class Management {
   Status tls_status_ = Status::kUnavailable;
   mbedtls_ssl_config conf_{};
   bool conf_ready_ = false;
-  mgmt::TlsPool tls_pool_;  // the sessions of the status server and the push
+  platform::TlsSessionCache sessions_;  // the status server's, for resuming clients
+  mgmt::TlsPool tls_pool_;              // the sessions of the status server and the push
   mgmt::StatusServer server_;
   mbedtls_ssl_config client_conf_{};
   bool client_conf_ready_ = false;
