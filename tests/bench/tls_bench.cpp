@@ -3,6 +3,9 @@
 // over an in-memory link in TCP-sized chunks. Run by tests/bench/run (figures, not a test):
 //   handshakes N  N handshakes in a real arena, as the device allocates; callgrind counts
 //                 bench_server_step and bench_client_step (each one mbedtls_ssl_handshake call)
+//   resumed N     one full handshake (not counted), then N handshakes of a client that
+//                 offers the session it kept, to a device that keeps sessions
+//                 (platform::TlsSessionCache): the abbreviated handshake, counted as above
 //   arena         the server's arena use during one handshake (probe::PartyAllocator), beside
 //                 the board's arena
 #include <array>
@@ -15,6 +18,7 @@
 #include "portcullis/platform/posix.hpp"
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/platform/tls_probe.hpp"
+#include "portcullis/platform/tls_session_cache.hpp"
 #include "test_credentials.hpp"
 
 namespace {
@@ -109,7 +113,14 @@ bool handshake(Session& server, Session& client) {
   return true;
 }
 
-int run_handshakes(int count) {
+// A clock that stands still: every resumption falls within the session's lifetime.
+class StillClock final : public portcullis::hal::Clock {
+  std::uint64_t do_now_ms() const override { return 0; }
+};
+
+// `count` handshakes; with `resume`, the client offers the session of a first (uncounted)
+// full handshake and the device keeps sessions, so each counted one is abbreviated.
+int run_handshakes(int count, bool resume) {
   // Room for the server, the client and the DRBG at once; the device's arena holds only its side.
   static std::array<std::uint8_t, 4 * pp::kTlsArenaBytes> arena;
   if (!portcullis::ok(pp::tls_init(pp::TlsSetup{
@@ -127,20 +138,44 @@ int run_handshakes(int count) {
       std::fprintf(stderr, "loading the credentials failed\n");
       return 1;
     }
+    StillClock clock;
+    pp::TlsSessionCache cache(clock);
+    mbedtls_ssl_session kept;
+    mbedtls_ssl_session_init(&kept);
+    if (resume) {
+      cache.attach(device.conf);
+      wire.reset();
+      Session server;
+      Session client;
+      if (!server.start(device, wire.server(), nullptr) ||
+          !client.start(mgmt, wire.client(), kDeviceAddress) ||
+          !probe::run_handshake(server.ssl, client.ssl).ok() ||
+          mbedtls_ssl_get_session(&client.ssl, &kept) != 0) {
+        std::fprintf(stderr, "the first, full handshake failed\n");
+        count = -1;
+      }
+    }
     for (; done < count; ++done) {
       wire.reset();
       Session server;
       Session client;
       if (!server.start(device, wire.server(), nullptr) ||
-          !client.start(mgmt, wire.client(), kDeviceAddress) || !handshake(server, client)) {
+          !client.start(mgmt, wire.client(), kDeviceAddress) ||
+          (resume && mbedtls_ssl_set_session(&client.ssl, &kept) != 0) ||
+          !handshake(server, client)) {
         break;
       }
+    }
+    mbedtls_ssl_session_free(&kept);
+    if (resume && cache.stats().resumed != static_cast<std::uint32_t>(done)) {
+      std::fprintf(stderr, "%u of %d handshakes resumed\n", cache.stats().resumed, done);
+      done = -1;
     }
   }
   const pp::TlsArenaUse use = pp::tls_arena_use();
   pp::tls_shutdown();
-  std::printf("%d handshakes; real arena, server + client + DRBG: high-water %zu B\n", done,
-              use.high_water);
+  std::printf("%d %s handshakes; real arena, server + client + DRBG: high-water %zu B\n", done,
+              resume ? "resumed" : "full", use.high_water);
   return done == count ? 0 : 1;
 }
 
@@ -206,11 +241,14 @@ int measure_arena() {
 int main(int argc, char** argv) {
   wire.set_chunk(kMss);
   if (argc == 3 && std::strcmp(argv[1], "handshakes") == 0 && std::atoi(argv[2]) > 0) {
-    return run_handshakes(std::atoi(argv[2]));
+    return run_handshakes(std::atoi(argv[2]), false);
+  }
+  if (argc == 3 && std::strcmp(argv[1], "resumed") == 0 && std::atoi(argv[2]) > 0) {
+    return run_handshakes(std::atoi(argv[2]), true);
   }
   if (argc == 2 && std::strcmp(argv[1], "arena") == 0) {
     return measure_arena();
   }
-  std::fprintf(stderr, "usage: %s handshakes N | arena\n", argv[0]);
+  std::fprintf(stderr, "usage: %s handshakes N | resumed N | arena\n", argv[0]);
   return 2;
 }
