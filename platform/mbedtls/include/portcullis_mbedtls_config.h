@@ -97,8 +97,8 @@
                                          /* (~1.1 KiB); longer responses go out in more records */
 #define MBEDTLS_SSL_CIPHERSUITES MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
 /* Not defined, on purpose: MBEDTLS_SSL_RENEGOTIATION (off: no mid-connection re-handshakes),
- * MBEDTLS_SSL_SESSION_TICKETS / MBEDTLS_SSL_TICKET_C / MBEDTLS_SSL_CACHE_C (no resumption:
- * every connection authenticates afresh and no session state outlives it),
+ * MBEDTLS_SSL_SESSION_TICKETS / MBEDTLS_SSL_TICKET_C / MBEDTLS_SSL_CACHE_C (session-ID
+ * resumption uses our own fixed cache instead: platform/tls_session_cache.hpp),
  * MBEDTLS_SSL_KEEP_PEER_CERTIFICATE (TLS 1.2: the peer's certificate is freed after the
  * handshake; the verify callback sees it while it is checked), MBEDTLS_SSL_ENCRYPT_THEN_MAC
  * (CBC only), MBEDTLS_SSL_ALPN, MBEDTLS_SSL_SERVER_NAME_INDICATION (one identity, reached by

@@ -202,7 +202,8 @@ constexpr std::string_view fleet_role_ou(FleetRole role) {
 // ECDHE-ECDSA-AES128-GCM-SHA256, P-256, ECDSA-SHA256 signatures, tls_rng, the peer's
 // certificate REQUIRED and verified against identity.ca(), a client asks for 2 KiB records
 // (max_fragment_length: Mbed TLS offers at most the smaller of its two record buffers).
-// Renegotiation, tickets and resumption are not compiled in.
+// Renegotiation and tickets are not compiled in; a server resumes sessions only with a
+// TlsSessionCache attached (tls_session_cache.hpp).
 //
 // Only a peer in role `peer` is accepted: its leaf certificate must carry an EKU extension
 // with clientAuth (a server's peers) or serverAuth (a client's), and exactly one subject OU,
