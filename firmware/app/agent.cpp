@@ -257,8 +257,12 @@ void Agent::report_ipv6_states() {
     }
     reported_ip6_state_[i] = kind;
     if (kind != 0) {
-      char text[IP6ADDR_STRLEN_MAX];
-      log_.line("ipv6 ", ip6addr_ntoa_r(netif_ip6_addr(&nif, i), text, sizeof text),
+      // RFC 5952 text, as the reports write addresses (lwIP's own formatter stays out of the
+      // image).
+      const report::AddressText text =
+          report::format_address(report::IpAddress::v6(std::span<const std::uint8_t, 16>(
+              reinterpret_cast<const std::uint8_t*>(netif_ip6_addr(&nif, i)->addr), 16)));
+      log_.line("ipv6 ", text.view(),
                 ip6_addr_isduplicated(state)  ? " duplicate (not used)"
                 : ip6_addr_istentative(state) ? " tentative"
                                               : " preferred");

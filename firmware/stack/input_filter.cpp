@@ -251,10 +251,75 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
               : filter::classify_ipv4(head, total_len, policy_, view);
 }
 
+std::optional<filter::Decision> InputFilter::fast_tcp4(std::span<const std::uint8_t> head,
+                                                       std::size_t total_len,
+                                                       const netif* inp) const {
+  constexpr std::size_t kHeaders = 40;  // IPv4 without options, TCP without options
+  if (inp == nullptr || head.size() < kHeaders || total_len < kHeaders) {
+    return std::nullopt;
+  }
+  const std::uint8_t* const p = head.data();  // kHeaders bytes are there
+  const auto u16 = [p](std::size_t at) {
+    return static_cast<std::uint16_t>((p[at] << 8) | p[at + 1]);
+  };
+  const std::size_t ip_len = u16(2);
+  const std::size_t tcp_len = static_cast<std::size_t>(p[32] >> 4) * 4;
+  const std::uint16_t sport = u16(20);
+  const std::uint16_t dport = u16(22);
+  // Version 4 and IHL 5, TCP, neither a fragment nor a first fragment (offset and MF 0), the
+  // TCP header (with its options) within the IP length and the bytes at hand.
+  if (p[0] != 0x45 || p[9] != IP_PROTO_TCP || (u16(6) & 0x3FFF) != 0 || ip_len > total_len ||
+      tcp_len < 20 || 20 + tcp_len > std::min(ip_len, std::min(head.size(), total_len)) ||
+      sport == 0 || dport == 0) {
+    return std::nullopt;
+  }
+  // To the interface's own address (so neither broadcast nor multicast: lwIP's broadcast test
+  // says no for it) from another one (so not from the device itself, LAND).
+  std::uint32_t src = 0;
+  std::uint32_t dst = 0;
+  std::memcpy(&src, p + 12, 4);
+  std::memcpy(&dst, p + 16, 4);
+  const std::uint32_t own = ip4_addr_get_u32(netif_ip4_addr(inp));
+  if (own == IPADDR_ANY || dst != own || src == own || p[16] >= 224) {
+    return std::nullopt;
+  }
+  // The classifier's judge_tcp() for a unicast destination: a connection attempt asks the
+  // policy first, any other segment its flow first.
+  const std::span<const std::uint8_t> src_ip = head.subspan(12, 4);
+  const bool opens = (p[33] & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
+  filter::Verdict verdict = filter::Verdict::kDrop;
+  filter::Reason reason = filter::Reason::kClosedPort;
+  if (opens && policy_.allows(policy::Proto::kTcp, dport, src_ip)) {
+    verdict = filter::Verdict::kPass;
+    reason = filter::Reason::kAllowed;
+  } else if (const filter::Flow flow{src_ip, head.subspan(16, 4), sport, dport};
+             tcp_list_has(tcp_active_pcbs, flow) || tcp_list_has(tcp_tw_pcbs, flow)) {
+    verdict = filter::Verdict::kPass;
+    reason = filter::Reason::kEstablished;
+  } else if (!opens) {
+    if (policy_.allows(policy::Proto::kTcp, dport, src_ip)) {
+      reason = filter::Reason::kNoConnection;
+    }
+  } else if (policy_.mode == policy::Mode::kReject) {
+    return std::nullopt;
+  }
+  return filter::Decision{verdict, reason, IP_PROTO_TCP, dport, sport};
+}
+
+filter::Decision InputFilter::decision(std::span<const std::uint8_t> head, std::size_t total_len,
+                                       const netif* inp, bool ipv6) const {
+  if (!ipv6) {
+    if (const std::optional<filter::Decision> d = fast_tcp4(head, total_len, inp)) {
+      return *d;
+    }
+  }
+  return classify(head, total_len, inp, ipv6);
+}
+
 bool InputFilter::decide(std::span<const std::uint8_t> bytes, std::size_t total_len,
                          const netif* inp, bool ipv6) {
   const policy::Table& policy = policy_;
-  filter::Decision d = classify(bytes, total_len, inp, ipv6);
+  filter::Decision d = decision(bytes, total_len, inp, ipv6);
   if (d.verdict == filter::Verdict::kPass && d.reason == filter::Reason::kAllowed &&
       (d.ip_proto == IP_PROTO_TCP || d.ip_proto == IP_PROTO_UDP)) {
     const bool bound = local_port_bound(d.ip_proto, d.port);

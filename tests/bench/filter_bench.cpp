@@ -245,7 +245,7 @@ __attribute__((noinline, noipa)) void bench_step(const Bytes* frame) {
 __attribute__((noinline, noipa)) filter::Verdict bench_decision(const Bytes* frame) {
   constexpr std::size_t kEthernetHeader = 14;
   const std::span<const std::uint8_t> ip = std::span(*frame).subspan(kEthernetHeader);
-  return input_filter->classify(ip, ip.size(), &nif.lwip_netif(), false).verdict;
+  return input_filter->decision(ip, ip.size(), &nif.lwip_netif(), false).verdict;
 }
 }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "lwip/pbuf.h"
@@ -88,6 +89,19 @@ class InputFilter {
   // The classifier's decision about one IP packet (as decide() below takes it), asking lwIP's
   // state about flows and addresses: the pure decision, nothing recorded and nothing changed.
   [[nodiscard]] filter::Decision classify(std::span<const std::uint8_t> head, std::size_t total_len,
+                                          const netif* inp, bool ipv6) const;
+  // The same decision for the shape nearly every packet has, without the general classifier:
+  // IPv4 without options, TCP, not a fragment, the whole TCP header there, ports not 0, sent
+  // to the receiving interface's own address from another one. nullopt for any other packet,
+  // and for a connection attempt a reject-mode policy refuses (the classifier checks the
+  // source a RST may go to). Where it answers, it answers as classify() does
+  // (tests/unit/stack/input_filter_test.cpp compares the two over every flag combination and
+  // over mutated headers).
+  [[nodiscard]] std::optional<filter::Decision> fast_tcp4(std::span<const std::uint8_t> head,
+                                                          std::size_t total_len,
+                                                          const netif* inp) const;
+  // What decide() judges a packet by: fast_tcp4()'s answer, else classify()'s.
+  [[nodiscard]] filter::Decision decision(std::span<const std::uint8_t> head, std::size_t total_len,
                                           const netif* inp, bool ipv6) const;
 
   const policy::Table& policy() const { return policy_; }
