@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "fake_clock.hpp"
 #include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/platform/posix.hpp"
 #include "portcullis/platform/tls.hpp"
@@ -113,11 +114,6 @@ bool handshake(Session& server, Session& client) {
   return true;
 }
 
-// A clock that stands still: every resumption falls within the session's lifetime.
-class StillClock final : public portcullis::hal::Clock {
-  std::uint64_t do_now_ms() const override { return 0; }
-};
-
 // `count` handshakes; with `resume`, the client offers the session of a first (uncounted)
 // full handshake and the device keeps sessions, so each counted one is abbreviated.
 int run_handshakes(int count, bool resume) {
@@ -138,7 +134,7 @@ int run_handshakes(int count, bool resume) {
       std::fprintf(stderr, "loading the credentials failed\n");
       return 1;
     }
-    StillClock clock;
+    portcullis::test::FakeClock clock;  // never advanced: every resumption is within the lifetime
     pp::TlsSessionCache cache(clock);
     mbedtls_ssl_session kept;
     mbedtls_ssl_session_init(&kept);
