@@ -94,6 +94,19 @@ err_t on_recv(void*, tcp_pcb* pcb, pbuf* p, err_t) {
   }
   return ERR_OK;
 }
+// The device connects to the peer's port 5555 (on_recv takes what arrives); returns the
+// TCP segments it sent (its SYN, from an ephemeral port no rule allows).
+std::vector<TcpSegment> connect_to_peer(LwipDevice& dev, err_t& connected) {
+  settle_lwip();  // timers due now send nothing into what tcp_connect() sends
+  return tcp_of(in_lwip([&] {
+    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
+    tcp_recv(pcb, on_recv);
+    ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+    dev.mac.sent().clear();
+    connected = tcp_connect(pcb, &peer, 5555, on_connected);
+    return dev.mac.sent();
+  }));
+}
 void on_udp(void*, udp_pcb*, pbuf* p, const ip_addr_t*, u16_t) {
   const std::size_t at = received.size();
   received.resize(at + p->tot_len);
@@ -224,16 +237,8 @@ TEST(InputFilter, RejectIsRateLimited) {
 TEST(InputFilter, AConnectionTheDeviceOpensToAClosedPortWorks) {
   connected_called = false;
   received.clear();
-  settle_lwip();  // timers due now send nothing into what tcp_connect() sends
   err_t connected = ERR_VAL;
-  const auto out = tcp_of(in_lwip([&] {
-    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-    tcp_recv(pcb, on_recv);
-    ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
-    dev->mac.sent().clear();
-    connected = tcp_connect(pcb, &peer, 5555, on_connected);
-    return dev->mac.sent();
-  }));
+  const auto out = connect_to_peer(*dev, connected);
   LONGS_EQUAL(ERR_OK, connected);
   LONGS_EQUAL(1, out.size());
   BYTES_EQUAL(kSyn, out[0].flags);
@@ -684,15 +689,10 @@ void put16(Bytes& b, std::size_t at, std::uint16_t v) {
 // the general classifier answers alike; the common shapes do take the fast path.
 TEST(InputFilter, TheFastPathDecidesAsTheClassifierDoes) {
   listen_on(80);
-  // A connection the device opened, from an ephemeral port, as in the test above.
-  settle_lwip();
-  const auto out = tcp_of(in_lwip([&] {
-    tcp_pcb* pcb = tcp_new_ip_type(IPADDR_TYPE_V4);
-    ip_addr_t peer = IPADDR4_INIT_BYTES(192, 0, 2, 1);
-    dev->mac.sent().clear();
-    (void)tcp_connect(pcb, &peer, 5555, nullptr);
-    return dev->mac.sent();
-  }));
+  // A connection the device opened, from an ephemeral port.
+  err_t connected = ERR_VAL;
+  const auto out = connect_to_peer(*dev, connected);
+  LONGS_EQUAL(ERR_OK, connected);
   LONGS_EQUAL(1, out.size());
   const std::uint16_t own_port = out[0].src_port;
 
