@@ -10,8 +10,8 @@ namespace {
 
 using internal::Wire;
 using policy::Mode;
-using policy::Table;
 using policy::Proto;
+using policy::Table;
 using Bytes = std::span<const std::uint8_t>;
 
 // IP protocol numbers, which are also IPv6 next-header values (IANA).
@@ -39,13 +39,6 @@ constexpr std::uint8_t kTcpFin = 0x01;
 constexpr std::uint8_t kTcpSyn = 0x02;
 constexpr std::uint8_t kTcpRst = 0x04;
 constexpr std::uint8_t kTcpAck = 0x10;
-
-// Server ports of the device's DNS, DHCP and DHCPv6 clients: a UDP flow (udp_flow said yes)
-// from one of them is counted as kStackClient rather than kEstablished. A label only: the
-// port never makes a flow.
-constexpr std::uint16_t kPortDns = 53;
-constexpr std::uint16_t kPortDhcpServer = 67;
-constexpr std::uint16_t kPortDhcp6Server = 547;
 
 constexpr std::uint8_t kIcmpEchoReply = 0;
 constexpr std::uint8_t kIcmpDestUnreachable = 3;
@@ -186,18 +179,29 @@ bool reject_mode(const Table& policy) {
   return drop(Reason::kClosedPort, kProtoTcp, dport);
 }
 
-// A well-formed UDP datagram from `sport` to `dport`.
+// A well-formed UDP datagram from `sport` to `dport`, `length` bytes long (UDP header
+// included; for a first fragment more than this packet holds).
 [[gnu::always_inline]] inline Decision judge_udp(const Ip& ip, const Table& policy,
                                                  const StackView& stack, std::uint16_t sport,
-                                                 std::uint16_t dport) {
+                                                 std::uint16_t dport, std::size_t length) {
   if (policy.allows(Proto::kUdp, dport, ip.src)) {
     return pass(Reason::kAllowed, kProtoUdp, dport);
   }
   // Before the broadcast test: a DHCP offer may come to 255.255.255.255.
-  if (stack.udp_flow(Flow{ip.src, ip.dst, sport, dport})) {
-    const bool stack_client =
-        sport == kPortDns || sport == kPortDhcpServer || sport == kPortDhcp6Server;
-    return pass(stack_client ? Reason::kStackClient : Reason::kEstablished, kProtoUdp, dport);
+  const Flow flow{ip.src, ip.dst, sport, dport};
+  if (stack.udp_flow(flow)) {
+    return pass(Reason::kEstablished, kProtoUdp, dport);
+  }
+  const std::size_t payload_at = ip.l4 + kUdpHeader;
+  const std::size_t at_hand = ip.wire.size() > payload_at ? ip.wire.size() - payload_at : 0;
+  switch (stack.client_answer(flow,
+                              ip.wire.bytes(payload_at, std::min(length - kUdpHeader, at_hand)))) {
+    case ClientAnswer::kOwn:
+      return pass(Reason::kStackClient, kProtoUdp, dport);
+    case ClientAnswer::kStray:
+      return drop(Reason::kUnsolicitedReply, kProtoUdp, dport);
+    case ClientAnswer::kNone:
+      break;
   }
   if (non_unicast_destination(ip, stack)) {
     return drop(Reason::kBroadcast, kProtoUdp, dport);
@@ -253,7 +257,7 @@ bool reject_mode(const Table& policy) {
   if (dport == 0) {
     return drop(Reason::kMalformed, kProtoUdp, dport);
   }
-  Decision d = judge_udp(ip, policy, stack, sport, dport);
+  Decision d = judge_udp(ip, policy, stack, sport, dport, length);
   d.src_port = sport;
   return d;
 }
@@ -502,6 +506,8 @@ const char* reason_name(Reason r) {
       return "bad_mtu";
     case Reason::kConnectionLimit:
       return "connection_limit";
+    case Reason::kUnsolicitedReply:
+      return "unsolicited_reply";
     case Reason::kCount:
       break;
   }

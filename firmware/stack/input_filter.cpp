@@ -18,20 +18,13 @@
 #include "lwip/udp.h"
 #include "portcullis/filter/classifier.hpp"
 
-// lwIP's DNS and DHCP clients take answers on unconnected (DNS) or any-remote (DHCP) PCBs,
-// which the flow lookup below does not match, so with either on their answers would be
-// dropped as closed_port. lwIP 2.2.1 offers no way to tell its DNS PCBs from an application's
-// (dns_pcbs and dns_recv are static in dns.c, and with LWIP_DNS_SECURE_RAND_SRC_PORT they come
-// and go per query); its DHCP client can be matched (netif_dhcp_data(): state and xid). The
-// deployment issue that turns them on brings that matching with tests built with them; until
-// then a port number must never stand in for it (security review finding 5).
+// lwIP's DNS client asks from unconnected PCBs; with LWIP_DNS_SECURE_RAND_SRC_PORT (lwIP's
+// default) a new one per query on a random port. Their answers pass by ClientRequests (the
+// query went out through the netif), but the listener audit cannot tell those PCBs from an
+// application's unconnected socket: dns.c keeps them static. Until it can, DNS stays off.
 #if LWIP_DNS
 #error \
-    "input filter: LWIP_DNS needs a match for lwIP's own DNS PCBs and the configured servers (dns_getserver()); lwIP 2.2.1 has no public handle on its DNS PCBs, so DNS answers would be dropped: see firmware/stack/README.md, \"DNS and DHCP\""
-#endif
-#if LWIP_DHCP
-#error \
-    "input filter: LWIP_DHCP needs a match for the DHCP transaction in progress (netif_dhcp_data(): a state awaiting a reply, the BOOTP xid); without it offers are dropped: see firmware/stack/README.md, \"DNS and DHCP\""
+    "input filter: LWIP_DNS needs the listener audit to know lwIP's DNS PCBs (static in dns.c): see firmware/stack/README.md, \"DNS and DHCP\""
 #endif
 
 static_assert(portcullis::stack::kTcpPcbReserve < MEMP_NUM_TCP_PCB,
@@ -64,16 +57,17 @@ bool tcp_list_has(const tcp_pcb* list, const filter::Flow& f) {
 // Answers the classifier from lwIP's own state, read-only.
 class LwipStackView final : public filter::StackView {
  public:
-  explicit LwipStackView(const netif* inp) : inp_(inp) {}
+  LwipStackView(const netif* inp, const filter::ClientRequests& requests)
+      : inp_(inp), requests_(requests) {}
 
  private:
   bool do_tcp_flow(const filter::Flow& f) const override {
     return tcp_list_has(tcp_active_pcbs, f) || tcp_list_has(tcp_tw_pcbs, f);
   }
   // Only a PCB connected to exactly this remote address and port. An unconnected PCB hears
-  // anyone, so nothing but an allow rule may reach it; a source port (53, 67) proves nothing
-  // (security review finding 5). lwIP's own DNS and DHCP clients are not matched: see the
-  // #error above.
+  // anyone, so nothing but an allow rule or an answer to its own request (below) may reach
+  // it; a source port (53, 67) proves nothing (security review finding 5). lwIP's DHCP PCB is
+  // connected to 0.0.0.0:67, which this never matches: its answers pass as answers.
   bool do_udp_flow(const filter::Flow& f) const override {
     for (const udp_pcb* pcb = udp_pcbs; pcb != nullptr; pcb = pcb->next) {
       if (pcb->local_port == f.local_port && (pcb->flags & UDP_FLAGS_CONNECTED) != 0 &&
@@ -82,6 +76,10 @@ class LwipStackView final : public filter::StackView {
       }
     }
     return false;
+  }
+  filter::ClientAnswer do_client_answer(const filter::Flow& f,
+                                        std::span<const std::uint8_t> payload) const override {
+    return requests_.answer(f, payload, sys_now());
   }
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override {
     std::uint32_t addr = 0;
@@ -108,6 +106,7 @@ class LwipStackView final : public filter::StackView {
   }
 
   const netif* inp_;
+  const filter::ClientRequests& requests_;
 };
 
 // Is a PCB of the device bound to this local port? A reject must then not be handed to
@@ -246,7 +245,7 @@ std::uint64_t Uptime::now_ms() {
 
 filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::size_t total_len,
                                        const netif* inp, bool ipv6) const {
-  const LwipStackView view(inp);
+  const LwipStackView view(inp, client_requests_);
   return ipv6 ? filter::classify_ipv6(head, total_len, policy_, view)
               : filter::classify_ipv4(head, total_len, policy_, view);
 }
@@ -372,6 +371,14 @@ bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* i
   const std::span<const std::uint8_t> ip = frame.subspan(kEthernetHeader);
   return decide(ip.first(std::min(ip.size(), filter::kMaxHeaderBytes)), ip.size(), inp,
                 type == ETHTYPE_IPV6);
+}
+
+void InputFilter::sent(std::span<const std::uint8_t> packet) {
+  (void)client_requests_.sent(packet, sys_now());
+}
+
+void InputFilter::expire_requests() {
+  client_requests_.expire(sys_now());
 }
 
 bool RateLimiter::try_take(std::uint32_t now_ms) {

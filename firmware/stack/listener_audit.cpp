@@ -9,16 +9,40 @@
 #include "lwip/udp.h"
 #include "portcullis/stack/lwip_context.hpp"
 
-// lwIP's own DHCP and DNS clients keep an unconnected UDP PCB (port 68, a random port): the
-// audit would take them for listeners and close them. Teach it about them before enabling.
-#if LWIP_DHCP || LWIP_DNS
-#error "listener audit: exempt lwIP's DHCP/DNS client PCBs before enabling LWIP_DHCP/LWIP_DNS"
+#if LWIP_DHCP
+#include "lwip/dhcp.h"
+#include "lwip/prot/iana.h"
 #endif
 
 namespace portcullis::stack {
 namespace {
 
 using Snapshot = std::array<PcbEntry, kMaxAuditedPcbs>;
+
+// A UDP client socket (PcbEntry::connected): connected to one peer's address, or lwIP's DHCP
+// client, which holds port 68 while any netif runs DHCP (lwIP binds it without SO_REUSE, so
+// no application PCB can share the port) and is connected to 0.0.0.0:67.
+static_assert(SO_REUSE == 0, "udp_client() trusts that no PCB shares lwIP's DHCP client port");
+
+bool udp_client(const udp_pcb* u) {
+  if ((u->flags & UDP_FLAGS_CONNECTED) == 0) {
+    return false;
+  }
+  if (!ip_addr_isany(&u->remote_ip)) {
+    return true;
+  }
+#if LWIP_DHCP
+  if (u->local_port == LWIP_IANA_PORT_DHCP_CLIENT && u->remote_port == LWIP_IANA_PORT_DHCP_SERVER) {
+    const netif* n = nullptr;
+    NETIF_FOREACH(n) {
+      if (netif_dhcp_data(n) != nullptr) {
+        return true;
+      }
+    }
+  }
+#endif
+  return false;
+}
 
 // Both lists, each walked at most as far as its pool is large (a corrupted list cannot make
 // the audit loop). Returns how many entries it wrote.
@@ -31,7 +55,7 @@ std::size_t collect(Snapshot& out) {
   }
   walked = 0;
   for (udp_pcb* u = udp_pcbs; u != nullptr && walked < MEMP_NUM_UDP_PCB; u = u->next, ++walked) {
-    out[n++] = {policy::Proto::kUdp, u->local_port, (u->flags & UDP_FLAGS_CONNECTED) != 0, u};
+    out[n++] = {policy::Proto::kUdp, u->local_port, udp_client(u), u};
   }
   return n;
 }

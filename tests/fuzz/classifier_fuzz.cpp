@@ -4,7 +4,8 @@
 // Input: byte 0 the settings (bits 0-1 the policy of kPolicies, bit 2 reject mode, bit 3
 // echo on, bit 4 total_len given, bits 5-7 all set: the source is the device's own address),
 // bytes 1-2 the stack's answers (bit k, from the least significant, answers the k-th flow or
-// broadcast question: tcp_flow, udp_flow or ipv4_broadcast), then
+// broadcast question: tcp_flow, udp_flow or ipv4_broadcast; client_answer takes two: kOwn
+// when the first is set, else kStray when the second is), then
 // total_len (2 bytes, when bit 4) and the packet from its IP header on. Without bit 4,
 // total_len is the packet's size. Both hooks (IPv4 and IPv6) judge every input.
 //
@@ -17,11 +18,14 @@
 // - a pass is justified, checked with a parse of its own: the IP header is sound, no
 //   fragment but a first one with its whole L4 header, the L4 header is within the bytes,
 //   and a TCP/UDP packet passes only to a port the policy allows it, or as part of a flow
-//   the stack said yes to (that very 4-tuple, read from the packet itself);
+//   the stack said yes to (that very 4-tuple, read from the packet itself), or as the answer
+//   to a request of the device's clients (client_answer said kOwn about that 4-tuple and
+//   the bytes after that UDP header);
 // - the classifier is deterministic: a second run asks the same questions and decides alike;
 // - the glue's 256-byte copy suffices: a longer packet decides as its first kMaxHeaderBytes;
-// - the stack is asked at most one own-address question (about the source), one flow
-//   question and two broadcast questions, only about addresses inside the packet.
+// - the stack is asked at most one own-address question (about the source), two flow
+//   questions (a UDP flow, then a client's answer) and two broadcast questions, only about
+//   addresses and bytes inside the packet.
 
 #include <algorithm>
 #include <array>
@@ -36,6 +40,7 @@
 
 namespace {
 
+using portcullis::filter::ClientAnswer;
 using portcullis::filter::Decision;
 using portcullis::filter::Flow;
 using portcullis::filter::kMaxHeaderBytes;
@@ -74,12 +79,13 @@ constexpr std::uint8_t kUdp = 17;
 constexpr std::uint8_t kIcmp = 1;
 constexpr std::uint8_t kIcmp6 = 58;
 
-enum class Question : std::uint8_t { kTcpFlow, kUdpFlow, kBroadcast, kOwnAddress };
+enum class Question : std::uint8_t { kTcpFlow, kUdpFlow, kClientAnswer, kBroadcast, kOwnAddress };
 
 struct Asked {
   Question question = Question::kTcpFlow;
   Flow flow;  // for kBroadcast and kOwnAddress: local_ip is the address asked about
   bool answer = false;
+  Bytes payload;  // kClientAnswer: the bytes after the UDP header it was shown
 
   bool same(const Asked& o) const {
     const auto eq = [](Bytes a, Bytes b) {
@@ -87,7 +93,7 @@ struct Asked {
     };
     return question == o.question && answer == o.answer && eq(flow.remote_ip, o.flow.remote_ip) &&
            eq(flow.local_ip, o.flow.local_ip) && flow.remote_port == o.flow.remote_port &&
-           flow.local_port == o.flow.local_port;
+           flow.local_port == o.flow.local_port && eq(payload, o.payload);
   }
 };
 
@@ -116,18 +122,24 @@ class ScriptedStackView final : public StackView {
   }
 
  private:
-  bool ask(Question q, const Flow& f) const {
+  bool ask(Question q, const Flow& f, Bytes payload = {}) const {
     // Constant work per packet (filter/README.md): a few questions, never a loop of them.
     FUZZ_CHECK(count_ < kMaxQuestions);
     // The own-address answer is the settings' (it would otherwise take the answer bits the
     // corpus gives the flow questions, and end half the inputs at the first check).
     const bool answer =
         q == Question::kOwnAddress ? own_source_ : ((answers_ >> flow_count_++) & 1u) != 0;
-    asked_[count_++] = {q, f, answer};
+    asked_[count_++] = {q, f, answer, payload};
     return answer;
   }
   bool do_tcp_flow(const Flow& f) const override { return ask(Question::kTcpFlow, f); }
   bool do_udp_flow(const Flow& f) const override { return ask(Question::kUdpFlow, f); }
+  ClientAnswer do_client_answer(const Flow& f, Bytes payload) const override {
+    if (ask(Question::kClientAnswer, f, payload)) {
+      return ClientAnswer::kOwn;
+    }
+    return ((answers_ >> flow_count_++) & 1u) != 0 ? ClientAnswer::kStray : ClientAnswer::kNone;
+  }
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override {
     return ask(Question::kBroadcast, Flow{{}, dst, 0, 0});
   }
@@ -210,10 +222,11 @@ void check_questions(const ScriptedStackView& stack, Bytes readable, bool v6) {
     } else {
       FUZZ_CHECK(within(a.flow.remote_ip, readable));
       FUZZ_CHECK(a.flow.remote_ip.size() == a.flow.local_ip.size());
+      FUZZ_CHECK(a.question != Question::kClientAnswer || within(a.payload, readable));
       ++flows;
     }
   }
-  FUZZ_CHECK(flows <= 1 && broadcasts <= 2 && own <= 1);
+  FUZZ_CHECK(flows <= 2 && broadcasts <= 2 && own <= 1);
 }
 
 // A TCP segment or UDP datagram that passed reached an allowed port or a flow of the device.
@@ -238,8 +251,13 @@ void check_transport_pass(const Decision& d, const ScriptedStackView& stack, con
           stack.said_yes(proto == Proto::kTcp ? Question::kTcpFlow : Question::kUdpFlow, flow));
       break;
     case Reason::kStackClient:
-      FUZZ_CHECK(proto == Proto::kUdp && stack.said_yes(Question::kUdpFlow, flow));
-      FUZZ_CHECK(sport == 53 || sport == 67 || sport == 547);
+      // Shown exactly the datagram's bytes after its header that are at hand.
+      FUZZ_CHECK(proto == Proto::kUdp && stack.said_yes(Question::kClientAnswer, flow));
+      FUZZ_CHECK(std::any_of(stack.asked().begin(), stack.asked().end(), [&](const Asked& a) {
+        return a.question == Question::kClientAnswer &&
+               (a.payload.empty() || a.payload.data() == p.data() + l4 + 8) &&
+               a.payload.size() <= p.size() - std::min(p.size(), l4 + 8);
+      }));
       break;
     default:
       FUZZ_FAIL("a TCP/UDP pass with a reason that is not about TCP/UDP");

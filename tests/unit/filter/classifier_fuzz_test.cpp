@@ -38,6 +38,10 @@ class YesStackView final : public StackView {
  private:
   bool do_tcp_flow(const Flow&) const override { return true; }
   bool do_udp_flow(const Flow&) const override { return true; }
+  portcullis::filter::ClientAnswer do_client_answer(const Flow&,
+                                                    std::span<const std::uint8_t>) const override {
+    return portcullis::filter::ClientAnswer::kOwn;
+  }
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4>) const override { return true; }
   bool do_own_address(std::span<const std::uint8_t>) const override { return false; }
 };

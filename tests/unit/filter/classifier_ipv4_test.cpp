@@ -13,6 +13,7 @@
 
 using namespace portcullis::test;  // NOLINT(google-build-using-namespace): test helpers
 using portcullis::filter::classify_ipv4;
+using portcullis::filter::ClientAnswer;
 using portcullis::filter::Decision;
 using portcullis::filter::Verdict;
 using portcullis::policy::AnyCompactPolicy;
@@ -466,24 +467,51 @@ TEST(ClassifyIpv4, UdpFlowsOfTheDevicePass) {
                  classify(udp4({.sport = 5685, .dport = 50000}, {.src = kOther4}), reject));
 }
 
-TEST(ClassifyIpv4, DnsAndDhcpRepliesToTheStackAreStackClientTraffic) {
-  const Ipv4Address resolver{192, 0, 2, 53};
+TEST(ClassifyIpv4, AnswersToTheStacksClientsPassByTransactionNotByPort) {
   const Ipv4Address server{192, 0, 2, 67};
   const Ipv4Address everyone{255, 255, 255, 255};
-  CHECK(stack.add_udp_flow(resolver, 53, kDevice4, 49999));
-  CHECK(stack.add_udp_flow(server, 67, everyone, 68));
-  CHECK_DECISION("pass stack_client",
-                 classify(udp4({.sport = 53, .dport = 49999}, {.src = resolver})));
-  // A DHCP offer broadcast to 255.255.255.255: the flow is asked before the broadcast rule.
-  CHECK_DECISION("pass stack_client",
-                 classify(udp4({.sport = 67, .dport = 68}, {.src = server, .dst = everyone})));
-  CHECK_DECISION("drop broadcast",
-                 classify(udp4({.sport = 67, .dport = 68}, {.src = kOther4, .dst = everyone})));
-  // The server port is a label, never a pass (security review finding 5): from port 53 to an
-  // ephemeral port, or from 67 to 68, that the stack does not call a flow is a closed port.
+  // A DHCP offer broadcast to 255.255.255.255: the answer is asked for before the broadcast
+  // rule, and shown the datagram's bytes after the UDP header.
+  Bytes offer = udp4({.sport = 67, .dport = 68, .payload = 300}, {.src = server, .dst = everyone});
+  offer[28 + 4] = 0xA5;  // a byte of the xid
+  stack.set_client_answer(ClientAnswer::kOwn);
+  CHECK_DECISION("pass stack_client", classify(offer));
+  LONGS_EQUAL(300, stack.last_payload_size());
+  LONGS_EQUAL(0xA5, stack.last_payload()[4]);
+  LONGS_EQUAL(67, stack.last_query().remote_port);
+  LONGS_EQUAL(68, stack.last_query().local_port);
+  // Not the answer awaited: dropped as such, never rejected, whatever the destination.
+  stack.set_client_answer(ClientAnswer::kStray);
+  CHECK_DECISION("drop unsolicited_reply", classify(offer));
+  CHECK_DECISION("drop unsolicited_reply",
+                 classify(udp4({.sport = 53, .dport = 49999}, {.src = server}), reject));
+  // No client asked from that port: the policy and the usual rules decide; a server port
+  // proves nothing (security review finding 5).
+  stack.set_client_answer(ClientAnswer::kNone);
+  CHECK_DECISION("drop broadcast", classify(offer));
   CHECK_DECISION("drop closed_port",
-                 classify(udp4({.sport = 53, .dport = 0xC001}, {.src = resolver})));
+                 classify(udp4({.sport = 53, .dport = 0xC001}, {.src = server})));
   CHECK_DECISION("drop closed_port", classify(udp4({.sport = 67, .dport = 68}, {.src = server})));
+  // An allow rule is asked first, a connected PCB next: neither needs the answer.
+  stack.set_client_answer(ClientAnswer::kStray);
+  const std::size_t asked = stack.client_answer_queries();
+  CHECK_DECISION("pass allowed", classify(udp4({.sport = 53, .dport = 5683}, {.src = server})));
+  CHECK(stack.add_udp_flow(server, 53, kDevice4, 49999));
+  CHECK_DECISION("pass established",
+                 classify(udp4({.sport = 53, .dport = 49999}, {.src = server})));
+  LONGS_EQUAL(asked, stack.client_answer_queries());
+}
+
+TEST(ClassifyIpv4, AClientAnswerIsShownOnlyTheBytesThePacketHolds) {
+  stack.set_client_answer(ClientAnswer::kOwn);
+  // The UDP length claims more than the IP packet holds: malformed, never asked.
+  CHECK_DECISION("drop malformed",
+                 classify(udp4({.sport = 53, .dport = 49999, .payload = 4, .length = 40})));
+  LONGS_EQUAL(0, stack.client_answer_queries());
+  // A UDP length shorter than the packet (trailing bytes): only the datagram's own bytes.
+  CHECK_DECISION("pass stack_client",
+                 classify(udp4({.sport = 53, .dport = 49999, .payload = 20, .length = 8 + 12})));
+  LONGS_EQUAL(12, stack.last_payload_size());
 }
 
 TEST(ClassifyIpv4, UdpBroadcastAndMulticastToClosedPortsAreDroppedNotRejected) {

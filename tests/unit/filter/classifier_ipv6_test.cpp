@@ -400,11 +400,17 @@ TEST(ClassifyIpv6, UdpRules) {
                  classify(udp6({.sport = 5684, .dport = 50000}, {.src = kOther6})));
 }
 
-TEST(ClassifyIpv6, Dhcp6ReplyToTheStackIsStackClientTraffic) {
-  CHECK(stack.add_udp_flow(kLinkLocalRouter, 547, kLinkLocalDevice, 546));
-  CHECK_DECISION("pass stack_client",
-                 classify(udp6({.sport = 547, .dport = 546},
-                               {.src = kLinkLocalRouter, .dst = kLinkLocalDevice})));
+TEST(ClassifyIpv6, AnswersToTheStacksClientsPassByTransaction) {
+  const Bytes answer =
+      udp6({.sport = 53, .dport = 50000, .payload = 40}, {.src = kOther6, .dst = kDevice6});
+  stack.set_client_answer(portcullis::filter::ClientAnswer::kOwn);
+  CHECK_DECISION("pass stack_client", classify(answer));
+  LONGS_EQUAL(40, stack.last_payload_size());
+  stack.set_client_answer(portcullis::filter::ClientAnswer::kStray);
+  CHECK_DECISION("drop unsolicited_reply", classify(answer));
+  CHECK_DECISION("drop unsolicited_reply", classify(answer, reject));
+  stack.set_client_answer(portcullis::filter::ClientAnswer::kNone);
+  CHECK_DECISION("drop closed_port", classify(answer));
 }
 
 TEST(ClassifyIpv6, RejectIsNotSentToSourcesThatCannotBeAnswered) {

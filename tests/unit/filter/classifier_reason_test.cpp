@@ -32,6 +32,7 @@ constexpr const char* kNames[] = {
     "no_connection",
     "bad_mtu",
     "connection_limit",
+    "unsolicited_reply",
 };
 static_assert(std::size(kNames) == kReasonCount, "a name for every reason");
 

@@ -76,6 +76,15 @@ bool FakeStackView::do_udp_flow(const filter::Flow& f) const {
   return lookup(udp_, f);
 }
 
+filter::ClientAnswer FakeStackView::do_client_answer(const filter::Flow& f,
+                                                     std::span<const std::uint8_t> payload) const {
+  ++client_answer_queries_;
+  last_query_ = make_entry(f.remote_ip, f.remote_port, f.local_ip, f.local_port);
+  last_payload_size_ = payload.size();
+  std::copy_n(payload.begin(), std::min(payload.size(), kPayloadCopy), last_payload_.begin());
+  return client_answer_;
+}
+
 bool FakeStackView::do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const {
   ++broadcast_queries_;
   return std::any_of(broadcast_.begin(), broadcast_.begin() + broadcast_count_,

@@ -21,7 +21,8 @@ enum class Reason : std::uint8_t {
   // pass
   kAllowed = 0,         // an allow rule (proto, port, source) admits it (TCP: a connection attempt)
   kEstablished,         // belongs to a TCP connection / connected UDP PCB of the device
-  kStackClient,         // UDP flow of the device (udp_flow) from a DNS or DHCP(v6) server port
+  kStackClient,         // the answer to a request of the device's DHCP, DNS or SNTP client
+                        // (client_answer): its transaction, from the server asked
   kNeighbourDiscovery,  // ICMPv6 RS/RA/NS/NA (hop limit 255), MLD
   kIcmpErrorOwnFlow,    // ICMP(v6) error quoting a flow of the device's own
   kEcho,                // echo request with `echo on`, or echo reply
@@ -39,6 +40,8 @@ enum class Reason : std::uint8_t {
   kConnectionLimit,    // a connection attempt to an allowed port the stack glue turned away:
                        // the port's half-open limit, or the TCP PCBs kept for management and
                        // the push (firmware/stack, input_filter.hpp); never the classifier's
+  kUnsolicitedReply,   // UDP to a port the device's DHCP/DNS/SNTP client asked from, from its
+                       // server's port, that answers no request in flight (client_answer)
   kCount,
 };
 
@@ -59,6 +62,16 @@ struct Flow {
   std::uint16_t local_port = 0;
 };
 
+// What an inbound UDP datagram is to the requests the device's own DHCP, DNS and SNTP clients
+// have in flight (client_requests.hpp).
+enum class ClientAnswer : std::uint8_t {
+  kNone,   // to no port such a client asked from: the policy decides
+  kOwn,    // the answer to a request in flight: from the server asked, to the address and port
+           // that asked, repeating the request's id, in time
+  kStray,  // to a client's port from its server's port, but no answer it awaits (another
+           // transaction, server or destination, a reply of the wrong kind, too late)
+};
+
 // What the classifier asks the stack. The stack glue answers from lwIP's PCB lists and
 // netif state; unit tests answer from a fake. Called from the input hook, in lwIP's context.
 class StackView {
@@ -73,6 +86,12 @@ class StackView {
   // A UDP PCB of the device connected to this remote (address and port). A port number alone
   // (a DNS or DHCP server's) never makes a flow: an unconnected socket hears anyone.
   [[nodiscard]] bool udp_flow(const Flow& f) const { return do_udp_flow(f); }
+  // The datagram answers a request of the device's DHCP, DNS or SNTP client? `payload` is
+  // the part of the datagram after its UDP header that is at hand.
+  [[nodiscard]] ClientAnswer client_answer(const Flow& f,
+                                           std::span<const std::uint8_t> payload) const {
+    return do_client_answer(f, payload);
+  }
   // An IPv4 destination that is a broadcast address of the receiving interface.
   [[nodiscard]] bool ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const {
     return do_ipv4_broadcast(dst);
@@ -91,6 +110,8 @@ class StackView {
  private:
   virtual bool do_tcp_flow(const Flow& f) const = 0;
   virtual bool do_udp_flow(const Flow& f) const = 0;
+  virtual ClientAnswer do_client_answer(const Flow& f,
+                                        std::span<const std::uint8_t> payload) const = 0;
   virtual bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const = 0;
   virtual bool do_own_address(std::span<const std::uint8_t> addr) const = 0;
 };

@@ -18,13 +18,17 @@ namespace portcullis::stack {
 struct PcbEntry {
   policy::Proto proto = policy::Proto::kTcp;
   std::uint16_t port = 0;  // local port
-  bool connected = false;  // UDP: lwIP's UDP_FLAGS_CONNECTED (a client socket)
+  // UDP: a client socket. Connected (lwIP's UDP_FLAGS_CONNECTED) to one peer's address, or
+  // lwIP's own DHCP client (connected to 0.0.0.0:67: its answers pass the filter only as
+  // answers to its requests). Any other PCB connected to the any-address hears everyone
+  // from that port: a listener.
+  bool connected = false;
   void* handle = nullptr;  // the PCB itself; only listener_audit.cpp dereferences it
 };
 
 // Does the PCB accept traffic from anyone? A TCP PCB in the listen list does; a UDP PCB
-// does when bound to a port and not connected. A connected UDP PCB only hears its one peer
-// (a DNS or MQTT client), so it is no listener, whatever its port.
+// does when bound to a port and not a client socket. A connected UDP PCB only hears its one
+// peer (an MQTT client), so it is no listener, whatever its port.
 constexpr bool is_listener(const PcbEntry& pcb) {
   return pcb.port != 0 && !(pcb.proto == policy::Proto::kUdp && pcb.connected);
 }

@@ -9,6 +9,7 @@
 
 #include "lwip/pbuf.h"
 #include "portcullis/filter/classifier.hpp"
+#include "portcullis/filter/client_requests.hpp"
 #include "portcullis/policy/policy.hpp"
 #include "portcullis/report/blocked_log.hpp"
 #include "portcullis/report/counters.hpp"
@@ -104,6 +105,16 @@ class InputFilter {
   [[nodiscard]] filter::Decision decision(std::span<const std::uint8_t> head, std::size_t total_len,
                                           const netif* inp, bool ipv6) const;
 
+  // One IP packet the device transmits (starting at its IP header): a request of lwIP's DHCP,
+  // DNS or SNTP client is remembered, so that its answer passes (`stack_client`) and nothing
+  // else reaches the port it asked from (`unsolicited_reply`). The netif calls it for every
+  // frame it sends (EthernetNetif); a driver of the firmware's own must do the same.
+  void sent(std::span<const std::uint8_t> packet);
+  // Forgets requests whose answers are no longer awaited (ClientRequests::expire): the agent
+  // calls it every loop turn; at least once a day is enough.
+  void expire_requests();
+  const filter::ClientRequests& client_requests() const { return client_requests_; }
+
   const policy::Table& policy() const { return policy_; }
   // Counters of every packet judged.
   const report::Counters& counters() const { return counters_; }
@@ -125,6 +136,7 @@ class InputFilter {
   report::Counters counters_;
   report::ScanDetector scan_detector_;
   report::BlockedLog blocked_log_;
+  filter::ClientRequests client_requests_;
   mutable Uptime uptime_;  // a reading extends it: a cache of the clock, not state
   bool scan_detector_keyed_ = false;
   RateLimiter reject_limiter_{kRejectsPerSecond, kRejectBurst};
