@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "lwip/opt.h"
 #include "portcullis/boards/lab_network.hpp"
 
 namespace portcullis::board {
@@ -24,6 +25,8 @@ inline constexpr std::uintptr_t kTimer0Base = 0x4003'0000;        // general-pur
 inline constexpr std::uint32_t kAdcNoisePeriodCycles = 500;
 inline constexpr std::size_t kFlashBytes = 256 * 1024;
 
-inline constexpr NetworkSettings kNetwork = boards::kLabNetwork;
+// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC), static with -DPORTCULLIS_LWIP_DHCP=0.
+inline constexpr NetworkSettings kNetwork =
+    LWIP_DHCP ? boards::kLabNetworkByDhcp : boards::kLabNetwork;
 
 }  // namespace portcullis::board

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "lwip/opt.h"
 #include "portcullis/boards/lab_network.hpp"
 
 namespace portcullis::board {
@@ -15,6 +16,8 @@ inline constexpr std::uintptr_t kUart0Base = 0x4000'4000;    // CMSDK APB UART0
 inline constexpr std::uintptr_t kLan9118Base = 0x4020'0000;  // SMSC LAN9118
 inline constexpr std::uintptr_t kSysTickBase = 0xE000'E010;
 
-inline constexpr NetworkSettings kNetwork = boards::kLabNetwork;
+// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC), static with -DPORTCULLIS_LWIP_DHCP=0.
+inline constexpr NetworkSettings kNetwork =
+    LWIP_DHCP ? boards::kLabNetworkByDhcp : boards::kLabNetwork;
 
 }  // namespace portcullis::board

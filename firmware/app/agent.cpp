@@ -122,9 +122,15 @@ Status Agent::start_network(const NetworkSettings& net) {
     log_.line("network start failed: ", to_string(st));
     return st;
   }
-  char text[IP6ADDR_STRLEN_MAX];
-  log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(&netif_.lwip_netif()), text, sizeof text),
-            netif_is_link_up(&netif_.lwip_netif()) ? ", link up" : ", link down");
+  const char* const link = netif_is_link_up(&netif_.lwip_netif()) ? ", link up" : ", link down";
+  if (net.ipv4_dhcp) {
+    log_.line("ipv4 by dhcp", link);
+  } else {
+    char text[IP4ADDR_STRLEN_MAX];
+    log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(&netif_.lwip_netif()), text, sizeof text),
+              link);
+    reported_ip4_ = ip4_addr_get_u32(netif_ip4_addr(&netif_.lwip_netif()));
+  }
   report_ipv6_states();
 #if PORTCULLIS_LAB_SERVICES
   lab_services_.start(log_);
@@ -180,7 +186,9 @@ void Agent::poll() {
     if constexpr (!stack::kLwipThreaded) {
       sys_check_timeouts();  // with NO_SYS=0 lwIP's tcpip thread runs its timers
     }
+    report_ipv4();
     report_ipv6_states();
+    filter_.expire_requests();
   }
   audit_.poll(clock_.now_ms());  // enters lwIP's context itself
   const stack::LwipContext in_lwip;
@@ -241,6 +249,24 @@ void Agent::report_violations() {
       (void)management_.push().enqueue(e);
     }
   }
+}
+
+// An address from DHCP: bound, changed or lost (the lease ran out unrenewed).
+void Agent::report_ipv4() {
+  const struct netif& nif = netif_.lwip_netif();
+  const std::uint32_t addr = ip4_addr_get_u32(netif_ip4_addr(&nif));
+  if (addr == reported_ip4_) {
+    return;
+  }
+  reported_ip4_ = addr;
+  if (addr == IPADDR_ANY) {
+    log_.line("ipv4 lost: no address");
+    return;
+  }
+  char text[IP4ADDR_STRLEN_MAX];
+  char mask[IP4ADDR_STRLEN_MAX];
+  log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(&nif), text, sizeof text), " mask ",
+            ip4addr_ntoa_r(netif_ip4_netmask(&nif), mask, sizeof mask), " by dhcp");
 }
 
 void Agent::report_ipv6_states() {

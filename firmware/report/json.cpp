@@ -203,13 +203,17 @@ void encode_counters(const Counters& c, const NetifInfo& netif, JsonWriter& w) {
   w.member_number("rx_frames_dropped", std::uint64_t{netif.rx_no_buffer} + netif.rx_refused +
                                            netif.rx_mac_overflow + netif.rx_mac_errors +
                                            netif.rx_mac_too_large);
-  w.key("dropped_by_reason");
+  // Passes first (is_pass_reason), then drops: one walk over the reasons.
+  w.key("passed_by_reason");
   w.begin_object();
   for (std::size_t i = 0; i < filter::kReasonCount; ++i) {
     const auto reason = static_cast<filter::Reason>(i);
-    if (!filter::is_pass_reason(reason)) {
-      w.member_number(filter::reason_name(reason), c.by_reason(reason));
+    if (reason == filter::Reason::kClosedPort) {
+      w.end_object();
+      w.key("dropped_by_reason");
+      w.begin_object();
     }
+    w.member_number(filter::reason_name(reason), c.by_reason(reason));
   }
   w.end_object();
   w.end_object();

@@ -1,5 +1,6 @@
 #include "portcullis/stack/ethernet_netif.hpp"
 
+#include "lwip/dhcp.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/ip4_addr.h"
@@ -18,7 +19,7 @@ EthernetNetif::EthernetNetif(hal::EthernetMac& mac, const hal::Clock& clock)
     : mac_(mac), clock_(clock) {}
 
 Status EthernetNetif::start(const NetworkSettings& s) {
-  if (!valid(s)) {
+  if (!valid(s) || (s.ipv4_dhcp && !LWIP_DHCP)) {
     return Status::kInvalidArgument;
   }
   if (const Status st = mac_.init(s.mac); !ok(st)) {
@@ -32,11 +33,16 @@ Status EthernetNetif::start(const NetworkSettings& s) {
   ip4_addr_t addr;
   ip4_addr_t mask;
   ip4_addr_t gw;
-  IP4_ADDR(&addr, s.ipv4[0], s.ipv4[1], s.ipv4[2], s.ipv4[3]);
-  const std::uint32_t mask_host =
-      s.ipv4_prefix_len == 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> s.ipv4_prefix_len);
-  ip4_addr_set_u32(&mask, lwip_htonl(mask_host));
-  IP4_ADDR(&gw, s.ipv4_gateway[0], s.ipv4_gateway[1], s.ipv4_gateway[2], s.ipv4_gateway[3]);
+  ip4_addr_set_zero(&addr);  // DHCP: none until a lease is bound
+  ip4_addr_set_zero(&mask);
+  ip4_addr_set_zero(&gw);
+  if (!s.ipv4_dhcp) {
+    IP4_ADDR(&addr, s.ipv4[0], s.ipv4[1], s.ipv4[2], s.ipv4[3]);
+    const std::uint32_t mask_host =
+        s.ipv4_prefix_len == 32 ? 0xFFFFFFFFu : ~(0xFFFFFFFFu >> s.ipv4_prefix_len);
+    ip4_addr_set_u32(&mask, lwip_htonl(mask_host));
+    IP4_ADDR(&gw, s.ipv4_gateway[0], s.ipv4_gateway[1], s.ipv4_gateway[2], s.ipv4_gateway[3]);
+  }
   // NO_SYS=0: frames go through the tcpip thread's queue, so the input hooks run there as in
   // any RTOS driver (LWIP_TCPIP_CORE_LOCKING_INPUT=0: no lock taken, poll() already holds it).
 #if NO_SYS
@@ -70,6 +76,15 @@ Status EthernetNetif::start(const NetworkSettings& s) {
   }
   netif_set_up(&netif_);
   check_link();
+#if LWIP_DHCP
+  // Discovers at once if the link is up, else when it comes up (lwIP's link callback).
+  if (s.ipv4_dhcp) {
+    dhcp_set_struct(&netif_, &dhcp_);  // ours: lwIP allocates nothing for it
+    if (dhcp_start(&netif_) != ERR_OK) {
+      return Status::kResourceExhausted;
+    }
+  }
+#endif
   return Status::kOk;
 }
 

@@ -137,9 +137,21 @@ void sys_check_core_locking(void);
 #define LWIP_BROADCAST_PING 0 /* do not answer pings to broadcast */
 #define LWIP_MULTICAST_PING 0
 #define LWIP_RAW 0  /* no raw PCBs: nothing in the agent opens one */
-#define LWIP_DHCP 0 /* lab boards use static addresses; DHCP comes with its filter rules */
+/* PORTCULLIS_LWIP_DHCP 1 (default): lwIP's DHCPv4 client, used when the network settings ask
+   for it (NetworkSettings::ipv4_dhcp). Its answers pass the filter as answers to its own
+   requests (filter/client_requests.hpp), never by port. 0 leaves it out (static addresses). */
+#ifndef PORTCULLIS_LWIP_DHCP
+#define PORTCULLIS_LWIP_DHCP 1
+#endif
+#define LWIP_DHCP PORTCULLIS_LWIP_DHCP
+#define LWIP_DHCP_DOES_ACD_CHECK 0 /* see LWIP_ACD below */
+#define DHCP_COARSE_TIMER_SECS 10  /* lease timers in 10 s steps (lwIP: 60), so a short T1 \
+                                      is kept; timers cap at 0xffff steps: 7.5 days */
+#define LWIP_DHCP_GET_NTP_SRV 0
+#define LWIP_DHCP_MAX_DNS_SERVERS 0 /* no DNS client yet */
 #define LWIP_AUTOIP 0
-#define LWIP_ACD 0
+#define LWIP_ACD 0 /* no address conflict probes: the DHCP server checks (dnsmasq pings first); \
+                      saves 3-9 s of probing before a lease is used */
 #define LWIP_IGMP 0
 
 #define LWIP_IPV6 1

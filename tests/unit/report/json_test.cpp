@@ -80,7 +80,7 @@ TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
   STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
   STRCMP_EQUAL(
       "rx_total,passed_total,dropped_total,rejected_total,reject_suppressed,"
-      "rx_frames_dropped,dropped_by_reason",
+      "rx_frames_dropped,passed_by_reason,dropped_by_reason",
       joined(keys(doc["counters"])).c_str());
 }
 
@@ -155,26 +155,29 @@ TEST(StatusJson, FramesLostBeforeTheFilterAreCounted) {
   CHECK(document(t.snapshot)["counters"]["rx_frames_dropped"].is_u64(5ull * UINT32_MAX));
 }
 
-TEST(StatusJson, CountersAndEveryDropReason) {
+TEST(StatusJson, CountersAndEveryReason) {
   const JsonValue c = document(t.snapshot)["counters"];
   CHECK(c["rx_total"].is_u64(17));
   CHECK(c["passed_total"].is_u64(6));
   CHECK(c["dropped_total"].is_u64(11));
   CHECK(c["rejected_total"].is_u64(0));
   CHECK(c["reject_suppressed"].is_u64(1));
+  // Each reason in exactly one of the two objects, with its count.
   const JsonValue& by_reason = c["dropped_by_reason"];
+  const JsonValue& passed_by_reason = c["passed_by_reason"];
   std::size_t drop_reasons = 0;
   for (std::size_t i = 0; i < portcullis::filter::kReasonCount; ++i) {
     const auto r = static_cast<Reason>(i);
-    const JsonValue& v = by_reason[portcullis::filter::reason_name(r)];
-    if (portcullis::filter::is_pass_reason(r)) {
-      CHECK_TEXT(v.kind == JsonValue::Kind::kMissing, portcullis::filter::reason_name(r));
-    } else {
-      ++drop_reasons;
-      CHECK_TEXT(v.is_u64(t.counters.by_reason(r)), portcullis::filter::reason_name(r));
-    }
+    const char* name = portcullis::filter::reason_name(r);
+    const bool pass = portcullis::filter::is_pass_reason(r);
+    const JsonValue& here = (pass ? passed_by_reason : by_reason)[name];
+    const JsonValue& there = (pass ? by_reason : passed_by_reason)[name];
+    drop_reasons += pass ? 0 : 1;
+    CHECK_TEXT(here.is_u64(t.counters.by_reason(r)), name);
+    CHECK_TEXT(there.kind == JsonValue::Kind::kMissing, name);
   }
   LONGS_EQUAL(drop_reasons, by_reason.size());
+  LONGS_EQUAL(portcullis::filter::kReasonCount - drop_reasons, passed_by_reason.size());
   CHECK(by_reason["closed_port"].is_u64(7));
   CHECK(by_reason["fragment"].is_u64(2));
   CHECK(by_reason["malformed"].is_u64(1));

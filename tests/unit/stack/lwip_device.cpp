@@ -2,6 +2,7 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include "lwip/dhcp.h"
 #include "lwip/init.h"
 #include "lwip/sys.h"
 #include "lwip/timeouts.h"
@@ -78,6 +79,12 @@ LwipDevice::~LwipDevice() {
   while (tcp_listen_pcbs.listen_pcbs != nullptr) {
     tcp_close(reinterpret_cast<tcp_pcb*>(tcp_listen_pcbs.listen_pcbs));
   }
+#if LWIP_DHCP
+  if (netif_dhcp_data(&netif.lwip_netif()) != nullptr) {
+    dhcp_stop(&netif.lwip_netif());
+    dhcp_remove_struct(&netif.lwip_netif());
+  }
+#endif
   while (udp_pcbs != nullptr) {
     udp_remove(udp_pcbs);
   }
@@ -85,7 +92,11 @@ LwipDevice::~LwipDevice() {
 }
 
 void LwipDevice::start(bool learn_peer) {
-  CHECK(ok(in_lwip([this] { return netif.start(boards::kLabNetwork); })));
+  start_with(boards::kLabNetwork, learn_peer);
+}
+
+void LwipDevice::start_with(const NetworkSettings& settings, bool learn_peer) {
+  CHECK(ok(in_lwip([&] { return netif.start(settings); })));
   if (learn_peer) {
     exchange(arp_request(kDeviceIp4));
   }

@@ -46,6 +46,9 @@ class LwipDevice {
 
   // Starts the netif; when `learn_peer`, the peer ARPs for the device first.
   void start(bool learn_peer = true);
+  // The same with other network settings (DHCP, for one). What the device sent while
+  // starting is cleared too.
+  void start_with(const NetworkSettings& settings, bool learn_peer = true);
   // Hands one frame to the device and runs its loop once; returns what it sent (what lwIP's
   // timers sent at the test clock's time before it is not included).
   std::vector<Bytes> exchange(const Bytes& frame);

@@ -16,4 +16,13 @@ inline constexpr NetworkSettings kLabNetwork{
 };
 static_assert(portcullis::valid(kLabNetwork));
 
+// The same device with its IPv4 address from the lab's DHCP server (tools/lab: dnsmasq gives
+// the MAC above .2 by reservation): what the reference boards boot with.
+inline constexpr NetworkSettings kLabNetworkByDhcp = [] {
+  NetworkSettings s = kLabNetwork;
+  s.ipv4_dhcp = true;
+  return s;
+}();
+static_assert(portcullis::valid(kLabNetworkByDhcp));
+
 }  // namespace portcullis::boards

@@ -72,6 +72,7 @@ class Agent {
   void snapshot(report::StatusSnapshot& snapshot, report::Counters& counters) const;
 
  private:
+  void report_ipv4();
   void report_ipv6_states();
   void report_violations();
   // For the status server and the push (each keeps its own copy while it sends).
@@ -91,6 +92,7 @@ class Agent {
   hal::Log log_;               // every console line goes through it
   stack::InputFilter filter_;  // before the netif: lwIP's hooks reach it from start() on
   stack::EthernetNetif netif_;
+  std::uint32_t reported_ip4_ = 0;  // network byte order; 0: none (yet)
   std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};
   LabServices lab_services_;
   stack::ListenerAudit audit_;

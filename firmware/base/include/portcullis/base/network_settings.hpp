@@ -10,16 +10,19 @@ namespace portcullis {
 // A board's compile-time addressing. IPv6 link-local is always derived from the MAC.
 struct NetworkSettings {
   MacAddress mac;
-  std::array<std::uint8_t, 4> ipv4;
+  std::array<std::uint8_t, 4> ipv4;  // ignored with ipv4_dhcp
   std::uint8_t ipv4_prefix_len;
   std::array<std::uint8_t, 4> ipv4_gateway;  // 0.0.0.0: none
   std::array<std::uint16_t, 8> ipv6;         // all zero: no global address
   std::uint8_t ipv6_prefix_len;
+  // IPv4 address, mask and gateway from a DHCP server (lwIP's client, with lease renewal and
+  // rebinding) instead of the three fields above. Needs LWIP_DHCP (PORTCULLIS_LWIP_DHCP).
+  bool ipv4_dhcp = false;
 };
 
 constexpr bool valid(const NetworkSettings& s) {
   const bool unicast_mac = (s.mac[0] & 0x01) == 0;
-  return unicast_mac && s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32 &&
+  return unicast_mac && (s.ipv4_dhcp || (s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32)) &&
          s.ipv6_prefix_len <= 128;
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 
+#include "lwip/dhcp.h"
 #include "lwip/netif.h"
 #include "portcullis/base/network_settings.hpp"
 #include "portcullis/base/status.hpp"
@@ -49,6 +50,9 @@ class EthernetNetif {
   hal::EthernetMac& mac_;
   const hal::Clock& clock_;
   netif netif_{};
+#if LWIP_DHCP
+  dhcp dhcp_{};  // the DHCP client's state (NetworkSettings::ipv4_dhcp)
+#endif
   report::NetifInfo counts_{};  // the netif's own; report() adds the MAC's
   std::uint64_t next_link_check_ms_ = 0;
   // One frame buffer serves both directions: a received frame is judged here and copied into

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# tests/lab/network_test.sh BOARD: the device on a network it did not know at build time.
+# It boots with a policy that answers no ping (tests/lab/policies/quiet.allow), so tools/lab
+# must find it up by its mgmt port; takes its IPv4 address from the lab's DHCP server
+# (dnsmasq), renews the lease (T1 shortened to a few seconds), and drops forged DHCP answers
+# of another transaction, counted as unsolicited_reply, while the real exchange goes on.
+# (filter_test.sh scans the same DHCP-addressed device with nmap.) Packets stay in the lab
+# namespace; everything is bounded.
+set -euo pipefail
+
+readonly WANT_BOARD="${1:?usage: tests/lab/network_test.sh BOARD}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ROOT
+readonly LAB="$ROOT/tools/lab"
+readonly PY=/usr/bin/python3
+readonly POLICY="$ROOT/tests/lab/policies/quiet.allow"
+readonly T1=6          # seconds until the device renews its lease (dnsmasq options 58/59)
+readonly RENEW_BOUND=30 # seconds to wait for the renewal in dnsmasq's log
+readonly FORGED=4      # forged DHCP answers sent
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+require_root "lab_network_$WANT_BOARD"
+claim_lab_instance
+
+WORK="$(mktemp -d)"
+trap lab_finish EXIT
+
+# ---- up without echo, by DHCP ----------------------------------------------------------
+export PORTCULLIS_LAB_DHCP_T1=$T1
+lab_up "lab up with quiet.allow: no echo, found by its mgmt port" --policy "$POLICY"
+readonly BASE="https://$DEVICE_IPV4:$MGMT_PORT"
+
+check "the console says the address came by DHCP" \
+  grep -Eq "ipv4 $DEVICE_IPV4 mask 255\.255\.255\.0 by dhcp" "$CONSOLE_LOG"
+check "dnsmasq acknowledged $DEVICE_IPV4 to the device's MAC ($DEVICE_MAC)" \
+  grep -Eq "DHCPACK\(.*\) $DEVICE_IPV4 $DEVICE_MAC" "$DHCP_LOG"
+# The negative beside its positive: no echo reply, while the mgmt port answers a poll.
+if "$LAB" exec ping -4 -n -q -c 2 -W 1 "$DEVICE_IPV4" >/dev/null 2>&1; then
+  fail "the device answered ping with echo off"
+else
+  pass "no echo reply (echo off)"
+fi
+if mgmt_curl -o "$WORK/before.json" "$BASE/v1/status"; then
+  pass "GET /v1/status over mutual TLS at the DHCP address"
+else
+  fail "GET /v1/status over mutual TLS at the DHCP address"
+  exit 1
+fi
+
+# ---- forged answers of another transaction ------------------------------------------------
+# A DHCPACK and a DHCPOFFER for the device's MAC from the lab host's server port, with xids
+# the device never sent (half to its address, half broadcast), then the real exchange must go
+# on. lwIP would ignore them itself; the filter must not even let them reach it.
+check "$FORGED forged DHCP answers sent (scapy on $LAB_TAP)" \
+  "$LAB" exec "$PY" - "$LAB_TAP" "$DEVICE_MAC" "$HOST_IPV4" "$DEVICE_IPV4" "$FORGED" <<'PYEOF'
+import logging, random, sys, time
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.all import BOOTP, DHCP, IP, UDP, Ether, get_if_hwaddr, sendp
+iface, mac, server, device, count = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+chaddr = bytes.fromhex(mac.replace(":", "")) + bytes(10)
+for i in range(count):
+    kind = "ack" if i % 2 == 0 else "offer"
+    dst_ip, dst_mac = (device, mac) if i < count // 2 else ("255.255.255.255", "ff:ff:ff:ff:ff:ff")
+    frame = (Ether(src=get_if_hwaddr(iface), dst=dst_mac) / IP(src=server, dst=dst_ip) /
+             UDP(sport=67, dport=68) /
+             BOOTP(op=2, xid=random.getrandbits(32), yiaddr="192.0.2.99", siaddr=server, chaddr=chaddr) /
+             DHCP(options=[("message-type", kind), ("server_id", server), ("lease_time", 3600),
+                           ("subnet_mask", "255.255.255.0"), "end"]))
+    sendp(frame, iface=iface, verbose=False)
+    time.sleep(0.05)
+PYEOF
+
+# ---- the renewal ------------------------------------------------------------------------------
+# lwIP renews at T1 with a unicast DHCPREQUEST; dnsmasq logs a second DHCPACK for the MAC.
+renewed=0
+for _ in $(seq 1 "$RENEW_BOUND"); do
+  if (($(grep -Ec "DHCPACK\(.*\) $DEVICE_IPV4 $DEVICE_MAC" "$DHCP_LOG") >= 2)); then
+    renewed=1
+    break
+  fi
+  sleep 1
+done
+if ((renewed)); then
+  pass "the device renewed its lease (a second DHCPACK within ${RENEW_BOUND} s, T1 $T1 s)"
+else
+  fail "no lease renewal in dnsmasq's log within ${RENEW_BOUND} s (T1 $T1 s)"
+  tail -n 20 "$DHCP_LOG" | sed 's/^/    /'
+fi
+
+if mgmt_curl -o "$WORK/after.json" "$BASE/v1/status"; then
+  pass "GET /v1/status after the forgeries and the renewal"
+else
+  fail "GET /v1/status after the forgeries and the renewal"
+  exit 1
+fi
+# counters.{passed,dropped}_by_reason.REASON, after minus before.
+delta() { # passed|dropped REASON
+  "$PY" -c 'import json, sys
+get = lambda f: json.load(open(f))["counters"][sys.argv[3] + "_by_reason"][sys.argv[4]]
+print(get(sys.argv[2]) - get(sys.argv[1]))' "$WORK/before.json" "$WORK/after.json" "$1" "$2"
+}
+unsolicited="$(delta dropped unsolicited_reply)"
+answers="$(delta passed stack_client)"
+if ((unsolicited == FORGED)); then
+  pass "every forged answer was dropped as unsolicited_reply (+$unsolicited)"
+else
+  fail "unsolicited_reply drops +$unsolicited, want +$FORGED"
+fi
+if ((answers >= 1)); then
+  pass "the renewal's DHCPACK passed as the answer to the device's request (stack_client +$answers)"
+else
+  fail "no stack_client pass for the renewal's DHCPACK"
+fi
+check "the device kept $DEVICE_IPV4 (no forged offer of 192.0.2.99 taken)" \
+  bash -c "! grep -q 'ipv4 192.0.2.99' '$CONSOLE_LOG' && ! grep -q 'ipv4 lost' '$CONSOLE_LOG'"
+exit $((FAILED > 0))
