@@ -25,8 +25,13 @@ inline constexpr std::uintptr_t kTimer0Base = 0x4003'0000;        // general-pur
 inline constexpr std::uint32_t kAdcNoisePeriodCycles = 500;
 inline constexpr std::size_t kFlashBytes = 256 * 1024;
 
-// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC), static with -DPORTCULLIS_LWIP_DHCP=0.
-inline constexpr NetworkSettings kNetwork =
-    LWIP_DHCP ? boards::kLabNetworkByDhcp : boards::kLabNetwork;
+// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC) and IPv6 by SLAAC besides ::2;
+// static only with -DPORTCULLIS_LWIP_DHCP=0 -DPORTCULLIS_LWIP_SLAAC=0.
+inline constexpr NetworkSettings kNetwork = [] {
+  NetworkSettings s = boards::kLabNetworkAuto;
+  s.ipv4_dhcp = LWIP_DHCP != 0;
+  s.ipv6_slaac = LWIP_IPV6_AUTOCONFIG != 0;
+  return s;
+}();
 
 }  // namespace portcullis::board

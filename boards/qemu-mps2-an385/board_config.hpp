@@ -16,8 +16,13 @@ inline constexpr std::uintptr_t kUart0Base = 0x4000'4000;    // CMSDK APB UART0
 inline constexpr std::uintptr_t kLan9118Base = 0x4020'0000;  // SMSC LAN9118
 inline constexpr std::uintptr_t kSysTickBase = 0xE000'E010;
 
-// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC), static with -DPORTCULLIS_LWIP_DHCP=0.
-inline constexpr NetworkSettings kNetwork =
-    LWIP_DHCP ? boards::kLabNetworkByDhcp : boards::kLabNetwork;
+// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC) and IPv6 by SLAAC besides ::2;
+// static only with -DPORTCULLIS_LWIP_DHCP=0 -DPORTCULLIS_LWIP_SLAAC=0.
+inline constexpr NetworkSettings kNetwork = [] {
+  NetworkSettings s = boards::kLabNetworkAuto;
+  s.ipv4_dhcp = LWIP_DHCP != 0;
+  s.ipv6_slaac = LWIP_IPV6_AUTOCONFIG != 0;
+  return s;
+}();
 
 }  // namespace portcullis::board

@@ -19,7 +19,7 @@ EthernetNetif::EthernetNetif(hal::EthernetMac& mac, const hal::Clock& clock)
     : mac_(mac), clock_(clock) {}
 
 Status EthernetNetif::start(const NetworkSettings& s) {
-  if (!valid(s) || (s.ipv4_dhcp && !LWIP_DHCP)) {
+  if (!valid(s) || (s.ipv4_dhcp && !LWIP_DHCP) || (s.ipv6_slaac && !LWIP_IPV6_AUTOCONFIG)) {
     return Status::kInvalidArgument;
   }
   if (const Status st = mac_.init(s.mac); !ok(st)) {
@@ -56,6 +56,10 @@ Status EthernetNetif::start(const NetworkSettings& s) {
   }
   netif_set_default(&netif_);
 
+#if LWIP_IPV6_AUTOCONFIG
+  // lwIP enables autoconfiguration on every netif it adds: only where the settings say.
+  netif_set_ip6_autoconfig_enabled(&netif_, s.ipv6_slaac ? 1 : 0);
+#endif
   netif_create_ip6_linklocal_address(&netif_, 1);
   bool has_global = false;
   for (const auto w : s.ipv6) {

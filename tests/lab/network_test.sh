@@ -2,7 +2,8 @@
 # tests/lab/network_test.sh BOARD: the device on a network it did not know at build time.
 # It boots with a policy that answers no ping (tests/lab/policies/quiet.allow), so tools/lab
 # must find it up by its mgmt port; takes its IPv4 address from the lab's DHCP server
-# (dnsmasq), renews the lease (T1 shortened to a few seconds), and drops forged DHCP answers
+# (dnsmasq) and an IPv6 address by SLAAC from its router advertisements (polled there too),
+# renews the lease (T1 shortened to a few seconds), and drops forged DHCP answers
 # of another transaction, counted as unsolicited_reply, while the real exchange goes on.
 # (filter_test.sh scans the same DHCP-addressed device with nmap.) Packets stay in the lab
 # namespace; everything is bounded.
@@ -45,6 +46,27 @@ if mgmt_curl -o "$WORK/before.json" "$BASE/v1/status"; then
 else
   fail "GET /v1/status over mutual TLS at the DHCP address"
   exit 1
+fi
+
+# ---- SLAAC ------------------------------------------------------------------------------------
+# The lab's router advertisements (dnsmasq, ra-only) give the device a second global address.
+slaac=0
+for _ in $(seq 1 20); do
+  grep -Eq "ipv6 $DEVICE_IPV6_SLAAC preferred" "$CONSOLE_LOG" && slaac=1 && break
+  sleep 1
+done
+if ((slaac)); then
+  pass "the console says $DEVICE_IPV6_SLAAC (SLAAC from the lab's router advertisement) is preferred"
+else
+  fail "no SLAAC address $DEVICE_IPV6_SLAAC on the console within 20 s"
+fi
+# The device's certificate names DEVICE_IPV6 (::2), not an address the network gave it: curl
+# checks the certificate as ::2's and connects to the SLAAC address.
+if mgmt_curl -o "$WORK/slaac.json" -g --connect-to "[$DEVICE_IPV6]:$MGMT_PORT:[$DEVICE_IPV6_SLAAC]:$MGMT_PORT" \
+  "https://[$DEVICE_IPV6]:$MGMT_PORT/v1/status"; then
+  pass "GET /v1/status over mutual TLS at the SLAAC address"
+else
+  fail "GET /v1/status over mutual TLS at the SLAAC address"
 fi
 
 # ---- forged answers of another transaction ------------------------------------------------

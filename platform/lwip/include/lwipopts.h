@@ -169,9 +169,16 @@ void sys_check_core_locking(void);
 #endif
 #define LWIP_ICMP6 1
 #define LWIP_IPV6_MLD 1        /* join solicited-node groups for neighbour discovery */
-#define LWIP_IPV6_AUTOCONFIG 0 /* static addresses; no SLAAC from router advertisements */
+/* PORTCULLIS_LWIP_SLAAC 1 (default): an address from each router advertisement's autonomous
+   /64 prefix (RFC 4862), used when the network settings ask for it (ipv6_slaac). lwIP takes an
+   RA only from a link-local source with hop limit 255 (the filter checks the hop limit too);
+   LWIP_ND6_ALLOW_RA_UPDATES below stays 0. */
+#ifndef PORTCULLIS_LWIP_SLAAC
+#define PORTCULLIS_LWIP_SLAAC 1
+#endif
+#define LWIP_IPV6_AUTOCONFIG PORTCULLIS_LWIP_SLAAC
 #define LWIP_IPV6_DHCP6 0
-#define LWIP_IPV6_NUM_ADDRESSES 3 /* link-local + the board's global + one spare */
+#define LWIP_IPV6_NUM_ADDRESSES 3 /* link-local + the board's global + one by SLAAC */
 #define LWIP_IPV6_DUP_DETECT_ATTEMPTS 1
 #define LWIP_ND6_ALLOW_RA_UPDATES 0 /* a router advertisement must not re-route the device */
 

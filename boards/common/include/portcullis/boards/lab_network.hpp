@@ -16,13 +16,15 @@ inline constexpr NetworkSettings kLabNetwork{
 };
 static_assert(portcullis::valid(kLabNetwork));
 
-// The same device with its IPv4 address from the lab's DHCP server (tools/lab: dnsmasq gives
-// the MAC above .2 by reservation): what the reference boards boot with.
-inline constexpr NetworkSettings kLabNetworkByDhcp = [] {
+// The same device configured by the network, as the reference boards boot: its IPv4 address
+// from the lab's DHCP server (tools/lab: dnsmasq gives the MAC above .2 by reservation), and
+// an IPv6 address by SLAAC from the lab's router advertisements (2001:db8::/64) besides ::2.
+inline constexpr NetworkSettings kLabNetworkAuto = [] {
   NetworkSettings s = kLabNetwork;
   s.ipv4_dhcp = true;
+  s.ipv6_slaac = true;
   return s;
 }();
-static_assert(portcullis::valid(kLabNetworkByDhcp));
+static_assert(portcullis::valid(kLabNetworkAuto));
 
 }  // namespace portcullis::boards

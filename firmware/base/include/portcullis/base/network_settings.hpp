@@ -18,6 +18,9 @@ struct NetworkSettings {
   // IPv4 address, mask and gateway from a DHCP server (lwIP's client, with lease renewal and
   // rebinding) instead of the three fields above. Needs LWIP_DHCP (PORTCULLIS_LWIP_DHCP).
   bool ipv4_dhcp = false;
+  // IPv6 addresses from router advertisements (SLAAC, lwIP's autoconfiguration), besides the
+  // link-local one and `ipv6`. Needs LWIP_IPV6_AUTOCONFIG (PORTCULLIS_LWIP_SLAAC).
+  bool ipv6_slaac = false;
 };
 
 constexpr bool valid(const NetworkSettings& s) {
