@@ -18,13 +18,14 @@
 #include "lwip/udp.h"
 #include "portcullis/filter/classifier.hpp"
 
-// lwIP's DNS client asks from unconnected PCBs; with LWIP_DNS_SECURE_RAND_SRC_PORT (lwIP's
-// default) a new one per query on a random port. Their answers pass by ClientRequests (the
-// query went out through the netif), but the listener audit cannot tell those PCBs from an
-// application's unconnected socket: dns.c keeps them static. Until it can, DNS stays off.
-#if LWIP_DNS
+// lwIP's DNS client asks from an unconnected PCB; its answers pass by ClientRequests (the
+// query went out through the netif). With LWIP_DNS_SECURE_RAND_SRC_PORT it would make a new
+// PCB per query, kept static in dns.c, which the listener audit could not tell from an
+// application's unconnected socket (and would close under lwIP's feet); with one PCB made at
+// lwip_init() the audit knows it (lwip_port.hpp, lwip_dns_pcb()).
+#if LWIP_DNS && (LWIP_DNS_SECURE & LWIP_DNS_SECURE_RAND_SRC_PORT)
 #error \
-    "input filter: LWIP_DNS needs the listener audit to know lwIP's DNS PCBs (static in dns.c): see firmware/stack/README.md, \"DNS and DHCP\""
+    "input filter: LWIP_DNS_SECURE_RAND_SRC_PORT makes DNS PCBs the listener audit cannot know: see firmware/stack/README.md, \"DNS and DHCP\""
 #endif
 
 static_assert(portcullis::stack::kTcpPcbReserve < MEMP_NUM_TCP_PCB,

@@ -10,6 +10,7 @@
 #include "lwip/init.h"
 #include "lwip/ip_addr.h"
 #include "lwip/sys.h"
+#include "lwip/udp.h"
 #if LWIP_IPV6
 #include "lwip/nd6.h"
 #include "lwip/netif.h"
@@ -20,6 +21,7 @@
 #endif
 #include "portcullis/hal/fatal.hpp"
 #include "portcullis/stack/internal/siphash.hpp"
+#include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_hooks.h"
 
 namespace {
@@ -28,6 +30,7 @@ using portcullis::stack::internal::SipKey;
 
 const portcullis::hal::Clock* lwip_clock = nullptr;
 bool stopped = false;
+const udp_pcb* dns_pcb = nullptr;
 // LWIP_RAND() is SipHash of a counter, TCP initial sequence numbers SipHash of the 4-tuple
 // (RFC 6528), under two keys drawn from the TLS DRBG at boot. Until then both keys are zero:
 // a fixed sequence, as before any seeding (unit tests; a device without a seed says so).
@@ -47,8 +50,21 @@ void start_lwip() {
 #if NO_SYS
   lwip_init();
 #else
-  tcpip_init(nullptr, nullptr);
+  tcpip_init(nullptr, nullptr);  // runs lwip_init() before it returns
 #endif
+#if LWIP_DNS
+  // dns_init() made the only UDP PCB there is yet (no PCB of lwIP's is ever made after it in
+  // lwip_init()); the audit knows it by this address for lwIP's life.
+  const LwipContext in_lwip;
+  dns_pcb = udp_pcbs;
+  if (dns_pcb == nullptr || dns_pcb->next != nullptr) {
+    hal::fatal("lwIP's DNS client has no PCB of its own after lwip_init()");
+  }
+#endif
+}
+
+const udp_pcb* lwip_dns_pcb() {
+  return dns_pcb;
 }
 
 void stop_lwip() {

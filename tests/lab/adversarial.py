@@ -27,8 +27,9 @@ Each probe states what the device must do with it:
                  is no IP frame the netif judges (unknown ethertype, a VLAN tag, a header
                  alone) and lwIP's Ethernet layer discards it; uncounted
 Every frame the device sends is either expected background (ARP and neighbour discovery
-about the namespace's host addresses, router solicitations and MLD reports, the MQTT push's
-connection attempts to port 8883, the tail of a status poll's connection) or
+about the namespace's host addresses, router solicitations and MLD reports, DHCP requests
+renewing its lease, the MQTT push's connection attempts to port 8883, the tail of a status
+poll's connection) or
 a reply to exactly one probe (matched by ports, ICMP id, or the quote of an ICMP error).
 Results go to the --out JSON and as PASS:/FAIL:/INFO: lines to stdout.
 """
@@ -63,7 +64,7 @@ MQTT_PORT = 8883  # lab boards push to the host side; nobody listens: background
 # for them exactly. no_connection also comes from the lab itself (a TLS poll's last segment
 # after the device freed its PCB: one a poll), so it is checked as "at least".
 EXACT_REASONS = ("malformed", "fragment", "bad_extension_chain", "unknown_protocol",
-                 "broadcast", "icmp_denied", "closed_port", "bad_mtu")
+                 "broadcast", "icmp_denied", "closed_port", "bad_mtu", "unsolicited_reply")
 
 
 def scapy():
@@ -392,7 +393,10 @@ def barrage_probes(p):
     p.add(cat, "UDP 53 -> 49153 (a DNS answer to an ephemeral port nobody holds)", frame,
           drop("closed_port"), key=key)
     frame, key = p.udp4(68, sport=67)
-    p.add(cat, "UDP 67 -> 68 (a DHCP offer, no DHCP client)", frame, drop("closed_port"), key=key)
+    # The device's DHCP client asked from 68 (tools/lab's DHCP server answered): any other
+    # datagram from a server port to it answers no request in flight.
+    p.add(cat, "UDP 67 -> 68 (a DHCP answer to no request of the device's client)", frame,
+          drop("unsolicited_reply"), key=key)
     frame, key = p.udp6(546, sport=547)
     p.add(cat, "UDP 547 -> 546 (a DHCPv6 reply, no client)", frame, drop("closed_port"), key=key)
     frame, key = p.tcp4(TCP_OPEN, flags="A", sport=20)
@@ -585,6 +589,8 @@ def reply_key(s, pkt):
         return None, (v, "tcp", tcp.dport, tcp.sport)
     if pkt.haslayer(s.UDP):
         udp = pkt[s.UDP]
+        if v == 4 and udp.sport == 68 and udp.dport == 67:
+            return "DHCP request (the lease's renewal)", None
         return None, (v, "udp", udp.dport, udp.sport)
     return None, None
 

@@ -148,10 +148,11 @@ void sys_check_core_locking(void);
 #define DHCP_COARSE_TIMER_SECS 10  /* lease timers in 10 s steps (lwIP: 60), so a short T1 \
                                       is kept; timers cap at 0xffff steps: 7.5 days */
 #define LWIP_DHCP_GET_NTP_SRV 0
-#define LWIP_DHCP_MAX_DNS_SERVERS 0 /* no DNS client yet */
+#define LWIP_DHCP_MAX_DNS_SERVERS DNS_MAX_SERVERS /* the resolvers a DHCP server names */
 #define LWIP_AUTOIP 0
-#define LWIP_ACD 0 /* no address conflict probes: the DHCP server checks (dnsmasq pings first); \
-                      saves 3-9 s of probing before a lease is used */
+#define LWIP_ACD 0 /* no address conflict probes (3-9 s before a lease is used): keeping \
+                      a lease's address unique is the DHCP server's (dnsmasq pings before it \
+                      offers one; the lab's, with a reservation, does not: --no-ping) */
 #define LWIP_IGMP 0
 
 #define LWIP_IPV6 1
@@ -197,7 +198,22 @@ void sys_check_core_locking(void);
   1 /* lwIP's altcp_tls_new() calls altcp_tls_wrap(), which is ours    \
        (firmware/mgmt/altcp_tls.cpp over Mbed TLS 3.6); lwIP's bundled \
        altcp_tls_mbedtls.c targets Mbed TLS 2 and is not compiled */
-#define LWIP_DNS 0
+/* PORTCULLIS_LWIP_DNS 1 (default): lwIP's resolver, for the broker's name. Servers from DHCP
+   (or dns_setserver()). Its answers pass the filter as answers to its queries (the server
+   asked, the query's random ID: filter/client_requests.hpp), never by port. */
+#ifndef PORTCULLIS_LWIP_DNS
+#define PORTCULLIS_LWIP_DNS 1
+#endif
+#define LWIP_DNS PORTCULLIS_LWIP_DNS
+/* A random ID per query and one query per name at a time; not a new PCB per query on a random
+   port (LWIP_DNS_SECURE_RAND_SRC_PORT): lwIP keeps those PCBs static in dns.c, and the listener
+   audit must know the resolver's PCB (one, made by lwip_init(), on a port drawn at random from
+   lwIP's keyed generator: stack/lwip_port.hpp lwip_dns_pcb()). */
+#define LWIP_DNS_SECURE (LWIP_DNS_SECURE_RAND_XID | LWIP_DNS_SECURE_NO_MULTIPLE_OUTSTANDING)
+#define DNS_TABLE_SIZE 2       /* names resolved at once: the broker, and one more */
+#define DNS_MAX_NAME_LENGTH 64 /* lwIP: 256 a table entry */
+#define DNS_MAX_SERVERS 2
+#define LWIP_DNS_SUPPORT_MDNS_QUERIES 0
 
 /* ---- checksums: always generated and verified in software --------------------------- */
 #define CHECKSUM_GEN_IP 1

@@ -85,8 +85,13 @@ LwipDevice::~LwipDevice() {
     dhcp_remove_struct(&netif.lwip_netif());
   }
 #endif
-  while (udp_pcbs != nullptr) {
-    udp_remove(udp_pcbs);
+  // Every PCB the test left, but lwIP's DNS client's own (lwIP keeps it for its life).
+  for (udp_pcb* pcb = udp_pcbs; pcb != nullptr;) {
+    udp_pcb* const next = pcb->next;
+    if (pcb != stack::lwip_dns_pcb()) {
+      udp_remove(pcb);
+    }
+    pcb = next;
   }
   netif_remove(&netif.lwip_netif());
 }

@@ -6,6 +6,8 @@
 
 #include "portcullis/hal/clock.hpp"
 
+struct udp_pcb;
+
 namespace portcullis::stack {
 
 // lwIP's port: sys_now() reads this clock. Set once before lwip_init().
@@ -14,6 +16,11 @@ void set_lwip_clock(const hal::Clock& clock);
 // Initialises lwIP once: lwip_init() with NO_SYS=1; with NO_SYS=0 tcpip_init(), which
 // starts the tcpip thread (after it, lwIP is entered with a LwipContext only).
 void start_lwip();
+
+// lwIP's DNS client's PCB (made by lwip_init(): one, kept for lwIP's life, on a port drawn at
+// random), or nullptr without LWIP_DNS. The listener audit leaves it alone: its answers pass
+// the filter only as answers to its queries (filter/client_requests.hpp).
+const udp_pcb* lwip_dns_pcb();
 
 // Stops lwIP for good before the program tears down what lwIP uses (TLS sessions,
 // listeners, the agent's statics). With NO_SYS=0 it takes the core lock and never gives
