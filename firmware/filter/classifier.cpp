@@ -531,7 +531,10 @@ Decision classify_ipv4(std::span<const std::uint8_t> packet, std::size_t total_l
   const std::uint8_t proto = h->u8<9>();
   const Bytes src = h->bytes<12, 4>();
   const Bytes dst = h->bytes<16, 4>();
-  if (from_the_device_itself(src, dst, stack)) {
+  // 0.0.0.0 is only ever a source of a host asking a DHCP server, which the device is not.
+  // lwIP built with DHCP takes any packet from it (ip4_input skips its source check for one,
+  // IP_ACCEPT_LINK_LAYER_ADDRESSING) and would answer a SYN from it with a SYN-ACK.
+  if (from_the_device_itself(src, dst, stack) || all_bytes(src, 0)) {
     return drop(Reason::kMalformed, proto);
   }
   const std::uint16_t frag = h->u16<6>();
@@ -577,16 +580,23 @@ Decision classify_ipv6(std::span<const std::uint8_t> packet, std::size_t total_l
   ip.hop_limit = all.u8(7);
   ip.src = all.bytes(8, 16);
   ip.dst = all.bytes(24, 16);
-  if (from_the_device_itself(ip.src, ip.dst, stack)) {
+  // Loopback (::1) and multicast sources never come from a wire (RFC 4291 2.5.3, 2.7): lwIP
+  // takes a SYN from ::1 and, once a router advertisement gave it a default router, answers
+  // it there.
+  const bool loopback = all_bytes(ip.src.first(15), 0) && ip.src[15] == 1;
+  if (from_the_device_itself(ip.src, ip.dst, stack) || loopback || ip.src[0] == 0xFF) {
     return drop(Reason::kMalformed);
   }
   const UpperLayer upper = walk_extension_headers(ip.wire);
   ip.l4 = upper.at;
+  // The unspecified source (::) is only a host's without an address yet: neighbour discovery
+  // and MLD (ICMPv6) may use it, no transport can be answered there.
+  const bool unspecified = all_bytes(ip.src, 0);
   switch (upper.proto) {
     case kProtoTcp:
-      return classify_tcp(ip, policy, stack);
+      return unspecified ? drop(Reason::kMalformed, kProtoTcp) : classify_tcp(ip, policy, stack);
     case kProtoUdp:
-      return classify_udp(ip, policy, stack);
+      return unspecified ? drop(Reason::kMalformed, kProtoUdp) : classify_udp(ip, policy, stack);
     case kProtoIcmp6:
       return classify_icmp6(ip, policy, stack);
     default:

@@ -280,7 +280,7 @@ std::optional<filter::Decision> InputFilter::fast_tcp4(std::span<const std::uint
   std::memcpy(&src, p + 12, 4);
   std::memcpy(&dst, p + 16, 4);
   const std::uint32_t own = ip4_addr_get_u32(netif_ip4_addr(inp));
-  if (own == IPADDR_ANY || dst != own || src == own || p[16] >= 224) {
+  if (own == IPADDR_ANY || dst != own || src == own || src == IPADDR_ANY || p[16] >= 224) {
     return std::nullopt;
   }
   // The classifier's judge_tcp() for a unicast destination: a connection attempt asks the

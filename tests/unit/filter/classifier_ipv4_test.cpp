@@ -367,7 +367,7 @@ TEST(ClassifyIpv4, TcpToBroadcastOrMulticastIsNeverRejected) {
 TEST(ClassifyIpv4, RejectIsNotSentToSourcesThatCannotBeAnswered) {
   CHECK(stack.add_ipv4_broadcast(kSubnetBroadcast));
   for (const Ipv4Address src :
-       {Ipv4Address{255, 255, 255, 255}, Ipv4Address{224, 0, 0, 5}, Ipv4Address{0, 0, 0, 0},
+       {Ipv4Address{255, 255, 255, 255}, Ipv4Address{224, 0, 0, 5}, Ipv4Address{0, 0, 0, 1},
         Ipv4Address{127, 0, 0, 1}, Ipv4Address{240, 0, 0, 1}, kSubnetBroadcast}) {
     CHECK_DECISION("drop closed_port", classify(tcp4({.dport = 81}, {.src = src}), reject));
     CHECK_DECISION("drop closed_port", classify(udp4({.dport = 81}, {.src = src}), reject));
@@ -392,6 +392,20 @@ TEST(ClassifyIpv4, SourceEqualToDestinationIsMalformed) {
   CHECK_DECISION("pass echo", classify(icmp4(icmp(8)), echo));
   CHECK_DECISION("reject closed_port", classify(tcp4({.dport = 81}), reject));
   CHECK_DECISION("reject closed_port", classify(udp4({.dport = 161}), reject));
+}
+
+// 0.0.0.0 is the source of a host asking a DHCP server, which the device is not; lwIP built
+// with DHCP skips its source check for it and would answer a SYN from it with a SYN-ACK.
+TEST(ClassifyIpv4, TheUnspecifiedSourceIsMalformed) {
+  const Ipv4Spec unspecified{.src = {0, 0, 0, 0}};
+  CHECK_DECISION("drop malformed", classify(tcp4({.dport = 80}, unspecified)));
+  CHECK_DECISION("drop malformed", classify(udp4({.dport = 5683}, unspecified)));
+  CHECK_DECISION("drop malformed",
+                 classify(udp4({.sport = 68, .dport = 67},
+                               {.src = {0, 0, 0, 0}, .dst = {255, 255, 255, 255}})));
+  CHECK_DECISION("drop malformed", classify(tcp4({.dport = 81}, unspecified), reject));
+  // Any other address of 0/8 is judged as usual (lwIP itself drops it as a source).
+  CHECK_DECISION("pass allowed", classify(tcp4({.dport = 80}, {.src = {0, 0, 0, 1}})));
 }
 
 // The device's own address as source to another destination is forged the same way: the

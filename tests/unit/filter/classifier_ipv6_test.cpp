@@ -413,11 +413,21 @@ TEST(ClassifyIpv6, AnswersToTheStacksClientsPassByTransaction) {
   CHECK_DECISION("drop closed_port", classify(answer));
 }
 
-TEST(ClassifyIpv6, RejectIsNotSentToSourcesThatCannotBeAnswered) {
+// Sources no wire carries (loopback, multicast: RFC 4291), and the unspecified one for a
+// transport: malformed, to an allowed port too (lwIP would take a SYN from ::1 and answer it
+// through a default router) and in reject mode (never answered).
+TEST(ClassifyIpv6, SourcesThatCannotBeAnsweredAreMalformed) {
   for (const Ipv6Address src : {kAllNodes, kUnspecified, kLoopback}) {
-    CHECK_DECISION("drop closed_port", classify(tcp6({.dport = 81}, {.src = src}), reject));
-    CHECK_DECISION("drop closed_port", classify(udp6({.dport = 81}, {.src = src}), reject));
+    CHECK_DECISION("drop malformed", classify(tcp6({.dport = 81}, {.src = src}), reject));
+    CHECK_DECISION("drop malformed", classify(udp6({.dport = 81}, {.src = src}), reject));
+    CHECK_DECISION("drop malformed", classify(tcp6({.dport = 80}, {.src = src})));
+    CHECK_DECISION("drop malformed", classify(udp6({.dport = 5683}, {.src = src})));
   }
+  // Echo from ::1 or a multicast source too; neighbour discovery may come from :: (DAD).
+  CHECK_DECISION("drop malformed", classify(icmp6(icmp(128), {.src = kLoopback})));
+  CHECK_DECISION("pass neighbour_discovery",
+                 classify(icmp6(icmp(135, 0, Bytes(20, 0)),
+                                {.src = kUnspecified, .dst = kSolicitedNode, .hop_limit = 255})));
 }
 
 // LAND: source and destination are the device's own address (see the IPv4 test).
