@@ -28,7 +28,7 @@ Each probe states what the device must do with it:
                  alone) and lwIP's Ethernet layer discards it; uncounted
 Every frame the device sends is either expected background (ARP and neighbour discovery
 about the namespace's host addresses, router solicitations and MLD reports, DHCP requests
-renewing its lease, the MQTT push's connection attempts to port 8883, the tail of a status
+renewing its lease, DNS queries for the broker's name, the MQTT push's connection attempts to port 8883, the tail of a status
 poll's connection) or
 a reply to exactly one probe (matched by ports, ICMP id, or the quote of an ICMP error).
 Results go to the --out JSON and as PASS:/FAIL:/INFO: lines to stdout.
@@ -448,14 +448,21 @@ def barrage_probes(p):
     # -- allowed ports, sources or destinations no connection can have --------------------------
     # The allow rule admits these SYNs (the filter passes them); lwIP itself discards them:
     # ip4_input/ip6_input drop loopback, unspecified, broadcast and multicast sources (and
-    # lwIP will not route to 127/8), tcp_input drops TCP to broadcast and multicast.
+    # lwIP will not route to 127/8), tcp_input drops TCP to broadcast and multicast. But lwIP
+    # built with DHCP takes any packet from 0.0.0.0 (a DHCP client's source) and would answer
+    # the SYN: the filter drops it.
     cat = "allowed-bogus"
-    for src in ("127.0.0.1", "0.0.0.0", MCAST4, LIMITED4):
+    frame, key = p.tcp4(TCP_OPEN, src="0.0.0.0")
+    p.add(cat, f"SYN from 0.0.0.0 to {TCP_OPEN}", frame, drop("malformed"), key=key)
+    for src in ("127.0.0.1", MCAST4, LIMITED4):
         frame, key = p.tcp4(TCP_OPEN, src=src)
         p.add(cat, f"SYN from {src} to {TCP_OPEN}", frame, ("pass", "allowed"), key=key)
+    # IPv6 sources no wire carries (::1, multicast) and :: for a transport: the filter drops
+    # them (lwIP takes a SYN from ::1 and answers it through the default router the lab's
+    # router advertisement gave it).
     for src in ("::1", "::", MCAST6):
         frame, key = p.tcp6(TCP_OPEN, src=src)
-        p.add(cat, f"SYN from {src} to {TCP_OPEN}", frame, ("pass", "allowed"), key=key)
+        p.add(cat, f"SYN from {src} to {TCP_OPEN}", frame, drop("malformed"), key=key)
     for dst, mac in ((BCAST4, BCAST_MAC), (LIMITED4, BCAST_MAC), (MCAST4, MCAST4_MAC)):
         frame, key = p.tcp4(TCP_OPEN, dst=dst, l2=mac)
         p.add(cat, f"SYN to {dst}:{TCP_OPEN}", frame, ("pass", "allowed"), key=key)
@@ -591,6 +598,8 @@ def reply_key(s, pkt):
         udp = pkt[s.UDP]
         if v == 4 and udp.sport == 68 and udp.dport == 67:
             return "DHCP request (the lease's renewal)", None
+        if udp.dport == 53 and ip.dst in (H4, H6):
+            return "DNS query (the push resolving its broker's name)", None
         return None, (v, "udp", udp.dport, udp.sport)
     return None, None
 
@@ -833,8 +842,9 @@ def cmd_ptb(args):
 
 def cmd_account(args):
     """The counters before and after a phase account for its probes."""
-    before = json.load(open(args.before, encoding="utf-8"))["counters"]
-    after = json.load(open(args.after, encoding="utf-8"))["counters"]
+    before_doc = json.load(open(args.before, encoding="utf-8"))
+    after_doc = json.load(open(args.after, encoding="utf-8"))
+    before, after = before_doc["counters"], after_doc["counters"]
     probes = json.load(open(args.probes, encoding="utf-8"))
     exp = probes["expected"]
     phase = args.phase
@@ -879,6 +889,13 @@ def cmd_account(args):
     verdict(background >= 0, f"{phase}: rx_total grew by {delta['rx_total']} >= the {counted} "
             f"probes that reach the filter; {background} packets of the lab's own traffic (TLS "
             "polls, RSTs the namespace sends for SYN-ACKs, neighbour discovery)")
+    if bad:
+        # What the device logged of this phase's drops, to tell a probe from the lab's traffic.
+        since = max((e["uptime_ms"] for e in before_doc.get("recent_blocked", [])), default=-1)
+        for e in after_doc.get("recent_blocked", []):
+            if e["uptime_ms"] > since:
+                print(f"INFO: {phase}: blocked {e['reason']} {e['proto']} from {e['src']} "
+                      f"port {e['port']} at {e['uptime_ms']} ms")
     if exp["below"]:
         # Anything counted beyond the probes that reach the filter is passed traffic: none of
         # the discarded frames was counted as a drop.

@@ -47,7 +47,7 @@ readonly POLL_BOUND_S=5      # a poll during a flood answers within this (README
 readonly FLOOD_BOUND_S=60    # hping3 is killed if it runs longer than this
 readonly SETTLE_BOUND_S=20   # after a flood, no pool may stay above its use before for longer
 readonly UNDERWAY_PACKETS=200 # the poll starts once this many flood packets went out
-readonly DEVICE_MAC="02:00:5e:00:53:02" # tools/lab's device address
+# DEVICE_MAC: tools/lab start gives it (the device's address, 02:00:5e:00:53:02).
 # The SYN flood to an allowed port: SYN_FLOOD_COUNT SYNs at SYN_FLOOD_RATE a second to
 # ALLOWED_TCP, from 192.0.2.SPOOF_FIRST .. SPOOF_LAST (no one in the lab: their SYN-ACKs stay
 # unanswered, as a spoofed flood's).
