@@ -25,4 +25,4 @@ endif()
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-lm3s6965evb")
 
 # MQTT push: the lab's broker in the namespace.
-set(PORTCULLIS_MQTT_BROKER_DEFAULT "192.0.2.1")
+set(PORTCULLIS_MQTT_BROKER_DEFAULT "broker.portcullis.test")

@@ -29,5 +29,5 @@ if(NOT DEFINED PORTCULLIS_TLS_SESSION_CACHE)
 endif()
 
 # MQTT push (firmware/mgmt/mqtt_push.hpp): the lab's broker in the namespace.
-set(PORTCULLIS_MQTT_BROKER_DEFAULT "192.0.2.1")
+set(PORTCULLIS_MQTT_BROKER_DEFAULT "broker.portcullis.test")
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-qemu-mps2-an385")

@@ -114,8 +114,11 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
     return Status::kOk;
   }
   mgmt::PushSettings settings;
-  if (ipaddr_aton(mgmt::kMqttBroker.data(), &settings.broker) == 0) {
-    report(log, "MQTT broker address", Status::kInvalidArgument);
+  // An address literal, else a DNS name (firmware/mgmt/CMakeLists.txt checked its form).
+  settings.resolve = ipaddr_aton(mgmt::kMqttBroker.data(), &settings.broker) == 0;
+  if (settings.resolve && !LWIP_DNS) {
+    report(log, "MQTT broker name without a resolver (PORTCULLIS_LWIP_DNS=0)",
+           Status::kInvalidArgument);
     return Status::kInvalidArgument;
   }
   Status st = configure(client_conf_, client_conf_ready_, platform::TlsRole::kClient,
@@ -124,7 +127,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
     return st;
   }
   settings.port = mgmt::kMqttPort;
-  settings.broker_name = mgmt::kMqttBroker.data();  // the broker's certificate carries its address
+  settings.broker_name = mgmt::kMqttBroker.data();  // the broker's certificate carries it
   settings.topic_prefix = mgmt::kMqttTopicPrefix;
   settings.device_id = credentials::kDeviceId;
   settings.status_period_ms = mgmt::kMqttStatusPeriodMs;

@@ -4,6 +4,8 @@
 #include <new>
 #include <type_traits>
 
+#include "lwip/dns.h"
+
 #include "portcullis/report/json.hpp"
 
 static_assert(
@@ -99,6 +101,7 @@ void MqttPush::poll(std::uint32_t now_ms, std::uint32_t random) {
     return;
   }
   now_ms_ = now_ms;
+  random_ = random;
   if (lost_pending_) {
     lost_pending_ = false;
     next_attempt_ms_ = now_ms + backoff_.next_delay(random);
@@ -109,6 +112,7 @@ void MqttPush::poll(std::uint32_t now_ms, std::uint32_t random) {
         connect(random);
       }
       return;
+    case Link::kResolving:
     case Link::kConnecting:
     case Link::kAwaitConnack:
       if (now_ms - link_since_ms_ >= kConnectTimeoutMs) {
@@ -147,19 +151,55 @@ bool MqttPush::overdue() const {
 }
 
 void MqttPush::connect(std::uint32_t random) {
-  altcp_pcb* pcb = tls_new_client(&tls_, IP_GET_TYPE(&settings_.broker));
+  if (!settings_.resolve) {
+    open(settings_.broker, random);
+    return;
+  }
+  link_ = Link::kResolving;  // before asking: a cached answer calls back at once
+  link_since_ms_ = now_ms_;
+  err_t err = ERR_ARG;
+#if LWIP_DNS
+  ip_addr_t cached;
+  err = dns_gethostbyname(settings_.broker_name, &cached, &MqttPush::on_resolved, this);
+  if (err == ERR_OK) {
+    open(cached, random);
+    return;
+  }
+#endif
+  if (err != ERR_INPROGRESS) {  // no resolver, no server, or its table full: try again later
+    link_ = Link::kDown;
+    ++counts_.connect_failures;
+    next_attempt_ms_ = now_ms_ + backoff_.next_delay(random);
+  }
+}
+
+void MqttPush::on_resolved(const char*, const ip_addr_t* addr, void* arg) {
+  auto* self = static_cast<MqttPush*>(arg);
+  if (self->link_ != Link::kResolving) {
+    return;  // the attempt timed out meanwhile
+  }
+  if (addr == nullptr) {
+    (void)self->lose(false);  // not found, or no answer: the backoff, then ask again
+    return;
+  }
+  self->open(*addr, self->random_);
+}
+
+void MqttPush::open(const ip_addr_t& addr, std::uint32_t random) {
+  altcp_pcb* pcb = tls_new_client(&tls_, IP_GET_TYPE(&addr));
   if (pcb != nullptr) {
     altcp_arg(pcb, this);
     altcp_recv(pcb, &MqttPush::on_recv);
     altcp_sent(pcb, &MqttPush::on_sent);
     altcp_err(pcb, &MqttPush::on_err);
-    if (altcp_connect(pcb, &settings_.broker, settings_.port, &MqttPush::on_connected) != ERR_OK) {
+    if (altcp_connect(pcb, &addr, settings_.port, &MqttPush::on_connected) != ERR_OK) {
       detach(pcb);
       altcp_abort(pcb);
       pcb = nullptr;
     }
   }
   if (pcb == nullptr) {  // no TLS session or PCB left
+    link_ = Link::kDown;
     ++counts_.connect_failures;
     next_attempt_ms_ = now_ms_ + backoff_.next_delay(random);
     return;

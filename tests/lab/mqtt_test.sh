@@ -226,7 +226,7 @@ check "the device counts the event acknowledged and none dropped" \
 # Fill every list of the status: six scanners from long spoofed IPv6 sources of the lab prefix
 # (13 closed ports each: above the threshold of 12), whose probes also fill the recent blocked
 # attempts, and five more rogue listeners (violations). The full document (a poll) is then
-# larger than a 64 KiB board's 2688-byte payload; the host board has the default 4096 bytes.
+# larger than a 64 KiB board's 2944-byte payload; the host board has the default 4096 bytes.
 t_fill=$SECONDS
 # The board's PORTCULLIS_MQTT_PAYLOAD_MAX: its board.cmake's, or that of a sizing file it
 # includes from boards/common, or the module's default.

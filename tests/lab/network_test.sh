@@ -3,8 +3,9 @@
 # It boots with a policy that answers no ping (tests/lab/policies/quiet.allow), so tools/lab
 # must find it up by its mgmt port; takes its IPv4 address from the lab's DHCP server
 # (dnsmasq) and an IPv6 address by SLAAC from its router advertisements (polled there too),
-# renews the lease (T1 shortened to a few seconds), and drops forged DHCP answers
-# of another transaction, counted as unsolicited_reply, while the real exchange goes on.
+# resolves its broker's name with the lab's DNS, renews the lease (T1 shortened to a few seconds), and drops forged DHCP answers
+# of another transaction and forged DNS answers (another ID, another server), counted as
+# unsolicited_reply, while the real exchanges go on.
 # (filter_test.sh scans the same DHCP-addressed device with nmap.) Packets stay in the lab
 # namespace; everything is bounded.
 set -euo pipefail
@@ -30,6 +31,21 @@ trap lab_finish EXIT
 export PORTCULLIS_LAB_DHCP_T1=$T1
 lab_up "lab up with quiet.allow: no echo, found by its mgmt port" --policy "$POLICY"
 readonly BASE="https://$DEVICE_IPV4:$MGMT_PORT"
+
+# The push resolves the broker's name (BROKER_NAME) before every connection attempt; nothing
+# listens on the broker's port here, so it keeps trying (and asking) after its backoff. A
+# sniffer notes the first query it sees (source port and ID) while the checks below run.
+"$LAB" exec "$PY" - "$LAB_TAP" "$DEVICE_IPV4" "$WORK/query.txt" >"$WORK/sniffer.out" 2>&1 <<'PYEOF' &
+import logging, sys
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.all import DNS, UDP, sniff
+iface, device, out = sys.argv[1:4]
+got = sniff(iface=iface, count=1, timeout=60,
+            lfilter=lambda p: p.haslayer(DNS) and p.haslayer("IP") and p[UDP].dport == 53 and p["IP"].src == device)
+if got:
+    open(out, "w").write(f"{got[0][UDP].sport} {got[0][DNS].id}\n")
+PYEOF
+SNIFFER=$!
 
 check "the console says the address came by DHCP" \
   grep -Eq "ipv4 $DEVICE_IPV4 mask 255\.255\.255\.0 by dhcp" "$CONSOLE_LOG"
@@ -109,6 +125,34 @@ else
   tail -n 20 "$DHCP_LOG" | sed 's/^/    /'
 fi
 
+# ---- forged DNS answers ------------------------------------------------------------------
+# To the resolver's port, for the query seen: one with another ID from the server it asked,
+# one with its ID from another address. lwIP would refuse both; the filter must not pass them.
+readonly FORGED_DNS=2
+wait "$SNIFFER" || true
+if read -r qport qid <"$WORK/query.txt" 2>/dev/null; then
+  pass "the device asked the lab's DNS for $BROKER_NAME (from port $qport, ID $qid)"
+  check "dnsmasq answered the device's query for $BROKER_NAME" \
+    grep -Eq "query\[A\] $BROKER_NAME from $DEVICE_IPV4" "$DHCP_LOG"
+  check "$FORGED_DNS forged DNS answers sent (scapy on $LAB_TAP)" \
+    "$LAB" exec "$PY" - "$LAB_TAP" "$DEVICE_MAC" "$HOST_IPV4" "$DEVICE_IPV4" "$qport" "$qid" "$BROKER_NAME" <<'PYEOF'
+import logging, sys, time
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.all import DNS, DNSQR, DNSRR, IP, UDP, Ether, get_if_hwaddr, sendp
+iface, mac, server, device, port, qid, name = sys.argv[1:8]
+port, qid = int(port), int(qid)
+for src, txid in ((server, (qid + 1) % 65536), ("192.0.2.99", qid)):
+    frame = (Ether(src=get_if_hwaddr(iface), dst=mac) / IP(src=src, dst=device) /
+             UDP(sport=53, dport=port) /
+             DNS(id=txid, qr=1, aa=1, rd=1, ra=1, qd=DNSQR(qname=name),
+                 an=DNSRR(rrname=name, type="A", ttl=3600, rdata="192.0.2.66")))
+    sendp(frame, iface=iface, verbose=False)
+    time.sleep(0.05)
+PYEOF
+else
+  fail "no DNS query from the device for $BROKER_NAME within 60 s ($(cat "$WORK/sniffer.out"))"
+fi
+
 if mgmt_curl -o "$WORK/after.json" "$BASE/v1/status"; then
   pass "GET /v1/status after the forgeries and the renewal"
 else
@@ -123,10 +167,10 @@ print(get(sys.argv[2]) - get(sys.argv[1]))' "$WORK/before.json" "$WORK/after.jso
 }
 unsolicited="$(delta dropped unsolicited_reply)"
 answers="$(delta passed stack_client)"
-if ((unsolicited == FORGED)); then
-  pass "every forged answer was dropped as unsolicited_reply (+$unsolicited)"
+if ((unsolicited == FORGED + FORGED_DNS)); then
+  pass "every forged DHCP and DNS answer was dropped as unsolicited_reply (+$unsolicited)"
 else
-  fail "unsolicited_reply drops +$unsolicited, want +$FORGED"
+  fail "unsolicited_reply drops +$unsolicited, want +$((FORGED + FORGED_DNS))"
 fi
 if ((answers >= 1)); then
   pass "the renewal's DHCPACK passed as the answer to the device's request (stack_client +$answers)"
@@ -135,4 +179,6 @@ else
 fi
 check "the device kept $DEVICE_IPV4 (no forged offer of 192.0.2.99 taken)" \
   bash -c "! grep -q 'ipv4 192.0.2.99' '$CONSOLE_LOG' && ! grep -q 'ipv4 lost' '$CONSOLE_LOG'"
+check "the status names the broker by its name" "$PY" -c 'import json, sys
+assert json.load(open(sys.argv[1]))["push"]["broker"] == sys.argv[2] + ":8883"' "$WORK/after.json" "$BROKER_NAME"
 exit $((FAILED > 0))

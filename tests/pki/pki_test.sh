@@ -100,8 +100,8 @@ case "$CASE" in
     same "mgmt EKU" "$(ext mgmt extendedKeyUsage)" "TLS Web Client Authentication"
     same "mgmt subject" "$(subject mgmt)" "CN=portcullis-mgmt,OU=management,O=Portcullis"
     same "broker EKU" "$(ext broker extendedKeyUsage)" "TLS Web Server Authentication"
-    same "broker SAN: the lab host's addresses" "$(ext broker subjectAltName)" \
-      "IP Address:192.0.2.1, IP Address:2001:DB8:0:0:0:0:0:1"
+    same "broker SAN: its name and the lab host's addresses" "$(ext broker subjectAltName)" \
+      "DNS:broker.portcullis.test, IP Address:192.0.2.1, IP Address:2001:DB8:0:0:0:0:0:1"
     same "other-client EKU" "$(ext other-client extendedKeyUsage)" "TLS Web Client Authentication"
     # What curl does: verify the device's certificate by its address and by its id.
     for host in 192.0.2.2 2001:db8::2; do

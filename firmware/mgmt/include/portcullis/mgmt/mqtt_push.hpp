@@ -38,10 +38,14 @@ static_assert(kLargestEventWithoutId + 2 * (kMqttTopicMax - sizeof("p//status"))
               "kEventJsonMax: the largest event with the longest escaped device id");
 
 struct PushSettings {
-  ip_addr_t broker{};
+  ip_addr_t broker{};  // unused with `resolve`
   std::uint16_t port = 8883;
-  // The name the broker's certificate must carry (an IP SAN for an address literal).
+  // The name the broker's certificate must carry (an IP SAN for an address literal), also
+  // sent as SNI.
   const char* broker_name = nullptr;
+  // broker_name is a DNS name: resolved with lwIP's resolver (LWIP_DNS) before every
+  // connection, so a broker that moves is followed.
+  bool resolve = false;
   std::string_view topic_prefix;  // "portcullis"
   std::string_view device_id;     // also the MQTT client id
   std::uint32_t status_period_ms = 30000;
@@ -87,6 +91,7 @@ class MqttPush {
  private:
   enum class Link : std::uint8_t {
     kDown,          // no connection; the next attempt at next_attempt_ms_
+    kResolving,     // the broker's name asked of lwIP's resolver
     kConnecting,    // TCP and the TLS handshake
     kAwaitConnack,  // CONNECT written
     kUp,            // CONNACK accepted
@@ -105,7 +110,11 @@ class MqttPush {
   static err_t on_sent(void* arg, altcp_pcb* pcb, u16_t len);
   static void on_err(void* arg, err_t err);
 
+  // Resolves the broker's name first where it has one, then open()s.
   void connect(std::uint32_t random);
+  static void on_resolved(const char* name, const ip_addr_t* addr, void* arg);
+  // TCP and TLS to `addr`; a failure to start is a failed attempt, retried after the backoff.
+  void open(const ip_addr_t& addr, std::uint32_t random);
   // The connection is over (`pcb_gone`: lwIP has freed it already); everything in flight is
   // due again, the next attempt after the backoff. Returns ERR_ABRT when it aborted the PCB.
   err_t lose(bool pcb_gone);
@@ -132,6 +141,7 @@ class MqttPush {
   altcp_pcb* pcb_ = nullptr;
   mqtt::InputParser input_;
   std::uint32_t now_ms_ = 0;
+  std::uint32_t random_ = 0;  // poll()'s, for a backoff decided in a callback
   std::uint32_t next_attempt_ms_ = 0;
   std::uint32_t link_since_ms_ = 0;  // the connection attempt began
   std::uint32_t last_status_ms_ = 0;
