@@ -114,11 +114,20 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
     return Status::kOk;
   }
   mgmt::PushSettings settings;
-  // An address literal, else a DNS name (firmware/mgmt/CMakeLists.txt checked its form).
+  // An address literal, else a DNS name (firmware/mgmt/CMakeLists.txt checked its form). What
+  // looks like an address (digits and dots, or a colon) must be one: a mistyped address is
+  // never looked up as a name.
+  constexpr bool kLooksLikeAddress =
+      mgmt::kMqttBroker.find_first_not_of("0123456789.") == std::string_view::npos ||
+      mgmt::kMqttBroker.find(':') != std::string_view::npos;
   settings.resolve = ipaddr_aton(mgmt::kMqttBroker.data(), &settings.broker) == 0;
+  if (settings.resolve && kLooksLikeAddress) {
+    log.line("push: the broker '", mgmt::kMqttBroker, "' is no address: no push");
+    return Status::kInvalidArgument;
+  }
   if (settings.resolve && !LWIP_DNS) {
-    report(log, "MQTT broker name without a resolver (PORTCULLIS_LWIP_DNS=0)",
-           Status::kInvalidArgument);
+    log.line(
+        "push: the broker is a name and there is no resolver (PORTCULLIS_LWIP_DNS=0): no push");
     return Status::kInvalidArgument;
   }
   Status st = configure(client_conf_, client_conf_ready_, platform::TlsRole::kClient,
@@ -134,7 +143,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
   settings.broker_text = mgmt::kMqttBrokerText;
   st = push_.start(settings, tls_pool_, &client_conf_, snapshot, ctx);
   if (!ok(st)) {
-    report(log, "MQTT push", st);
+    log.line("push: ", to_string(st), ": no push");
     return st;
   }
   log.line("push: MQTT over TLS to ", mgmt::kMqttBrokerText, ", topics ", mgmt::kMqttTopicPrefix,

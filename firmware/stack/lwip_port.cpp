@@ -52,6 +52,10 @@ void start_lwip() {
 #else
   tcpip_init(nullptr, nullptr);  // runs lwip_init() before it returns
 #endif
+  note_lwip_started();
+}
+
+void note_lwip_started() {
 #if LWIP_DNS
   // dns_init() made the only UDP PCB there is yet (no PCB of lwIP's is ever made after it in
   // lwip_init()); the audit knows it by this address for lwIP's life.

@@ -213,6 +213,8 @@ void sys_check_core_locking(void);
 #define DNS_TABLE_SIZE 2       /* names resolved at once: the broker, and one more */
 #define DNS_MAX_NAME_LENGTH 64 /* lwIP: 256 a table entry */
 #define DNS_MAX_SERVERS 2
+#define DNS_MAX_TTL 3600 /* lwIP: a week. Bounds how long a forged answer that got through \
+                            (an on-path attacker's) sends the push astray */
 #define LWIP_DNS_SUPPORT_MDNS_QUERIES 0
 
 /* ---- checksums: always generated and verified in software --------------------------- */

@@ -85,6 +85,8 @@
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET /* RFC 7627: master secret bound to the handshake */
 #define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH  /* RFC 6066: peers may agree on small records */
 #define MBEDTLS_SSL_ALL_ALERT_MESSAGES   /* tell a refused client why (clear curl/poller errors) */
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION /* the push names the broker it wants (RFC 6066): a \
+                                              broker reached by name may serve several */
 #ifndef PORTCULLIS_TLS_IN_CONTENT_LEN    /* a board may set 2048 (PORTCULLIS_BOARD_DEFINITIONS): */
 #define PORTCULLIS_TLS_IN_CONTENT_LEN 4096 /* 2 KiB less per session; a request head over 2 KiB */
 #endif                                   /* then ends in record_overflow instead of a 431 */
@@ -101,8 +103,7 @@
  * resumption uses our own fixed cache instead: platform/tls_session_cache.hpp),
  * MBEDTLS_SSL_KEEP_PEER_CERTIFICATE (TLS 1.2: the peer's certificate is freed after the
  * handshake; the verify callback sees it while it is checked), MBEDTLS_SSL_ENCRYPT_THEN_MAC
- * (CBC only), MBEDTLS_SSL_ALPN, MBEDTLS_SSL_SERVER_NAME_INDICATION (one identity, reached by
- * address), MBEDTLS_SSL_PROTO_DTLS, MBEDTLS_SSL_CONTEXT_SERIALIZATION,
+ * (CBC only), MBEDTLS_SSL_ALPN, MBEDTLS_SSL_PROTO_DTLS, MBEDTLS_SSL_CONTEXT_SERIALIZATION,
  * MBEDTLS_SSL_KEYING_MATERIAL_EXPORT, MBEDTLS_SSL_DEBUG_C, MBEDTLS_PEM_PARSE_C (credentials
  * are DER in the image; host: on), MBEDTLS_ERROR_C (host: on). */
 

@@ -77,6 +77,14 @@ class Broker {
     CHECK(portcullis::ok(id_.load(cred::kCaCertificate, kBrokerCertificate, kBrokerKey)));
     CHECK(portcullis::ok(
         pp::tls_configure(conf_, pp::TlsRole::kServer, id_, pp::FleetRole::kDevice)));
+    // The server name the device asks for (SNI), kept for the test.
+    mbedtls_ssl_conf_sni(
+        &conf_,
+        [](void* self, mbedtls_ssl_context*, const unsigned char* name, size_t len) {
+          static_cast<Broker*>(self)->server_name_.assign(reinterpret_cast<const char*>(name), len);
+          return 0;
+        },
+        this);
   }
   ~Broker() {
     end_tls();
@@ -112,6 +120,8 @@ class Broker {
   void allow_handshake_failure() { handshake_may_fail_ = true; }
   bool handshake_failed() const { return handshake_failed_; }
   std::uint32_t dns_queries() const { return dns_queries_; }
+  // The server name (SNI) of the last ClientHello, empty when it had none.
+  const std::string& server_name() const { return server_name_; }
   bool reset() const { return reset_; }
   std::uint32_t connections() const { return connections_; }
 
@@ -297,6 +307,7 @@ class Broker {
   bool handshake_done_ = false;
   bool reset_ = false;
   bool names_found_ = true;
+  std::string server_name_;
   bool handshake_may_fail_ = false;
   bool handshake_failed_ = false;
   std::uint32_t dns_queries_ = 0;
@@ -540,6 +551,7 @@ TEST(MqttPushByName, ResolvesTheBrokersNameThenConnectsToItsAddress) {
   LONGS_EQUAL(0x10, c.header);  // CONNECT: TCP to 192.0.2.1 and TLS for the name went through
   LONGS_EQUAL(1, broker->dns_queries());
   CHECK(broker->handshake_done());
+  STRCMP_EQUAL("broker.portcullis.test", broker->server_name().c_str());  // SNI
 }
 
 TEST(MqttPushByName, AnUnknownNameIsAConnectFailureAskedAgainAfterTheBackoff) {

@@ -41,7 +41,8 @@ struct PushSettings {
   ip_addr_t broker{};  // unused with `resolve`
   std::uint16_t port = 8883;
   // The name the broker's certificate must carry (an IP SAN for an address literal), also
-  // sent as SNI.
+  // sent as the server name (SNI, MBEDTLS_SSL_SERVER_NAME_INDICATION; Mbed TLS sends an
+  // address literal there too, which RFC 6066 does not allow and brokers ignore).
   const char* broker_name = nullptr;
   // broker_name is a DNS name: resolved with lwIP's resolver (LWIP_DNS) before every
   // connection, so a broker that moves is followed.

@@ -17,6 +17,12 @@ void set_lwip_clock(const hal::Clock& clock);
 // starts the tcpip thread (after it, lwIP is entered with a LwipContext only).
 void start_lwip();
 
+// For a firmware that initialises lwIP itself (lwip_init() or tcpip_init()) instead of
+// start_lwip(): call it right after, before the firmware opens a UDP PCB of its own. It notes
+// lwIP's DNS client's PCB for the listener audit (below); without it, with LWIP_DNS on, the
+// audit would take that PCB for a listener and close it under dns.c. start_lwip() calls it.
+void note_lwip_started();
+
 // lwIP's DNS client's PCB (made by lwip_init(): one, kept for lwIP's life, on a port drawn at
 // random), or nullptr without LWIP_DNS. The listener audit leaves it alone: its answers pass
 // the filter only as answers to its queries (filter/client_requests.hpp).
