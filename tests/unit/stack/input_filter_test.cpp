@@ -59,19 +59,6 @@ std::vector<TcpSegment> tcp_of(const std::vector<Bytes>& frames) {
   return out;
 }
 
-// Lets `ms` of the test clock pass in lwIP's timer steps (a due timer runs once however late
-// it is): TCP's slow timer ages half-open connections every 500 ms.
-void let_time_pass(std::uint32_t ms) {
-  for (std::uint32_t t = 0; t < ms; t += 250) {
-    lwip_test_clock().advance(250);
-#if NO_SYS
-    in_lwip([] { sys_check_timeouts(); });
-#else
-    settle_lwip();
-#endif
-  }
-}
-
 // Scan probes nmap sends besides SYN: FIN, NULL, Xmas, ACK, Maimon (FIN+ACK), and a RST.
 const std::uint8_t kProbeFlags[] = {kFin, 0, kFin | kPsh | kUrg, kAck, kFin | kAck, kRst};
 

@@ -53,6 +53,17 @@ void settle_lwip() {
 #endif
 }
 
+void let_time_pass(std::uint32_t ms) {
+  for (std::uint32_t t = 0; t < ms; t += 250) {
+    lwip_test_clock().advance(250);
+#if NO_SYS
+    in_lwip([] { sys_check_timeouts(); });
+#else
+    settle_lwip();
+#endif
+  }
+}
+
 FakeClock& lwip_test_clock() {
   static FakeClock clock;
   return clock;

@@ -33,6 +33,11 @@ decltype(auto) in_lwip(F&& f) {
 // has run the timers due at the test clock's time. Nothing with NO_SYS=1.
 void settle_lwip();
 
+// Lets `ms` of the test clock pass in lwIP's timer steps of 250 ms (a due timer runs once
+// however late it is): TCP's slow timer ages half-open connections every 500 ms, the ND timer
+// ends duplicate address detection after a second.
+void let_time_pass(std::uint32_t ms);
+
 // A TCP listener on `port` (IPv4 and IPv6) that accepts every connection; checks that lwIP
 // made it. Closed by ~LwipDevice.
 tcp_pcb* listen_on(std::uint16_t port);
