@@ -10,8 +10,8 @@
 // total_len is the packet's size. Both hooks (IPv4 and IPv6) judge every input.
 //
 // Invariants, beyond "no read outside the input" (ASan) and no undefined behaviour (UBSan):
-// - malformed packets (bad lengths, LAND, a source the stack calls its own) and later
-//   fragments are dropped as such;
+// - malformed packets (bad lengths, LAND, a source the stack calls its own, 0.0.0.0, ::1,
+//   a multicast source) and later fragments are dropped as such; :: never reaches a transport;
 // - a decision is well formed: one reason, pass exactly with a pass reason, a reject only
 //   for a connection attempt / datagram to a closed port, in reject mode, to a unicast
 //   destination from an answerable source;
@@ -275,8 +275,9 @@ void check_ipv4(const Decision& d, const ScriptedStackView& stack, const Setting
   const std::size_t ip_len = header ? be16(avail, 2) : 0;
   const bool sound = header && ip_len >= ihl && ip_len <= s.total_len;
   const bool later_fragment = sound && (be16(avail, 6) & 0x1FFF) != 0;
+  // 0.0.0.0 as the source: no wire carries it to a device that is no DHCP server.
   if (!sound || land(avail.subspan(12, 4), avail.subspan(16, 4)) ||
-      stack.any_yes(Question::kOwnAddress)) {
+      stack.any_yes(Question::kOwnAddress) || (be16(avail, 12) == 0 && be16(avail, 14) == 0)) {
     FUZZ_CHECK(d.verdict == Verdict::kDrop && d.reason == Reason::kMalformed);
     return;
   }
@@ -351,14 +352,24 @@ void check_ipv6(const Decision& d, const ScriptedStackView& stack, const Setting
   const std::size_t payload = avail.size() >= 40 ? be16(avail, 4) : 0;
   const bool sound =
       avail.size() >= 40 && (avail[0] >> 4) == 6 && payload != 0 && 40 + payload <= s.total_len;
+  // Loopback (::1) and multicast sources: no wire carries them.
+  const bool bogus_source =
+      sound && (avail[8] == 0xFF || (std::all_of(avail.begin() + 8, avail.begin() + 23,
+                                                 [](std::uint8_t b) { return b == 0; }) &&
+                                     avail[23] == 1));
   if (!sound || land(avail.subspan(8, 16), avail.subspan(24, 16)) ||
-      stack.any_yes(Question::kOwnAddress)) {
+      stack.any_yes(Question::kOwnAddress) || bogus_source) {
     FUZZ_CHECK(d.verdict == Verdict::kDrop && d.reason == Reason::kMalformed);
     return;
   }
   const Bytes p = avail.first(std::min(avail.size(), 40 + payload));
   const Bytes src = p.subspan(8, 16);
   const Bytes dst = p.subspan(24, 16);
+  // The unspecified source (::) may reach neighbour discovery, never a transport.
+  if (d.ip_proto == kTcp || d.ip_proto == kUdp) {
+    FUZZ_CHECK(d.verdict != Verdict::kPass ||
+               !std::all_of(src.begin(), src.end(), [](std::uint8_t b) { return b == 0; }));
+  }
   if (p[6] == 44) {  // a fragment header first
     FUZZ_CHECK(d.verdict == Verdict::kDrop && d.reason == Reason::kFragment);
   }
