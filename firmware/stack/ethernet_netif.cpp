@@ -112,14 +112,8 @@ err_t EthernetNetif::on_linkoutput(netif* nif, pbuf* p) {
   const u16_t len = pbuf_copy_partial(p, self->frame_.data(), p->tot_len, 0);
 #if PORTCULLIS_FILTER
   // The requests of lwIP's DHCP, DNS and SNTP clients, so that their answers pass.
-  constexpr std::size_t kEthernetHeader = 14;
-  InputFilter* const filter = input_filter();
-  if (filter != nullptr && len > kEthernetHeader) {
-    const std::span<const std::uint8_t> frame(self->frame_.data(), len);
-    const unsigned type = (unsigned{frame[12]} << 8) | frame[13];
-    if (type == ETHTYPE_IP || type == ETHTYPE_IPV6) {
-      filter->sent(frame.subspan(kEthernetHeader));
-    }
+  if (InputFilter* const filter = input_filter(); filter != nullptr) {
+    filter->sent_frame(std::span<const std::uint8_t>(self->frame_.data(), len));
   }
 #endif
   if (!ok(self->mac_.transmit(std::span<const std::uint8_t>(self->frame_.data(), len)))) {

@@ -204,6 +204,24 @@ bool source_of(std::span<const std::uint8_t> bytes, bool ipv6, report::IpAddress
   return false;
 }
 
+// The IP packet an Ethernet frame carries, IPv4 or IPv6 right after its header; empty for a
+// runt, ARP, and types lwIP discards itself (a VLAN tag: this lwIP has no VLANs).
+struct FramedIp {
+  std::span<const std::uint8_t> packet;
+  bool ipv6 = false;
+};
+FramedIp ip_in_frame(std::span<const std::uint8_t> frame) {
+  constexpr std::size_t kEthernetHeader = 14;
+  if (frame.size() <= kEthernetHeader) {
+    return {};
+  }
+  const unsigned type = (unsigned{frame[12]} << 8) | frame[13];
+  if (type != ETHTYPE_IP && type != ETHTYPE_IPV6) {
+    return {};
+  }
+  return {frame.subspan(kEthernetHeader), type == ETHTYPE_IPV6};
+}
+
 }  // namespace
 
 std::atomic<InputFilter*> internal::installed_filter{nullptr};
@@ -361,21 +379,22 @@ int InputFilter::judge(pbuf* p, const netif* inp, bool ipv6) {
 }
 
 bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* inp) {
-  constexpr std::size_t kEthernetHeader = 14;
-  if (frame.size() <= kEthernetHeader) {
-    return false;  // lwIP discards a runt itself
+  const FramedIp ip = ip_in_frame(frame);
+  if (ip.packet.empty()) {
+    return false;  // lwIP discards it itself, or it is ARP
   }
-  const unsigned type = (unsigned{frame[12]} << 8) | frame[13];
-  if (type != ETHTYPE_IP && type != ETHTYPE_IPV6) {
-    return false;  // ARP, and types lwIP discards itself (a VLAN tag: this lwIP has no VLANs)
-  }
-  const std::span<const std::uint8_t> ip = frame.subspan(kEthernetHeader);
-  return decide(ip.first(std::min(ip.size(), filter::kMaxHeaderBytes)), ip.size(), inp,
-                type == ETHTYPE_IPV6);
+  return decide(ip.packet.first(std::min(ip.packet.size(), filter::kMaxHeaderBytes)),
+                ip.packet.size(), inp, ip.ipv6);
 }
 
 void InputFilter::sent(std::span<const std::uint8_t> packet) {
   (void)client_requests_.sent(packet, sys_now());
+}
+
+void InputFilter::sent_frame(std::span<const std::uint8_t> frame) {
+  if (const FramedIp ip = ip_in_frame(frame); !ip.packet.empty()) {
+    sent(ip.packet);
+  }
 }
 
 void InputFilter::expire_requests() {

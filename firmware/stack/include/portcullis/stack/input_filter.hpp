@@ -110,6 +110,8 @@ class InputFilter {
   // else reaches the port it asked from (`unsolicited_reply`). The netif calls it for every
   // frame it sends (EthernetNetif); a driver of the firmware's own must do the same.
   void sent(std::span<const std::uint8_t> packet);
+  // The same for a whole Ethernet frame (drop_frame()'s framing): what EthernetNetif calls.
+  void sent_frame(std::span<const std::uint8_t> frame);
   // Forgets requests whose answers are no longer awaited (ClientRequests::expire): the agent
   // calls it every loop turn; at least once a day is enough.
   void expire_requests();
