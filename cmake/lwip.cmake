@@ -24,7 +24,10 @@ add_library(lwip STATIC
   ${_l}/core/ipv6/dhcp6.c ${_l}/core/ipv6/ethip6.c ${_l}/core/ipv6/icmp6.c ${_l}/core/ipv6/inet6.c
   ${_l}/core/ipv6/ip6.c ${_l}/core/ipv6/ip6_addr.c ${_l}/core/ipv6/ip6_frag.c ${_l}/core/ipv6/mld6.c
   ${_l}/core/ipv6/nd6.c
-  ${_l}/netif/ethernet.c)
+  ${_l}/netif/ethernet.c
+  # lwIP's SNTP client (apps/sntp/sntp.c) inside a file of ours that names its PCB
+  "${CMAKE_CURRENT_LIST_DIR}/../platform/lwip/sntp_client.c")
+target_include_directories(lwip PRIVATE "${_l}")  # sntp_client.c includes apps/sntp/sntp.c
 target_include_directories(lwip SYSTEM PUBLIC "${CMAKE_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
 # lwip_hooks.h (LWIP_HOOK_FILENAME): the hooks themselves are linked into each image.
 target_include_directories(lwip PRIVATE "${CMAKE_SOURCE_DIR}/firmware/stack/include")

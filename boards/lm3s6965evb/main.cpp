@@ -22,7 +22,7 @@ using Sysctl = portcullis::hal::StellarisSysctl<Mmio>;
 Sysctl sysctl{Mmio{board::kSysctlBase}};
 portcullis::hal::Pl011Uart<Mmio> console{Mmio{board::kUart0Base}};
 portcullis::hal::StellarisEnet<Mmio> ethernet{Mmio{board::kEthernetBase}};
-portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
+portcullis::hal::SysTickClock<Mmio> systick{Mmio{board::kSysTickBase}};
 // The internal temperature sensor's conversion noise, sampled on timer 0's trigger: a weak
 // source beside the seed (QEMU gives a fixed pseudo-random sequence: the code runs, no entropy).
 portcullis::hal::StellarisAdcNoise<Mmio> adc_noise{Mmio{board::kAdcBase}, Mmio{board::kTimer0Base}};
@@ -33,11 +33,11 @@ portcullis::hal::StellarisFlash<Mmio> flash{Mmio{board::kFlashControlBase}, boar
 portcullis::platform::SeedLogStore seed_log{flash, portcullis::platform::seed_log_memory()};
 portcullis::platform::SeedRecordStore seed_record{portcullis::platform::seed_record_memory()};
 portcullis::platform::FirstValidSeedStore seed{seed_log, seed_record};
-portcullis::app::Agent agent{ethernet, clock, console, {.noise = &adc_noise, .seed = &seed}};
+portcullis::app::Agent agent{ethernet, systick, console, {.noise = &adc_noise, .seed = &seed}};
 }  // namespace
 
 extern "C" void SysTick_Handler() {
-  clock.on_tick();
+  systick.on_tick();
 }
 
 int main() {
@@ -50,7 +50,7 @@ int main() {
   sysctl.enable_ethernet();
   sysctl.enable_adc();
   sysctl.enable_timer0();
-  portcullis::boards::start_console_and_clock(console, clock, core_hz, board::kConsoleBaud);
+  portcullis::boards::start_console_and_clock(console, systick, core_hz, board::kConsoleBaud);
   if (!pll) {
     portcullis::hal::Log{console}.line("PLL did not lock: running from the 8 MHz crystal");
   }

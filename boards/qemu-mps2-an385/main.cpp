@@ -14,19 +14,19 @@ namespace board = portcullis::board;
 
 portcullis::hal::CmsdkUart<Mmio> console{Mmio{board::kUart0Base}};
 portcullis::hal::Lan9118<Mmio> ethernet{Mmio{board::kLan9118Base}};
-portcullis::hal::SysTickClock<Mmio> clock{Mmio{board::kSysTickBase}};
+portcullis::hal::SysTickClock<Mmio> systick{Mmio{board::kSysTickBase}};
 // The device's entropy seed record at the start of RAM (put there per device; the lab's
 // QEMU loader does it for each boot): no other entropy source is emulated.
 portcullis::platform::SeedRecordStore seed_record{portcullis::platform::seed_record_memory()};
-portcullis::app::Agent agent{ethernet, clock, console, {.seed = &seed_record}};
+portcullis::app::Agent agent{ethernet, systick, console, {.seed = &seed_record}};
 }  // namespace
 
 extern "C" void SysTick_Handler() {
-  clock.on_tick();
+  systick.on_tick();
 }
 
 int main() {
-  portcullis::boards::start_console_and_clock(console, clock, board::kCoreClockHz,
+  portcullis::boards::start_console_and_clock(console, systick, board::kCoreClockHz,
                                               board::kConsoleBaud);
   portcullis::boards::run_agent(agent, board::kNetwork, board::kName);
 }

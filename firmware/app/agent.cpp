@@ -34,6 +34,7 @@ std::uint32_t saturated(std::size_t bytes) {
 Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
              EntropySources entropy)
     : clock_(clock),
+      wall_clock_(clock, kTimeFloorUnixS),
       log_(console),
       filter_(policy::kPolicyTable),
       netif_(mac, clock),
@@ -50,6 +51,10 @@ Agent::~Agent() {
   if (stack::input_filter() == &filter_) {
     stack::use_input_filter(nullptr);
   }
+  if (started_) {
+    stack::use_wall_clock(nullptr);
+    platform::tls_use_wall_clock(nullptr);
+  }
 }
 
 void Agent::stop() {
@@ -59,6 +64,8 @@ void Agent::stop() {
 Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   board_name_ = board_name;
   stack::set_lwip_clock(clock_);
+  stack::use_wall_clock(&wall_clock_);
+  platform::tls_use_wall_clock(&wall_clock_);
   key_lwip_random();
   stack::use_input_filter(&filter_);  // before lwIP runs: no packet passes unjudged
   stack::start_lwip();
@@ -117,6 +124,15 @@ Status Agent::start_network(const NetworkSettings& net) {
 #if !PORTCULLIS_FILTER
   log_.line("FILTER COMPILED OUT: plain lwIP answers every port (baseline)");
 #endif
+  // Before the netif: DHCP keeps the time server its lease names only if SNTP wants it.
+  if (const Status st = stack::configure_time_sync(net.time_server); !ok(st)) {
+    time_sync_failed_ = true;
+    log_.line("sntp not configured (", to_string(st), "): dates checked against ",
+              time_text(wall_clock_.floor_unix_s()).view(),
+              " only; the push goes without the time");
+  } else {
+    log_.line("time unknown until sntp answers: the push waits for it");
+  }
   const Status st = netif_.start(net);
   if (!ok(st)) {
     log_.line("network start failed: ", to_string(st));
@@ -132,6 +148,7 @@ Status Agent::start_network(const NetworkSettings& net) {
     reported_ip4_ = ip4_addr_get_u32(netif_ip4_addr(&netif_.lwip_netif()));
   }
   report_ipv6_states();
+  poll_time();
 #if PORTCULLIS_LAB_SERVICES
   lab_services_.start(log_);
 #endif
@@ -148,6 +165,10 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.device.board = board_name_;
   s.device.firmware = PORTCULLIS_VERSION;
   s.device.uptime_ms = clock_.now_ms();
+  if (const std::optional<std::int64_t> now = wall_clock_.unix_ms()) {
+    s.device.time_known = true;
+    s.device.unix_ms = *now;
+  }
   s.policy = &policy::kPolicyTable;
   s.policy_digest = policy::kPolicyDigest;
   counters = filter_.counters();
@@ -160,6 +181,7 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   s.recent_blocked.count = filter_.blocked_log().recent(s.recent_blocked.items);
 
   management_.push().report(s.push);
+  s.push.waiting_for_time = s.push.enabled && push_waits_for_time();
   if (s.push.broker.empty()) {
     s.push.broker = Management::broker_text();  // a push that never started names it too
   }
@@ -188,6 +210,7 @@ void Agent::poll() {
     }
     report_ipv4();
     report_ipv6_states();
+    poll_time();
     filter_.expire_requests();
   }
   audit_.poll(clock_.now_ms());  // enters lwIP's context itself
@@ -226,6 +249,9 @@ void Agent::poll_push() {
     e.uptime_ms = d->scanner.last_ms;
     e.scanner = d->scanner;
     (void)push.enqueue(e);  // a full queue counts the event as dropped
+  }
+  if (push_waits_for_time()) {
+    return;  // events wait in the queue; the broker's certificate dates cannot be checked yet
   }
   std::uint32_t random = 0;
   (void)platform::tls_rng(nullptr, reinterpret_cast<unsigned char*>(&random), sizeof random);
@@ -267,6 +293,35 @@ void Agent::report_ipv4() {
   char mask[IP4ADDR_STRLEN_MAX];
   log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(&nif), text, sizeof text), " mask ",
             ip4addr_ntoa_r(netif_ip4_netmask(&nif), mask, sizeof mask), " by dhcp");
+}
+
+void Agent::poll_time() {
+  if (time_sync_failed_) {
+    return;
+  }
+  if (!stack::time_sync_started()) {
+    // An address to ask from: static, or the DHCP lease (which names the server, too).
+    if (ip4_addr_isany_val(*netif_ip4_addr(&netif_.lwip_netif()))) {
+      return;
+    }
+    if (const Status st = stack::start_time_sync(); !ok(st)) {
+      time_sync_failed_ = true;
+      log_.line("sntp not started (", to_string(st),
+                "): no time server configured or named by dhcp; dates checked against ",
+                time_text(wall_clock_.floor_unix_s()).view(),
+                " only; the push goes without the time");
+      return;
+    }
+  }
+  const stack::TimeSyncCounts& now = stack::time_sync_counts();
+  if (now.taken != time_reported_.taken && time_reported_.taken == 0) {
+    log_.line("time ", time_text(wall_clock_.unix_seconds_or_floor()).view(), " by sntp");
+  }
+  if (now.refused != time_reported_.refused) {
+    log_.line("sntp answer refused: ", time_text(now.last_refused_unix_s).view(),
+              " is before this image's floor ", time_text(wall_clock_.floor_unix_s()).view());
+  }
+  time_reported_ = now;
 }
 
 void Agent::report_ipv6_states() {

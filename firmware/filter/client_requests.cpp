@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace portcullis::filter {
 namespace {
@@ -59,40 +60,62 @@ bool same_bytes(Bytes a, const std::uint8_t* b) {
   return std::memcmp(a.data(), b, a.size()) == 0;
 }
 
-}  // namespace
-
-ClientProtocol ClientRequests::sent(Bytes packet, std::uint32_t now_ms) {
-  if (packet.empty()) {
-    return ClientProtocol::kNone;
-  }
-  std::size_t udp = 0;
+// An unfragmented IPv4 datagram, or IPv6 with UDP straight after the fixed header (as lwIP
+// sends, and as answers to it come): its addresses, ports and payload.
+struct Udp {
   Bytes src;
   Bytes dst;
+  std::uint16_t sport = 0;
+  std::uint16_t dport = 0;
+  Bytes payload;
+};
+
+std::optional<Udp> udp_of(Bytes packet) {
+  if (packet.empty()) {
+    return std::nullopt;
+  }
+  std::size_t udp = 0;
+  Udp u;
   if (packet[0] >> 4 == 4) {
     udp = static_cast<std::size_t>(packet[0] & 0x0F) * 4;
     // Not a fragment: the device's requests are small, and only a first one has the header.
     if (packet.size() < 20 || udp < 20 || packet[9] != kProtoUdp ||
         (((packet[6] & 0x1F) << 8) | packet[7]) != 0) {
-      return ClientProtocol::kNone;
+      return std::nullopt;
     }
-    src = packet.subspan(12, 4);
-    dst = packet.subspan(16, 4);
+    u.src = packet.subspan(12, 4);
+    u.dst = packet.subspan(16, 4);
   } else if (packet[0] >> 4 == 6) {
-    udp = 40;  // lwIP sends UDP straight after the fixed header
+    udp = 40;
     if (packet.size() < 40 || packet[6] != kProtoUdp) {
-      return ClientProtocol::kNone;
+      return std::nullopt;
     }
-    src = packet.subspan(8, 16);
-    dst = packet.subspan(24, 16);
+    u.src = packet.subspan(8, 16);
+    u.dst = packet.subspan(24, 16);
   } else {
-    return ClientProtocol::kNone;
+    return std::nullopt;
   }
   if (packet.size() < udp + kUdpHeader) {
+    return std::nullopt;
+  }
+  u.sport = static_cast<std::uint16_t>((packet[udp] << 8) | packet[udp + 1]);
+  u.dport = static_cast<std::uint16_t>((packet[udp + 2] << 8) | packet[udp + 3]);
+  u.payload = packet.subspan(udp + kUdpHeader);
+  return u;
+}
+
+}  // namespace
+
+ClientProtocol ClientRequests::sent(Bytes packet, std::uint32_t now_ms) {
+  const std::optional<Udp> u = udp_of(packet);
+  if (!u) {
     return ClientProtocol::kNone;
   }
-  const std::uint16_t sport = static_cast<std::uint16_t>((packet[udp] << 8) | packet[udp + 1]);
-  const std::uint16_t dport = static_cast<std::uint16_t>((packet[udp + 2] << 8) | packet[udp + 3]);
-  const Bytes payload = packet.subspan(udp + kUdpHeader);
+  const Bytes& src = u->src;
+  const Bytes& dst = u->dst;
+  const std::uint16_t sport = u->sport;
+  const std::uint16_t dport = u->dport;
+  const Bytes& payload = u->payload;
   const Shape* shape = nullptr;
   for (const Shape& s : kShapes) {
     if (s.server_port == dport && (s.client_port == 0 || s.client_port == sport) && sport != 0) {
@@ -161,16 +184,39 @@ ClientAnswer ClientRequests::answer(const Flow& flow, Bytes payload, std::uint32
   return result;
 }
 
+void ClientRequests::answered(Bytes packet) {
+  const std::optional<Udp> u = udp_of(packet);
+  if (!u) {
+    return;
+  }
+  for (Request& r : requests_) {
+    const Shape* shape = shape_of(r.protocol);
+    // DHCP's transaction has more answers than one (offers from several servers, the ACK).
+    if (!r.live || shape == nullptr || r.protocol == ClientProtocol::kDhcp ||
+        r.local_port != u->dport || shape->server_port != u->sport || u->src.size() != r.ip_len ||
+        !same_bytes(u->src, r.server.data()) || u->payload.size() < shape->min_len ||
+        !same_bytes(u->payload.subspan(shape->answer_id_at, shape->id_len), r.id.data())) {
+      continue;
+    }
+    retire(r);
+    return;
+  }
+}
+
 void ClientRequests::expire(std::uint32_t now_ms) {
   for (Request& r : requests_) {
     if (r.live && now_ms - r.sent_ms >= kLifetimeMs) {
-      const std::uint16_t port = r.local_port;
-      const ClientProtocol protocol = r.protocol;
-      r = Request{};
-      r.local_port = port;
-      r.protocol = protocol;
+      retire(r);
     }
   }
+}
+
+void ClientRequests::retire(Request& r) {
+  const std::uint16_t port = r.local_port;
+  const ClientProtocol protocol = r.protocol;
+  r = Request{};
+  r.local_port = port;
+  r.protocol = protocol;
 }
 
 }  // namespace portcullis::filter

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 
+#include "portcullis/base/civil_time.hpp"
 #include "portcullis/filter/classifier.hpp"
 
 namespace portcullis::report {
@@ -160,6 +161,10 @@ void encode_device(const DeviceInfo& d, JsonWriter& w) {
   w.member_string("board", d.board);
   w.member_string("firmware", d.firmware);
   w.member_number("uptime_ms", d.uptime_ms);
+  w.member_bool("time_known", d.time_known);
+  if (d.time_known) {
+    w.member_string("time", time_text(d.unix_ms / 1000).view());
+  }
   w.end_object();
 }
 
@@ -248,6 +253,7 @@ void encode_push(const PushInfo& p, JsonWriter& w) {
   w.member_bool("enabled", p.enabled);
   w.member_string("broker", p.broker);
   w.member_bool("connected", p.connected);
+  w.member_bool("waiting_for_time", p.waiting_for_time);
   put_numbers(p, kPushFields, w);
   w.end_object();
 }

@@ -277,6 +277,12 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.sample({{"id", s.device.id}, {"board", s.device.board}, {"firmware", s.device.firmware}}, 1);
   w.family("uptime_seconds", Type::kGauge, "Time since the device booted.");
   w.sample_millis_as_seconds({}, s.device.uptime_ms);
+  w.family("time_known", Type::kGauge, "1 once the wall clock was set (SNTP).");
+  w.sample({}, s.device.time_known ? 1 : 0);
+  if (s.device.time_known) {
+    w.family("time_seconds", Type::kGauge, "The device's wall clock, seconds since 1970 (UTC).");
+    w.sample_millis_as_seconds({}, static_cast<std::uint64_t>(s.device.unix_ms));
+  }
   w.family("policy_info", Type::kGauge,
            "The enforced policy: SHA-256 of its canonical text, and its mode; always 1.");
   w.sample({{"digest", s.policy_digest}, {"mode", mode_name(s.policy->mode)}}, 1);

@@ -359,6 +359,9 @@ bool InputFilter::decide(std::span<const std::uint8_t> bytes, std::size_t total_
     counters_.record_reject_suppressed();
   }
   counters_.record(d);
+  if (d.reason == filter::Reason::kStackClient) {
+    client_requests_.answered(bytes);
+  }
   if (d.verdict != filter::Verdict::kPass) {
     record_drop(d, bytes, ipv6);
   }

@@ -9,6 +9,7 @@
 #include "lwip/udp.h"
 #include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_port.hpp"
+#include "portcullis/stack/time_sync.hpp"
 
 #if LWIP_DHCP
 #include "lwip/dhcp.h"
@@ -23,11 +24,12 @@ using Snapshot = std::array<PcbEntry, kMaxAuditedPcbs>;
 // A UDP client socket (PcbEntry::connected): connected to one peer's address; lwIP's DHCP
 // client, which holds port 68 while any netif runs DHCP (lwIP binds it without SO_REUSE, so
 // no application PCB can share the port) and is connected to 0.0.0.0:67; or lwIP's DNS
-// client's one PCB (lwip_dns_pcb()). Closing either would free a PCB lwIP still holds.
+// client's one PCB (lwip_dns_pcb()); or lwIP's SNTP client's (lwip_sntp_pcb()). Closing any
+// would free a PCB lwIP still holds.
 static_assert(SO_REUSE == 0, "udp_client() trusts that no PCB shares lwIP's DHCP client port");
 
 bool udp_client(const udp_pcb* u) {
-  if (u == lwip_dns_pcb()) {
+  if (u == lwip_dns_pcb() || u == lwip_sntp_pcb()) {
     return true;
   }
   if ((u->flags & UDP_FLAGS_CONNECTED) == 0) {

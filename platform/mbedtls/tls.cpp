@@ -6,7 +6,9 @@
 #include <mbedtls/memory_buffer_alloc.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/platform.h>
+#include <mbedtls/platform_util.h>
 
+#include "portcullis/base/civil_time.hpp"
 #include "portcullis/hal/fatal.hpp"
 
 #include <algorithm>
@@ -40,6 +42,18 @@ struct State {
   mbedtls_hmac_drbg_context drbg;
 };
 State state;
+
+// tls_use_wall_clock(): apart from State, it outlives tls_shutdown().
+const hal::WallClock* wall_clock = nullptr;
+mbedtls_time_t (*const platform_time)(mbedtls_time_t*) = mbedtls_time;
+
+mbedtls_time_t wall_time(mbedtls_time_t* out) {
+  const auto t = static_cast<mbedtls_time_t>(wall_clock->unix_seconds_or_floor());
+  if (out != nullptr) {
+    *out = t;
+  }
+  return t;
+}
 
 // Mbed TLS's NV seed hooks (MBEDTLS_PLATFORM_NV_SEED_ALT): the registered store.
 int nv_seed_read(unsigned char* buf, std::size_t len) {
@@ -166,6 +180,11 @@ void tls_shutdown() {
 
 bool tls_initialized() {
   return state.initialized;
+}
+
+void tls_use_wall_clock(const hal::WallClock* clock) {
+  wall_clock = clock;
+  mbedtls_platform_set_time(clock != nullptr ? wall_time : platform_time);
 }
 
 std::uint32_t tls_noise_bytes() {
@@ -368,6 +387,10 @@ bool sole_ou_is(const mbedtls_x509_crt& crt, std::string_view ou) {
 // TLS answer with access_denied.
 int check_peer_role(void* rule, mbedtls_x509_crt* crt, int depth, std::uint32_t* flags) {
   const auto& want = *static_cast<const PeerRule*>(rule);
+  if (wall_clock != nullptr && !wall_clock->known()) {
+    // Checked against the floor: "expired" is true, "not yet valid" may not be.
+    *flags &= ~static_cast<std::uint32_t>(MBEDTLS_X509_BADCERT_FUTURE);
+  }
   if (depth == 0 && !(has_purpose(*crt, want.eku) && sole_ou_is(*crt, want.ou))) {
     *flags |= MBEDTLS_X509_BADCERT_OTHER;
   }
@@ -414,6 +437,31 @@ Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& ide
 }
 
 }  // namespace portcullis::platform
+
+#if defined(MBEDTLS_PLATFORM_GMTIME_R_ALT)
+// The calendar date Mbed TLS compares certificate dates with (MBEDTLS_PLATFORM_GMTIME_R_ALT).
+extern "C" struct tm* mbedtls_platform_gmtime_r(const mbedtls_time_t* tt, struct tm* tm_buf) {
+  const portcullis::CivilTime t = portcullis::civil_time(static_cast<std::int64_t>(*tt));
+  *tm_buf = {};
+  tm_buf->tm_year = t.year - 1900;
+  tm_buf->tm_mon = t.month - 1;
+  tm_buf->tm_mday = t.day;
+  tm_buf->tm_hour = t.hour;
+  tm_buf->tm_min = t.minute;
+  tm_buf->tm_sec = t.second;
+  return tm_buf;
+}
+#endif
+
+#if defined(MBEDTLS_PLATFORM_MS_TIME_ALT)
+extern "C" mbedtls_ms_time_t mbedtls_ms_time(void) {
+  const portcullis::hal::WallClock* clock = portcullis::platform::wall_clock;
+  if (clock == nullptr) {
+    return 0;
+  }
+  return clock->unix_ms().value_or(clock->floor_unix_s() * 1000);
+}
+#endif
 
 #if PORTCULLIS_MBEDTLS_TLS13
 // MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG: PSA (TLS 1.3's key schedule and ephemeral keys) draws

@@ -163,3 +163,27 @@ stop_broker() {
   wait "$BROKER_PID" 2>/dev/null || true
   BROKER_PID=""
 }
+
+# A copy of PKI_DIR's NAME certificate (its key, subject and extensions, signed by the same CA)
+# valid only from START to END (openssl's YYYYMMDDHHMMSSZ): OUT.crt, with NAME's key at OUT.key.
+# For probes that a peer checks validity dates (tools/pki makes only current certificates).
+dated_copy() { # NAME START END OUT
+  local name="$1" start="$2" end="$3" out="$4" d
+  d="$(mktemp -d)"
+  touch "$d/index.txt"
+  openssl rand -hex 16 >"$d/serial"
+  printf '%s\n' "[ca]" "default_ca = c" "[c]" "database = $d/index.txt" "new_certs_dir = $d" \
+    "serial = $d/serial" "default_md = sha256" "policy = p" "copy_extensions = copyall" \
+    "unique_subject = no" "[p]" "organizationName = optional" \
+    "organizationalUnitName = optional" "commonName = optional" >"$d/ca.cnf"
+  openssl x509 -in "$PKI_DIR/$name.crt" -x509toreq -signkey "$PKI_DIR/$name.key" \
+    -copy_extensions copyall -out "$d/req.csr" >/dev/null 2>&1 &&
+    openssl ca -batch -config "$d/ca.cnf" -cert "$PKI_DIR/ca.crt" -keyfile "$PKI_DIR/ca.key" \
+      -in "$d/req.csr" -startdate "$start" -enddate "$end" -preserveDN -notext \
+      -out "$out.crt" >"$d/log" 2>&1 &&
+    cp -- "$PKI_DIR/$name.key" "$out.key"
+  local rc=$?
+  ((rc == 0)) || cat "$d/log" >&2
+  rm -rf -- "$d"
+  return "$rc"
+}

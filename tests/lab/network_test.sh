@@ -3,9 +3,11 @@
 # It boots with a policy that answers no ping (tests/lab/policies/quiet.allow), so tools/lab
 # must find it up by its mgmt port; takes its IPv4 address from the lab's DHCP server
 # (dnsmasq) and an IPv6 address by SLAAC from its router advertisements (polled there too),
-# resolves its broker's name with the lab's DNS, renews the lease (T1 shortened to a few seconds), and drops forged DHCP answers
-# of another transaction and forged DNS answers (another ID, another server), counted as
-# unsolicited_reply, while the real exchanges go on.
+# resolves its broker's name with the lab's DNS, sets its clock by SNTP from the lab's chronyd
+# (the server its lease names) and then refuses an expired management certificate, renews the
+# lease (T1 shortened to a few seconds), and drops forged DHCP answers of another transaction,
+# forged DNS answers (another ID, another server) and SNTP answers it did not ask for, counted
+# as unsolicited_reply, while the real exchanges go on.
 # (filter_test.sh scans the same DHCP-addressed device with nmap.) Packets stay in the lab
 # namespace; everything is bounded.
 set -euo pipefail
@@ -19,6 +21,8 @@ readonly POLICY="$ROOT/tests/lab/policies/quiet.allow"
 readonly T1=6          # seconds until the device renews its lease (dnsmasq options 58/59)
 readonly RENEW_BOUND=30 # seconds to wait for the renewal in dnsmasq's log
 readonly FORGED=4      # forged DHCP answers sent
+readonly FORGED_NTP=2  # forged SNTP answers sent
+readonly CLOCK_SKEW=30 # seconds the device's clock may differ from the lab host's
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
 require_root "lab_network_$WANT_BOARD"
@@ -29,6 +33,8 @@ trap lab_finish EXIT
 
 # ---- up without echo, by DHCP ----------------------------------------------------------
 export PORTCULLIS_LAB_DHCP_T1=$T1
+# The device's NIC from power-on: its first SNTP request (its port) is sent within a second.
+export PORTCULLIS_LAB_PCAP="$WORK/boot.pcap"
 lab_up "lab up with quiet.allow: no echo, found by its mgmt port" --policy "$POLICY"
 readonly BASE="https://$DEVICE_IPV4:$MGMT_PORT"
 
@@ -62,6 +68,51 @@ if mgmt_curl -o "$WORK/before.json" "$BASE/v1/status"; then
 else
   fail "GET /v1/status over mutual TLS at the DHCP address"
   exit 1
+fi
+
+# ---- the time, by SNTP ----------------------------------------------------------------------
+# The lease names the lab's chronyd (DHCP option 42); the device asks it once it has its
+# address, and from then on checks certificate dates against that time.
+timed=0
+for _ in $(seq 1 20); do
+  grep -Eq "time [0-9-]+T[0-9:]+Z by sntp" "$CONSOLE_LOG" && timed=1 && break
+  sleep 1
+done
+if ((timed)); then
+  pass "the console says the time came by SNTP: $(grep -Eo "time [0-9-]+T[0-9:]+Z by sntp" "$CONSOLE_LOG" | head -n 1)"
+else
+  fail "no 'time ... by sntp' on the console within 20 s"
+fi
+clock_ok() { # STATUS_JSON: device.time_known and device.time within CLOCK_SKEW of the host's
+  "$PY" -c 'import datetime, json, sys
+d = json.load(open(sys.argv[1]))["device"]
+assert d["time_known"] is True, d
+t = datetime.datetime.strptime(d["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+skew = abs((t - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+text = d["time"]
+assert skew <= int(sys.argv[2]), f"{text} is {skew:.0f} s off"' "$1" "$CLOCK_SKEW"
+}
+if mgmt_curl -o "$WORK/timed.json" "$BASE/v1/status"; then
+  check "the status says time_known and the device's time is within ${CLOCK_SKEW} s of the host's" \
+    clock_ok "$WORK/timed.json"
+else
+  fail "GET /v1/status once the time is known"
+fi
+
+# An expired management certificate (the CA's, with mgmt.crt's subject, key and purpose, but
+# valid only until yesterday: after this image's floor date, so only the time from SNTP
+# tells) is refused, and the current one, in the same breath, is not.
+if dated_copy mgmt "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" \
+  "$WORK/mgmt-expired"; then
+  if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI_DIR/ca.crt" --cert "$WORK/mgmt-expired.crt" \
+    --key "$WORK/mgmt-expired.key" -o /dev/null "$BASE/v1/status" 2>"$WORK/expired.err"; then
+    fail "a management certificate that expired yesterday was accepted"
+  else
+    pass "a management certificate that expired yesterday is refused ($(tr -d '\n' <"$WORK/expired.err" | cut -c1-90))"
+  fi
+  check "the current management certificate is still accepted" mgmt_curl -o /dev/null "$BASE/v1/status"
+else
+  fail "making an expired copy of mgmt.crt (openssl ca)"
 fi
 
 # ---- SLAAC ------------------------------------------------------------------------------------
@@ -153,6 +204,39 @@ else
   fail "no DNS query from the device for $BROKER_NAME within 60 s ($(cat "$WORK/sniffer.out"))"
 fi
 
+# ---- SNTP answers it did not ask for ---------------------------------------------------------
+# To the SNTP client's port (from its request in the boot capture), from the lab's NTP server
+# and from another address, claiming 2030: its one request was answered long ago, so both are
+# strays; the device's clock must not move.
+read -r ntp_port ntp_xmit < <("$PY" - "$PORTCULLIS_LAB_PCAP" "$DEVICE_IPV4" <<'PYEOF2'
+import logging, sys
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.all import IP, UDP, rdpcap
+for p in rdpcap(sys.argv[1]):
+    if p.haslayer(UDP) and p.haslayer(IP) and p[IP].src == sys.argv[2] and p[UDP].dport == 123:
+        print(p[UDP].sport, bytes(p[UDP].payload)[40:48].hex())
+        break
+PYEOF2
+) || true
+if [[ -n "${ntp_port:-}" ]]; then
+  pass "the device's SNTP request is in the boot capture (from port $ntp_port)"
+  check "$FORGED_NTP forged SNTP answers sent (scapy on $LAB_TAP)" \
+    "$LAB" exec "$PY" - "$LAB_TAP" "$DEVICE_MAC" "$HOST_IPV4" "$DEVICE_IPV4" "$ntp_port" "$ntp_xmit" <<'PYEOF2'
+import logging, struct, sys, time
+logging.getLogger("scapy").setLevel(logging.ERROR)
+from scapy.all import IP, UDP, Ether, Raw, get_if_hwaddr, sendp
+iface, mac, server, device, port, origin = sys.argv[1:7]
+ntp_2030 = 1893456000 + 2208988800
+for src in (server, "192.0.2.99"):
+    m = bytes([0x24, 2, 6, 0xEC]) + bytes(20) + bytes.fromhex(origin) + struct.pack("!II", ntp_2030, 0) * 2
+    sendp(Ether(src=get_if_hwaddr(iface), dst=mac) / IP(src=src, dst=device) /
+          UDP(sport=123, dport=int(port)) / Raw(m), iface=iface, verbose=False)
+    time.sleep(0.05)
+PYEOF2
+else
+  fail "no SNTP request from the device in the boot capture"
+fi
+
 if mgmt_curl -o "$WORK/after.json" "$BASE/v1/status"; then
   pass "GET /v1/status after the forgeries and the renewal"
 else
@@ -167,11 +251,13 @@ print(get(sys.argv[2]) - get(sys.argv[1]))' "$WORK/before.json" "$WORK/after.jso
 }
 unsolicited="$(delta dropped unsolicited_reply)"
 answers="$(delta passed stack_client)"
-if ((unsolicited == FORGED + FORGED_DNS)); then
-  pass "every forged DHCP and DNS answer was dropped as unsolicited_reply (+$unsolicited)"
+if ((unsolicited == FORGED + FORGED_DNS + FORGED_NTP)); then
+  pass "every forged DHCP, DNS and SNTP answer was dropped as unsolicited_reply (+$unsolicited)"
 else
-  fail "unsolicited_reply drops +$unsolicited, want +$((FORGED + FORGED_DNS))"
+  fail "unsolicited_reply drops +$unsolicited, want +$((FORGED + FORGED_DNS + FORGED_NTP))"
 fi
+check "the device's clock did not move to the forged 2030 (within ${CLOCK_SKEW} s of the host's)" \
+  clock_ok "$WORK/after.json"
 if ((answers >= 1)); then
   pass "the renewal's DHCPACK passed as the answer to the device's request (stack_client +$answers)"
 else

@@ -17,10 +17,10 @@
 #error "PORTCULLIS_LWIP_NO_SYS must be 0 (tcpip thread) or 1 (super-loop)"
 #endif
 #define NO_SYS PORTCULLIS_LWIP_NO_SYS
-#define LWIP_TIMERS 1     /* the loop (NO_SYS=1) or the tcpip thread drives TCP/ARP/ND timers */
-#define LWIP_NETCONN 0    /* raw API only: the agent needs no sequential API */
-#define LWIP_SOCKET 0     /* idem */
-#define LWIP_NETIF_API 0  /* idem */
+#define LWIP_TIMERS 1    /* the loop (NO_SYS=1) or the tcpip thread drives TCP/ARP/ND timers */
+#define LWIP_NETCONN 0   /* raw API only: the agent needs no sequential API */
+#define LWIP_SOCKET 0    /* idem */
+#define LWIP_NETIF_API 0 /* idem */
 #if NO_SYS
 #define SYS_LIGHTWEIGHT_PROT 0 /* nothing touches lwIP from an interrupt or another thread */
 #else
@@ -44,7 +44,7 @@
 #define DEFAULT_TCP_RECVMBOX_SIZE 4
 #define DEFAULT_ACCEPTMBOX_SIZE 4
 #define MEMP_NUM_TCPIP_MSG_INPKT PORTCULLIS_LWIP_PBUF_POOL_SIZE /* one per frame in flight */
-#define MEMP_NUM_TCPIP_MSG_API 8 /* tcpip_callback() messages */
+#define MEMP_NUM_TCPIP_MSG_API 8                                /* tcpip_callback() messages */
 #endif
 /* lwIP checks each raw-API call holds the core lock: the host's POSIX port can (the RTOS
    build sets this; the agent's own tests then fail on any call made outside lwIP's context). */
@@ -91,9 +91,9 @@ void sys_check_core_locking(void);
 #define PORTCULLIS_LWIP_TCP_WND_SEGMENTS 4
 #endif
 #define MEM_SIZE PORTCULLIS_LWIP_MEM_SIZE /* PBUF_RAM for outgoing segments and replies */
-#define MEMP_NUM_PBUF 16       /* PBUF_REF/ROM headers */
+#define MEMP_NUM_PBUF 16                  /* PBUF_REF/ROM headers */
 #define PBUF_POOL_SIZE PORTCULLIS_LWIP_PBUF_POOL_SIZE /* received frames in flight */
-#define PBUF_POOL_BUFSIZE 1536 /* one whole Ethernet frame per pool buffer */
+#define PBUF_POOL_BUFSIZE 1536                        /* one whole Ethernet frame per pool buffer */
 #define MEMP_NUM_UDP_PCB 8
 #define MEMP_NUM_TCP_PCB PORTCULLIS_LWIP_TCP_PCBS /* concurrent TCP connections */
 #define MEMP_NUM_TCP_PCB_LISTEN 8 /* listeners: the policy allows a handful of ports */
@@ -130,13 +130,13 @@ void sys_check_core_locking(void);
 #define IP_REASSEMBLY                                                 \
   0 /* the filter drops every fragment it cannot judge (all non-first \
         ones), so reassembly could never complete: no buffers for it */
-#define IP_FRAG                                                                 \
+#define IP_FRAG                                                                               \
   0 /* nothing the device sends exceeds the link MTU: TCP's MSS comes from it, and an echo or \
         an ICMP error is no longer than what it answers (576 B at most) */
 #define LWIP_ICMP 1
 #define LWIP_BROADCAST_PING 0 /* do not answer pings to broadcast */
 #define LWIP_MULTICAST_PING 0
-#define LWIP_RAW 0  /* no raw PCBs: nothing in the agent opens one */
+#define LWIP_RAW 0 /* no raw PCBs: nothing in the agent opens one */
 /* PORTCULLIS_LWIP_DHCP 1 (default): lwIP's DHCPv4 client, used when the network settings ask
    for it (NetworkSettings::ipv4_dhcp). Its answers pass the filter as answers to its own
    requests (filter/client_requests.hpp), never by port. 0 leaves it out (static addresses). */
@@ -145,20 +145,25 @@ void sys_check_core_locking(void);
 #endif
 #define LWIP_DHCP PORTCULLIS_LWIP_DHCP
 #define LWIP_DHCP_DOES_ACD_CHECK 0 /* see LWIP_ACD below */
-#define DHCP_COARSE_TIMER_SECS 10  /* lease timers in 10 s steps (lwIP: 60), so a short T1 \
-                                      is kept; timers cap at 0xffff steps: 7.5 days */
-#define LWIP_DHCP_GET_NTP_SRV 0
+#define DHCP_COARSE_TIMER_SECS                               \
+  10 /* lease timers in 10 s steps (lwIP: 60), so a short T1 \
+        is kept; timers cap at 0xffff steps: 7.5 days */
+#define LWIP_DHCP_GET_NTP_SRV                                 \
+  PORTCULLIS_LWIP_SNTP /* the time server a DHCP server names \
+                      (option 42), unless one is configured */
+#define LWIP_DHCP_MAX_NTP_SERVERS SNTP_MAX_SERVERS
 #define LWIP_DHCP_MAX_DNS_SERVERS DNS_MAX_SERVERS /* the resolvers a DHCP server names */
 #define LWIP_AUTOIP 0
-#define LWIP_ACD 0 /* no address conflict probes (3-9 s before a lease is used): keeping \
-                      a lease's address unique is the DHCP server's (dnsmasq pings before it \
-                      offers one; the lab's, with a reservation, does not: --no-ping) */
+#define LWIP_ACD                                                              \
+  0 /* no address conflict probes (3-9 s before a lease is used): keeping     \
+       a lease's address unique is the DHCP server's (dnsmasq pings before it \
+       offers one; the lab's, with a reservation, does not: --no-ping) */
 #define LWIP_IGMP 0
 
 #define LWIP_IPV6 1
 #define LWIP_IPV6_FORWARD 0
 #define LWIP_IPV6_REASS 0 /* idem: IPv6 fragments are dropped by the filter */
-#define LWIP_IPV6_FRAG                                                                 \
+#define LWIP_IPV6_FRAG                                                                         \
   1 /* kept: after a Packet Too Big (a tunnel on the path), lwIP's TCP goes on with the MSS it \
         agreed, and only fragmenting gets those segments through */
 /* 64-bit hosts: lwIP's reassembly helper no longer fits in the fragment header it
@@ -169,7 +174,7 @@ void sys_check_core_locking(void);
 #define IPV6_FRAG_COPYHEADER 0
 #endif
 #define LWIP_ICMP6 1
-#define LWIP_IPV6_MLD 1        /* join solicited-node groups for neighbour discovery */
+#define LWIP_IPV6_MLD 1 /* join solicited-node groups for neighbour discovery */
 /* PORTCULLIS_LWIP_SLAAC 1 (default): an address from each router advertisement's autonomous
    /64 prefix (RFC 4862), used when the network settings ask for it (ipv6_slaac). lwIP takes an
    RA only from a link-local source with hop limit 255 (the filter checks the hop limit too);
@@ -213,9 +218,44 @@ void sys_check_core_locking(void);
 #define DNS_TABLE_SIZE 2       /* names resolved at once: the broker, and one more */
 #define DNS_MAX_NAME_LENGTH 64 /* lwIP: 256 a table entry */
 #define DNS_MAX_SERVERS 2
-#define DNS_MAX_TTL 3600 /* lwIP: a week. Bounds how long a forged answer that got through \
-                            (an on-path attacker's) sends the push astray */
+#define DNS_MAX_TTL                                                      \
+  3600 /* lwIP: a week. Bounds how long a forged answer that got through \
+          (an on-path attacker's) sends the push astray */
 #define LWIP_DNS_SUPPORT_MDNS_QUERIES 0
+
+/* PORTCULLIS_LWIP_SNTP 1 (default): lwIP's SNTP client (apps/sntp) sets the device's wall
+   clock, against which certificate dates are checked (hal/wall_clock.hpp). Its answers pass
+   the filter as answers to its requests (the server asked, the request's transmit timestamp:
+   filter/client_requests.hpp), never by port. One server: the configured one
+   (NetworkSettings::time_server, a name resolved by DNS or an address), else DHCP's. */
+#ifndef PORTCULLIS_LWIP_SNTP
+#define PORTCULLIS_LWIP_SNTP 1
+#endif
+#define SNTP_MAX_SERVERS 1
+#define SNTP_SERVER_DNS LWIP_DNS /* a configured server may be a name */
+#define SNTP_GET_SERVERS_FROM_DHCP LWIP_DHCP
+#define SNTP_CHECK_RESPONSE                                         \
+  2 /* the answer comes from the server asked, port 123, and echoes \
+       the request's transmit timestamp */
+#define SNTP_COMP_ROUNDTRIP                                                                       \
+  0                               /* the transmit timestamp is a nonce (below), not our time: the \
+                                     answer's time is taken as is (off by half a round trip) */
+#define SNTP_STARTUP_DELAY 0      /* the agent starts SNTP once the device has an address */
+#define SNTP_UPDATE_DELAY 3600000 /* ms between two answers: hourly (lwIP's default) */
+/* lwIP's count of its own timers leaves SNTP out; it keeps one pending (the next request, or
+   the wait for an answer). */
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + PORTCULLIS_LWIP_SNTP)
+/* The request's transmit timestamp: 64 random bits from lwIP's keyed generator, not the
+   device's time (which it may not know yet, and which would tell an observer its clock). The
+   server echoes it; an off-path forger must guess it (and the client's random port). */
+#define SNTP_GET_SYSTEM_TIME_NTP(sec, frac) \
+  do {                                      \
+    (sec) = (s32_t)LWIP_RAND();             \
+    (frac) = (u32_t)LWIP_RAND();            \
+  } while (0)
+/* An answer's time (seconds since 1970, microseconds) goes to the wall clock, which refuses a
+   time before the image's floor date (firmware/stack/time_sync.cpp). */
+#define SNTP_SET_SYSTEM_TIME_US(sec, us) portcullis_sntp_set_time((sec), (us))
 
 /* ---- checksums: always generated and verified in software --------------------------- */
 #define CHECKSUM_GEN_IP 1
@@ -238,7 +278,8 @@ void sys_check_core_locking(void);
    what lwIP sent, so it can see no RST or ICMP went out. Only those classes: every class is
    static RAM in lwip_stats and an increment on its path. On a Cortex-M3 (STAT_COUNTER u16,
    mem_size_t u16 below 64000 bytes of heap): 24 bytes per protocol class, 12 for the heap
-   and 4 + 12 per pool: about 290 bytes with 13 pools. The filter's counters are Portcullis' own (firmware/report). */
+   and 4 + 12 per pool: about 290 bytes with 13 pools. The filter's counters are Portcullis' own
+   (firmware/report). */
 #define LWIP_STATS 1
 #define LWIP_STATS_LARGE 0 /* 16-bit counters, carried on in 32 bits by the agent */
 #define MEM_STATS 1        /* heap: size, used, peak, failures */

@@ -1,9 +1,11 @@
 // The vocabulary types (firmware/base): what every module relies on them to do.
 #include <CppUTest/TestHarness.h>
 
+#include <ctime>
 #include <string>
 
 #include "portcullis/base/bounded_list.hpp"
+#include "portcullis/base/civil_time.hpp"
 #include "portcullis/base/fixed_text.hpp"
 #include "portcullis/base/network_settings.hpp"
 #include "portcullis/base/status.hpp"
@@ -83,4 +85,39 @@ TEST(NetworkSettings, ValidNeedsAUnicastMacAndPrefixLengthsInRange) {
   s.mac[0] = 0x02;
   s.ipv4_prefix_len = 33;
   CHECK_FALSE(portcullis::valid(s));
+}
+
+// ---- civil time ------------------------------------------------------------------------
+TEST_GROUP(CivilTime){};
+
+TEST(CivilTime, KnownDatesAndTheirText) {
+  STRCMP_EQUAL("1970-01-01T00:00:00Z", std::string(portcullis::time_text(0).view()).c_str());
+  STRCMP_EQUAL("1969-12-31T23:59:59Z", std::string(portcullis::time_text(-1).view()).c_str());
+  STRCMP_EQUAL("2000-02-29T12:00:00Z",  // a leap day of a 400-year century
+               std::string(portcullis::time_text(951'825'600).view()).c_str());
+  STRCMP_EQUAL("2100-03-01T00:00:00Z",  // 2100 is no leap year
+               std::string(portcullis::time_text(4'107'542'400).view()).c_str());
+  STRCMP_EQUAL("2106-02-07T06:28:15Z",  // the last second of SNTP's 32-bit era 1 in Unix time
+               std::string(portcullis::time_text(4'294'967'295).view()).c_str());
+}
+
+TEST(CivilTime, AgreesWithTheCLibraryDayByDayAndBack) {
+  // Every day from 1900 to 2200 at a varying hour, against gmtime_r, and back again.
+  for (std::int64_t t = -2'208'988'800; t < 7'258'118'400; t += 86'400 + 3'599) {
+    const time_t tt = static_cast<time_t>(t);
+    struct tm want {};
+    CHECK(gmtime_r(&tt, &want) != nullptr);
+    const portcullis::CivilTime got = portcullis::civil_time(t);
+    if (got.year != want.tm_year + 1900 || got.month != want.tm_mon + 1 ||
+        got.day != want.tm_mday || got.hour != want.tm_hour || got.minute != want.tm_min ||
+        got.second != want.tm_sec) {
+      FAIL(("differs from gmtime_r at " + std::to_string(t)).c_str());
+    }
+    LONGS_EQUAL(t, portcullis::unix_seconds(got));
+  }
+}
+
+TEST(CivilTime, UsableInConstantEvaluation) {
+  static_assert(portcullis::unix_seconds({.year = 2026, .month = 12, .day = 1}) == 1'796'083'200);
+  static_assert(portcullis::time_text(1'796'083'200).view() == "2026-12-01T00:00:00Z");
 }

@@ -152,6 +152,26 @@ TEST(ClientRequests, AnSntpReplyMustRepeatTheTransmitTimestamp) {
   CHECK(ClientAnswer::kStray == answer(datagram(kHost4, 123, kDevice4, 50123, broadcast_mode)));
 }
 
+TEST(ClientRequests, ADnsOrSntpRequestTakesOneAnswerADhcpTransactionMore) {
+  requests.sent(datagram(kDevice4, 50123, kHost4, 123, sntp(3, 0x12345678)), 0);
+  requests.sent(datagram(kDevice4, 50000, kResolver, 53, dns(0xBEEF, false)), 0);
+  requests.sent(datagram(kUnspecified, 68, kEveryone, 67, dhcp(1, kXid)), 0);
+  const Bytes time = datagram(kHost4, 123, kDevice4, 50123, sntp(4, 0x12345678));
+  const Bytes name = datagram(kResolver, 53, kDevice4, 50000, dns(0xBEEF, true));
+  const Bytes offer = datagram(kHost4, 67, kEveryone, 68, dhcp(2, kXid));
+  // Another server's answer with the right id passed nothing: the request stays.
+  requests.answered(datagram(kOther, 123, kDevice4, 50123, sntp(4, 0x12345678)));
+  CHECK(ClientAnswer::kOwn == answer(time));
+  for (const Bytes* a : {&time, &name, &offer}) {
+    CHECK(ClientAnswer::kOwn == answer(*a));
+    requests.answered(*a);
+  }
+  // A replay of the SNTP or DNS answer is stray; the DHCP server's ACK still passes.
+  CHECK(ClientAnswer::kStray == answer(time));
+  CHECK(ClientAnswer::kStray == answer(name));
+  CHECK(ClientAnswer::kOwn == answer(offer));
+}
+
 TEST(ClientRequests, AnAnswerIsAwaitedForItsLifetimeAndThenStray) {
   const std::uint32_t sent = 0xFFFFFF00;  // lwIP's clock wraps in between
   requests.sent(datagram(kDevice4, 50000, kResolver, 53, dns(1, false)), sent);

@@ -76,7 +76,7 @@ TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
       "device,policy,listening,counters,top_dropped_ports,recent_blocked,scanners,"
       "violations_total,violations,push,memory",
       joined(keys(doc)).c_str());
-  STRCMP_EQUAL("id,board,firmware,uptime_ms", joined(keys(doc["device"])).c_str());
+  STRCMP_EQUAL("id,board,firmware,uptime_ms,time_known", joined(keys(doc["device"])).c_str());
   STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
   STRCMP_EQUAL(
       "rx_total,passed_total,dropped_total,rejected_total,reject_suppressed,"
@@ -90,6 +90,17 @@ TEST(StatusJson, Device) {
   CHECK(d["board"].is_string("mps2-an385"));
   CHECK(d["firmware"].is_string("0.1.0"));
   CHECK(d["uptime_ms"].is_u64(123456));
+  CHECK(d["time_known"].kind == JsonValue::Kind::kBool && !d["time_known"].boolean);
+  CHECK(d["time"].kind == JsonValue::Kind::kMissing);  // no time while it is unknown
+}
+
+TEST(StatusJson, DeviceTimeOnceKnownInRfc3339) {
+  t.snapshot.device.time_known = true;
+  t.snapshot.device.unix_ms = 1'796'602'240'999;  // 2026-12-07T00:10:40.999Z
+  const JsonValue d = document(t.snapshot)["device"];
+  STRCMP_EQUAL("id,board,firmware,uptime_ms,time_known,time", joined(keys(d)).c_str());
+  CHECK(d["time_known"].boolean);
+  CHECK(d["time"].is_string("2026-12-07T00:10:40Z"));
 }
 
 TEST(StatusJson, PolicyDigestModeAndRules) {
@@ -513,7 +524,8 @@ TEST(StatusJson, PushStateWithEveryCounter) {
   const JsonValue doc = document(t.snapshot);
   const JsonValue& p = doc["push"];
   STRCMP_EQUAL(
-      "enabled,broker,connected,connects,connect_failures,disconnects,status_published,"
+      "enabled,broker,connected,waiting_for_time,connects,connect_failures,disconnects,"
+      "status_published,"
       "events_published,events_queued,events_dropped,protocol_errors",
       joined(keys(p)).c_str());
   CHECK(p["enabled"].kind == JsonValue::Kind::kBool && p["enabled"].boolean);

@@ -68,6 +68,7 @@ TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
   STRCMP_EQUAL(
       "portcullis_device_info:gauge\n"
       "portcullis_uptime_seconds:gauge\n"
+      "portcullis_time_known:gauge\n"
       "portcullis_policy_info:gauge\n"
       "portcullis_policy_rules:gauge\n"
       "portcullis_listening:gauge\n"
@@ -174,6 +175,15 @@ TEST(Metrics, UptimeInSecondsWithMilliseconds) {
   t.snapshot.device.uptime_ms = 18446744073709551615ull;
   STRCMP_EQUAL("18446744073709551.615",
                value(metrics(t.snapshot), "portcullis_uptime_seconds").c_str());
+}
+
+TEST(Metrics, WallClockOnlyOnceKnown) {
+  STRCMP_EQUAL("0", value(metrics(t.snapshot), "portcullis_time_known").c_str());
+  STRCMP_EQUAL("<absent>", value(metrics(t.snapshot), "portcullis_time_seconds").c_str());
+  t.snapshot.device.time_known = true;
+  t.snapshot.device.unix_ms = 1'796'602'240'123;
+  STRCMP_EQUAL("1", value(metrics(t.snapshot), "portcullis_time_known").c_str());
+  STRCMP_EQUAL("1796602240.123", value(metrics(t.snapshot), "portcullis_time_seconds").c_str());
 }
 
 TEST(Metrics, MostDroppedPorts) {
@@ -354,7 +364,7 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamily) {
   s.policy = &no_rules;
   s.counters = &fresh;
   const Exposition e = metrics(s);
-  LONGS_EQUAL(29, e.families.size());
+  LONGS_EQUAL(30, e.families.size());
   LONGS_EQUAL(0, e.of("portcullis_listening").size());
   LONGS_EQUAL(0, e.of("portcullis_dropped_port_packets").size());
   STRCMP_EQUAL("0", value(e, "portcullis_packets_received_total").c_str());

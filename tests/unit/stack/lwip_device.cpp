@@ -14,6 +14,7 @@
 #include "lwip/udp.h"
 #include "portcullis/boards/lab_network.hpp"
 #include "portcullis/stack/lwip_port.hpp"
+#include "portcullis/stack/time_sync.hpp"
 
 namespace portcullis::test {
 tcp_pcb* listen_on(std::uint16_t port) {
@@ -96,6 +97,8 @@ LwipDevice::~LwipDevice() {
     dhcp_remove_struct(&netif.lwip_netif());
   }
 #endif
+  // SNTP (an agent's start runs it): its timers and its PCB, so a next start is afresh.
+  stack::stop_time_sync();
   // Every PCB the test left, but lwIP's DNS client's own (lwIP keeps it for its life).
   for (udp_pcb* pcb = udp_pcbs; pcb != nullptr;) {
     udp_pcb* const next = pcb->next;

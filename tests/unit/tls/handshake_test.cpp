@@ -14,6 +14,7 @@
 
 #include "fake_clock.hpp"
 #include "portcullis/credentials/device_credentials.hpp"
+#include "portcullis/hal/wall_clock.hpp"
 #include "portcullis/platform/posix.hpp"
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/platform/tls_probe.hpp"
@@ -366,6 +367,58 @@ TEST(MutualTls, ServerStillAcceptsTheManagementCertificate) {
   const auto out = handshake(cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey);
   CHECK(out.hs.ok());
   LONGS_EQUAL(0, out.server_flags);
+}
+
+// ---- certificate dates against the device's wall clock ----------------------------------
+// Both parties of these handshakes read the one wall clock (mbedtls_time is process-wide); the
+// fleet's certificates were made this week (tools/pki) and last a year or more.
+namespace {
+constexpr std::int64_t k2000 = 946'684'800;
+constexpr std::int64_t k2200 = 7'258'118'400;
+
+// The device's handshake with the management client, dates checked against `wall`.
+Outcome handshake_at(const portcullis::hal::WallClock& wall) {
+  pp::tls_use_wall_clock(&wall);
+  const Outcome out = handshake(cred::kCaCertificate, t::kMgmtCertificate, t::kMgmtKey);
+  pp::tls_use_wall_clock(nullptr);
+  return out;
+}
+}  // namespace
+
+TEST(MutualTls, AKnownTimeAfterTheCertificatesRefusesThemAsExpired) {
+  t::FakeClock mono;
+  portcullis::hal::WallClock wall(mono, k2000);
+  CHECK(wall.set(k2200 * 1000));
+  const Outcome out = handshake_at(wall);
+  CHECK_FALSE(out.hs.ok());
+  CHECK((out.server_flags & MBEDTLS_X509_BADCERT_EXPIRED) != 0);  // the client's certificate
+}
+
+TEST(MutualTls, AKnownTimeBeforeTheCertificatesRefusesThemAsNotYetValid) {
+  t::FakeClock mono;
+  portcullis::hal::WallClock wall(mono, k2000);
+  CHECK(wall.set(k2000 * 1000));
+  const Outcome out = handshake_at(wall);
+  CHECK_FALSE(out.hs.ok());
+  CHECK((out.server_flags & MBEDTLS_X509_BADCERT_FUTURE) != 0);
+}
+
+TEST(MutualTls, WhileTheTimeIsUnknownNotYetValidIsNotJudged) {
+  // The floor (2000) is before the certificates: that they are not valid yet at the floor
+  // says nothing about now.
+  t::FakeClock mono;
+  const portcullis::hal::WallClock wall(mono, k2000);
+  const Outcome out = handshake_at(wall);
+  CHECK(out.hs.ok());
+  LONGS_EQUAL(0, out.server_flags);
+}
+
+TEST(MutualTls, WhileTheTimeIsUnknownACertificateExpiredBeforeTheFloorIsRefused) {
+  t::FakeClock mono;
+  const portcullis::hal::WallClock wall(mono, k2200);  // an image released in 2200
+  const Outcome out = handshake_at(wall);
+  CHECK_FALSE(out.hs.ok());
+  CHECK((out.server_flags & MBEDTLS_X509_BADCERT_EXPIRED) != 0);
 }
 
 TEST(MutualTls, ClientRefusesTheBrokerAsADevice) {

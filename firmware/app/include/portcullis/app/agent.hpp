@@ -6,6 +6,7 @@
 
 #include "portcullis/app/lab_services.hpp"
 #include "portcullis/app/management.hpp"
+#include "portcullis/base/civil_time.hpp"
 #include "portcullis/base/network_settings.hpp"
 #include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
@@ -13,12 +14,14 @@
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/hal/log.hpp"
+#include "portcullis/hal/wall_clock.hpp"
 #include "portcullis/platform/noise_pool.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/listener_audit.hpp"
+#include "portcullis/stack/time_sync.hpp"
 
 namespace portcullis::app {
 
@@ -31,6 +34,12 @@ struct EntropySources {
   // seed in RAM (host-linux, whose entropy is the OS's).
   platform::DeviceSeedStore* seed = nullptr;
 };
+
+// The earliest time this image takes for now (its release date; raise it with each release):
+// an SNTP answer before it is refused, and until the time is known certificates that expired
+// before it are refused (hal/wall_clock.hpp).
+inline constexpr std::int64_t kTimeFloorUnixS =
+    unix_seconds(CivilTime{.year = 2026, .month = 12, .day = 1});
 
 // The agent loop shared by every board: brings lwIP up on the board's MAC and then is
 // polled from the board's super-loop. Holds no heap; one instance per device.
@@ -62,6 +71,10 @@ class Agent {
   const stack::InputFilter& input_filter() const { return filter_; }
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
+  // Calendar time, set by SNTP once the device has an address (NetworkSettings::time_server or
+  // the DHCP lease's). Until it is known the push waits, and polls are served with
+  // device.time_known false.
+  const hal::WallClock& wall_clock() const { return wall_clock_; }
   // Timing noise handed to the DRBG so far (platform/noise_pool.hpp): one per kNoiseFolds loop
   // turns that received frames.
   std::uint32_t noise_mixes() const { return noise_mixes_; }
@@ -73,6 +86,10 @@ class Agent {
 
  private:
   void report_ipv4();
+  // SNTP started once there is an address; its answers (taken or refused) on the console.
+  void poll_time();
+  // The push waits for the time while SNTP may yet give it.
+  bool push_waits_for_time() const { return !time_sync_failed_ && !wall_clock_.known(); }
   void report_ipv6_states();
   void report_violations();
   // For the status server and the push (each keeps its own copy while it sends).
@@ -89,7 +106,10 @@ class Agent {
   Status start_network(const NetworkSettings& net);
 
   const hal::Clock& clock_;
-  hal::Log log_;               // every console line goes through it
+  hal::WallClock wall_clock_;
+  bool time_sync_failed_ = false;          // SNTP compiled out, or not started: no time
+  stack::TimeSyncCounts time_reported_{};  // what the console said last
+  hal::Log log_;                           // every console line goes through it
   stack::InputFilter filter_;  // before the netif: lwIP's hooks reach it from start() on
   stack::EthernetNetif netif_;
   std::uint32_t reported_ip4_ = 0;  // network byte order; 0: none (yet)

@@ -21,6 +21,9 @@ struct NetworkSettings {
   // IPv6 addresses from router advertisements (SLAAC, lwIP's autoconfiguration), besides the
   // link-local one and `ipv6`. Needs LWIP_IPV6_AUTOCONFIG (PORTCULLIS_LWIP_SLAAC).
   bool ipv6_slaac = false;
+  // The time server lwIP's SNTP client asks (a name resolved by DNS, or an address); nullptr:
+  // the one the DHCP lease names. Needs PORTCULLIS_LWIP_SNTP.
+  const char* time_server = nullptr;
 };
 
 constexpr bool valid(const NetworkSettings& s) {

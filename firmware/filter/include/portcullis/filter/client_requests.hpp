@@ -43,6 +43,12 @@ class ClientRequests {
   [[nodiscard]] ClientAnswer answer(const Flow& flow, std::span<const std::uint8_t> payload,
                                     std::uint32_t now_ms) const;
 
+  // An inbound IP packet (`packet` starts at the IP header) that passed as answer() said
+  // kOwn: a DNS or SNTP request takes one answer, so its entry is retired like an expired one
+  // (a copy of the answer replayed within the lifetime is then stray, not the client's to
+  // judge). A DHCP transaction stays: several servers may offer, and the ACK follows.
+  void answered(std::span<const std::uint8_t> packet);
+
   // Forgets (zeroes) the ids and servers of requests older than kLifetimeMs, keeping their
   // ports so a late answer still counts as stray. Call at least once a day: the clock is
   // lwIP's 32-bit milliseconds, which wrap after 49 days.
@@ -60,6 +66,8 @@ class ClientRequests {
     bool any_server = false;  // sent to the broadcast address: any server may answer
     bool live = false;        // within its lifetime (expire() clears it)
   };
+
+  static void retire(Request& r);
 
   std::array<Request, kCapacity> requests_{};
 };

@@ -98,6 +98,8 @@ struct DeviceInfo {
   std::string_view board;
   std::string_view firmware;  // version
   std::uint64_t uptime_ms = 0;
+  bool time_known = false;   // the wall clock was set (SNTP)
+  std::int64_t unix_ms = 0;  // the wall clock's time, when known
 };
 
 // A real listener found by the listener audit (firmware/stack): a TCP listen PCB or a bound
@@ -173,6 +175,7 @@ struct PushInfo {
   std::uint32_t status_trimmed = 0;    // status documents pushed with shortened recent lists
                                        // (write_status_json_fitted); in the metrics only
   std::uint32_t protocol_errors = 0;   // connections ended because the broker broke MQTT
+  bool waiting_for_time = false;       // no connection until the wall clock is set
 };
 
 // PushInfo's numbers, in document order ("push" object; metrics only while the push runs).

@@ -14,6 +14,7 @@
 
 #include "portcullis/base/status.hpp"
 #include "portcullis/hal/entropy.hpp"
+#include "portcullis/hal/wall_clock.hpp"
 
 namespace portcullis::platform {
 
@@ -105,6 +106,13 @@ struct TlsSetup {
 void tls_shutdown();
 
 bool tls_initialized();
+
+// The clock certificate validity dates are checked against (mbedtls_time). While `clock`
+// does not know the time, a certificate that expired before its floor date is refused and
+// "not yet valid" is not judged (the only bound there is, the floor, is earlier than now).
+// nullptr: the platform's own (the host's clock; a device without one refuses every date).
+// For the life of every TLS session; set before the first handshake.
+void tls_use_wall_clock(const hal::WallClock* clock);
 
 // Bytes the weak noise source (TlsSetup::noise) gave since tls_init: 0 when it has none or
 // it failed every poll (a stuck ADC), for a console line.
