@@ -17,6 +17,8 @@
 #include "lwip/sys.h"
 #include "lwip/udp.h"
 #include "portcullis/filter/classifier.hpp"
+#include "portcullis/stack/lwip_port.hpp"
+#include "portcullis/stack/time_sync.hpp"
 
 // lwIP's DNS client asks from an unconnected PCB; its answers pass by ClientRequests (the
 // query went out through the netif). With LWIP_DNS_SECURE_RAND_SRC_PORT it would make a new
@@ -78,9 +80,21 @@ class LwipStackView final : public filter::StackView {
     }
     return false;
   }
+  // An answer to a request in flight; else, to the port of lwIP's DNS or SNTP client from
+  // its server's port, a stray one (their PCBs are known for lwIP's life, whatever the table
+  // of requests still remembers).
   filter::ClientAnswer do_client_answer(const filter::Flow& f,
                                         std::span<const std::uint8_t> payload) const override {
-    return requests_.answer(f, payload, sys_now());
+    const filter::ClientAnswer a = requests_.answer(f, payload, sys_now());
+    if (a != filter::ClientAnswer::kNone) {
+      return a;
+    }
+    const auto client_port = [&f](const udp_pcb* pcb, std::uint16_t server_port) {
+      return pcb != nullptr && pcb->local_port == f.local_port && f.remote_port == server_port;
+    };
+    return client_port(lwip_dns_pcb(), 53) || client_port(lwip_sntp_pcb(), 123)
+               ? filter::ClientAnswer::kStray
+               : filter::ClientAnswer::kNone;
   }
   bool do_ipv4_broadcast(std::span<const std::uint8_t, 4> dst) const override {
     std::uint32_t addr = 0;

@@ -174,3 +174,19 @@ TEST(Sntp, TheAuditLeavesTheClientsPcbAlone) {
     return false;
   }));
 }
+
+TEST(Sntp, AnAnswerToTheClientsPortIsStrayWhateverTheTableStillHolds) {
+  // Four other queries fill the filter's table of requests in flight and push this one out.
+  in_lwip([] {
+    for (std::uint16_t i = 0; i < portcullis::filter::ClientRequests::kCapacity; ++i) {
+      const Bytes query = {0x12, static_cast<std::uint8_t>(i), 1, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+      hook_filter().sent_frame(udp_frame(
+          {.src_port = static_cast<std::uint16_t>(40000 + i), .dst_port = 53, .payload = query}));
+    }
+  });
+  // The client's port is still known (its PCB's): not the stack's answer, nor anyone's.
+  const std::uint64_t unsolicited = count(Reason::kUnsolicitedReply);
+  dev->exchange(answer(request, kAnswerUnix, transmit_timestamp(request)));
+  LONGS_EQUAL(unsolicited + 1, count(Reason::kUnsolicitedReply));
+  CHECK_FALSE(wall->known());
+}
