@@ -126,7 +126,7 @@ lab_finish() {
 # `user root`: mosquitto started as root would switch to its own user, which cannot read the
 # build's PKI folder (keys are root-only, mode 0600).
 # shellcheck disable=SC2120 # the extra lines are optional
-lab_broker_conf() { # [EXTRA-LINE...]
+lab_broker_conf() { # [EXTRA-LINE...]; BROKER_CERT/BROKER_KEY: another certificate
   {
     cat <<EOF
 user root
@@ -136,8 +136,8 @@ log_dest file $WORK/broker.log
 log_type all
 listener $BROKER_PORT $BROKER
 cafile $PKI_DIR/ca.crt
-certfile $PKI_DIR/broker.crt
-keyfile $PKI_DIR/broker.key
+certfile ${BROKER_CERT:-$PKI_DIR/broker.crt}
+keyfile ${BROKER_KEY:-$PKI_DIR/broker.key}
 require_certificate true
 use_identity_as_username true
 EOF

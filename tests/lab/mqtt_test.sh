@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/lab/mqtt_test.sh BOARD: the device's MQTT/TLS push against a real mosquitto broker in
 # the lab namespace (192.0.2.1:8883, TLS, client certificates required):
+#   - a broker whose certificate expired yesterday is refused once the device knows the time
+#     (SNTP): a certificate_expired alert in the broker's log, the push not connected;
 #   - the retained status arrives (valid JSON, the build's policy digest) and the device's own
 #     status endpoint says the push is connected: the outbound connection passed the filter;
 #   - an nmap sweep from the namespace produces a `scanner` event naming 192.0.2.1 within a
@@ -52,6 +54,37 @@ finish() {
 trap finish EXIT
 
 lab_up "lab up with scan.allow (device answers ping)" --policy "$POLICY"
+
+# ---- a broker with an expired certificate -----------------------------------------------------
+# broker.crt's subject, names and key, valid until yesterday (after the image's floor date, so
+# only the time from SNTP tells). The device asks the time before its first connection.
+if dated_copy broker "$(date -u -d '-2 days' +%Y%m%d%H%M%SZ)" "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)" \
+  "$WORK/broker-expired"; then
+  BROKER_CERT="$WORK/broker-expired.crt" BROKER_KEY="$WORK/broker-expired.key" lab_broker_conf
+  if start_broker; then
+    refused=0
+    for _ in $(seq 1 60); do
+      grep -q "alert certificate expired" "$WORK/broker.log" 2>/dev/null && refused=1 && break
+      sleep 0.5
+    done
+    if ((refused)); then
+      pass "the device refused the broker's expired certificate (certificate_expired alert in mosquitto's log)"
+    else
+      fail "no certificate_expired alert from the device within 30 s"
+      tail -n 10 "$WORK/broker.log" 2>/dev/null | sed 's/^/    | /'
+    fi
+    mgmt_curl -o "$WORK/expired-broker.json" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" || true
+    check "the device knows the time, and its push is not connected and counts the failure" \
+      "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["push"]; assert d["device"]["time_known"] is True and p["connected"] is False and p["connect_failures"] >= 1 and p["waiting_for_time"] is False, d' \
+      "$WORK/expired-broker.json"
+    stop_broker
+  else
+    fail "mosquitto with the expired certificate did not start"
+  fi
+  rm -f -- "$WORK/mosquitto.conf" "$WORK/broker.log"
+else
+  fail "making an expired copy of broker.crt (openssl ca)"
+fi
 
 # ---- the broker ------------------------------------------------------------------------------
 mkdir -p "$WORK/db"
