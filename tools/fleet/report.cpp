@@ -134,6 +134,10 @@ void print_table(std::ostream& o, const PollResult& r, const Verdict& v,
     << "   board:      " << printable(dev->str("board")) << "\n"
     << "   firmware:   " << printable(dev->str("firmware")) << "\n"
     << "   uptime:     " << num(dev->num("uptime_ms") / 1000.0) << " s\n"
+    << "   time:       "
+    << (is_true(dev->get("time_known")) ? printable(dev->str("time")) + " (sntp)"
+                                        : std::string("unknown (no SNTP answer yet)"))
+    << "\n"
     << "   digest:     " << printable(policy->str("digest"));
   if (v.digest_match) {
     o << (*v.digest_match ? "  MATCH" : "  MISMATCH (expected " + expected + ")");

@@ -152,6 +152,17 @@ TEST(FleetReport, TableHeaderWithNote) {
   // A partial document: the table still shows what it has, under a failed verdict.
   CHECK_TEXT(out.rfind("== d1  FAIL  (retained)\n   id:         d1\n", 0) == 0, out.c_str());
   CHECK_TEXT(out.find("   uptime:     2 s\n") != std::string::npos, out.c_str());
+  CHECK_TEXT(out.find("   time:       unknown (no SNTP answer yet)\n") != std::string::npos,
+             out.c_str());
+}
+
+TEST(FleetReport, TableShowsTheDevicesTimeOnceKnown) {
+  const PollResult r =
+      answered("d1", R"({"device":{"id":"d1","time_known":true,"time":"2026-12-07T00:10:40Z"}})");
+  std::ostringstream o;
+  print_table(o, r, judge(r, ""), "", "");
+  CHECK_TEXT(o.str().find("   time:       2026-12-07T00:10:40Z (sntp)\n") != std::string::npos,
+             o.str().c_str());
 }
 
 TEST(FleetReport, TableKeepsDeviceStringsOffTheTerminal) {

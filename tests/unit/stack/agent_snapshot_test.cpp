@@ -7,6 +7,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,12 +48,49 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   NullConsole console;
   portcullis::app::Agent agent{mac, clock, console};
   CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
+  mac.inject(test::arp_request(test::kDeviceIp4));  // the peer (the time server) is known
   clock.advance(1000);
-  agent.poll();  // the push's first connection attempt (a SYN of the device's own)
+  agent.poll();
   test::settle_lwip();
   report::StatusSnapshot at_start;
   report::Counters counters_at_start;
   test::in_lwip([&] { agent.snapshot(at_start, counters_at_start); });
+
+  // Before the first SNTP answer: the poll is served and says the time is unknown; the push
+  // waits for it (no connection attempted, not even the broker's name asked).
+  CHECK_FALSE(at_start.device.time_known);
+  CHECK_TRUE(at_start.push.enabled);
+  CHECK_TRUE(at_start.push.waiting_for_time);
+  LONGS_EQUAL(0, at_start.push.connects + at_start.push.connect_failures);
+  std::optional<test::UdpDatagram> request;
+  for (const auto& f : mac.sent()) {
+    const std::optional<test::UdpDatagram> d = test::sent_udp(f);
+    CHECK_FALSE(d && d->dst_port == 53);  // the push did not resolve its broker
+    if (d && d->dst_port == 123 && d->payload.size() == 48) {
+      request = d;
+    }
+  }
+  CHECK(request.has_value());  // SNTP asked the configured server (kLabNetwork: 192.0.2.1)
+  // The server's answer (mode 4, echoing the request's transmit timestamp): 2026-12-07.
+  test::Bytes answer(48, 0);
+  answer[0] = 0x24;
+  answer[1] = 2;
+  std::copy(request->payload.begin() + 40, request->payload.end(), answer.begin() + 24);
+  constexpr std::uint32_t kNtpSeconds = 1'796'602'240U + 2'208'988'800U;
+  for (const std::size_t at : {32U, 40U}) {
+    for (std::size_t b = 0; b < 4; ++b) {
+      answer[at + b] = static_cast<std::uint8_t>(kNtpSeconds >> (24 - 8 * b));
+    }
+  }
+  mac.inject(test::udp_frame({.src_port = 123, .dst_port = request->src_port, .payload = answer}));
+  agent.poll();
+  test::settle_lwip();
+  report::StatusSnapshot timed;
+  report::Counters counters_timed;
+  test::in_lwip([&] { agent.snapshot(timed, counters_timed); });
+  CHECK_TRUE(timed.device.time_known);
+  LONGS_EQUAL(1'796'602'240'000LL, timed.device.unix_ms);
+  CHECK_FALSE(timed.push.waiting_for_time);
 
   // Closed ports (the tests' hooks allow tcp 80 only), one block of 64 so counted exactly.
   constexpr std::uint16_t kFirst = 2048;
