@@ -140,6 +140,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
   settings.topic_prefix = mgmt::kMqttTopicPrefix;
   settings.device_id = credentials::kDeviceId;
   settings.status_period_ms = mgmt::kMqttStatusPeriodMs;
+  settings.keep_alive_s = mgmt::kMqttKeepAliveS;
   settings.broker_text = mgmt::kMqttBrokerText;
   st = push_.start(settings, tls_pool_, &client_conf_, snapshot, ctx);
   if (!ok(st)) {

@@ -50,21 +50,29 @@ constexpr std::uint8_t fixed_header(PacketType t, std::uint8_t flags) {
 }  // namespace
 
 StatusWithSize write_connect(std::span<char> out, std::string_view client_id,
-                             std::uint16_t keep_alive_s) {
-  if (client_id.empty() || client_id.size() > 0xFFFF) {
+                             std::uint16_t keep_alive_s, const Will* will) {
+  if (client_id.empty() || client_id.size() > 0xFFFF ||
+      (will != nullptr &&
+       (will->topic.empty() || will->topic.size() > 0xFFFF || will->message.size() > 0xFFFF))) {
     return {Status::kInvalidArgument, 0};
   }
   constexpr std::string_view kProtocol = "MQTT";
-  constexpr std::uint8_t kLevel = 4;            // 3.1.1
-  constexpr std::uint8_t kCleanSession = 0x02;  // no will, no user name or password
+  constexpr std::uint8_t kLevel = 4;                              // 3.1.1
+  constexpr std::uint8_t kCleanSession = 0x02;                    // no user name or password
+  constexpr std::uint8_t kWillRetainedQos1 = 0x04 | 0x08 | 0x20;  // will flag, QoS 1, retain
   Out w(out);
   w.byte(fixed_header(PacketType::kConnect, 0));
-  w.remaining_length(2 + kProtocol.size() + 1 + 1 + 2 + 2 + client_id.size());
+  w.remaining_length(2 + kProtocol.size() + 1 + 1 + 2 + 2 + client_id.size() +
+                     (will != nullptr ? 2 + will->topic.size() + 2 + will->message.size() : 0));
   w.text(kProtocol);
   w.byte(kLevel);
-  w.byte(kCleanSession);
+  w.byte(will != nullptr ? kCleanSession | kWillRetainedQos1 : kCleanSession);
   w.u16(keep_alive_s);
   w.text(client_id);
+  if (will != nullptr) {
+    w.text(will->topic);
+    w.text(will->message);
+  }
   return w.result();
 }
 

@@ -81,9 +81,13 @@ Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
   // The id is the MQTT client id too: the CONNECT must fit the head buffer (every event fits
   // the body buffer: push_queue.hpp, kEventJsonMax).
   if (!topic_safe(settings.device_id) ||
-      !ok(mqtt::write_connect(head_, settings.device_id, settings.keep_alive_s).status) ||
       !join_topic(status_topic_, settings.topic_prefix, settings.device_id, "status") ||
-      !join_topic(events_topic_, settings.topic_prefix, settings.device_id, "events")) {
+      !join_topic(events_topic_, settings.topic_prefix, settings.device_id, "events") ||
+      !join_topic(state_topic_, settings.topic_prefix, settings.device_id, "status/state")) {
+    return Status::kInvalidArgument;
+  }
+  const mqtt::Will will{state_topic_.data(), kMqttStateOffline};
+  if (!ok(mqtt::write_connect(head_, settings.device_id, settings.keep_alive_s, &will).status)) {
     return Status::kInvalidArgument;
   }
   settings_ = settings;
@@ -218,9 +222,11 @@ err_t MqttPush::on_connected(void* arg, altcp_pcb* pcb, err_t err) {
   if (err != ERR_OK) {
     return self->lose(false);
   }
-  // TCP is up and the TLS handshake is done (the broker's certificate verified).
-  const StatusWithSize c =
-      mqtt::write_connect(self->head_, self->settings_.device_id, self->settings_.keep_alive_s);
+  // TCP is up and the TLS handshake is done (the broker's certificate verified). The will:
+  // the broker says "offline" for the device when this connection ends without a DISCONNECT.
+  const mqtt::Will will{self->state_topic_.data(), kMqttStateOffline};
+  const StatusWithSize c = mqtt::write_connect(self->head_, self->settings_.device_id,
+                                               self->settings_.keep_alive_s, &will);
   if (!ok(c.status)) {
     return self->lose(false);  // start() checked it fits
   }
@@ -284,6 +290,7 @@ err_t MqttPush::on_packet(const mqtt::Packet& p) {
       counts_.connected = true;
       ++counts_.connects;
       backoff_.reset();
+      birth_due_ = true;
       status_due_ = true;
       return ERR_OK;
     case mqtt::PacketType::kPuback:
@@ -364,8 +371,9 @@ err_t MqttPush::pump() {
       if (link_ != Link::kUp) {
         return ERR_OK;
       }
-      const bool status = status_due_ && status_packet_id_ == 0 && begin_status();
-      if (!status && !begin_event() && !begin_ping()) {
+      const bool birth = birth_due_ && begin_birth();
+      const bool status = !birth && status_due_ && status_packet_id_ == 0 && begin_status();
+      if (!birth && !status && !begin_event() && !begin_ping()) {
         return ERR_OK;
       }
     }
@@ -375,6 +383,26 @@ err_t MqttPush::pump() {
     }
   }
   return ERR_OK;
+}
+
+// The online state, retained, replacing the will's "offline" of an earlier connection. Its
+// PUBACK is not waited for (a late one is ignored): the next connection says it again.
+bool MqttPush::begin_birth() {
+  birth_due_ = false;
+  const std::uint16_t id = next_packet_id();
+  const StatusWithSize head = mqtt::write_publish_head(head_, state_topic_.data(), id,
+                                                       /*retain=*/true, kMqttStateOnline.size());
+  if (!ok(head.status)) {
+    return false;
+  }
+  std::copy(kMqttStateOnline.begin(), kMqttStateOnline.end(), body_.begin());
+  writing_ = Writing::kBirth;
+  writing_packet_id_ = id;
+  head_size_ = head.size;
+  body_size_ = kMqttStateOnline.size();
+  written_ = 0;
+  writing_since_ms_ = now_ms_;
+  return true;
 }
 
 bool MqttPush::begin_status() {
@@ -467,7 +495,7 @@ err_t MqttPush::write_more() {
     if (written_ < head_size_) {
       n = std::min(room, head_size_ - written_);
       data = head_.data() + written_;
-    } else if (writing_ == Writing::kEvent) {
+    } else if (writing_ == Writing::kEvent || writing_ == Writing::kBirth) {
       const std::size_t offset = written_ - head_size_;
       n = std::min(room, body_size_ - offset);
       data = body_.data() + offset;
@@ -521,6 +549,7 @@ void MqttPush::packet_written() {
       ping_outstanding_ = true;
       ping_ms_ = now_ms_;
       break;
+    case Writing::kBirth:
     case Writing::kConnect:
     case Writing::kNothing:
       break;

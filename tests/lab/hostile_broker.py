@@ -3,8 +3,10 @@
 
 Listens with TLS on ADDRESS:PORT (client certificates required, as the lab's mosquitto),
 accepts one connection from the device (others are closed at once), and checks what the device writes against MQTT 3.1.1:
-a CONNECT (protocol level 4, clean session, the client id), then, after our CONNACK, a retained
-QoS 1 PUBLISH of the status whose remaining length matches what follows (the push streams the
+a CONNECT (protocol level 4, clean session, the client id, a retained QoS 1 last will of
+{"state":"offline"} under the status topic), then, after our CONNACK, the birth message
+({"state":"online"}, retained, QoS 1, on the same topic) and a retained QoS 1 PUBLISH of the
+status whose remaining length matches what follows (the push streams the
 document in slices and announces its size first) and whose payload is one JSON document; that
 publish is acknowledged. Then the broker sends a PUBLISH, which a client that subscribed to
 nothing must refuse, and measures how soon the device closes the connection.
@@ -85,15 +87,33 @@ def main():
                 proto, level, flags = body[2:2 + name_len], body[2 + name_len], body[3 + name_len]
                 id_len = int.from_bytes(body[6 + name_len:8 + name_len], "big")
                 client_id = body[8 + name_len:8 + name_len + id_len].decode()
+                at = 8 + name_len + id_len
+                will_len = int.from_bytes(body[at:at + 2], "big")
+                will_topic = body[at + 2:at + 2 + will_len].decode()
+                at += 2 + will_len
+                will_message = body[at + 2:at + 2 + int.from_bytes(body[at:at + 2], "big")]
                 found["connect"] = {"protocol": proto.decode(), "level": level,
-                                    "flags": flags, "client_id": client_id}
-                if (proto, level, flags, client_id) != (b"MQTT", 4, 0x02, a.client_id):
+                                    "flags": flags, "client_id": client_id,
+                                    "will": will_topic}
+                state_topic = f"portcullis/{a.client_id}/status/state"
+                # 0x2E: clean session, will flag, will QoS 1, will retain.
+                if (proto, level, flags, client_id, will_topic, json.loads(will_message)) != (
+                        b"MQTT", 4, 0x2E, a.client_id, state_topic, {"state": "offline"}):
                     raise Fail(f"CONNECT {body.hex()}")
                 conn.sendall(b"\x20\x02\x00\x00")
-                while True:  # PINGREQs may come first
-                    head, body = read_packet(conn, min(end, time.monotonic() + 20))
-                    if head >> 4 == 3:
-                        break
+
+                def next_publish():
+                    while True:  # PINGREQs may come first
+                        head, body = read_packet(conn, min(end, time.monotonic() + 20))
+                        if head >> 4 == 3:
+                            return head, body
+                head, body = next_publish()
+                topic_len = int.from_bytes(body[0:2], "big")
+                if (head != 0x33 or body[2:2 + topic_len].decode() != state_topic
+                        or json.loads(body[4 + topic_len:]) != {"state": "online"}):
+                    raise Fail(f"birth {head:02x} {body.hex()}")
+                found["birth"] = True
+                head, body = next_publish()
                 if head != 0x33:
                     raise Fail(f"PUBLISH flags 0x{head:02x}: not QoS 1 retained")
                 topic_len = int.from_bytes(body[0:2], "big")

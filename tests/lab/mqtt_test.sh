@@ -14,8 +14,13 @@
 #     next pushed status still fits the board's MQTT payload: shortened (fewer list entries,
 #     totals whole, counted in /metrics) when the full document is larger, as on the boards
 #     sized for 64 KiB (boards/common/memory-64k.cmake), and whole when it fits;
-#   - a hostile broker (tests/lab/hostile_broker.py) sees a well-formed CONNECT and a whole
-#     streamed status publish, then sends a PUBLISH: the device hangs up and counts it.
+#   - a hostile broker (tests/lab/hostile_broker.py) sees a well-formed CONNECT (with its last
+#     will), the birth message and a whole streamed status publish, then sends a PUBLISH: the
+#     device hangs up and counts it;
+#   - liveness: back on the real broker, the device's retained state is online (its birth
+#     message); the device stopped (QEMU or the process killed, no goodbye), the broker
+#     publishes its last will (offline) within 1.5 keep-alives, and `portcullis-fleet watch`
+#     shows it.
 # Every packet stays in the lab namespace.
 set -euo pipefail
 
@@ -407,5 +412,38 @@ check "the device counts the acknowledged status, the lost connection and the pr
   "$PY" -c 'import sys; d, p, e, d0, p0, e0 = map(int, sys.argv[1:]); assert d > d0 and p > p0 and e == e0 + 1, sys.argv[1:]' \
   "$(push_field disconnects)" "$(push_field status_published)" "$(push_field protocol_errors)" \
   "$disconnects_before" "$published_before" "$protocol_errors_before"
+
+# ---- liveness: the birth message and the last will -----------------------------------------------
+readonly STATE_TOPIC="portcullis/$device_id/status/state"
+if start_broker; then
+  up=0
+  for _ in $(seq 1 60); do
+    [[ "$(push_field connected 2>/dev/null)" == True ]] && up=1 && break
+    sleep 1
+  done
+  ((up)) || fail "the push did not reconnect to the real broker within 60 s"
+  check "the device's retained state is online (its birth message)" \
+    bash -c '[[ "$1" == "{\"state\":\"online\"}" ]]' _ \
+    "$(sub -t "$STATE_TOPIC" -C 1 -W 5 --retained-only 2>/dev/null)"
+  log_mark=$(wc -l <"$WORK/broker.log")
+  sub -i lab-state -t "$STATE_TOPIC" -C 2 -W 60 >"$WORK/state.msg" 2>&1 &
+  state_pid=$!
+  subscribed lab-state || fail "the broker did not acknowledge the state subscription"
+  # Stopped without a goodbye: the device's process (QEMU, or host-linux itself) killed.
+  kill -KILL "$(cat "$("$LAB" dir)/device.pid")"
+  t_stop=$SECONDS
+  wait "$state_pid" || true
+  if grep -qx '{"state":"offline"}' "$WORK/state.msg"; then
+    pass "the broker published the device's last will, offline, $((SECONDS - t_stop)) s after it stopped (keep-alive 15 s)"
+  else
+    fail "no offline state within 60 s of the device stopping: $(tr '\n' ' ' <"$WORK/state.msg")"
+  fi
+  "$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --silent-after 0 --timeout 3 "$BROKER:$BROKER_PORT" \
+    >"$WORK/watch-offline.out" 2>&1 || true
+  check "portcullis-fleet watch shows the device offline" \
+    grep -qx "STATE $device_id offline" "$WORK/watch-offline.out"
+else
+  fail "the real broker did not start again"
+fi
 
 ((FAILED == 0))

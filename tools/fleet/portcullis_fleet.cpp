@@ -92,7 +92,7 @@ int usage(const std::string& why = {}) {
          "                        HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443)\n"
          "       portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
          "                        [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]\n"
-         "                        [--session ID]\n"
+         "                        [--session ID] [--silent-after SEC]\n"
          "                        BROKER[:PORT]    (MQTT over TLS; default port 8883)\n";
   return kExitUsage;
 }

@@ -82,7 +82,8 @@ WatchArgs parse_watch_args(std::span<const std::string> args) {
       out.result = WatchArgs::Result::kHelp;
       return out;
     } else if (a == "--prefix" || a == "--expect-policy" || a == "--count" || a == "--timeout" ||
-               a == "--ca" || a == "--cert" || a == "--key" || a == "--pki" || a == "--session") {
+               a == "--ca" || a == "--cert" || a == "--key" || a == "--pki" || a == "--session" ||
+               a == "--silent-after") {
       if (i + 1 >= args.size()) return usage(a + " needs a value");
       const std::string& v = args[++i];
       if (a == "--prefix") {
@@ -101,6 +102,10 @@ WatchArgs parse_watch_args(std::span<const std::string> args) {
         const auto n = parse_whole(v, 6);
         if (!n) return usage("--timeout wants whole seconds, 1..999999");
         o.timeout_s = static_cast<int>(*n);
+      } else if (a == "--silent-after") {
+        const auto n = v == "0" ? std::optional<std::uint64_t>(0) : parse_whole(v, 6);
+        if (!n) return usage("--silent-after wants whole seconds, 0..999999 (0: never)");
+        o.silent_after_s = static_cast<int>(*n);
       } else if (a == "--session") {
         // MQTT 3.1.1 client ids: brokers must accept 1-23 of [0-9a-zA-Z]; mosquitto takes
         // more, but keep to what every broker takes plus '-' and '_'.
@@ -146,7 +151,9 @@ WatchArgs parse_watch_args(std::span<const std::string> args) {
 // ---- topics ------------------------------------------------------------------------------
 
 std::string subscription(std::string_view prefix, TopicKind kind) {
-  return std::string(prefix) + (kind == TopicKind::kStatus ? "/+/status" : "/+/events");
+  return std::string(prefix) + (kind == TopicKind::kStatus   ? "/+/status"
+                                : kind == TopicKind::kEvents ? "/+/events"
+                                                             : "/+/status/state");
 }
 
 ParsedTopic parse_topic(std::string_view prefix, std::string_view topic) {
@@ -157,7 +164,7 @@ ParsedTopic parse_topic(std::string_view prefix, std::string_view topic) {
   }
   const std::string_view rest = topic.substr(prefix.size() + 1);
   const auto slash = rest.find('/');
-  if (slash == std::string_view::npos || rest.find('/', slash + 1) != std::string_view::npos) {
+  if (slash == std::string_view::npos) {
     return out;
   }
   const std::string_view id = rest.substr(0, slash);
@@ -166,6 +173,8 @@ ParsedTopic parse_topic(std::string_view prefix, std::string_view topic) {
     out.kind = TopicKind::kStatus;
   } else if (leaf == "events") {
     out.kind = TopicKind::kEvents;
+  } else if (leaf == "status/state") {
+    out.kind = TopicKind::kState;
   } else {
     return out;
   }
@@ -183,6 +192,73 @@ ParsedTopic parse_topic(std::string_view prefix, std::string_view topic) {
   out.result = ParsedTopic::Result::kOurs;
   out.device = std::string(id);
   return out;
+}
+
+// ---- state -------------------------------------------------------------------------------
+
+std::optional<std::string> parse_state(std::string_view payload, std::string* error) {
+  auto fail = [error](std::string why) -> std::optional<std::string> {
+    if (error) *error = "not a state message: " + why;
+    return std::nullopt;
+  };
+  if (payload.size() > kMaxPayload) {
+    return fail("larger than " + std::to_string(kMaxPayload) + " bytes");
+  }
+  std::string jerr;
+  const auto doc = parse_json(payload, &jerr);
+  if (!doc) return fail("not JSON (" + jerr + ")");
+  const Value* state = doc->kind == Value::Kind::kObject ? doc->get("state") : nullptr;
+  if (!state || state->kind != Value::Kind::kString || state->string.empty()) {
+    return fail("no \"state\" string");
+  }
+  return state->string;
+}
+
+std::string state_line(std::string_view device, std::string_view state) {
+  return "STATE " + printable(device) + " " + printable(state);
+}
+
+std::string state_json_line(std::string_view topic, std::string_view device, std::string_view state,
+                            bool retained) {
+  return "{\"topic\":" + json_escape(topic) + ",\"device\":" + json_escape(device) +
+         ",\"kind\":\"state\",\"state\":" + json_escape(state) +
+         ",\"retained\":" + (retained ? "true" : "false") + "}";
+}
+
+void SilenceWatch::heard(std::string_view device, double now_s) {
+  auto it = devices_.find(device);
+  if (it == devices_.end()) {
+    if (devices_.size() >= kMaxDevices) {
+      devices_.erase(std::min_element(
+          devices_.begin(), devices_.end(),
+          [](const auto& a, const auto& b) { return a.second.at_s < b.second.at_s; }));
+    }
+    it = devices_.emplace(std::string(device), Heard{}).first;
+  }
+  it->second = Heard{now_s, false};
+}
+
+std::vector<std::pair<std::string, double>> SilenceWatch::newly_silent(double now_s) {
+  std::vector<std::pair<std::string, double>> out;
+  if (limit_s_ <= 0) return out;
+  for (auto& [id, h] : devices_) {
+    if (!h.reported && now_s - h.at_s >= limit_s_) {
+      h.reported = true;
+      out.emplace_back(id, now_s - h.at_s);
+    }
+  }
+  return out;
+}
+
+std::string silent_line(std::string_view device, double seconds) {
+  return "SILENT " + printable(device) + " nothing for " +
+         std::to_string(static_cast<long long>(seconds)) + " s";
+}
+
+std::string silent_json_line(std::string_view device, double seconds) {
+  return "{\"device\":" + json_escape(device) +
+         ",\"kind\":\"silent\",\"seconds\":" + std::to_string(static_cast<long long>(seconds)) +
+         "}";
 }
 
 // ---- events ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "json.hpp"
 #include "target.hpp"
@@ -42,6 +44,9 @@ struct WatchOptions {
   // --session ID: a persistent session under this client id (clean session off), so the
   // broker keeps QoS 1 events published while the watcher is away; empty: a clean session.
   std::string session;
+  // --silent-after SEC: say once when a device sent nothing (status, event or state) for this
+  // long since it was last heard; 0: never. Default: three status periods (30 s each).
+  int silent_after_s = 90;
 };
 
 struct WatchArgs {
@@ -62,14 +67,15 @@ bool valid_prefix(std::string_view prefix);
 
 // ---- topics ------------------------------------------------------------------------------
 
-enum class TopicKind { kStatus, kEvents };
+enum class TopicKind { kStatus, kEvents, kState };
 
-// "<prefix>/+/status" or "<prefix>/+/events".
+// "<prefix>/+/status", "<prefix>/+/events" or "<prefix>/+/status/state" (the device's
+// retained online state and its last will, offline).
 std::string subscription(std::string_view prefix, TopicKind kind);
 
 struct ParsedTopic {
   enum class Result {
-    kOurs,       // <prefix>/<device>/status or /events with a well-formed device id
+    kOurs,       // <prefix>/<device>/status, /events or /status/state, a well-formed id
     kIgnored,    // anything else: not ours
     kMalformed,  // <prefix>/<device>/status or /events, but the device id is not one
   };
@@ -106,6 +112,40 @@ std::string event_line(std::string_view device, const Event& e);
 
 // {"topic":..,"device":..,"kind":"event","event":<payload>}
 std::string event_json_line(std::string_view topic, std::string_view device, const Event& e);
+
+// ---- state (birth and last will) -----------------------------------------------------------
+
+// The "state" of a state message ({"state":"online"} or {"state":"offline"}; another string
+// is passed on as it is), or nullopt (and `error` says why) for one that is not such an object.
+std::optional<std::string> parse_state(std::string_view payload, std::string* error = nullptr);
+// "STATE <device> <state>", or with --json {"topic":..,"device":..,"kind":"state","state":..,
+// "retained":..}.
+std::string state_line(std::string_view device, std::string_view state);
+std::string state_json_line(std::string_view topic, std::string_view device, std::string_view state,
+                            bool retained);
+
+// Devices that went silent: each one heard is remembered with when; one not heard for
+// `limit_s` is reported once, until it is heard again. At most kMaxDevices (the one silent
+// longest is forgotten).
+class SilenceWatch {
+ public:
+  static constexpr std::size_t kMaxDevices = 1024;
+  explicit SilenceWatch(double limit_s) : limit_s_(limit_s) {}
+  void heard(std::string_view device, double now_s);
+  // Devices silent for the limit and not reported yet, with how long (seconds); each once.
+  std::vector<std::pair<std::string, double>> newly_silent(double now_s);
+
+ private:
+  struct Heard {
+    double at_s = 0;
+    bool reported = false;
+  };
+  double limit_s_;
+  std::map<std::string, Heard, std::less<>> devices_;
+};
+// "SILENT <device> nothing for <n> s", or {"device":..,"kind":"silent","seconds":n}.
+std::string silent_line(std::string_view device, double seconds);
+std::string silent_json_line(std::string_view device, double seconds);
 
 // ---- status ------------------------------------------------------------------------------
 

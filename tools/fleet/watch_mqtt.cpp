@@ -377,7 +377,20 @@ class Watch {
   std::string lost_reason_;  // why the broker is away, while kWaiting or connecting again
   int status_mid_ = -1;
   int events_mid_ = -1;
-  int pending_subacks_ = 2;
+  int state_mid_ = -1;
+  int pending_subacks_ = 3;
+  SilenceWatch silence_{static_cast<double>(o_.silent_after_s)};
+  // Seconds on the steady clock, for SilenceWatch.
+  static double seconds_now() {
+    return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+  }
+  void report_silent() {
+    for (const auto& [id, seconds] : silence_.newly_silent(seconds_now())) {
+      std::cout << (o_.json ? silent_json_line(id, seconds) : silent_line(id, seconds))
+                << std::endl;
+    }
+    output_closed_ = output_closed_ || !std::cout;
+  }
   bool output_closed_ = false;
   std::string failure_;     // the broker failed us: one line
   std::string last_error_;  // libmosquitto's last error log line (OpenSSL's reason)
@@ -393,14 +406,18 @@ void Watch::connected(int rc) {
   phase_ = Phase::kSubscribing;
   const std::string status = subscription(o_.prefix, TopicKind::kStatus);
   const std::string events = subscription(o_.prefix, TopicKind::kEvents);
+  const std::string state = subscription(o_.prefix, TopicKind::kState);
   int r = mosquitto_subscribe(mosq_, &status_mid_, status.c_str(), 1);
   if (r == MOSQ_ERR_SUCCESS) r = mosquitto_subscribe(mosq_, &events_mid_, events.c_str(), 1);
+  if (r == MOSQ_ERR_SUCCESS) r = mosquitto_subscribe(mosq_, &state_mid_, state.c_str(), 1);
   if (r != MOSQ_ERR_SUCCESS) fail(std::string("cannot subscribe: ") + mosquitto_strerror(r));
 }
 
 void Watch::subscribed(int mid, int n, const int* granted) {
-  if (mid != status_mid_ && mid != events_mid_) return;
-  const TopicKind kind = mid == status_mid_ ? TopicKind::kStatus : TopicKind::kEvents;
+  if (mid != status_mid_ && mid != events_mid_ && mid != state_mid_) return;
+  const TopicKind kind = mid == status_mid_   ? TopicKind::kStatus
+                         : mid == events_mid_ ? TopicKind::kEvents
+                                              : TopicKind::kState;
   for (int i = 0; i < n; ++i) {
     if (granted[i] < 0 || granted[i] > 2) {
       fail("the broker refused the subscription to " + subscription(o_.prefix, kind) +
@@ -410,9 +427,9 @@ void Watch::subscribed(int mid, int n, const int* granted) {
   }
   if (--pending_subacks_ == 0) {
     phase_ = Phase::kWatching;
-    say("watching " + subscription(o_.prefix, TopicKind::kStatus) + " and " +
-        subscription(o_.prefix, TopicKind::kEvents) + " on " + broker_ +
-        (watched_ ? " again" : ""));
+    say("watching " + subscription(o_.prefix, TopicKind::kStatus) + ", " +
+        subscription(o_.prefix, TopicKind::kEvents) + " and " +
+        subscription(o_.prefix, TopicKind::kState) + " on " + broker_ + (watched_ ? " again" : ""));
     watched_ = true;
     retry_delay_ = kFirstRetry;
     lost_reason_.clear();
@@ -428,6 +445,21 @@ void Watch::message(const mosquitto_message* m) {
   if (t.result == ParsedTopic::Result::kIgnored) return;
   if (t.result == ParsedTopic::Result::kMalformed) {
     say(printable(topic) + ": " + t.error + "; message ignored");
+    return;
+  }
+  silence_.heard(t.device, seconds_now());
+  if (t.kind == TopicKind::kState) {
+    std::string error;
+    const auto state = parse_state(payload, &error);
+    if (!state) {
+      if (!payload.empty()) say(printable(topic) + ": " + printable(error) + "; message ignored");
+      return;
+    }
+    // Liveness, not a document: not counted towards --count.
+    std::cout << (o_.json ? state_json_line(topic, t.device, *state, m->retain)
+                          : state_line(t.device, *state))
+              << std::endl;
+    output_closed_ = !std::cout;
     return;
   }
   if (t.kind == TopicKind::kStatus) {
@@ -521,7 +553,7 @@ void Watch::lost(Clock::time_point now) {
 void Watch::reconnect(Clock::time_point now, Clock::time_point deadline) {
   seen_ = TlsSeen{};
   last_error_.clear();
-  pending_subacks_ = 2;
+  pending_subacks_ = 3;
   phase_ = Phase::kConnecting;
   connect_deadline_ = std::min(now + kConnectTimeout, deadline);
   errno = 0;
@@ -663,6 +695,7 @@ int Watch::run() {
         std::chrono::duration_cast<std::chrono::milliseconds>(
             std::min(deadline, phase_ == Phase::kWatching ? deadline : connect_deadline_) - now)
             .count();
+    report_silent();
     errno = 0;
     rc = mosquitto_loop(mosq_, static_cast<int>(std::clamp<long long>(left, 1, kLoopMs)), 1);
     if (rc != MOSQ_ERR_SUCCESS) fail(explain(rc, errno));

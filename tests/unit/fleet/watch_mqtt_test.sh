@@ -292,6 +292,31 @@ wait_for() {
   done
   return 1
 }
+# ---- liveness: the retained state (birth, last will) and a device gone silent ----
+# A device's retained "offline" (what the broker publishes as its last will), another's
+# "online" (its birth message), then nothing: both go silent after --silent-after 2.
+pub "portcullis/$DEV/status/state" '{"state":"offline"}' -r
+pub "portcullis/dev-2/status/state" '{"state":"online"}' -r
+run_watch liveness "${TLS[@]}" --silent-after 2 --timeout 4 "$BROKER"
+expect liveness 0 "retained states shown (not counted), then each device silent once" \
+  "STATE $DEV offline" "STATE dev-2 online" "SILENT $DEV nothing for 2 s" \
+  "SILENT dev-2 nothing for 2 s" "0 of 0 status message(s) OK, 0 event(s)"
+if [[ "$(count_lines liveness "SILENT $DEV")" == 1 ]]; then
+  pass "a silent device is reported once"
+else
+  fail "SILENT $DEV shown $(count_lines liveness "SILENT $DEV") times"
+fi
+run_watch liveness-json "${TLS[@]}" --json --silent-after 0 --timeout 2 "$BROKER"
+expect liveness-json 0 "--json: the state as a line of its own; --silent-after 0: never silent" \
+  '{"topic":"portcullis/'"$DEV"'/status/state","device":"'"$DEV"'","kind":"state","state":"offline","retained":true}'
+if grep -q SILENT liveness-json.out; then
+  fail "--silent-after 0 still reported a silent device"
+else
+  pass "--silent-after 0 reports no silent device"
+fi
+pub "portcullis/$DEV/status/state" '' -r # clear the retained states for the phases below
+pub "portcullis/dev-2/status/state" '' -r
+
 # Not back before --timeout: the watch says so and fails.
 watch_bg gone "${TLS[@]}" --timeout 4 "$BROKER"
 stop_broker

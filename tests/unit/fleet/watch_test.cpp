@@ -23,9 +23,13 @@ using portcullis::fleet::kExitOk;
 using portcullis::fleet::kMaxDeviceId;
 using portcullis::fleet::kMaxPayload;
 using portcullis::fleet::parse_event;
+using portcullis::fleet::parse_state;
 using portcullis::fleet::parse_topic;
 using portcullis::fleet::parse_watch_args;
 using portcullis::fleet::ParsedTopic;
+using portcullis::fleet::SilenceWatch;
+using portcullis::fleet::silent_line;
+using portcullis::fleet::state_line;
 using portcullis::fleet::status_json_line;
 using portcullis::fleet::StatusReport;
 using portcullis::fleet::subscription;
@@ -233,6 +237,43 @@ TEST(FleetWatchTopic, StatusAndEvents) {
   check_topic("portcullis", "portcullis/d1/events", TopicKind::kEvents, "d1");
   check_topic("site/lab", "site/lab/d.2/status", TopicKind::kStatus, "d.2");
   check_topic("portcullis", "portcullis/status/status", TopicKind::kStatus, "status");
+}
+
+TEST(FleetWatchTopic, TheStateUnderTheStatusTopic) {
+  STRCMP_EQUAL("portcullis/+/status/state", subscription("portcullis", TopicKind::kState).c_str());
+  check_topic("portcullis", "portcullis/d1/status/state", TopicKind::kState, "d1");
+  check_topic_result("portcullis", "portcullis/d1/status/state/x", ParsedTopic::Result::kIgnored);
+  check_topic_result("portcullis", "portcullis//status/state", ParsedTopic::Result::kMalformed);
+}
+
+TEST(FleetWatchTopic, StateMessages) {
+  STRCMP_EQUAL("offline", parse_state(R"({"state":"offline"})").value_or("?").c_str());
+  STRCMP_EQUAL("online", parse_state(R"({"state":"online","x":1})").value_or("?").c_str());
+  std::string error;
+  CHECK_FALSE(parse_state("offline", &error).has_value());
+  STRCMP_CONTAINS("not JSON", error.c_str());
+  CHECK_FALSE(parse_state(R"({"state":""})", &error).has_value());
+  CHECK_FALSE(parse_state(R"(["online"])", &error).has_value());
+  STRCMP_EQUAL("STATE d1 offline", state_line("d1", "offline").c_str());
+  STRCMP_EQUAL("STATE d? on?", state_line("d\x1b", "on\n").c_str());
+}
+
+TEST(FleetWatchTopic, ASilentDeviceIsReportedOnceUntilHeardAgain) {
+  SilenceWatch silence(90);
+  silence.heard("a", 100);
+  silence.heard("b", 150);
+  CHECK(silence.newly_silent(189).empty());
+  auto silent = silence.newly_silent(190);
+  LONGS_EQUAL(1, silent.size());
+  STRCMP_EQUAL("a", silent[0].first.c_str());
+  CHECK(silence.newly_silent(200).empty());  // once
+  silence.heard("a", 210);                   // back
+  silent = silence.newly_silent(300);
+  LONGS_EQUAL(2, silent.size());
+  STRCMP_EQUAL("SILENT a nothing for 90 s", silent_line("a", 90.4).c_str());
+  SilenceWatch never(0);
+  never.heard("a", 0);
+  CHECK(never.newly_silent(1e9).empty());
 }
 
 TEST(FleetWatchTopic, OtherTopicsAreIgnored) {

@@ -52,6 +52,22 @@ TEST(MqttWrite, ConnectIsProtocolLevel4WithACleanSessionAndTheClientId) {
   CHECK(want == bytes(out, r.size));
 }
 
+TEST(MqttWrite, ConnectWithAWillCarriesItsTopicAndMessageRetainedAtQos1) {
+  std::array<char, 256> out{};
+  const mqtt::Will will{"p/d/s", "off"};
+  const auto r = mqtt::write_connect(out, "d", 15, &will);
+  CHECK(portcullis::ok(r.status));
+  // Flags 0x2E: will retain (0x20), will QoS 1 (0x08), will flag (0x04), clean session.
+  const std::vector<std::uint8_t> want = {0x10, 25,  0,   4,   'M', 'Q', 'T', 'T', 4,
+                                          0x2E, 0,   15,  0,   1,   'd', 0,   5,   'p',
+                                          '/',  'd', '/', 's', 0,   3,   'o', 'f', 'f'};
+  CHECK(want == bytes(out, r.size));
+  LONGS_EQUAL(r.size, mqtt::connect_max(1, 5, 3) - 3);  // the bound holds 4 length bytes
+  const mqtt::Will no_topic{"", "off"};
+  LONGS_EQUAL(static_cast<int>(Status::kInvalidArgument),
+              static_cast<int>(mqtt::write_connect(out, "d", 15, &no_topic).status));
+}
+
 TEST(MqttWrite, PublishHeadIsQos1WithRetainTopicAndPacketId) {
   std::array<char, 256> out{};
   const auto r = mqtt::write_publish_head(out, "a/b", 0x1234, true, 5);

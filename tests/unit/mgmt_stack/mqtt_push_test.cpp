@@ -391,11 +391,25 @@ TEST_GROUP(MqttPush) {
     return {};
   }
 
-  // Connects and accepts: CONNECT read, CONNACK 0 sent.
+  // Connects and accepts: CONNECT read, CONNACK 0 sent, the birth message read.
   void connect() {
     const Packet c = expect_packet();
     LONGS_EQUAL(0x10, c.header);
     broker->send({0x20, 0x02, 0x00, 0x00});
+    expect_birth();
+  }
+
+  // The online state, retained under the status topic, first after the CONNACK.
+  void expect_birth() {
+    const Packet p = expect_packet();
+    LONGS_EQUAL(0x33, p.header);  // PUBLISH, QoS 1, retained
+    const std::string topic = "portcullis/dev-1/status/state";
+    LONGS_EQUAL(topic.size(), p.body[0] << 8 | p.body[1]);
+    STRCMP_EQUAL(topic.c_str(),
+                 std::string(p.body.begin() + 2, p.body.begin() + 2 + topic.size()).c_str());
+    STRCMP_EQUAL(
+        R"({"state":"online"})",
+        std::string(p.body.begin() + 4 + static_cast<long>(topic.size()), p.body.end()).c_str());
   }
 
   // Reads the status publish: its packet id, and checks it is the whole document.
@@ -431,11 +445,19 @@ TEST_GROUP(MqttPush) {
 TEST(MqttPush, ConnectsPublishesTheWholeStatusAndCountsItsPuback) {
   const Packet c = expect_packet();
   LONGS_EQUAL(0x10, c.header);
-  // Protocol "MQTT" level 4, clean session, keep-alive 30 s, client id "dev-1".
-  const Bytes want = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 30, 0, 5, 'd', 'e', 'v', '-', '1'};
+  // Protocol "MQTT" level 4, clean session and a will (retained, QoS 1), keep-alive 30 s,
+  // client id "dev-1", the will's topic (the state under the status topic) and message.
+  Bytes want = {0, 4, 'M', 'Q', 'T', 'T', 4, 0x2E, 0, 30, 0, 5, 'd', 'e', 'v', '-', '1'};
+  for (const std::string_view field :
+       {std::string_view("portcullis/dev-1/status/state"), mgmt::kMqttStateOffline}) {
+    want.push_back(0);
+    want.push_back(static_cast<std::uint8_t>(field.size()));
+    want.insert(want.end(), field.begin(), field.end());
+  }
   CHECK(want == c.body);
   CHECK(!push->connected());
   broker->send({0x20, 0x02, 0x00, 0x00});
+  expect_birth();  // before the status
   const Bytes id = expect_status();
   CHECK(push->connected());
   LONGS_EQUAL(0, info().status_published);

@@ -35,8 +35,20 @@ inline constexpr std::size_t kMaxRemainingLength = 268'435'455;
 // bytes; the broker may refuse ids over 23 bytes, mosquitto takes them). kOk and its length;
 // kResourceExhausted and the length needed when `out` is too small; kInvalidArgument for an
 // empty or too long id.
+// A last will (3.1.2.5): what the broker publishes, retained at QoS 1, when the connection
+// ends without a DISCONNECT (the device gone silent past 1.5 keep-alives, or cut off).
+struct Will {
+  std::string_view topic;
+  std::string_view message;
+};
 [[nodiscard]] StatusWithSize write_connect(std::span<char> out, std::string_view client_id,
-                                           std::uint16_t keep_alive_s);
+                                           std::uint16_t keep_alive_s, const Will* will = nullptr);
+// The largest CONNECT write_connect writes for these sizes (a will of `will_topic` and
+// `will_message` bytes, or 0 and 0 for none).
+constexpr std::size_t connect_max(std::size_t client_id, std::size_t will_topic,
+                                  std::size_t will_message) {
+  return 1 + 4 + 6 + 1 + 1 + 2 + 2 + client_id + 2 + will_topic + 2 + will_message;
+}
 
 // The head of a QoS 1 PUBLISH of `payload_size` bytes: fixed header (DUP 0, `retain`),
 // remaining length, topic, packet identifier. The payload follows it on the wire. Results as

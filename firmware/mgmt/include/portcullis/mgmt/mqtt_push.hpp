@@ -13,6 +13,7 @@
 // snapshot, takes the document's size for the PUBLISH header and streams it through a small
 // buffer, re-rendered slice by slice as TLS takes it. One packet is written at a time.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -32,6 +33,11 @@
 namespace portcullis::mgmt {
 
 inline constexpr std::size_t kMqttTopicMax = 96;
+// The device's state, retained under its status topic (<prefix>/<id>/status/state): the birth
+// message after each CONNACK, and the last will the broker publishes when the device falls
+// silent or its connection breaks without a DISCONNECT.
+inline constexpr std::string_view kMqttStateOnline = R"({"state":"online"})";
+inline constexpr std::string_view kMqttStateOffline = R"({"state":"offline"})";
 // The longest device id a topic holds ("p/<id>/status" and its NUL within kMqttTopicMax),
 // every byte of it escaped to two, still fits one event document.
 static_assert(kLargestEventWithoutId + 2 * (kMqttTopicMax - sizeof("p//status")) <= kEventJsonMax,
@@ -97,7 +103,7 @@ class MqttPush {
     kAwaitConnack,  // CONNECT written
     kUp,            // CONNACK accepted
   };
-  enum class Writing : std::uint8_t { kNothing, kConnect, kPing, kStatus, kEvent };
+  enum class Writing : std::uint8_t { kNothing, kConnect, kPing, kBirth, kStatus, kEvent };
 
   // An event publish awaiting its PUBACK.
   struct EventAck {
@@ -122,6 +128,7 @@ class MqttPush {
   err_t on_packet(const mqtt::Packet& p);
   // Starts the next packet when none is being written, then writes as much as TLS takes.
   err_t pump();
+  bool begin_birth();
   bool begin_status();
   bool begin_event();
   bool begin_ping();
@@ -136,6 +143,7 @@ class MqttPush {
   void* snapshot_ctx_ = nullptr;
   bool running_ = false;
   bool status_due_ = false;
+  bool birth_due_ = false;     // the online state, first after each CONNACK
   bool lost_pending_ = false;  // a lost connection the next poll turns into a backoff
   bool ping_outstanding_ = false;
   Link link_ = Link::kDown;
@@ -153,9 +161,11 @@ class MqttPush {
   std::uint32_t status_since_ms_ = 0;
   std::array<char, kMqttTopicMax> status_topic_{};
   std::array<char, kMqttTopicMax> events_topic_{};
+  std::array<char, kMqttTopicMax> state_topic_{};
 
   // The packet being written: a head (CONNECT, PINGREQ, a PUBLISH head) and a body (the
-  // event's JSON in body_, or the status document re-rendered from snapshot_ into body_).
+  // birth message or the event's JSON in body_, or the status document re-rendered from
+  // snapshot_ into body_).
   Writing writing_ = Writing::kNothing;
   std::uint16_t writing_packet_id_ = 0;
   std::uint32_t writing_seq_ = 0;  // the event's
@@ -163,7 +173,10 @@ class MqttPush {
   std::size_t body_size_ = 0;
   std::size_t written_ = 0;  // of head + body
   std::uint32_t writing_since_ms_ = 0;
-  std::array<char, mqtt::publish_head_max(kMqttTopicMax)> head_{};
+  std::array<char,
+             std::max(mqtt::publish_head_max(kMqttTopicMax),
+                      mqtt::connect_max(kMqttTopicMax, kMqttTopicMax, kMqttStateOffline.size()))>
+      head_{};
   std::array<char, kEventJsonMax> body_{};
   // The snapshot the status is streamed from (begin_status constructs it in place). Raw
   // storage, so the snapshot's default member values put no initialised copy of it in flash

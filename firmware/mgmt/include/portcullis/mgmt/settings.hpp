@@ -49,7 +49,7 @@
 // The MQTT deployment (firmware/mgmt/CMakeLists.txt: PORTCULLIS_MQTT_BROKER and the rest).
 #if !defined(PORTCULLIS_MQTT_BROKER) || !defined(PORTCULLIS_MQTT_BROKER_TEXT) || \
     !defined(PORTCULLIS_MQTT_PORT) || !defined(PORTCULLIS_MQTT_TOPIC_PREFIX) ||  \
-    !defined(PORTCULLIS_MQTT_STATUS_PERIOD_MS)
+    !defined(PORTCULLIS_MQTT_STATUS_PERIOD_MS) || !defined(PORTCULLIS_MQTT_KEEP_ALIVE_S)
 #error \
     "the PORTCULLIS_MQTT_* settings come from firmware/mgmt/CMakeLists.txt (link portcullis_mgmt)"
 #endif
@@ -92,6 +92,11 @@ inline constexpr std::uint32_t kMqttStatusPeriodMs = PORTCULLIS_MQTT_STATUS_PERI
 static_assert(PORTCULLIS_MQTT_PORT >= 1 && PORTCULLIS_MQTT_PORT <= 65535,
               "PORTCULLIS_MQTT_PORT: 1..65535");
 static_assert(kMqttStatusPeriodMs >= 1000, "PORTCULLIS_MQTT_STATUS_PERIOD_MS: at least 1000");
+// The broker takes the device for gone 1.5 keep-alives after its last packet and publishes
+// its last will (offline).
+inline constexpr std::uint16_t kMqttKeepAliveS = PORTCULLIS_MQTT_KEEP_ALIVE_S;
+static_assert(kMqttKeepAliveS >= 5 && kMqttKeepAliveS <= 600,
+              "PORTCULLIS_MQTT_KEEP_ALIVE_S: 5..600");
 static_assert(!kMqttTopicPrefix.empty(), "PORTCULLIS_MQTT_TOPIC_PREFIX: not empty");
 
 }  // namespace portcullis::mgmt
