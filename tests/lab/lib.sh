@@ -164,6 +164,17 @@ stop_broker() {
   BROKER_PID=""
 }
 
+# Waits (bounded: SECONDS, checked each second) until the device's console has a line
+# matching the extended regex PATTERN; status 0 when it came.
+console_within() { # PATTERN SECONDS
+  local _
+  for _ in $(seq 1 "$2"); do
+    grep -Eq -- "$1" "$CONSOLE_LOG" && return 0
+    sleep 1
+  done
+  grep -Eq -- "$1" "$CONSOLE_LOG"
+}
+
 # A copy of PKI_DIR's NAME certificate (its key, subject and extensions, signed by the same CA)
 # valid only from START to END (openssl's YYYYMMDDHHMMSSZ): OUT.crt, with NAME's key at OUT.key.
 # For probes that a peer checks validity dates (tools/pki makes only current certificates).

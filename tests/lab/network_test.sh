@@ -73,12 +73,7 @@ fi
 # ---- the time, by SNTP ----------------------------------------------------------------------
 # The lease names the lab's chronyd (DHCP option 42); the device asks it once it has its
 # address, and from then on checks certificate dates against that time.
-timed=0
-for _ in $(seq 1 20); do
-  grep -Eq "time [0-9-]+T[0-9:]+Z by sntp" "$CONSOLE_LOG" && timed=1 && break
-  sleep 1
-done
-if ((timed)); then
+if console_within "time [0-9-]+T[0-9:]+Z by sntp" 20; then
   pass "the console says the time came by SNTP: $(grep -Eo "time [0-9-]+T[0-9:]+Z by sntp" "$CONSOLE_LOG" | head -n 1)"
 else
   fail "no 'time ... by sntp' on the console within 20 s"
@@ -120,12 +115,7 @@ fi
 
 # ---- SLAAC ------------------------------------------------------------------------------------
 # The lab's router advertisements (dnsmasq, ra-only) give the device a second global address.
-slaac=0
-for _ in $(seq 1 20); do
-  grep -Eq "ipv6 $DEVICE_IPV6_SLAAC preferred" "$CONSOLE_LOG" && slaac=1 && break
-  sleep 1
-done
-if ((slaac)); then
+if console_within "ipv6 $DEVICE_IPV6_SLAAC preferred" 20; then
   pass "the console says $DEVICE_IPV6_SLAAC (SLAAC from the lab's router advertisement) is preferred"
 else
   fail "no SLAAC address $DEVICE_IPV6_SLAAC on the console within 20 s"

@@ -399,30 +399,31 @@ TEST_GROUP(MqttPush) {
     expect_birth();
   }
 
-  // The online state, retained under the status topic, first after the CONNACK.
-  void expect_birth() {
+  // Reads a retained QoS 1 PUBLISH on `topic`: its packet id and payload.
+  struct Publish {
+    Bytes id;
+    std::string payload;
+  };
+  Publish expect_retained(const std::string& topic) {
     const Packet p = expect_packet();
     LONGS_EQUAL(0x33, p.header);  // PUBLISH, QoS 1, retained
-    const std::string topic = "portcullis/dev-1/status/state";
     LONGS_EQUAL(topic.size(), p.body[0] << 8 | p.body[1]);
     STRCMP_EQUAL(topic.c_str(),
                  std::string(p.body.begin() + 2, p.body.begin() + 2 + topic.size()).c_str());
-    STRCMP_EQUAL(
-        R"({"state":"online"})",
-        std::string(p.body.begin() + 4 + static_cast<long>(topic.size()), p.body.end()).c_str());
+    const auto at = static_cast<long>(topic.size());
+    return {Bytes(p.body.begin() + 2 + at, p.body.begin() + 4 + at),
+            std::string(p.body.begin() + 4 + at, p.body.end())};
+  }
+
+  // The online state, retained under the status topic, first after the CONNACK.
+  void expect_birth() {
+    STRCMP_EQUAL(R"({"state":"online"})",
+                 expect_retained("portcullis/dev-1/status/state").payload.c_str());
   }
 
   // Reads the status publish: its packet id, and checks it is the whole document.
   Bytes expect_status() {
-    const Packet p = expect_packet();
-    LONGS_EQUAL(0x33, p.header);  // PUBLISH, QoS 1, retained
-    const std::string topic = "portcullis/dev-1/status";
-    LONGS_EQUAL(topic.size(), p.body[0] << 8 | p.body[1]);
-    STRCMP_EQUAL(topic.c_str(),
-                 std::string(p.body.begin() + 2, p.body.begin() + 2 + topic.size()).c_str());
-    const Bytes id(p.body.begin() + 2 + static_cast<long>(topic.size()),
-                   p.body.begin() + 4 + static_cast<long>(topic.size()));
-    const std::string payload(p.body.begin() + 4 + static_cast<long>(topic.size()), p.body.end());
+    const auto [id, payload] = expect_retained("portcullis/dev-1/status");
     // The same document rendered whole here (the device streamed it in slices).
     report::StatusSnapshot s;
     report::Counters counters;
