@@ -9,13 +9,16 @@
 #                leaf in another role (OU) included)
 #   usage        bad arguments and bad device ids are refused
 #   seed         `seed record` / `seed log`: the firmware's layout, 0600, a fresh seed each time
+#   provision    one device's identity record: read back by the device's parser with Mbed TLS
+#                (certificate and key belong together and chain to the CA), 0600, the
+#                device's pair kept per id and reused, --force and bad arguments
 # Exit 0 when every check of CASE holds; each failure is printed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly PKI="$ROOT/tools/pki"
 readonly ID="portcullis-test-7"
-CASE="${1:?usage: pki_test.sh chain|names|keys|idempotent|renew|check|usage|seed}"
+CASE="${1:?usage: pki_test.sh chain|names|keys|idempotent|renew|check|usage|seed|provision}"
 readonly CASE
 
 WORK="$(mktemp -d)"
@@ -240,6 +243,46 @@ case "$CASE" in
     "$PKI" seed record "$DIR" >/dev/null 2>&1
     same "a folder as OUT: status 1" "$?" 1
     set -e
+    ;;
+  provision)
+    readonly DUMP="${PORTCULLIS_IDENTITY_DUMP:?set by tests/pki/CMakeLists.txt}"
+    create
+    out="$("$PKI" provision "$DIR" --device-id sensor-1 --broker broker.example.test \
+      --time-server 192.0.2.123 "$WORK/sensor-1.id" 2>/dev/null)"
+    same "stdout: id, file, size, SHA-256" "$out" \
+      "sensor-1 $WORK/sensor-1.id $(stat -c %s "$WORK/sensor-1.id") $(sha256sum "$WORK/sensor-1.id" | cut -c1-64)"
+    same "the record is 0600 (it holds the key)" "$(stat -c %a "$WORK/sensor-1.id")" 600
+    cert_sha() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
+    same "the device's parser and Mbed TLS read it: id, broker, time server, its certificate" \
+      "$("$DUMP" "$WORK/sensor-1.id")" \
+      "valid sensor-1 broker.example.test 192.0.2.123 $(cert_sha "$DIR/devices/sensor-1/device.crt")"
+    same "the certificate names the device" \
+      "$(openssl x509 -in "$DIR/devices/sensor-1/device.crt" -noout -subject -nameopt RFC2253)" \
+      "subject=CN=sensor-1,OU=device,O=Portcullis"
+    "$PKI" provision "$DIR" --device-id sensor-2 "$WORK/sensor-2.id" >/dev/null 2>&1
+    same "a second device: its own id and certificate, no settings" \
+      "$("$DUMP" "$WORK/sensor-2.id")" \
+      "valid sensor-2 - - $(cert_sha "$DIR/devices/sensor-2/device.crt")"
+    before="$(cert_sha "$DIR/devices/sensor-1/device.crt")"
+    "$PKI" provision "$DIR" --device-id sensor-1 "$WORK/again.id" >/dev/null 2>&1
+    same "provisioning again keeps the device's certificate" \
+      "$(cert_sha "$DIR/devices/sensor-1/device.crt")" "$before"
+    "$PKI" provision "$DIR" --device-id sensor-1 --force "$WORK/again.id" >/dev/null 2>&1
+    check_that "--force makes a new one" \
+      test "$(cert_sha "$DIR/devices/sensor-1/device.crt")" != "$before"
+    printf 'PCID\x02' >"$WORK/bad.id"
+    refuse "the dump refuses another version" "$DUMP" "$WORK/bad.id"
+    set +e
+    "$PKI" provision "$DIR" --device-id 'bad/id' "$WORK/x.id" >/dev/null 2>&1
+    same "a bad device id: status 1" "$?" 1
+    "$PKI" provision "$DIR" --device-id d --broker 'not a host' "$WORK/x.id" >/dev/null 2>&1
+    same "a bad broker: status 1" "$?" 1
+    "$PKI" provision "$WORK/nothing" --device-id d "$WORK/x.id" >/dev/null 2>&1
+    same "no fleet CA: status 1" "$?" 1
+    "$PKI" provision "$DIR" "$WORK/x.id" >/dev/null 2>&1
+    same "no device id: status 2" "$?" 2
+    set -e
+    check_that "nothing written for a refused provision" test ! -e "$WORK/x.id"
     ;;
   *)
     printf 'unknown case %s\n' "$CASE" >&2
