@@ -31,10 +31,11 @@ bool topic_safe(std::string_view level) {
                       [](char c) { return static_cast<unsigned char>(c) < 0x20; });
 }
 
-bool join_topic(std::array<char, kMqttTopicMax>& out, std::string_view prefix, std::string_view id,
+// "<prefix>/<id>/<leaf>" and a NUL into `out`; false when it is kMqttTopicMax or longer.
+bool join_topic(std::span<char> out, std::string_view prefix, std::string_view id,
                 std::string_view leaf) {
   const std::size_t n = prefix.size() + 1 + id.size() + 1 + leaf.size();
-  if (n >= out.size()) {
+  if (n >= std::min(out.size(), kMqttTopicMax)) {
     return false;
   }
   char* p = out.data();
@@ -78,16 +79,16 @@ Status MqttPush::start(const PushSettings& settings, TlsPool& tls,
     }
     rest.remove_prefix(slash + 1);
   }
-  // The id is the MQTT client id too: the CONNECT must fit the head buffer (every event fits
-  // the body buffer: push_queue.hpp, kEventJsonMax).
+  // The id is the MQTT client id too: the CONNECT must fit the body buffer, as every event
+  // does (push_queue.hpp, kEventJsonMax).
   if (!topic_safe(settings.device_id) ||
       !join_topic(status_topic_, settings.topic_prefix, settings.device_id, "status") ||
       !join_topic(events_topic_, settings.topic_prefix, settings.device_id, "events") ||
-      !join_topic(state_topic_, settings.topic_prefix, settings.device_id, "status/state")) {
-    return Status::kInvalidArgument;
+      !join_topic(head_, settings.topic_prefix, settings.device_id, "status/state")) {
+    return Status::kInvalidArgument;  // the state topic (in head_ for now) must fit a topic too
   }
-  const mqtt::Will will{state_topic_.data(), kMqttStateOffline};
-  if (!ok(mqtt::write_connect(head_, settings.device_id, settings.keep_alive_s, &will).status)) {
+  const mqtt::Will will{head_.data(), kMqttStateOffline};
+  if (!ok(mqtt::write_connect(body_, settings.device_id, settings.keep_alive_s, &will).status)) {
     return Status::kInvalidArgument;
   }
   settings_ = settings;
@@ -224,16 +225,18 @@ err_t MqttPush::on_connected(void* arg, altcp_pcb* pcb, err_t err) {
   }
   // TCP is up and the TLS handshake is done (the broker's certificate verified). The will:
   // the broker says "offline" for the device when this connection ends without a DISCONNECT.
-  const mqtt::Will will{self->state_topic_.data(), kMqttStateOffline};
-  const StatusWithSize c = mqtt::write_connect(self->head_, self->settings_.device_id,
+  // The CONNECT goes in the body buffer (free while no PUBLISH is being written): with its
+  // will it is larger than any PUBLISH head.
+  const mqtt::Will will{self->state_topic(self->head_), kMqttStateOffline};
+  const StatusWithSize c = mqtt::write_connect(self->body_, self->settings_.device_id,
                                                self->settings_.keep_alive_s, &will);
   if (!ok(c.status)) {
     return self->lose(false);  // start() checked it fits
   }
   self->link_ = Link::kAwaitConnack;
   self->writing_ = Writing::kConnect;
-  self->head_size_ = c.size;
-  self->body_size_ = 0;
+  self->head_size_ = 0;
+  self->body_size_ = c.size;
   self->written_ = 0;
   self->writing_since_ms_ = self->now_ms_;
   return self->pump();
@@ -385,12 +388,22 @@ err_t MqttPush::pump() {
   return ERR_OK;
 }
 
+// The state topic (the status topic's "state" level) written into `scratch`, which holds it:
+// no buffer of its own (start() checked that it fits a topic).
+std::string_view MqttPush::state_topic(std::span<char> scratch) const {
+  constexpr std::string_view kLevel = "/state";
+  const std::string_view status(status_topic_.data());
+  char* const end = std::copy(status.begin(), status.end(), scratch.data());
+  std::copy(kLevel.begin(), kLevel.end(), end);
+  return {scratch.data(), status.size() + kLevel.size()};
+}
+
 // The online state, retained, replacing the will's "offline" of an earlier connection. Its
 // PUBACK is not waited for (a late one is ignored): the next connection says it again.
 bool MqttPush::begin_birth() {
   birth_due_ = false;
   const std::uint16_t id = next_packet_id();
-  const StatusWithSize head = mqtt::write_publish_head(head_, state_topic_.data(), id,
+  const StatusWithSize head = mqtt::write_publish_head(head_, state_topic(body_), id,
                                                        /*retain=*/true, kMqttStateOnline.size());
   if (!ok(head.status)) {
     return false;
@@ -495,7 +508,7 @@ err_t MqttPush::write_more() {
     if (written_ < head_size_) {
       n = std::min(room, head_size_ - written_);
       data = head_.data() + written_;
-    } else if (writing_ == Writing::kEvent || writing_ == Writing::kBirth) {
+    } else if (writing_ != Writing::kStatus) {  // CONNECT, birth, event: whole in body_
       const std::size_t offset = written_ - head_size_;
       n = std::min(room, body_size_ - offset);
       data = body_.data() + offset;

@@ -38,6 +38,9 @@ inline constexpr std::size_t kMqttTopicMax = 96;
 // silent or its connection breaks without a DISCONNECT.
 inline constexpr std::string_view kMqttStateOnline = R"({"state":"online"})";
 inline constexpr std::string_view kMqttStateOffline = R"({"state":"offline"})";
+static_assert(mqtt::connect_max(kMqttTopicMax, kMqttTopicMax, kMqttStateOffline.size()) <=
+                  kEventJsonMax,
+              "the CONNECT with its will is written into the event body buffer");
 // The longest device id a topic holds ("p/<id>/status" and its NUL within kMqttTopicMax),
 // every byte of it escaped to two, still fits one event document.
 static_assert(kLargestEventWithoutId + 2 * (kMqttTopicMax - sizeof("p//status")) <= kEventJsonMax,
@@ -128,6 +131,7 @@ class MqttPush {
   err_t on_packet(const mqtt::Packet& p);
   // Starts the next packet when none is being written, then writes as much as TLS takes.
   err_t pump();
+  std::string_view state_topic(std::span<char> scratch) const;
   bool begin_birth();
   bool begin_status();
   bool begin_event();
@@ -161,9 +165,8 @@ class MqttPush {
   std::uint32_t status_since_ms_ = 0;
   std::array<char, kMqttTopicMax> status_topic_{};
   std::array<char, kMqttTopicMax> events_topic_{};
-  std::array<char, kMqttTopicMax> state_topic_{};
 
-  // The packet being written: a head (CONNECT, PINGREQ, a PUBLISH head) and a body (the
+  // The packet being written: a head (PINGREQ, a PUBLISH head) and a body (the CONNECT, the
   // birth message or the event's JSON in body_, or the status document re-rendered from
   // snapshot_ into body_).
   Writing writing_ = Writing::kNothing;
@@ -173,10 +176,7 @@ class MqttPush {
   std::size_t body_size_ = 0;
   std::size_t written_ = 0;  // of head + body
   std::uint32_t writing_since_ms_ = 0;
-  std::array<char,
-             std::max(mqtt::publish_head_max(kMqttTopicMax),
-                      mqtt::connect_max(kMqttTopicMax, kMqttTopicMax, kMqttStateOffline.size()))>
-      head_{};
+  std::array<char, mqtt::publish_head_max(kMqttTopicMax)> head_{};
   std::array<char, kEventJsonMax> body_{};
   // The snapshot the status is streamed from (begin_status constructs it in place). Raw
   // storage, so the snapshot's default member values put no initialised copy of it in flash
