@@ -305,12 +305,20 @@ void Agent::poll_time() {
       return;
     }
     if (const Status st = stack::start_time_sync(); !ok(st)) {
-      time_sync_failed_ = true;
-      log_.line("sntp not started (", to_string(st),
-                "): no time server configured or named by dhcp; dates checked against ",
-                time_text(wall_clock_.floor_unix_s()).view(),
-                " only; the push goes without the time");
+      // No server yet: the push goes without the time meanwhile, and a later lease that
+      // names one (a renewal) still starts SNTP.
+      if (!time_server_missing_) {
+        time_server_missing_ = true;
+        log_.line("sntp not started (", to_string(st),
+                  "): no time server configured or named by dhcp; dates checked against ",
+                  time_text(wall_clock_.floor_unix_s()).view(),
+                  " only; the push goes without the time");
+      }
       return;
+    }
+    if (time_server_missing_) {
+      time_server_missing_ = false;
+      log_.line("sntp started: a time server came with the lease");
     }
   }
   const stack::TimeSyncCounts& now = stack::time_sync_counts();

@@ -58,7 +58,8 @@ Status configure_time_sync([[maybe_unused]] const char* server) {
     return Status::kOk;
   }
 #if SNTP_GET_SERVERS_FROM_DHCP
-  sntp_servermode_dhcp(1);  // dhcp.c hands option 42 over as it binds, and at each renewal
+  sntp_setserver(0, nullptr);  // none until a lease names one
+  sntp_servermode_dhcp(1);     // dhcp.c hands option 42 over as it binds, and at each renewal
   return Status::kOk;
 #else
   return Status::kInvalidArgument;

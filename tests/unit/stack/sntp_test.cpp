@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "lwip/apps/sntp.h"
 #include "lwip/udp.h"
 #include "lwip_device.hpp"
 #include "portcullis/hal/wall_clock.hpp"
@@ -176,9 +177,11 @@ TEST(Sntp, TheAuditLeavesTheClientsPcbAlone) {
 }
 
 TEST(Sntp, AnAnswerToTheClientsPortIsStrayWhateverTheTableStillHolds) {
-  // Four other queries fill the filter's table of requests in flight and push this one out.
+  // Four newer queries fill the filter's table of requests in flight and push this one, the
+  // oldest, out.
   in_lwip([] {
     for (std::uint16_t i = 0; i < portcullis::filter::ClientRequests::kCapacity; ++i) {
+      lwip_test_clock().advance(1);
       const Bytes query = {0x12, static_cast<std::uint8_t>(i), 1, 0, 0, 1, 0, 0, 0, 0, 0, 0};
       hook_filter().sent_frame(udp_frame(
           {.src_port = static_cast<std::uint16_t>(40000 + i), .dst_port = 53, .payload = query}));
@@ -189,4 +192,28 @@ TEST(Sntp, AnAnswerToTheClientsPortIsStrayWhateverTheTableStillHolds) {
   dev->exchange(answer(request, kAnswerUnix, transmit_timestamp(request)));
   LONGS_EQUAL(unsolicited + 1, count(Reason::kUnsolicitedReply));
   CHECK_FALSE(wall->known());
+}
+
+TEST(Sntp, WithoutAServerItWaitsForTheOneALeaseNames) {
+  const std::optional<Request> r = in_lwip([this] {
+    std::optional<Request> out;
+    portcullis::stack::stop_time_sync();
+    dev->mac.sent().clear();
+    // The DHCP lease's server: none yet, so nothing to start.
+    if (!ok(portcullis::stack::configure_time_sync(nullptr)) ||
+        portcullis::stack::start_time_sync() != portcullis::Status::kUnavailable) {
+      return out;
+    }
+    // A renewal names one (what dhcp.c does with option 42): now it starts and asks it.
+    ip4_addr_t server;
+    IP4_ADDR(&server, 192, 0, 2, 1);
+    dhcp_set_ntp_servers(1, &server);
+    if (ok(portcullis::stack::start_time_sync())) {
+      out = sent_request(dev->mac.sent());
+    }
+    return out;
+  });
+  CHECK(r.has_value());
+  dev->exchange(answer(*r, kAnswerUnix, transmit_timestamp(*r)));
+  CHECK(wall->known());
 }

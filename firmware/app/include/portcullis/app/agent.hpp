@@ -89,7 +89,9 @@ class Agent {
   // SNTP started once there is an address; its answers (taken or refused) on the console.
   void poll_time();
   // The push waits for the time while SNTP may yet give it.
-  bool push_waits_for_time() const { return !time_sync_failed_ && !wall_clock_.known(); }
+  bool push_waits_for_time() const {
+    return !time_sync_failed_ && !time_server_missing_ && !wall_clock_.known();
+  }
   void report_ipv6_states();
   void report_violations();
   // For the status server and the push (each keeps its own copy while it sends).
@@ -107,7 +109,8 @@ class Agent {
 
   const hal::Clock& clock_;
   hal::WallClock wall_clock_;
-  bool time_sync_failed_ = false;          // SNTP compiled out, or not started: no time
+  bool time_sync_failed_ = false;          // SNTP compiled out or not configured: no time
+  bool time_server_missing_ = false;       // an address, but no server to ask (yet)
   stack::TimeSyncCounts time_reported_{};  // what the console said last
   hal::Log log_;                           // every console line goes through it
   stack::InputFilter filter_;  // before the netif: lwIP's hooks reach it from start() on
