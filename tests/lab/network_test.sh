@@ -18,6 +18,7 @@ readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 readonly PY=/usr/bin/python3
 readonly POLICY="$ROOT/tests/lab/policies/quiet.allow"
+readonly FLEET="${PORTCULLIS_FLEET:-$ROOT/build/host/tools/fleet/portcullis-fleet}"
 readonly T1=6          # seconds until the device renews its lease (dnsmasq options 58/59)
 readonly RENEW_BOUND=30 # seconds to wait for the renewal in dnsmasq's log
 readonly FORGED=4      # forged DHCP answers sent
@@ -128,6 +129,17 @@ if mgmt_curl -o "$WORK/slaac.json" -g --connect-to "[$DEVICE_IPV6]:$MGMT_PORT:[$
 else
   fail "GET /v1/status over mutual TLS at the SLAAC address"
 fi
+
+# The poller the same way: the SLAAC address is in no certificate, so it is refused as the
+# device's name, and the device's id (its certificate's DNS SAN) is checked instead with ID@.
+device_id="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["device"]["id"])' "$WORK/before.json")"
+if "$LAB" exec "$FLEET" --pki "$PKI_DIR" --timeout 20 "[$DEVICE_IPV6_SLAAC]" >"$WORK/fleet-addr.out" 2>&1; then
+  fail "portcullis-fleet accepted a device certificate that does not name $DEVICE_IPV6_SLAAC"
+else
+  pass "portcullis-fleet refuses the device by its SLAAC address (not in its certificate)"
+fi
+check "portcullis-fleet polls $device_id@[$DEVICE_IPV6_SLAAC]: the certificate checked for the device id" \
+  "$LAB" exec "$FLEET" --pki "$PKI_DIR" --timeout 20 "$device_id@[$DEVICE_IPV6_SLAAC]"
 
 # ---- forged answers of another transaction ------------------------------------------------
 # A DHCPACK and a DHCPOFFER for the device's MAC from the lab host's server port, with xids

@@ -89,7 +89,9 @@ int usage(const std::string& why = {}) {
   std::cerr
       << "usage: portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
          "                        [--expect-policy FILE] [--timeout SEC] [--file HOSTS]\n"
-         "                        HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443)\n"
+         "                        [ID@]HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443;\n"
+         "                        ID@: the device id its certificate names, for an address\n"
+         "                        it does not list, as DHCP or SLAAC gave it)\n"
          "       portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
          "                        [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]\n"
          "                        [--session ID] [--silent-after SEC]\n"
@@ -367,7 +369,7 @@ void poll_once(PollResult& r, mbedtls_ssl_config& conf, Clock::time_point deadli
     std::lock_guard lock(g_tls);
     mbedtls_ssl_init(&ssl);
     ret = mbedtls_ssl_setup(&ssl, &conf);
-    if (ret == 0) ret = mbedtls_ssl_set_hostname(&ssl, r.target.host.c_str());
+    if (ret == 0) ret = mbedtls_ssl_set_hostname(&ssl, r.target.name.c_str());
     mbedtls_ssl_set_bio(&ssl, &c, bio_send, bio_recv, nullptr);
   }
   std::string response;
@@ -539,8 +541,8 @@ int main(int argc, char** argv) {
   if (specs.empty()) return usage("no HOST given");
   std::vector<PollResult> results;
   for (const auto& s : specs) {
-    auto t = fleet::parse_target(s);
-    if (!t) return usage("bad HOST[:PORT] '" + s + "'");
+    auto t = fleet::parse_target(s, fleet::kDefaultPort, /*allow_id=*/true);
+    if (!t) return usage("bad [ID@]HOST[:PORT] '" + s + "'");
     PollResult r;
     r.target = *t;
     results.push_back(std::move(r));

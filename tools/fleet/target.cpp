@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace portcullis::fleet {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 bool plausible_host(std::string_view host) {
   if (host.empty()) return false;
   for (const unsigned char c : host) {
-    if (c <= ' ' || c == 0x7f || c == '[' || c == ']') return false;
+    if (c <= ' ' || c == 0x7f || c == '[' || c == ']' || c == '@') return false;
   }
   if (host.find(':') == std::string_view::npos) return true;  // a name or IPv4
   const auto zone = host.find('%');
@@ -36,10 +37,21 @@ std::optional<std::uint16_t> parse_port(std::string_view port) {
 
 }  // namespace
 
-std::optional<Target> parse_target(std::string_view spec, std::uint16_t default_port) {
+std::optional<Target> parse_target(std::string_view spec, std::uint16_t default_port,
+                                   bool allow_id) {
   Target t;
   t.spec = std::string(spec);
   t.port = default_port;
+  if (const auto at = spec.find('@'); at != std::string_view::npos) {
+    const std::string_view id = spec.substr(0, at);
+    if (!allow_id || id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
+        })) {
+      return std::nullopt;
+    }
+    t.name = std::string(id);
+    spec.remove_prefix(at + 1);
+  }
   std::optional<std::string_view> port;
   if (!spec.empty() && spec[0] == '[') {
     const auto close = spec.find(']');
@@ -62,6 +74,7 @@ std::optional<Target> parse_target(std::string_view spec, std::uint16_t default_
     if (!p) return std::nullopt;
     t.port = *p;
   }
+  if (t.name.empty()) t.name = t.host;
   return t;
 }
 

@@ -59,6 +59,29 @@ TEST(FleetTarget, NamesWithAndWithoutPort) {
   check_target("localhost:10443", "localhost", 10443);
 }
 
+TEST(FleetTarget, TheCertificateMustNameTheHostUnlessAnIdIsGiven) {
+  STRCMP_EQUAL("192.0.2.2", parse_target("192.0.2.2:9000")->name.c_str());
+  const std::optional<Target> t =
+      parse_target("sensor-7.plant@192.0.2.57:9443", kDefaultPort, true);
+  CHECK(t.has_value());
+  STRCMP_EQUAL("sensor-7.plant", t->name.c_str());
+  STRCMP_EQUAL("192.0.2.57", t->host.c_str());
+  LONGS_EQUAL(9443, t->port);
+  STRCMP_EQUAL("sensor-7.plant@192.0.2.57:9443", t->spec.c_str());
+  const std::optional<Target> v6 =
+      parse_target("d1@[2001:db8::5eff:fe00:5302]", kDefaultPort, true);
+  CHECK(v6.has_value());
+  STRCMP_EQUAL("d1", v6->name.c_str());
+  STRCMP_EQUAL("2001:db8::5eff:fe00:5302", v6->host.c_str());
+  // Where ids are not allowed (watch's broker), and ids that are none.
+  CHECK(!parse_target("d1@192.0.2.2").has_value());
+  for (const char* bad :
+       {"@192.0.2.2", "a b@192.0.2.2", "a/b@192.0.2.2", "d1@", "d1@@host", "x@y@192.0.2.2"}) {
+    CHECK_TEXT(!parse_target(bad, kDefaultPort, true).has_value(), bad);
+  }
+  CHECK(!parse_target(std::string(65, 'd') + "@192.0.2.2", kDefaultPort, true).has_value());
+}
+
 TEST(FleetTarget, BracketedIpv6WithAndWithoutPort) {
   check_target("[2001:db8::2]", "2001:db8::2", 8443);
   check_target("[2001:db8::2]:9443", "2001:db8::2", 9443);
