@@ -19,20 +19,22 @@ constexpr std::uint16_t u16(Bytes b, std::size_t at) {
   return static_cast<std::uint16_t>(b[at] | b[at + 1] << 8);
 }
 
-// A device id: 1..kMaxDeviceId of letters, digits, '-' and '.' (a DNS name and a topic level).
-bool valid_device_id(std::string_view s) {
-  return !s.empty() && s.size() <= kMaxDeviceId && std::all_of(s.begin(), s.end(), [](char c) {
+// 1..max characters, each a letter, a digit, '-', '.' or one of `extra`.
+bool name_of(std::string_view s, std::size_t max, std::string_view extra) {
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [extra](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.';
+           c == '.' || extra.find(c) != std::string_view::npos;
   });
+}
+
+// A device id: a DNS name and a topic level.
+bool valid_device_id(std::string_view s) {
+  return name_of(s, kMaxDeviceId, {});
 }
 
 // A broker or time server: a DNS name or an IPv4/IPv6 literal, as lwIP's resolver takes it.
 bool valid_host(std::string_view s) {
-  return !s.empty() && s.size() <= kMaxHostName && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '.' || c == ':';
-  });
+  return name_of(s, kMaxHostName, ":");
 }
 
 // A text field's value: its bytes but the final NUL, which must be there, alone.
