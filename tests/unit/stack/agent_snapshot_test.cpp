@@ -72,16 +72,8 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   }
   CHECK(request.has_value());  // SNTP asked the configured server (kLabNetwork: 192.0.2.1)
   // The server's answer (mode 4, echoing the request's transmit timestamp): 2026-12-07.
-  test::Bytes answer(48, 0);
-  answer[0] = 0x24;
-  answer[1] = 2;
-  std::copy(request->payload.begin() + 40, request->payload.end(), answer.begin() + 24);
-  constexpr std::uint32_t kNtpSeconds = 1'796'602'240U + 2'208'988'800U;
-  for (const std::size_t at : {32U, 40U}) {
-    for (std::size_t b = 0; b < 4; ++b) {
-      answer[at + b] = static_cast<std::uint8_t>(kNtpSeconds >> (24 - 8 * b));
-    }
-  }
+  const test::Bytes answer = test::sntp_answer(
+      test::Bytes(request->payload.begin() + 40, request->payload.end()), 1'796'602'240U);
   mac.inject(test::udp_frame({.src_port = 123, .dst_port = request->src_port, .payload = answer}));
   agent.poll();
   test::settle_lwip();

@@ -22,7 +22,6 @@ using portcullis::stack::time_sync_counts;
 namespace {
 
 constexpr std::int64_t kFloor = 1'796'083'200;        // 2026-12-01
-constexpr std::uint32_t kNtpToUnix = 2'208'988'800;   // 1900 -> 1970
 constexpr std::uint32_t kAnswerUnix = 1'796'602'240;  // 2026-12-07T00:10:40Z
 const Bytes kOtherServer = {192, 0, 2, 99};
 
@@ -41,26 +40,14 @@ std::optional<Request> sent_request(const std::vector<Bytes>& frames) {
   return std::nullopt;
 }
 
-void put32(Bytes& m, std::size_t at, std::uint32_t v) {
-  m[at] = static_cast<std::uint8_t>(v >> 24);
-  m[at + 1] = static_cast<std::uint8_t>(v >> 16);
-  m[at + 2] = static_cast<std::uint8_t>(v >> 8);
-  m[at + 3] = static_cast<std::uint8_t>(v);
-}
-
 // A server's answer (mode 4, stratum 2) to `request`, echoing `origin` (the request's transmit
 // timestamp unless forged), telling `unix_s` + 0.5 s, from `server` port 123.
 Bytes answer(const Request& request, std::uint32_t unix_s, const Bytes& origin,
              const Bytes& server = kPeerIp4) {
-  Bytes m(48, 0);
-  m[0] = 0x24;  // LI 0, version 4, mode 4
-  m[1] = 2;
-  std::copy(origin.begin(), origin.end(), m.begin() + 24);
-  for (const std::size_t at : {32U, 40U}) {  // receive and transmit timestamps
-    put32(m, at, unix_s + kNtpToUnix);
-    put32(m, at + 4, 0x80000000U);
-  }
-  return udp_frame({.src_port = 123, .dst_port = request.port, .payload = m}, false, server);
+  return udp_frame({.src_port = 123,
+                    .dst_port = request.port,
+                    .payload = sntp_answer(origin, unix_s, 0x80000000U)},
+                   false, server);
 }
 
 Bytes transmit_timestamp(const Request& r) {

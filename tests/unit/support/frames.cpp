@@ -241,4 +241,16 @@ std::optional<std::uint8_t> sent_icmp_type(const Bytes& f) {
   return f[l4->first];
 }
 
+Bytes sntp_answer(const Bytes& origin, std::uint32_t unix_s, std::uint32_t fraction) {
+  constexpr std::uint32_t kNtpToUnix = 2'208'988'800U;  // 1900 -> 1970
+  Bytes m = {0x24, 2};                                  // LI 0, version 4, mode 4; stratum 2
+  m.resize(24, 0);
+  m.insert(m.end(), origin.begin(), origin.end());
+  for (int i = 0; i < 2; ++i) {  // receive and transmit timestamps
+    put32(m, unix_s + kNtpToUnix);
+    put32(m, fraction);
+  }
+  return m;
+}
+
 }  // namespace portcullis::test

@@ -61,6 +61,10 @@ Bytes packet_too_big(std::uint32_t mtu, const Bytes& quote, const Bytes& src_ip 
 // The first 48 bytes of an IPv6 packet the device sent the peer: its header, then the ports.
 Bytes quoted_ipv6(std::uint8_t proto, std::uint16_t device_port, std::uint16_t peer_port);
 
+// An SNTP server's answer (mode 4, stratum 2; the UDP payload): `origin` (the request's 8-byte
+// transmit timestamp) echoed, receive and transmit timestamps `unix_s` and `fraction`/2^32.
+Bytes sntp_answer(const Bytes& origin, std::uint32_t unix_s, std::uint32_t fraction = 0);
+
 // What the device sent: decoded TCP / UDP / ICMP of a frame, if it is one.
 std::optional<TcpSegment> sent_tcp(const Bytes& frame);
 std::optional<UdpDatagram> sent_udp(const Bytes& frame);
