@@ -27,11 +27,6 @@ bool name_of(std::string_view s, std::size_t max, std::string_view extra) {
   });
 }
 
-// A device id: a DNS name and a topic level.
-bool valid_device_id(std::string_view s) {
-  return name_of(s, kMaxDeviceId, {});
-}
-
 // A broker or time server: a DNS name or an IPv4/IPv6 literal, as lwIP's resolver takes it.
 bool valid_host(std::string_view s) {
   return name_of(s, kMaxHostName, ":");
@@ -48,6 +43,10 @@ bool text_of(Bytes value, std::string_view& out) {
 }
 
 }  // namespace
+
+bool valid_device_id(std::string_view id) {
+  return name_of(id, kMaxDeviceId, {});
+}
 
 const char* to_string(RecordState state) {
   switch (state) {

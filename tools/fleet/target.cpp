@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+
+#include "portcullis/identity/record.hpp"
 
 namespace portcullis::fleet {
 namespace {
@@ -44,9 +45,7 @@ std::optional<Target> parse_target(std::string_view spec, std::uint16_t default_
   t.port = default_port;
   if (const auto at = spec.find('@'); at != std::string_view::npos) {
     const std::string_view id = spec.substr(0, at);
-    if (!allow_id || id.empty() || id.size() > 64 || !std::all_of(id.begin(), id.end(), [](char c) {
-          return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
-        })) {
+    if (!allow_id || !identity::valid_device_id(id)) {
       return std::nullopt;
     }
     t.name = std::string(id);

@@ -74,6 +74,10 @@ struct ParsedRecord {
 // (or kRegionBytes) is too small.
 [[nodiscard]] StatusWithSize write_record(const Identity& id, std::span<std::uint8_t> out);
 
+// A device id as the record (and the poller's ID@HOST) takes it: 1..kMaxDeviceId of letters,
+// digits, '-' and '.' (a DNS name and an MQTT topic level).
+bool valid_device_id(std::string_view id);
+
 // CRC-32 (IEEE 802.3, reflected, as zlib's crc32()).
 std::uint32_t crc32(std::span<const std::uint8_t> bytes);
 
