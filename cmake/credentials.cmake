@@ -1,4 +1,6 @@
-# The device's TLS credentials at configure time (platform/mbedtls/README.md, tools/README.md).
+# The build's device and its TLS credentials at configure time (platform/mbedtls/README.md,
+# tools/README.md). Images hold none of them: a device reads its identity from a record
+# provisioned apart from the image (firmware/identity, tools/pki provision).
 #
 # 1. PORTCULLIS_PKI_DIR (default <build>/pki): when it is the default, `tools/pki create`
 #    makes or refreshes it for PORTCULLIS_DEVICE_ID (idempotent: a second run changes
@@ -6,10 +8,14 @@
 #    device.crt, device.key) and only checked.
 # 2. Checks with openssl that device.crt chains to ca.crt for TLS server use, that device.key
 #    is its key and that its CN is PORTCULLIS_DEVICE_ID; anything else stops CMake.
-# 3. Generates <build>/generated-credentials/portcullis/credentials/device_credentials.hpp:
+# 3. Writes <build>/identity.bin (PORTCULLIS_IDENTITY_RECORD), the identity record of the build's
+#    device (tools/lib/identity_record.py, as `tools/pki provision` writes one): tools/lab
+#    places it in the device's identity region at every boot, as a factory would.
+# 4. Generates <build>/generated-credentials/portcullis/credentials/device_credentials.hpp:
 #    the device id and the CA certificate, device certificate and device key as constexpr DER
-#    arrays (target portcullis_credentials). The header holds a private key: it stays in the
-#    build folder (mode 0600) and is never committed.
+#    arrays (target portcullis_credentials), for tests, benchmarks and the TLS probe only:
+#    no image links it. Both hold a private key: they stay in the build folder (mode 0600)
+#    and are never committed.
 # Changing a file in the PKI folder re-runs this on the next build. tools/lab hands the same
 # folder to the management side as PKI_DIR.
 
@@ -139,13 +145,32 @@ file(COPY_FILE "${_cred_header}.tmp" "${_cred_header}" ONLY_IF_DIFFERENT)
 file(CHMOD "${_cred_header}" PERMISSIONS OWNER_READ OWNER_WRITE)
 file(REMOVE "${_cred_header}.tmp")
 
+# The device's identity record, from the same DER files.
+set(PORTCULLIS_IDENTITY_RECORD "${CMAKE_BINARY_DIR}/identity.bin")
+execute_process(
+  COMMAND /usr/bin/python3 "${CMAKE_SOURCE_DIR}/tools/lib/identity_record.py"
+          "${PORTCULLIS_IDENTITY_RECORD}.tmp" --device-id "${PORTCULLIS_DEVICE_ID}"
+          --cert "${CMAKE_BINARY_DIR}/credentials-der/device.crt.der"
+          --key "${CMAKE_BINARY_DIR}/credentials-der/device.key.der"
+          --ca "${CMAKE_BINARY_DIR}/credentials-der/ca.crt.der"
+  RESULT_VARIABLE _result
+  ERROR_VARIABLE _output)
+if(NOT _result EQUAL 0)
+  message(FATAL_ERROR "tools/lib/identity_record.py failed:\n${_output}")
+endif()
+file(CHMOD "${PORTCULLIS_IDENTITY_RECORD}.tmp" PERMISSIONS OWNER_READ OWNER_WRITE)
+file(COPY_FILE "${PORTCULLIS_IDENTITY_RECORD}.tmp" "${PORTCULLIS_IDENTITY_RECORD}" ONLY_IF_DIFFERENT)
+file(REMOVE "${PORTCULLIS_IDENTITY_RECORD}.tmp")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${CMAKE_SOURCE_DIR}/tools/lib/identity_record.py")
+
 add_library(portcullis_credentials INTERFACE)
 target_include_directories(portcullis_credentials INTERFACE "${PORTCULLIS_CREDENTIALS_GENERATED_DIR}")
 
 _portcullis_openssl(_enddate x509 -in "${_pki_dir}/device.crt" -noout -enddate)
 string(REPLACE "notAfter=" "" _enddate "${_enddate}")
 message(STATUS "Credentials: device ${PORTCULLIS_DEVICE_ID}, PKI ${_pki_dir} "
-               "(device certificate valid until ${_enddate})")
+               "(device certificate valid until ${_enddate}), record ${PORTCULLIS_IDENTITY_RECORD}")
 unset(_ca)
 unset(_cert)
 unset(_key)

@@ -8,8 +8,8 @@
 #     with the file, line and reason.
 
 set(PORTCULLIS_LAB_CONF_KEYS KIND PRESET PLAIN_PRESET QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR
-                             SEED_LOG_ADDR SKIP_TESTS DEFAULT)
-set(PORTCULLIS_LAB_CONF_QEMU_KEYS QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR SEED_LOG_ADDR)
+                             SEED_LOG_ADDR IDENTITY_ADDR SKIP_TESTS DEFAULT)
+set(PORTCULLIS_LAB_CONF_QEMU_KEYS QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR SEED_LOG_ADDR IDENTITY_ADDR)
 
 # The message on a line of its own (column 0, unwrapped: what a test or an editor matches),
 # then CMake's error.
@@ -67,14 +67,14 @@ function(portcullis_lab_conf file prefix)
     elseif(key MATCHES "^(PRESET|PLAIN_PRESET|QEMU_MACHINE|QEMU_CPU)$"
            AND NOT value MATCHES "^[A-Za-z0-9._-]+$")
       set(bad "must be one name")
-    elseif(key MATCHES "^SEED_(RECORD|LOG)_ADDR$" AND NOT value MATCHES "^0x[0-9A-Fa-f]+$")
+    elseif(key MATCHES "^(SEED_RECORD|SEED_LOG|IDENTITY)_ADDR$" AND NOT value MATCHES "^0x[0-9A-Fa-f]+$")
       set(bad "must be a hexadecimal address (0x...)")
     elseif(key STREQUAL "SKIP_TESTS" AND NOT value MATCHES "^([a-z0-9_]+( [a-z0-9_]+)*)?$")
       set(bad "must be lab test names (tests/lab/NAME_test.sh)")
     elseif(key STREQUAL "DEFAULT" AND NOT value MATCHES "^(yes|no)$")
       set(bad "must be yes or no")
     endif()
-    if(key MATCHES "^SEED_(RECORD|LOG)_ADDR$" AND value MATCHES "^0x[0-9A-Fa-f]+$")
+    if(key MATCHES "^(SEED_RECORD|SEED_LOG|IDENTITY)_ADDR$" AND value MATCHES "^0x[0-9A-Fa-f]+$")
       string(LENGTH "${value}" length)
       if(length GREATER 10)
         set(bad "must be a hexadecimal address (0x...)")
@@ -92,7 +92,7 @@ function(portcullis_lab_conf file prefix)
   endforeach()
   foreach(key IN LISTS PORTCULLIS_LAB_CONF_QEMU_KEYS)
     if(value_KIND STREQUAL "qemu")
-      if(NOT key STREQUAL "SEED_LOG_ADDR" AND value_${key} STREQUAL "")
+      if(NOT key MATCHES "^(SEED_LOG|IDENTITY)_ADDR$" AND value_${key} STREQUAL "")
         _portcullis_lab_conf_error("${file}: missing key ${key} (KIND=qemu boards need it)")
       endif()
     elseif(NOT line_${key} STREQUAL "")
@@ -127,8 +127,9 @@ endfunction()
 
 # portcullis_check_lab_conf(BOARD_DIR): the board's lab.conf (when it has one: a lab board)
 # against its board.cmake, read before: KIND against PORTCULLIS_PLATFORM, the seed record's
-# address against PORTCULLIS_RAM_ORIGIN, the seed log's against the end of flash. A
-# disagreement stops the configure naming the file.
+# address against PORTCULLIS_RAM_ORIGIN, the seed log's against the end of flash, the identity
+# region's against the flash before the seed log. A disagreement stops the configure naming the
+# file.
 function(portcullis_check_lab_conf board_dir)
   set(file "${board_dir}/lab.conf")
   if(NOT EXISTS "${file}")
@@ -163,5 +164,24 @@ function(portcullis_check_lab_conf board_dir)
     endif()
   elseif(NOT lab_SEED_LOG_ADDR STREQUAL "")
     _portcullis_lab_conf_error("${file}: SEED_LOG_ADDR=${lab_SEED_LOG_ADDR} but board.cmake reserves no seed log (PORTCULLIS_SEED_LOG_SIZE)")
+  endif()
+  if(PORTCULLIS_IDENTITY_SIZE)
+    _portcullis_lab_conf_bytes("${PORTCULLIS_FLASH_ORIGIN}" origin)
+    _portcullis_lab_conf_bytes("${PORTCULLIS_FLASH_SIZE}" size)
+    _portcullis_lab_conf_bytes("${PORTCULLIS_IDENTITY_SIZE}" identity_size)
+    set(log_size 0)
+    if(PORTCULLIS_SEED_LOG_SIZE)
+      _portcullis_lab_conf_bytes("${PORTCULLIS_SEED_LOG_SIZE}" log_size)
+    endif()
+    math(EXPR want "${origin} + ${size} - ${log_size} - ${identity_size}" OUTPUT_FORMAT HEXADECIMAL)
+    if(lab_IDENTITY_ADDR STREQUAL "")
+      _portcullis_lab_conf_error("${file}: missing key IDENTITY_ADDR (board.cmake reserves an identity region of PORTCULLIS_IDENTITY_SIZE bytes at ${want})")
+    endif()
+    _portcullis_lab_conf_bytes("${lab_IDENTITY_ADDR}" at)
+    if(NOT at EQUAL want)
+      _portcullis_lab_conf_error("${file}: IDENTITY_ADDR=${lab_IDENTITY_ADDR} is not where board.cmake puts the identity region (${want}: PORTCULLIS_IDENTITY_SIZE bytes before the seed log, at the end of flash)")
+    endif()
+  elseif(NOT lab_IDENTITY_ADDR STREQUAL "")
+    _portcullis_lab_conf_error("${file}: IDENTITY_ADDR=${lab_IDENTITY_ADDR} but board.cmake reserves no identity region (PORTCULLIS_IDENTITY_SIZE)")
   endif()
 endfunction()

@@ -9,6 +9,7 @@ set(PORTCULLIS_FLASH_SIZE 256K)
 set(PORTCULLIS_RAM_ORIGIN 0x20000000)
 set(PORTCULLIS_RAM_SIZE 64K)
 set(PORTCULLIS_SEED_LOG_SIZE 2048)  # two 1 KiB flash pages at 0x3F800: the seed log
+set(PORTCULLIS_IDENTITY_SIZE 4096)  # four 1 KiB pages at 0x3E800: the identity record
 set(PORTCULLIS_STACK_SIZE 0x1000)  # 4096 B: worst case measured 2 080 B (README)
 
 include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)

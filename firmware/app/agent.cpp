@@ -10,7 +10,6 @@
 #include "lwip/ip6_addr.h"
 #include "lwip/timeouts.h"
 #include "mbedtls/platform_util.h"
-#include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/hal/fatal.hpp"
 #include "portcullis/platform/stack_use.hpp"
 #include "portcullis/platform/tls.hpp"
@@ -61,8 +60,14 @@ void Agent::stop() {
   stack::stop_lwip();
 }
 
-Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
+Status Agent::start(const NetworkSettings& net, std::string_view board_name,
+                    std::span<const std::uint8_t> identity_region) {
   board_name_ = board_name;
+  read_identity(identity_region);
+  NetworkSettings settings = net;
+  if (!identity_.identity.time_server.empty()) {
+    settings.time_server = identity_.identity.time_server.data();  // NUL-terminated in the record
+  }
   stack::set_lwip_clock(clock_);
   stack::use_wall_clock(&wall_clock_);
   platform::tls_use_wall_clock(&wall_clock_);
@@ -70,7 +75,7 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   stack::use_input_filter(&filter_);  // before lwIP runs: no packet passes unjudged
   stack::start_lwip();
   started_ = true;
-  if (const Status st = stack::in_lwip_context([&] { return start_network(net); }); !ok(st)) {
+  if (const Status st = stack::in_lwip_context([&] { return start_network(settings); }); !ok(st)) {
     return st;
   }
   audit_.audit_now(clock_.now_ms());  // enters lwIP's context itself
@@ -81,6 +86,19 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name) {
   (void)management_.start(entropy_.strong, &Agent::snapshot_into, this, log_);
   (void)management_.start_push(entropy_.strong, &Agent::snapshot_into, this, log_);
   return Status::kOk;
+}
+
+void Agent::read_identity(std::span<const std::uint8_t> region) {
+  identity_ = identity::parse_record(region);
+  if (identity_.state != identity::RecordState::kValid) {
+    log_.line("identity record ", region.empty() ? "region missing" : to_string(identity_.state),
+              ": no TLS, no status endpoint, no push; provision the device (tools/pki provision)");
+    return;
+  }
+  const identity::Identity& id = identity_.identity;
+  log_.line("identity ", id.device_id, id.broker.empty() ? "" : ", broker ", id.broker,
+            id.time_server.empty() ? "" : ", time server ", id.time_server);
+  management_.use_identity(id);
 }
 
 // Before lwIP starts: lwip_init() draws the first ephemeral ports. The key comes from the
@@ -161,7 +179,7 @@ void Agent::snapshot_into(void* self, report::StatusSnapshot& snapshot,
 }
 
 void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) const {
-  s.device.id = credentials::kDeviceId;
+  s.device.id = identity_.identity.device_id;  // empty without a valid record
   s.device.board = board_name_;
   s.device.firmware = PORTCULLIS_VERSION;
   s.device.uptime_ms = clock_.now_ms();
@@ -183,7 +201,7 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   management_.push().report(s.push);
   s.push.waiting_for_time = s.push.enabled && push_waits_for_time();
   if (s.push.broker.empty()) {
-    s.push.broker = Management::broker_text();  // a push that never started names it too
+    s.push.broker = management_.broker_text();  // a push that never started names it too
   }
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
@@ -267,7 +285,7 @@ void Agent::report_violations() {
     }
     log_.line("violation: ", v->proto == policy::Proto::kTcp ? "tcp " : "udp ", v->port, " ",
               report::action_name(v->action));
-    if (!Management::broker_text().empty()) {  // queued from boot, sent once connected
+    if (!management_.broker_text().empty()) {  // queued from boot, sent once connected
       mgmt::PushEvent e;
       e.kind = mgmt::EventKind::kViolation;
       e.uptime_ms = v->uptime_ms;

@@ -5,7 +5,6 @@
 
 #include "lwip/ip_addr.h"
 
-#include "portcullis/credentials/device_credentials.hpp"
 #include "portcullis/policy/compiled.hpp"
 
 namespace portcullis::app {
@@ -39,13 +38,17 @@ Management::~Management() {
   }
 }
 
+void Management::use_identity(const identity::Identity& id) {
+  identity_ = id;
+}
+
 Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
                             platform::TlsSeedStore* seed_store, const hal::Log& log) {
   if (tls_tried_) {
     return tls_status_;  // one try per boot: a seed is read and rewritten once
   }
   tls_tried_ = true;
-  const auto id = credentials::kDeviceId;
+  const std::string_view id = identity_.device_id;
   tls_status_ = platform::tls_init(
       {.arena = platform::builtin_tls_arena(),
        .entropy = entropy,
@@ -56,10 +59,46 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
     report(log, "TLS init", tls_status_);
     return tls_status_;
   }
-  tls_status_ = credentials_.load(credentials::kCaCertificate, credentials::kDeviceCertificate,
-                                  credentials::kDeviceKey);
-  if (!ok(tls_status_)) {
-    report(log, "device credentials", tls_status_);
+  if (id.empty()) {
+    return tls_status_;  // the DRBG for lwIP's keys; the agent said why there is no identity
+  }
+  if (const Status st = credentials_.load(identity_.ca, identity_.certificate, identity_.key);
+      !ok(st)) {
+    log.line("identity ", id, ": certificate, key or CA do not parse or match (Mbed TLS error -",
+             static_cast<std::uint32_t>(-credentials_.mbedtls_error()),
+             "): no TLS; provision the device again (tools/pki provision)");
+    return tls_status_;
+  }
+  if (!credentials_.certificate_is_for(id)) {
+    // The record names one device and its certificate another: a poller would see one id in
+    // the status and another in the handshake. Neither is believed.
+    credentials_.reset();
+    log.line("identity ", id, ": the certificate's CN is not the device id: no TLS; provision ",
+             "the device again (tools/pki provision)");
+    return tls_status_;
+  }
+  // The push's broker: the record's, else the build's.
+  broker_ = identity_.broker.empty() ? mgmt::kMqttBroker : identity_.broker;
+  if (!broker_.empty()) {
+    const bool v6 = broker_.find(':') != std::string_view::npos;
+    char port[6];
+    std::size_t digits = 0;
+    for (unsigned p = mgmt::kMqttPort; p != 0 || digits == 0; p /= 10) {
+      port[digits++] = static_cast<char>('0' + p % 10);
+    }
+    std::size_t n = 0;
+    const auto put = [&](std::string_view text) {
+      for (const char c : text) {
+        broker_text_[n++] = c;
+      }
+    };
+    put(v6 ? "[" : "");
+    put(broker_);
+    put(v6 ? "]:" : ":");
+    while (digits != 0) {
+      broker_text_[n++] = port[--digits];
+    }
+    broker_text_size_ = n;
   }
   return tls_status_;
 }
@@ -70,6 +109,9 @@ Status Management::configure(mbedtls_ssl_config& conf, bool& ready, platform::Tl
   Status st = init_tls(entropy, nullptr, nullptr, log);
   if (!ok(st)) {
     return st;
+  }
+  if (!credentials_.loaded()) {
+    return Status::kUnavailable;  // the console said why at init
   }
   mbedtls_ssl_config_init(&conf);
   ready = true;
@@ -86,8 +128,13 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
     log.line("no mgmt line in the policy: no status endpoint");
     return Status::kOk;
   }
-  Status st = configure(conf_, conf_ready_, platform::TlsRole::kServer,
-                        platform::FleetRole::kManagement, "TLS profile", entropy, log);
+  Status st = init_tls(entropy, nullptr, nullptr, log);
+  if (ok(st) && !credentials_.loaded()) {
+    log.line("no device credentials: no status endpoint");  // the lines before say why
+    return Status::kUnavailable;
+  }
+  st = configure(conf_, conf_ready_, platform::TlsRole::kServer, platform::FleetRole::kManagement,
+                 "TLS profile", entropy, log);
   if (!ok(st)) {
     return st;
   }
@@ -103,26 +150,26 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
   return Status::kOk;
 }
 
-std::string_view Management::broker_text() {
-  return mgmt::kMqttBrokerText;
-}
-
 Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                               const hal::Log& log) {
-  if constexpr (mgmt::kMqttBroker.empty()) {
-    log.line("no MQTT broker set for this board: no push");
+  if (ok(init_tls(entropy, nullptr, nullptr, log)) && !credentials_.loaded()) {
+    log.line("no device credentials: no push");
+    return Status::kUnavailable;
+  }
+  if (broker_.empty()) {
+    log.line("no MQTT broker set for this device (record or build): no push");
     return Status::kOk;
   }
   mgmt::PushSettings settings;
-  // An address literal, else a DNS name (firmware/mgmt/CMakeLists.txt checked its form). What
-  // looks like an address (digits and dots, or a colon) must be one: a mistyped address is
-  // never looked up as a name.
-  constexpr bool kLooksLikeAddress =
-      mgmt::kMqttBroker.find_first_not_of("0123456789.") == std::string_view::npos ||
-      mgmt::kMqttBroker.find(':') != std::string_view::npos;
-  settings.resolve = ipaddr_aton(mgmt::kMqttBroker.data(), &settings.broker) == 0;
-  if (settings.resolve && kLooksLikeAddress) {
-    log.line("push: the broker '", mgmt::kMqttBroker, "' is no address: no push");
+  // An address literal, else a DNS name (the record's parser and firmware/mgmt/CMakeLists.txt
+  // checked its characters). What looks like an address (digits and dots, or a colon) must be
+  // one: a mistyped address is never looked up as a name.
+  const bool looks_like_address =
+      broker_.find_first_not_of("0123456789.") == std::string_view::npos ||
+      broker_.find(':') != std::string_view::npos;
+  settings.resolve = ipaddr_aton(broker_.data(), &settings.broker) == 0;
+  if (settings.resolve && looks_like_address) {
+    log.line("push: the broker '", broker_, "' is no address: no push");
     return Status::kInvalidArgument;
   }
   if (settings.resolve && !LWIP_DNS) {
@@ -136,19 +183,19 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
     return st;
   }
   settings.port = mgmt::kMqttPort;
-  settings.broker_name = mgmt::kMqttBroker.data();  // the broker's certificate carries it
+  settings.broker_name = broker_.data();  // NUL-terminated; the broker's certificate carries it
   settings.topic_prefix = mgmt::kMqttTopicPrefix;
-  settings.device_id = credentials::kDeviceId;
+  settings.device_id = identity_.device_id;
   settings.status_period_ms = mgmt::kMqttStatusPeriodMs;
   settings.keep_alive_s = mgmt::kMqttKeepAliveS;
-  settings.broker_text = mgmt::kMqttBrokerText;
+  settings.broker_text = broker_text();
   st = push_.start(settings, tls_pool_, &client_conf_, snapshot, ctx);
   if (!ok(st)) {
     log.line("push: ", to_string(st), ": no push");
     return st;
   }
-  log.line("push: MQTT over TLS to ", mgmt::kMqttBrokerText, ", topics ", mgmt::kMqttTopicPrefix,
-           "/", credentials::kDeviceId, "/{status,events}");
+  log.line("push: MQTT over TLS to ", broker_text(), ", topics ", mgmt::kMqttTopicPrefix, "/",
+           identity_.device_id, "/{status,events}");
   return Status::kOk;
 }
 

@@ -369,17 +369,23 @@ bool has_purpose(const mbedtls_x509_crt& crt, std::string_view eku) {
          mbedtls_x509_crt_check_extended_key_usage(&crt, eku.data(), eku.size()) == 0;
 }
 
-// Exactly one OU attribute in the subject (multi-valued RDNs included), equal to `ou`.
-bool sole_ou_is(const mbedtls_x509_crt& crt, std::string_view ou) {
+// Exactly one attribute `oid` in the name (multi-valued RDNs included), equal to `value`.
+bool sole_attribute_is(const mbedtls_x509_name& name, const char* oid, std::size_t oid_len,
+                       std::string_view value) {
   int count = 0;
   bool equal = false;
-  for (const mbedtls_x509_name* n = &crt.subject; n != nullptr; n = n->next) {
-    if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_ORG_UNIT, &n->oid) == 0) {
+  for (const mbedtls_x509_name* n = &name; n != nullptr; n = n->next) {
+    if (n->oid.len == oid_len && std::memcmp(n->oid.p, oid, oid_len) == 0) {
       ++count;
-      equal = std::string_view(reinterpret_cast<const char*>(n->val.p), n->val.len) == ou;
+      equal = std::string_view(reinterpret_cast<const char*>(n->val.p), n->val.len) == value;
     }
   }
   return count == 1 && equal;
+}
+
+bool sole_ou_is(const mbedtls_x509_crt& crt, std::string_view ou) {
+  return sole_attribute_is(crt.subject, MBEDTLS_OID_AT_ORG_UNIT,
+                           MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORG_UNIT), ou);
 }
 
 // Mbed TLS's verify callback, once per certificate of the chain (depth 0: the peer's own).
@@ -398,6 +404,11 @@ int check_peer_role(void* rule, mbedtls_x509_crt* crt, int depth, std::uint32_t*
 }
 
 }  // namespace
+
+bool TlsCredentials::certificate_is_for(std::string_view cn) const {
+  return has_cert_ && sole_attribute_is(cert_.subject, MBEDTLS_OID_AT_CN,
+                                        MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_CN), cn);
+}
 
 Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& identity,
                      FleetRole peer) {

@@ -1,3 +1,4 @@
+#include <fcntl.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -65,6 +66,37 @@ void FdConsole::do_write(std::string_view text) {
     }
     text.remove_prefix(static_cast<std::size_t>(n));
   }
+}
+
+StatusWithSize read_region_file(const char* path, std::span<std::uint8_t> out) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return {Status::kUnavailable, 0};
+  }
+  std::size_t got = 0;
+  std::uint8_t extra = 0;
+  for (;;) {
+    // One byte past `out` tells a file that fits from one that does not.
+    const bool full = got == out.size();
+    const ssize_t n = full ? ::read(fd, &extra, 1) : ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      ::close(fd);
+      return {Status::kUnavailable, 0};
+    }
+    if (n == 0) {
+      break;
+    }
+    if (full) {
+      ::close(fd);
+      return {Status::kResourceExhausted, 0};
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  return {Status::kOk, got};
 }
 
 void install_stop_handlers() {

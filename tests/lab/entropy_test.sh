@@ -1,6 +1,15 @@
 #!/usr/bin/env bash
 # tests/lab/entropy_test.sh BOARD: the same image booted twice is two different random
 # streams (security review findings 2 and 3), and a device without a usable seed refuses TLS.
+# The second boot is also another device: one image, two identity records (issue 15).
+#   - Boot 1 on the build's identity record, boot 2 on a record `tools/pki provision` made for
+#     another id (tools/lab places it in the board's identity region: QEMU's loader at the
+#     lab.conf's IDENTITY_ADDR, host-linux --identity): each poll reports its own device.id,
+#     and each handshake presents that device's certificate (CN). The image file holds no
+#     private key (the build's device key is not in it).
+#   - A boot on a blank identity region (zeros, as never provisioned) says so on the console,
+#     serves no TLS on the mgmt port, and still filters and keys lwIP (ping answers; no
+#     "PREDICTABLE" line).
 #   - Two boots of BOARD (each QEMU boot with its own fresh seed record from tools/lab, as
 #     each real device has its own), two mutual-TLS handshakes each with `openssl s_client
 #     -msg`: the four ServerHello randoms and the four ECDHE public keys are all different.
@@ -67,10 +76,47 @@ first_syn() { # BOOT
   printf '%s' "$syn"
 }
 
+# The status's device.id and the certificate's CN a handshake saw, as "ID CN".
+device_and_cn() { # HANDSHAKE-OUTPUT
+  local id cn
+  id="$(mgmt_curl "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" |
+    "$PY" -c 'import json, sys; print(json.load(sys.stdin)["device"]["id"])')" || id="?"
+  cn="$(sed -n 's/^subject=.*CN *= *\([^,]*\).*$/\1/p' "$1" | head -n 1)"
+  printf '%s %s' "$id" "${cn:-?}"
+}
+
+# Boot 2's device: the same image, another record (tools/pki provision, signed by the lab's CA).
+readonly OTHER_ID="second-$WANT_BOARD"
+declare -a IDENTITY_FOR=("" "" "$WORK/second.bin")
+
 declare -a RANDOMS=() POINTS=() SYNS=()
 for boot in 1 2; do
   export PORTCULLIS_LAB_PCAP="$WORK/boot$boot.pcap"
+  if ((boot == 2)); then
+    "$ROOT/tools/pki" provision "$PKI_DIR" --device-id "$OTHER_ID" "${IDENTITY_FOR[2]}" >/dev/null 2>"$WORK/provision.err" ||
+      fail "tools/pki provision $OTHER_ID: $(tail -n 1 "$WORK/provision.err")"
+    export PORTCULLIS_LAB_IDENTITY="${IDENTITY_FOR[2]}"
+  fi
   lab_up "boot $boot of $WANT_BOARD (device answers ping)"
+  unset PORTCULLIS_LAB_IDENTITY
+  if ((boot == 1)); then
+    BUILD_ID="$(openssl x509 -in "$PKI_DIR/device.crt" -noout -subject -nameopt RFC2253 | sed 's/^subject=.*CN=\([^,]*\).*$/\1/')"
+    # The image is the same for every device: no key of any device is in it.
+    openssl pkey -in "$PKI_DIR/device.key" -outform DER -out "$WORK/key.der" 2>/dev/null
+    image="$(find "$("$LAB" dir)/image" -maxdepth 1 -type f -name 'portcullis-*' | head -n 1)"
+    if [[ -s "$WORK/key.der" && -f "$image" ]] && "$PY" -c '
+import sys
+key = open(sys.argv[1], "rb").read()
+image = open(sys.argv[2], "rb").read()
+at = key.find(bytes.fromhex("0201010420"))  # ECPrivateKey: version 1, the 32-byte scalar
+scalar = key[at + 5:at + 37] if at >= 0 else key
+sys.exit(key in image or scalar in image)' "$WORK/key.der" "$image"; then
+      pass "the image ($(basename "$image")) holds no device key; the device's identity is its record"
+    else
+      fail "the image ${image:-?} holds the build's device key (or the key or image is missing)"
+    fi
+  fi
+
   if ((QEMU)); then
     cp "$("$LAB" dir)/seed-record.bin" "$WORK/boot$boot.rec" # what tools/lab gave this boot
   fi
@@ -93,6 +139,14 @@ for boot in 1 2; do
       tail -n 5 "$WORK/boot$boot-$poll.txt" | sed 's/^/    /'
     fi
   done
+  want_id="$BUILD_ID"
+  ((boot == 2)) && want_id="$OTHER_ID"
+  seen="$(device_and_cn "$WORK/boot$boot-1.txt")"
+  if [[ "$seen" == "$want_id $want_id" ]]; then
+    pass "boot $boot is device $want_id: its status says so and its certificate's CN too"
+  else
+    fail "boot $boot should be device $want_id (status id, certificate CN): got $seen"
+  fi
   syn="$(first_syn "$boot")"
   if [[ -n "$syn" ]]; then
     SYNS+=("$syn")
@@ -199,3 +253,27 @@ if [[ "$WANT_BOARD" == lm3s6965evb ]]; then
   fi
 fi
 ((FAILED == 0))
+
+# A device nobody provisioned with an identity (a blank region, as erased flash or zeros): it
+# says so, serves no TLS, and still filters with lwIP keyed from its seed.
+"$LAB" stop >/dev/null
+head -c 4096 /dev/zero >"$WORK/blank-identity.bin"
+PORTCULLIS_LAB_IDENTITY="$WORK/blank-identity.bin" lab_up "boot on a blank identity region (ping answers)"
+if grep -q "identity record none (blank): no TLS, no status endpoint, no push" "$CONSOLE_LOG" &&
+  grep -q "no device credentials: no status endpoint" "$CONSOLE_LOG" &&
+  ! grep -q "PREDICTABLE" "$CONSOLE_LOG"; then
+  pass "the console says the identity region is blank, no endpoint, no push; lwIP is keyed"
+else
+  fail "no console lines about the blank identity (or lwIP unkeyed)"
+  tail -n 12 "$CONSOLE_LOG" | sed 's/^/    /'
+fi
+if mgmt_curl_once --max-time 5 -o /dev/null "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"; then
+  fail "the mgmt port served TLS without an identity"
+else
+  pass "no TLS on the mgmt port without an identity"
+fi
+if "$LAB" exec ping -c 1 -W 2 "$DEVICE_IPV4" >/dev/null; then
+  pass "the device without an identity still answers ping (the filter runs)"
+else
+  fail "the device without an identity does not answer ping"
+fi

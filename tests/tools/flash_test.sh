@@ -10,6 +10,8 @@
 #   no_openocd      OpenOCD missing: run tools/bootstrap, exit 1
 #   no_probe        the real openocd with no probe: "no debug probe found" and OpenOCD's line
 #   target_silent   the real openocd on a JTAG chain that does not answer (dummy adapter)
+#   identity        --identity FILE: the record programmed at 0x3E800 (dry run and a
+#                   stand-in session); a file that is no record, or too big, refused
 #   outcomes        OpenOCD's verdicts from a stand-in openocd printing OpenOCD 0.12's lines:
 #                   success, verify failed, programming failed, probe not accessible
 # The ELF is a stub in a scratch --build-dir: every run here fails before OpenOCD reads it, and
@@ -19,7 +21,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly FLASH="$ROOT/tools/flash"
 readonly BOARD="lm3s6965evb"
-CASE="${1:?usage: flash_test.sh usage|qemu_board|host_board|unknown_board|dry_run|missing_elf|no_openocd|no_probe|target_silent|outcomes}"
+CASE="${1:?usage: flash_test.sh usage|qemu_board|host_board|unknown_board|dry_run|missing_elf|no_openocd|no_probe|target_silent|outcomes|seed|identity}"
 readonly CASE
 
 WORK="$(mktemp -d)"
@@ -112,7 +114,7 @@ case "$CASE" in
     run
     status_is "no BOARD" 2
     says "no BOARD: asks for one" "flash: ERROR: which BOARD?" err
-    says "no BOARD: prints the usage" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--dry-run]" err
+    says "no BOARD: prints the usage" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--identity FILE] [--dry-run]" err
     run "$BOARD" --bogus
     status_is "unknown option" 2
     says "unknown option: named" "flash: ERROR: unknown option: --bogus" err
@@ -120,7 +122,7 @@ case "$CASE" in
     status_is "--build-dir without DIR" 2
     run --help
     status_is "--help" 0
-    says "--help: usage on stdout" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--dry-run]" out
+    says "--help: usage on stdout" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--identity FILE] [--dry-run]" out
     ;;
   qemu_board)
     for b in qemu-mps2-an385 qemu-some-other-machine; do
@@ -262,6 +264,36 @@ EOF
     status_is "probe not accessible" 1
     says "probe not accessible: named" "flash: debug probe found but not accessible to $(id -un): Debian's openocd udev rules give the plugdev group access" err
     says "probe not accessible: OpenOCD's line" "flash: OpenOCD: Error: libusb_open() failed with LIBUSB_ERROR_ACCESS" err
+    ;;
+  identity)
+    stub_elf
+    fake_openocd
+    export OPENOCD="$WORK/bin/openocd"
+    printf 'x' >"$WORK/der" # the record's fields are not what tools/flash checks
+    /usr/bin/python3 "$ROOT/tools/lib/identity_record.py" "$WORK/dev.id" --device-id sensor-1 \
+      --cert "$WORK/der" --key "$WORK/der" --ca "$WORK/der"
+    run "$BOARD" --build-dir "$DIR" --identity "$WORK/dev.id" --dry-run
+    status_is "dry run with --identity" 0
+    says "dry run: the record in the identity region, then the image" \
+      "-c \"program $WORK/dev.id 0x3E800 verify\" -c \"program $ELF verify reset exit\"" out
+    FAKE_OPENOCD_MODE=success run "$BOARD" --build-dir "$DIR" --identity "$WORK/dev.id"
+    status_is "success with --identity" 0
+    if [[ "$(cat "$FAKE_OPENOCD_ARGS")" == "-f"$'\n'"board/ek-lm3s6965.cfg"$'\n'"-c"$'\n'"program $WORK/dev.id 0x3E800 verify"$'\n'"-c"$'\n'"program $ELF verify reset exit" ]]; then
+      pass "success: the record, then the image, in one OpenOCD session"
+    else
+      fail "OpenOCD's arguments: $(tr '\n' ' ' <"$FAKE_OPENOCD_ARGS")"
+    fi
+    says "success: says how to see it" "portcullis: identity <its id>" err
+    printf 'not a record' >"$WORK/bad.id"
+    run "$BOARD" --build-dir "$DIR" --identity "$WORK/bad.id" --dry-run
+    status_is "a file that is no record" 1
+    says "names what is wrong" "not an identity record" err
+    head -c 5000 /dev/zero >"$WORK/big.id"
+    run "$BOARD" --build-dir "$DIR" --identity "$WORK/big.id" --dry-run
+    status_is "a file larger than the region" 1
+    says "names the size" "5000 bytes, more than the 4096-byte identity region" err
+    run "$BOARD" --build-dir "$DIR" --identity "$WORK/missing.id" --dry-run
+    status_is "a missing file" 1
     ;;
   seed)
     stub_elf

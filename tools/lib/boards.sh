@@ -12,12 +12,15 @@
 #                     of RAM, PORTCULLIS_RAM_ORIGIN; the build checks that they agree)
 #   SEED_LOG_ADDR     optional, qemu only: the flash seed log (PORTCULLIS_SEED_LOG_SIZE
 #                     bytes at the end of flash; the build checks it)
+#   IDENTITY_ADDR     optional, qemu only: where QEMU's loader puts the identity record
+#                     (PORTCULLIS_IDENTITY_SIZE bytes of flash before the seed log; the build
+#                     checks it). Without it the device boots with no identity
 #   SKIP_TESTS        optional: lab tests (tests/lab/NAME_test.sh) not run on this board
 #   DEFAULT           optional, yes or no: the board tools/lab and tools/demo boot when
 #                     none is named (exactly one board says yes)
 
-LAB_CONF_KEYS="KIND PRESET PLAIN_PRESET QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR SEED_LOG_ADDR SKIP_TESTS DEFAULT"
-LAB_CONF_QEMU_KEYS="QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR SEED_LOG_ADDR"
+LAB_CONF_KEYS="KIND PRESET PLAIN_PRESET QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR SEED_LOG_ADDR IDENTITY_ADDR SKIP_TESTS DEFAULT"
+LAB_CONF_QEMU_KEYS="QEMU_MACHINE QEMU_CPU SEED_RECORD_ADDR SEED_LOG_ADDR IDENTITY_ADDR"
 LAB_CONF_VALUE_RE='^([A-Za-z0-9._:/+-]+( [A-Za-z0-9._:/+-]+)*)?$'
 LAB_CONF_NAMES_RE='^([a-z0-9_]+( [a-z0-9_]+)*)?$'
 
@@ -63,7 +66,7 @@ lab_conf_read() {
       KIND) [[ "$value" =~ ^(qemu|process)$ ]] || bad="must be qemu or process" ;;
       PRESET | PLAIN_PRESET | QEMU_MACHINE | QEMU_CPU)
         [[ "$value" =~ ^[A-Za-z0-9._-]+$ ]] || bad="must be one name" ;;
-      SEED_RECORD_ADDR | SEED_LOG_ADDR)
+      SEED_RECORD_ADDR | SEED_LOG_ADDR | IDENTITY_ADDR)
         [[ "$value" =~ ^0x[0-9A-Fa-f]{1,8}$ ]] || bad="must be a hexadecimal address (0x...)" ;;
       SKIP_TESTS) [[ "$value" =~ $LAB_CONF_NAMES_RE ]] || bad="must be lab test names (tests/lab/NAME_test.sh)" ;;
       DEFAULT) [[ "$value" =~ ^(yes|no)$ ]] || bad="must be yes or no" ;;
@@ -82,7 +85,7 @@ lab_conf_read() {
   done
   for k in $LAB_CONF_QEMU_KEYS; do
     if [[ "${LAB_CONF[KIND]}" == qemu ]]; then
-      if [[ "$k" != SEED_LOG_ADDR && -z "${LAB_CONF[$k]:-}" ]]; then
+      if [[ "$k" != SEED_LOG_ADDR && "$k" != IDENTITY_ADDR && -z "${LAB_CONF[$k]:-}" ]]; then
         printf '%s: missing key %s (KIND=qemu boards need it)\n' "$file" "$k" >&2
         return 1
       fi

@@ -1,5 +1,7 @@
 // The agent runs the listener audit against the build's policy: a forbidden listener opened
 // while it runs is dealt with at its next loop turn and named on the console, once.
+// The record it boots on names another device than its certificate: refused (no TLS, no status
+// endpoint, no push, the console says why), while the filter and the audit run as always.
 // Its own executable: Agent::start() calls lwip_init() (or tcpip_init() in the rtos build,
 // where this test runs too), which a process does once.
 #include <CppUTest/TestHarness.h>
@@ -8,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "device_record.hpp"
 #include "fake_clock.hpp"
 #include "fake_ethernet_mac.hpp"
 #include "lwip/tcp.h"
@@ -62,7 +65,26 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
   portcullis::test::FakeClock clock;
   TextConsole console;
   portcullis::app::Agent agent{mac, clock, console};
-  CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
+  CHECK(
+      portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test",
+                                 portcullis::test::device_record({.device_id = "someone-else"}))));
+  // The record parses, but its certificate is the build's device's: no credentials.
+  CHECK(agent.identity().state == portcullis::identity::RecordState::kValid);
+  CHECK(console.text.find("portcullis: identity someone-else: the certificate's CN is not the "
+                          "device id: no TLS") != std::string::npos);
+  CHECK(console.text.find("portcullis: no device credentials: no status endpoint\n") !=
+        std::string::npos);
+  CHECK(console.text.find("portcullis: no device credentials: no push\n") != std::string::npos);
+  // The DRBG still came up: lwIP's ports and sequence numbers are keyed.
+  CHECK(console.text.find("PREDICTABLE") == std::string::npos);
+  portcullis::report::StatusSnapshot status;
+  portcullis::report::Counters counters;
+  portcullis::test::in_lwip([&] { agent.snapshot(status, counters); });
+  CHECK_FALSE(status.push.enabled);
+  CHECK(status.push.broker.empty());
+  for (const auto& l : status.listening.view()) {
+    CHECK(l.proto != Proto::kTcp || l.port != kPolicy.mgmt_port().value_or(0));
+  }
   LONGS_EQUAL(1, agent.listener_audit().audits());  // start() ends with an audit
   LONGS_EQUAL(0, agent.listener_audit().violations().total());
   LONGS_EQUAL(0, count(console.text, "violation"));

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "device_record.hpp"
 #include "fake_clock.hpp"
 #include "fake_ethernet_mac.hpp"
 #include "frames.hpp"
@@ -19,6 +20,7 @@
 #include "portcullis/app/agent.hpp"
 #include "portcullis/boards/lab_network.hpp"
 #include "portcullis/platform/tls.hpp"
+#include "portcullis/policy/compiled.hpp"
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/scan_detector.hpp"
 #include "portcullis/stack/lwip_port.hpp"
@@ -47,7 +49,14 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   test::FakeClock clock;
   NullConsole console;
   portcullis::app::Agent agent{mac, clock, console};
-  CHECK(portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test")));
+  // The broker and the time server come from the device's record, not from the build or the
+  // settings (which name no time server here: without the record's, SNTP would not run and the
+  // push would not wait for the time).
+  portcullis::NetworkSettings net = portcullis::boards::kLabNetwork;
+  net.time_server = nullptr;
+  CHECK(portcullis::ok(agent.start(
+      net, "test",
+      test::device_record({.broker = "mqtt.portcullis.test", .time_server = "192.0.2.1"}))));
   mac.inject(test::arp_request(test::kDeviceIp4));  // the peer (the time server) is known
   clock.advance(1000);
   agent.poll();
@@ -59,6 +68,14 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   // Before the first SNTP answer: the poll is served and says the time is unknown; the push
   // waits for it (no connection attempted, not even the broker's name asked).
   CHECK_FALSE(at_start.device.time_known);
+  CHECK(at_start.device.id == portcullis::credentials::kDeviceId);
+  CHECK(at_start.push.broker == "mqtt.portcullis.test:8883");
+  bool mgmt_listens = false;  // the status endpoint started on the record's credentials
+  for (const report::Listener& l : at_start.listening.view()) {
+    mgmt_listens = mgmt_listens || (l.proto == portcullis::policy::Proto::kTcp &&
+                                    l.port == portcullis::policy::kPolicy.mgmt_port().value_or(0));
+  }
+  CHECK_TRUE(mgmt_listens);
   CHECK_TRUE(at_start.push.enabled);
   CHECK_TRUE(at_start.push.waiting_for_time);
   LONGS_EQUAL(0, at_start.push.connects + at_start.push.connect_failures);

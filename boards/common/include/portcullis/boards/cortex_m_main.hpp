@@ -32,11 +32,12 @@ void start_console_and_clock(Uart& console, Clock& clock, std::uint32_t core_hz,
   require(clock.start(core_hz), "SysTick start");
 }
 
-// Starts the agent on `net` as board `name`, forbids the heap from then on, and runs the
-// super-loop, sleeping until the next interrupt between turns. Never returns.
+// Starts the agent on `net` as board `name` with the identity record in its reserved flash
+// region (linker.ld.in), forbids the heap from then on, and runs the super-loop, sleeping until
+// the next interrupt between turns. Never returns.
 [[noreturn]] inline void run_agent(app::Agent& agent, const NetworkSettings& net,
                                    std::string_view name) {
-  require(agent.start(net, name), "agent start");
+  require(agent.start(net, name, platform::identity_memory()), "agent start");
   platform::lock_heap();
   for (;;) {
     agent.poll();

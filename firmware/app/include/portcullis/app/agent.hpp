@@ -15,6 +15,7 @@
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/hal/log.hpp"
 #include "portcullis/hal/wall_clock.hpp"
+#include "portcullis/identity/record.hpp"
 #include "portcullis/platform/noise_pool.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/report/status.hpp"
@@ -55,8 +56,13 @@ class Agent {
   Agent& operator=(const Agent&) = delete;
 
   // lwip_init(), the netif with the board's addresses, a boot banner on the console, a
-  // first listener audit once the services are open, then the status endpoint.
-  Status start(const NetworkSettings& net, std::string_view board_name);
+  // first listener audit once the services are open, then the status endpoint and the push.
+  // `identity_region`: the device's provisioned identity record (firmware/identity; it must
+  // outlive the agent: flash, or a static copy). Blank, corrupt or empty: the console says so
+  // and the device filters and audits as always but serves no TLS and pushes nothing. Its
+  // time server, if any, replaces `net.time_server`.
+  Status start(const NetworkSettings& net, std::string_view board_name,
+               std::span<const std::uint8_t> identity_region);
   // Stops lwIP for good (stack::stop_lwip(): the tcpip thread runs nothing more), the last
   // lwIP step, from the thread that owns the agent; with NO_SYS=1 nothing to do. Also after a
   // failed start().
@@ -69,6 +75,9 @@ class Agent {
   stack::EthernetNetif& netif() { return netif_; }
   // The early filter and what it recorded (counters, scanners, blocked attempts).
   const stack::InputFilter& input_filter() const { return filter_; }
+  // What the identity record said: kValid and the device's id, certificate, key and CA, or
+  // why there is none.
+  const identity::ParsedRecord& identity() const { return identity_; }
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
   // Calendar time, set by SNTP once the device has an address (NetworkSettings::time_server or
@@ -102,6 +111,8 @@ class Agent {
   // Folds the fine clock into the noise pool when frames arrived, and mixes a full pool into
   // the DRBG. In lwIP's context (the DRBG is also the TLS sessions').
   void gather_noise();
+  // The identity record read and handed to the management side, or why not on the console.
+  void read_identity(std::span<const std::uint8_t> region);
   // Before lwIP starts: TLS up, and lwIP's randomness keyed from its DRBG.
   void key_lwip_random();
   // The netif, the IPv6 report and the lab services: in lwIP's context.
@@ -126,6 +137,7 @@ class Agent {
   std::uint32_t noise_mixes_ = 0;
   EntropySources entropy_;
   std::string_view board_name_;
+  identity::ParsedRecord identity_;
   bool started_ = false;  // start() has started lwIP
   Management management_;
 };

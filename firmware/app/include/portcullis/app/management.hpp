@@ -1,14 +1,20 @@
 #pragma once
 // The device's management side, owned by the agent: Mbed TLS brought up (arena, entropy, DRBG), the
-// device's credentials loaded; a TLS server profile that requires a client certificate from the
-// fleet CA and the HTTPS server on the policy's mgmt port (nothing when the policy has no mgmt
-// line); and the MQTT push to the board's broker with a TLS client profile on the same
-// credentials (nothing when the board sets no broker).
+// device's credentials loaded from its identity record (firmware/identity); a TLS server profile
+// that requires a client certificate from the fleet CA and the HTTPS server on the policy's mgmt
+// port (nothing when the policy has no mgmt line); and the MQTT push to the record's broker, else
+// the build's, with a TLS client profile on the same credentials (nothing when neither names one).
+// Without a valid record: no credentials, no status endpoint, no push (the DRBG still comes up, for
+// lwIP's keys).
+
+#include <array>
+#include <string_view>
 
 #include "mbedtls/ssl.h"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/log.hpp"
+#include "portcullis/identity/record.hpp"
 #include "portcullis/mgmt/mqtt_push.hpp"
 #include "portcullis/mgmt/status_server.hpp"
 #include "portcullis/platform/tls.hpp"
@@ -24,18 +30,25 @@ class Management {
   Management(const Management&) = delete;
   Management& operator=(const Management&) = delete;
 
-  // Mbed TLS up (arena, entropy and NV seed, DRBG) and the device's credentials loaded, tried
-  // once per boot: later calls return the first call's result. The agent calls it before lwIP
-  // starts, since lwIP's randomness is keyed from the DRBG. `entropy`: the board's source, or
-  // nullptr; `noise`: a weak source, or nullptr; `seed_store`: the device's NV seed (nullptr:
-  // the build's, in RAM).
+  // The device's identity (views into its provisioned record, which must outlive this
+  // object), before init_tls(); never called: no identity. Its broker, if any, replaces the
+  // build's.
+  void use_identity(const identity::Identity& id);
+
+  // Mbed TLS up (arena, entropy and NV seed, DRBG), tried once per boot: later calls return
+  // the first call's result. Then the identity's credentials loaded (credentials_ready() says
+  // whether they were). The agent calls it before lwIP starts, since lwIP's randomness is keyed
+  // from the DRBG. `entropy`: the board's source, or nullptr; `noise`: a weak source, or
+  // nullptr; `seed_store`: the device's NV seed (nullptr: the build's, in RAM).
   Status init_tls(hal::Entropy* entropy, hal::Entropy* noise, platform::TlsSeedStore* seed_store,
                   const hal::Log& log);
+  bool credentials_ready() const { return credentials_.loaded(); }
 
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, const hal::Log& log);
 
-  // The push to the board's broker (PORTCULLIS_MQTT_BROKER); kOk and nothing when the board
-  // sets none. After start(), which brings up TLS (or does so itself without a mgmt line).
+  // The push to the identity's broker, else the build's (PORTCULLIS_MQTT_BROKER); kOk and
+  // nothing when neither names one. After start(), which brings up TLS (or does so itself
+  // without a mgmt line).
   Status start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                     const hal::Log& log);
   // The agent loop's turn, in lwIP's context: sessions past their lifetime are wiped.
@@ -44,8 +57,9 @@ class Management {
   mgmt::MqttPush& push() { return push_; }
   const mgmt::MqttPush& push() const { return push_; }
   const mgmt::TlsPool& tls_pool() const { return tls_pool_; }
-  // "192.0.2.1:8883", or empty when the board pushes nowhere.
-  static std::string_view broker_text();
+  // "192.0.2.1:8883", "[2001:db8::1]:8883" or "broker.example:8883"; empty when the device
+  // pushes nowhere (no broker, or no identity).
+  std::string_view broker_text() const { return {broker_text_.data(), broker_text_size_}; }
 
  private:
   // TLS up (init_tls) and `conf` set up as the device in `role` facing `peer`; `what` names
@@ -54,6 +68,11 @@ class Management {
                    platform::FleetRole peer, std::string_view what, hal::Entropy* entropy,
                    const hal::Log& log);
 
+  identity::Identity identity_;  // device_id empty: none
+  std::string_view broker_;      // NUL-terminated: the record's or the build's; empty: none
+  // The broker's host in brackets if it is an IPv6 literal, ':' and the port.
+  std::array<char, identity::kMaxHostName + 9> broker_text_{};
+  std::size_t broker_text_size_ = 0;
   platform::TlsCredentials credentials_;
   bool tls_tried_ = false;
   Status tls_status_ = Status::kUnavailable;

@@ -47,9 +47,9 @@
 #endif
 
 // The MQTT deployment (firmware/mgmt/CMakeLists.txt: PORTCULLIS_MQTT_BROKER and the rest).
-#if !defined(PORTCULLIS_MQTT_BROKER) || !defined(PORTCULLIS_MQTT_BROKER_TEXT) || \
-    !defined(PORTCULLIS_MQTT_PORT) || !defined(PORTCULLIS_MQTT_TOPIC_PREFIX) ||  \
-    !defined(PORTCULLIS_MQTT_STATUS_PERIOD_MS) || !defined(PORTCULLIS_MQTT_KEEP_ALIVE_S)
+#if !defined(PORTCULLIS_MQTT_BROKER) || !defined(PORTCULLIS_MQTT_PORT) ||                   \
+    !defined(PORTCULLIS_MQTT_TOPIC_PREFIX) || !defined(PORTCULLIS_MQTT_STATUS_PERIOD_MS) || \
+    !defined(PORTCULLIS_MQTT_KEEP_ALIVE_S)
 #error \
     "the PORTCULLIS_MQTT_* settings come from firmware/mgmt/CMakeLists.txt (link portcullis_mgmt)"
 #endif
@@ -81,11 +81,10 @@ inline constexpr std::size_t kMqttPayloadMax = PORTCULLIS_MQTT_PAYLOAD_MAX;
 static_assert(kMqttPayloadMax >= 512 && kMqttPayloadMax <= 16384,
               "PORTCULLIS_MQTT_PAYLOAD_MAX: 512..16384");
 
-// The board's broker (an IPv4 or IPv6 literal its certificate names; empty: no push), as the
-// status shows it ("192.0.2.1:8883", "[2001:db8::1]:8883"), its port, the topic prefix
+// The build's broker (a DNS name or an IPv4 or IPv6 literal its certificate names; empty: none),
+// used when the device's identity record names none; its port, the topic prefix
 // (<prefix>/<device-id>/status and /events) and the status period.
 inline constexpr std::string_view kMqttBroker = PORTCULLIS_MQTT_BROKER;
-inline constexpr std::string_view kMqttBrokerText = PORTCULLIS_MQTT_BROKER_TEXT;
 inline constexpr std::uint16_t kMqttPort = PORTCULLIS_MQTT_PORT;
 inline constexpr std::string_view kMqttTopicPrefix = PORTCULLIS_MQTT_TOPIC_PREFIX;
 inline constexpr std::uint32_t kMqttStatusPeriodMs = PORTCULLIS_MQTT_STATUS_PERIOD_MS;

@@ -7,6 +7,8 @@
 extern "C" std::uint8_t _seed_record[];     // linker.ld.in: the first 64 bytes of RAM
 extern "C" const std::uint8_t _seed_log[];  // linker.ld.in: the end of flash
 extern "C" const std::uint8_t _seed_log_end[];
+extern "C" const std::uint8_t _identity[];  // linker.ld.in: after the image, before the seed log
+extern "C" const std::uint8_t _identity_end[];
 
 namespace portcullis::platform {
 
@@ -22,6 +24,14 @@ inline std::span<const std::uint8_t> seed_log_memory() {
   const auto bytes =
       reinterpret_cast<std::uintptr_t>(_seed_log_end) - reinterpret_cast<std::uintptr_t>(_seed_log);
   return {_seed_log, static_cast<std::size_t>(bytes)};
+}
+
+// The device's identity record region (linker.ld.in; the board's PORTCULLIS_IDENTITY_SIZE):
+// what the agent reads its id, certificate, key and CA from. Empty without one.
+inline std::span<const std::uint8_t> identity_memory() {
+  const auto bytes =
+      reinterpret_cast<std::uintptr_t>(_identity_end) - reinterpret_cast<std::uintptr_t>(_identity);
+  return {_identity, static_cast<std::size_t>(bytes)};
 }
 
 // Called once init is done: from then on malloc/new trap through hal::fatal().

@@ -166,6 +166,8 @@ class TlsCredentials {
 
   bool loaded() const { return loaded_; }
   bool has_certificate() const { return has_cert_; }
+  // Our certificate's subject has one CN, and it is `cn` (the device id the record names).
+  bool certificate_is_for(std::string_view cn) const;
   int mbedtls_error() const { return error_; }
   mbedtls_x509_crt& ca() { return ca_; }
   mbedtls_x509_crt& certificate() { return cert_; }

@@ -4,6 +4,7 @@
 #include <span>
 #include <string_view>
 
+#include "portcullis/base/status.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/console.hpp"
 #include "portcullis/hal/entropy.hpp"
@@ -39,6 +40,11 @@ class FdConsole final : public hal::Console {
   void do_write(std::string_view text) override;
   int fd_;
 };
+
+// The device's identity record from a file (host-linux's stand-in for a flash region): at most
+// out.size() bytes read into `out`. kUnavailable: cannot open or read it; kResourceExhausted: it
+// is larger than `out` (no record fits; nothing is returned).
+StatusWithSize read_region_file(const char* path, std::span<std::uint8_t> out);
 
 // SIGINT/SIGTERM set a flag the host loop checks.
 void install_stop_handlers();
