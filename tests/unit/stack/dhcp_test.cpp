@@ -1,6 +1,8 @@
 // lwIP's DHCP client behind the filter: its offers and acknowledgements pass as answers to its
 // own requests, a forged one of another transaction is dropped (unsolicited_reply), and the
-// device binds the address it was offered.
+// device binds the address it was offered; at T1 it renews with its server (unicast: another
+// server's answer is dropped), at T2 it rebinds with any server (broadcast: any server's
+// answer to that transaction extends the lease, another transaction's is dropped).
 #include <CppUTest/TestHarness.h>
 
 #include <optional>
@@ -31,10 +33,11 @@ portcullis::NetworkSettings dhcp_settings() {
   return s;
 }
 
-// A DHCP message the device sent: its message type (option 53) and xid.
+// A DHCP message the device sent: its message type (option 53), xid and IPv4 destination.
 struct Sent {
   std::uint8_t type = 0;
   std::uint32_t xid = 0;
+  Bytes dst;
 };
 
 std::optional<Sent> sent_dhcp(const Bytes& frame) {
@@ -43,7 +46,7 @@ std::optional<Sent> sent_dhcp(const Bytes& frame) {
     return std::nullopt;
   }
   const Bytes& m = d->payload;
-  Sent out{0, get32(m, 4)};
+  Sent out{0, get32(m, 4), Bytes(frame.begin() + 30, frame.begin() + 34)};  // IPv4 dst
   for (std::size_t i = 240; i + 1 < m.size() && m[i] != 255;) {
     if (m[i] == 0) {
       ++i;
@@ -67,9 +70,11 @@ std::vector<Sent> dhcp_of(const std::vector<Bytes>& frames) {
   return out;
 }
 
-// A server's answer of `type` for `xid`, offering 192.0.2.2/24 for 120 s, from the peer
-// (192.0.2.1:67) to the device's MAC and the offered address (as dnsmasq sends it).
-Bytes server_answer(std::uint8_t type, std::uint32_t xid) {
+// A server's answer of `type` for `xid`, offering 192.0.2.2/24 for `lease` seconds, from `server`
+// (default the peer, 192.0.2.1:67, which it also names as its server id) to the device's MAC
+// and the offered address (as dnsmasq sends it).
+Bytes server_answer(std::uint8_t type, std::uint32_t xid, std::uint32_t lease = 120,
+                    const Bytes& server = {192, 0, 2, 1}) {
   Bytes m(236, 0);  // the fixed BOOTP header; the magic cookie and options follow
   m[0] = 2;         // BOOTREPLY
   m[1] = 1;
@@ -79,10 +84,34 @@ Bytes server_answer(std::uint8_t type, std::uint32_t xid) {
   }
   std::copy(kDeviceIp4.begin(), kDeviceIp4.end(), m.begin() + 16);  // yiaddr
   std::copy(kDeviceMac.begin(), kDeviceMac.end(), m.begin() + 28);  // chaddr
-  const Bytes options = {0x63, 0x82, 0x53, 0x63, 53, 1,   type, 54, 4,   192, 0,   2, 1,
-                         51,   4,    0,    0,    0,  120, 1,    4,  255, 255, 255, 0, 255};
+  const Bytes options = {0x63,
+                         0x82,
+                         0x53,
+                         0x63,
+                         53,
+                         1,
+                         type,
+                         54,
+                         4,
+                         server[0],
+                         server[1],
+                         server[2],
+                         server[3],
+                         51,
+                         4,
+                         static_cast<std::uint8_t>(lease >> 24),
+                         static_cast<std::uint8_t>(lease >> 16),
+                         static_cast<std::uint8_t>(lease >> 8),
+                         static_cast<std::uint8_t>(lease),
+                         1,
+                         4,
+                         255,
+                         255,
+                         255,
+                         0,
+                         255};
   m.insert(m.end(), options.begin(), options.end());
-  return udp_frame({.src_port = 67, .dst_port = 68, .payload = m});
+  return udp_frame({.src_port = 67, .dst_port = 68, .payload = m}, false, server);
 }
 
 std::uint32_t ipv4_of(LwipDevice& dev) {
@@ -173,4 +202,52 @@ TEST(Dhcp, TheAuditKnowsTheDhcpClientsPcbAndStillClosesOthersLikeIt) {
   audit.audit_now(0);
   LONGS_EQUAL(1, audit.violations().total());
   LONGS_EQUAL(6800, audit.violations().find(0)->port);
+}
+
+TEST(Dhcp, RenewalIsAnsweredByItsServerOnlyAndRebindingByAnyServerInItsTransaction) {
+  // A 10-minute lease: lwIP's coarse timer ticks once a minute, so T1 falls at 5 minutes and
+  // T2 (87.5 %) at 9, before the lease ends (a 2-minute lease, the lab's, ends before T2).
+  constexpr std::uint32_t kLeaseS = 600;
+  const Bytes other_server = {192, 0, 2, 9};
+  const Bytes broadcast = {255, 255, 255, 255};
+  dev->exchange(server_answer(kDhcpOffer, xid, kLeaseS));
+  dev->exchange(server_answer(kDhcpAck, xid, kLeaseS));
+  const std::uint32_t bound = ipv4_of(*dev);
+  CHECK(bound != 0);
+  dev->exchange(arp_request(kDeviceIp4));  // the server's MAC, for the unicast renewal
+
+  const auto requests_after = [this](std::uint32_t ms) {
+    in_lwip([this] { dev->mac.sent().clear(); });
+    let_time_pass(ms);
+    std::vector<Sent> out;
+    for (const Sent& s : dhcp_of(in_lwip([this] { return dev->mac.sent(); }))) {
+      if (s.type == kDhcpRequest) {
+        out.push_back(s);
+      }
+    }
+    return out;
+  };
+
+  // T1: a renewal, unicast to the server that gave the lease. Another server's answer to it is
+  // dropped; the renewal is left unanswered.
+  const std::vector<Sent> renewal = requests_after(300'000);
+  CHECK(!renewal.empty());
+  CHECK(renewal.back().dst == (Bytes{192, 0, 2, 1}));
+  const std::uint64_t unsolicited = dropped(Reason::kUnsolicitedReply);
+  dev->exchange(server_answer(kDhcpAck, renewal.back().xid, kLeaseS, other_server));
+  LONGS_EQUAL(unsolicited + 1, dropped(Reason::kUnsolicitedReply));
+
+  // T2: rebinding, broadcast to any server. Another transaction's answer is dropped; any
+  // server's answer to this one is taken and extends the lease past its first end.
+  const std::vector<Sent> rebind = requests_after(240'000);
+  CHECK(!rebind.empty());
+  CHECK(rebind.back().dst == broadcast);
+  dev->exchange(server_answer(kDhcpAck, rebind.back().xid + 1, kLeaseS, other_server));
+  LONGS_EQUAL(unsolicited + 2, dropped(Reason::kUnsolicitedReply));
+  const std::uint64_t answers = dropped(Reason::kStackClient);
+  dev->exchange(server_answer(kDhcpAck, rebind.back().xid, kLeaseS, other_server));
+  LONGS_EQUAL(answers + 1, dropped(Reason::kStackClient));
+  let_time_pass(120'000);  // past the first lease's end (10 minutes from the first ACK)
+  LONGS_EQUAL(bound, ipv4_of(*dev));
+  CHECK(in_lwip([this] { return dhcp_supplied_address(&dev->netif.lwip_netif()) != 0; }));
 }
