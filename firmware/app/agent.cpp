@@ -63,15 +63,17 @@ void Agent::stop() {
 Status Agent::start(const NetworkSettings& net, std::string_view board_name,
                     std::span<const std::uint8_t> identity_region) {
   board_name_ = board_name;
-  read_identity(identity_region);
+  const identity::ParsedRecord record = read_identity(identity_region);
+  const identity::Identity* id =
+      record.state == identity::RecordState::kValid ? &record.identity : nullptr;
   NetworkSettings settings = net;
-  if (!identity_.identity.time_server.empty()) {
-    settings.time_server = identity_.identity.time_server.data();  // NUL-terminated in the record
+  if (id != nullptr && !id->time_server.empty()) {
+    settings.time_server = id->time_server.data();  // NUL-terminated in the record
   }
   stack::set_lwip_clock(clock_);
   stack::use_wall_clock(&wall_clock_);
   platform::tls_use_wall_clock(&wall_clock_);
-  key_lwip_random();
+  key_lwip_random(id);
   stack::use_input_filter(&filter_);  // before lwIP runs: no packet passes unjudged
   stack::start_lwip();
   started_ = true;
@@ -88,23 +90,24 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name,
   return Status::kOk;
 }
 
-void Agent::read_identity(std::span<const std::uint8_t> region) {
-  identity_ = identity::parse_record(region);
-  if (identity_.state != identity::RecordState::kValid) {
-    log_.line("identity record ", region.empty() ? "region missing" : to_string(identity_.state),
+identity::ParsedRecord Agent::read_identity(std::span<const std::uint8_t> region) {
+  const identity::ParsedRecord record = identity::parse_record(region);
+  identity_state_ = record.state;
+  if (record.state != identity::RecordState::kValid) {
+    log_.line("identity record ", region.empty() ? "region missing" : to_string(record.state),
               ": no TLS, no status endpoint, no push; provision the device (tools/pki provision)");
-    return;
+    return record;
   }
-  const identity::Identity& id = identity_.identity;
+  const identity::Identity& id = record.identity;
   log_.line("identity ", id.device_id, id.broker.empty() ? "" : ", broker ", id.broker,
             id.time_server.empty() ? "" : ", time server ", id.time_server);
-  management_.use_identity(id);
+  return record;
 }
 
 // Before lwIP starts: lwip_init() draws the first ephemeral ports. The key comes from the
 // TLS DRBG (the board's entropy and its NV seed); without it lwIP's numbers are predictable,
 // and the console says so.
-void Agent::key_lwip_random() {
+void Agent::key_lwip_random(const identity::Identity* id) {
   platform::DeviceSeedStore* seed = entropy_.seed;
   const bool seed_valid =
       seed != nullptr && seed->state() == platform::DeviceSeedStore::State::kValid;
@@ -119,7 +122,7 @@ void Agent::key_lwip_random() {
     }
   }
   std::array<std::uint8_t, stack::kLwipRandomKeyBytes> key{};
-  const bool tls = ok(management_.init_tls(entropy_.strong, entropy_.noise, seed, log_));
+  const bool tls = ok(management_.init_tls(entropy_.strong, entropy_.noise, seed, id, log_));
   if (!tls && seed_valid && seed->generation() == generation) {
     // Read, but the successor did not stick: using it would start this boot's stream again
     // at the next one (QEMU's lm3s6965evb cannot program its flash).
@@ -179,7 +182,7 @@ void Agent::snapshot_into(void* self, report::StatusSnapshot& snapshot,
 }
 
 void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) const {
-  s.device.id = identity_.identity.device_id;  // empty without a valid record
+  s.device.id = management_.device_id();  // empty without a valid record
   s.device.board = board_name_;
   s.device.firmware = PORTCULLIS_VERSION;
   s.device.uptime_ms = clock_.now_ms();

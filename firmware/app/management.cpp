@@ -38,17 +38,14 @@ Management::~Management() {
   }
 }
 
-void Management::use_identity(const identity::Identity& id) {
-  identity_ = id;
-}
-
 Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
-                            platform::TlsSeedStore* seed_store, const hal::Log& log) {
+                            platform::TlsSeedStore* seed_store, const identity::Identity* identity,
+                            const hal::Log& log) {
   if (tls_tried_) {
     return tls_status_;  // one try per boot: a seed is read and rewritten once
   }
   tls_tried_ = true;
-  const std::string_view id = identity_.device_id;
+  const std::string_view id = identity != nullptr ? identity->device_id : std::string_view{};
   tls_status_ = platform::tls_init(
       {.arena = platform::builtin_tls_arena(),
        .entropy = entropy,
@@ -62,7 +59,7 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
   if (id.empty()) {
     return tls_status_;  // the DRBG for lwIP's keys; the agent said why there is no identity
   }
-  if (const Status st = credentials_.load(identity_.ca, identity_.certificate, identity_.key);
+  if (const Status st = credentials_.load(identity->ca, identity->certificate, identity->key);
       !ok(st)) {
     log.line("identity ", id, ": certificate, key or CA do not parse or match (Mbed TLS error -",
              static_cast<std::uint32_t>(-credentials_.mbedtls_error()),
@@ -78,7 +75,8 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
     return tls_status_;
   }
   // The push's broker: the record's, else the build's.
-  broker_ = identity_.broker.empty() ? mgmt::kMqttBroker : identity_.broker;
+  device_id_ = id;
+  broker_ = identity->broker.empty() ? mgmt::kMqttBroker : identity->broker;
   if (!broker_.empty()) {
     const bool v6 = broker_.find(':') != std::string_view::npos;
     char port[6];
@@ -106,7 +104,7 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
 Status Management::configure(mbedtls_ssl_config& conf, bool& ready, platform::TlsRole role,
                              platform::FleetRole peer, std::string_view what, hal::Entropy* entropy,
                              const hal::Log& log) {
-  Status st = init_tls(entropy, nullptr, nullptr, log);
+  Status st = init_tls(entropy, nullptr, nullptr, nullptr, log);
   if (!ok(st)) {
     return st;
   }
@@ -128,7 +126,7 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
     log.line("no mgmt line in the policy: no status endpoint");
     return Status::kOk;
   }
-  Status st = init_tls(entropy, nullptr, nullptr, log);
+  Status st = init_tls(entropy, nullptr, nullptr, nullptr, log);
   if (ok(st) && !credentials_.loaded()) {
     log.line("no device credentials: no status endpoint");  // the lines before say why
     return Status::kUnavailable;
@@ -152,7 +150,7 @@ Status Management::start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void*
 
 Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx,
                               const hal::Log& log) {
-  if (ok(init_tls(entropy, nullptr, nullptr, log)) && !credentials_.loaded()) {
+  if (ok(init_tls(entropy, nullptr, nullptr, nullptr, log)) && !credentials_.loaded()) {
     log.line("no device credentials: no push");
     return Status::kUnavailable;
   }
@@ -185,7 +183,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
   settings.port = mgmt::kMqttPort;
   settings.broker_name = broker_.data();  // NUL-terminated; the broker's certificate carries it
   settings.topic_prefix = mgmt::kMqttTopicPrefix;
-  settings.device_id = identity_.device_id;
+  settings.device_id = device_id_;
   settings.status_period_ms = mgmt::kMqttStatusPeriodMs;
   settings.keep_alive_s = mgmt::kMqttKeepAliveS;
   settings.broker_text = broker_text();
@@ -195,7 +193,7 @@ Status Management::start_push(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, 
     return st;
   }
   log.line("push: MQTT over TLS to ", broker_text(), ", topics ", mgmt::kMqttTopicPrefix, "/",
-           identity_.device_id, "/{status,events}");
+           device_id_, "/{status,events}");
   return Status::kOk;
 }
 

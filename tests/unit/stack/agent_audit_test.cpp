@@ -69,7 +69,7 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
       portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test",
                                  portcullis::test::device_record({.device_id = "someone-else"}))));
   // The record parses, but its certificate is the build's device's: no credentials.
-  CHECK(agent.identity().state == portcullis::identity::RecordState::kValid);
+  CHECK(agent.identity_state() == portcullis::identity::RecordState::kValid);
   CHECK(console.text.find("portcullis: identity someone-else: the certificate's CN is not the "
                           "device id: no TLS") != std::string::npos);
   CHECK(console.text.find("portcullis: no device credentials: no status endpoint\n") !=

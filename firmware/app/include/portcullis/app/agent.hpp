@@ -75,9 +75,9 @@ class Agent {
   stack::EthernetNetif& netif() { return netif_; }
   // The early filter and what it recorded (counters, scanners, blocked attempts).
   const stack::InputFilter& input_filter() const { return filter_; }
-  // What the identity record said: kValid and the device's id, certificate, key and CA, or
-  // why there is none.
-  const identity::ParsedRecord& identity() const { return identity_; }
+  // What the identity record said: kValid (the device's id, certificate, key and CA went to the
+  // management side, which may still refuse them), or why there is none.
+  identity::RecordState identity_state() const { return identity_state_; }
   // Listeners and violations for the status report, against the build's policy.
   const stack::ListenerAudit& listener_audit() const { return audit_; }
   // Calendar time, set by SNTP once the device has an address (NetworkSettings::time_server or
@@ -111,10 +111,11 @@ class Agent {
   // Folds the fine clock into the noise pool when frames arrived, and mixes a full pool into
   // the DRBG. In lwIP's context (the DRBG is also the TLS sessions').
   void gather_noise();
-  // The identity record read and handed to the management side, or why not on the console.
-  void read_identity(std::span<const std::uint8_t> region);
-  // Before lwIP starts: TLS up, and lwIP's randomness keyed from its DRBG.
-  void key_lwip_random();
+  // The identity record read, and on the console what it holds or why it is refused.
+  identity::ParsedRecord read_identity(std::span<const std::uint8_t> region);
+  // Before lwIP starts: TLS up with `id`'s credentials (nullptr: none), and lwIP's randomness
+  // keyed from its DRBG.
+  void key_lwip_random(const identity::Identity* id);
   // The netif, the IPv6 report and the lab services: in lwIP's context.
   Status start_network(const NetworkSettings& net);
 
@@ -137,7 +138,7 @@ class Agent {
   std::uint32_t noise_mixes_ = 0;
   EntropySources entropy_;
   std::string_view board_name_;
-  identity::ParsedRecord identity_;
+  identity::RecordState identity_state_ = identity::RecordState::kBlank;
   bool started_ = false;  // start() has started lwIP
   Management management_;
 };

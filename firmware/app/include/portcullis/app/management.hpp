@@ -30,18 +30,17 @@ class Management {
   Management(const Management&) = delete;
   Management& operator=(const Management&) = delete;
 
-  // The device's identity (views into its provisioned record, which must outlive this
-  // object), before init_tls(); never called: no identity. Its broker, if any, replaces the
-  // build's.
-  void use_identity(const identity::Identity& id);
-
   // Mbed TLS up (arena, entropy and NV seed, DRBG), tried once per boot: later calls return
-  // the first call's result. Then the identity's credentials loaded (credentials_ready() says
-  // whether they were). The agent calls it before lwIP starts, since lwIP's randomness is keyed
-  // from the DRBG. `entropy`: the board's source, or nullptr; `noise`: a weak source, or
-  // nullptr; `seed_store`: the device's NV seed (nullptr: the build's, in RAM).
+  // the first call's result. Then the credentials of `id` loaded (credentials_ready() says
+  // whether they were): views into the device's provisioned record, which must outlive this
+  // object; nullptr: no identity. The record's broker, if any, replaces the build's. The agent
+  // calls it before lwIP starts, since lwIP's randomness is keyed from the DRBG. `entropy`: the
+  // board's source, or nullptr; `noise`: a weak source, or nullptr; `seed_store`: the
+  // device's NV seed (nullptr: the build's, in RAM).
   Status init_tls(hal::Entropy* entropy, hal::Entropy* noise, platform::TlsSeedStore* seed_store,
-                  const hal::Log& log);
+                  const identity::Identity* id, const hal::Log& log);
+  // The identity's device id (empty: none).
+  std::string_view device_id() const { return device_id_; }
   bool credentials_ready() const { return credentials_.loaded(); }
 
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, const hal::Log& log);
@@ -68,8 +67,8 @@ class Management {
                    platform::FleetRole peer, std::string_view what, hal::Entropy* entropy,
                    const hal::Log& log);
 
-  identity::Identity identity_;  // device_id empty: none
-  std::string_view broker_;      // NUL-terminated: the record's or the build's; empty: none
+  std::string_view device_id_;  // the record's; empty: no identity
+  std::string_view broker_;     // NUL-terminated: the record's or the build's; empty: none
   // The broker's host in brackets if it is an IPv6 literal, ':' and the port.
   std::array<char, identity::kMaxHostName + 9> broker_text_{};
   std::size_t broker_text_size_ = 0;
