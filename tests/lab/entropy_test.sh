@@ -9,7 +9,8 @@
 #     private key (the build's device key is not in it).
 #   - A boot on a blank identity region (zeros, as never provisioned) says so on the console,
 #     serves no TLS on the mgmt port, and still filters and keys lwIP (ping answers; no
-#     "PREDICTABLE" line).
+#     "PREDICTABLE" line); one on the build's record with a payload byte flipped says it is
+#     corrupt (checksum) and serves no TLS either.
 #   - Two boots of BOARD (each QEMU boot with its own fresh seed record from tools/lab, as
 #     each real device has its own), two mutual-TLS handshakes each with `openssl s_client
 #     -msg`: the four ServerHello randoms and the four ECDHE public keys are all different.
@@ -100,6 +101,7 @@ for boot in 1 2; do
   lab_up "boot $boot of $WANT_BOARD (device answers ping)"
   unset PORTCULLIS_LAB_IDENTITY
   if ((boot == 1)); then
+    cp "$("$LAB" dir)/image/identity.bin" "$WORK/build-identity.bin" # what this boot took
     BUILD_ID="$(openssl x509 -in "$PKI_DIR/device.crt" -noout -subject -nameopt RFC2253 | sed 's/^subject=.*CN=\([^,]*\).*$/\1/')"
     # The image is the same for every device: no key of any device is in it.
     openssl pkey -in "$PKI_DIR/device.key" -outform DER -out "$WORK/key.der" 2>/dev/null
@@ -254,26 +256,36 @@ if [[ "$WANT_BOARD" == lm3s6965evb ]]; then
 fi
 ((FAILED == 0))
 
-# A device nobody provisioned with an identity (a blank region, as erased flash or zeros): it
-# says so, serves no TLS, and still filters with lwIP keyed from its seed.
-"$LAB" stop >/dev/null
+# A device nobody provisioned with an identity (a blank region, as erased flash or zeros), and
+# one whose record is damaged: each says so, serves no TLS, and still filters with lwIP keyed
+# from its seed.
 head -c 4096 /dev/zero >"$WORK/blank-identity.bin"
-PORTCULLIS_LAB_IDENTITY="$WORK/blank-identity.bin" lab_up "boot on a blank identity region (ping answers)"
-if grep -q "identity record none (blank): no TLS, no status endpoint, no push" "$CONSOLE_LOG" &&
-  grep -q "no device credentials: no status endpoint" "$CONSOLE_LOG" &&
-  ! grep -q "PREDICTABLE" "$CONSOLE_LOG"; then
-  pass "the console says the identity region is blank, no endpoint, no push; lwIP is keyed"
-else
-  fail "no console lines about the blank identity (or lwIP unkeyed)"
-  tail -n 12 "$CONSOLE_LOG" | sed 's/^/    /'
-fi
-if mgmt_curl_once --max-time 5 -o /dev/null "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"; then
-  fail "the mgmt port served TLS without an identity"
-else
-  pass "no TLS on the mgmt port without an identity"
-fi
-if "$LAB" exec ping -c 1 -W 2 "$DEVICE_IPV4" >/dev/null; then
-  pass "the device without an identity still answers ping (the filter runs)"
-else
-  fail "the device without an identity does not answer ping"
-fi
+"$PY" -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[100] ^= 0x01  # inside the payload (the certificate): the CRC no longer holds
+open(sys.argv[2], "wb").write(b)' "$WORK/build-identity.bin" "$WORK/corrupt-identity.bin"
+for kind in blank corrupt; do
+  "$LAB" stop >/dev/null
+  PORTCULLIS_LAB_IDENTITY="$WORK/$kind-identity.bin" lab_up "boot on a $kind identity region (ping answers)"
+  said="none (blank)"
+  [[ $kind == corrupt ]] && said="corrupt (checksum)"
+  if grep -qF "identity record $said: no TLS, no status endpoint, no push" "$CONSOLE_LOG" &&
+    grep -q "no device credentials: no status endpoint" "$CONSOLE_LOG" &&
+    ! grep -q "PREDICTABLE" "$CONSOLE_LOG"; then
+    pass "$kind record: the console says 'identity record $said', no endpoint, no push; lwIP is keyed"
+  else
+    fail "$kind record: no console lines about the identity record (or lwIP unkeyed)"
+    tail -n 12 "$CONSOLE_LOG" | sed 's/^/    /'
+  fi
+  if mgmt_curl_once --max-time 5 -o /dev/null "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"; then
+    fail "$kind record: the mgmt port served TLS without an identity"
+  else
+    pass "$kind record: no TLS on the mgmt port"
+  fi
+  if "$LAB" exec ping -c 1 -W 2 "$DEVICE_IPV4" >/dev/null; then
+    pass "$kind record: the device still answers ping (the filter runs)"
+  else
+    fail "$kind record: the device does not answer ping"
+  fi
+done
