@@ -70,6 +70,9 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name,
   if (id != nullptr && !id->time_server.empty()) {
     settings.time_server = id->time_server.data();  // NUL-terminated in the record
   }
+  if (id != nullptr && id->mac.size() == settings.mac.size()) {
+    std::copy(id->mac.begin(), id->mac.end(), settings.mac.begin());  // this device's own
+  }
   stack::set_lwip_clock(clock_);
   stack::use_wall_clock(&wall_clock_);
   platform::tls_use_wall_clock(&wall_clock_);
@@ -100,7 +103,8 @@ identity::ParsedRecord Agent::read_identity(std::span<const std::uint8_t> region
   }
   const identity::Identity& id = record.identity;
   log_.line("identity ", id.device_id, id.broker.empty() ? "" : ", broker ", id.broker,
-            id.time_server.empty() ? "" : ", time server ", id.time_server);
+            id.time_server.empty() ? "" : ", time server ", id.time_server,
+            id.mac.empty() ? "" : ", its own MAC");
   return record;
 }
 

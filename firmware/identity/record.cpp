@@ -32,6 +32,12 @@ bool valid_host(std::string_view s) {
   return name_of(s, kMaxHostName, ":");
 }
 
+// An Ethernet address a device may take: 6 bytes, unicast (I/G bit clear), not all zero.
+bool valid_mac(Bytes mac) {
+  return mac.size() == 6 && (mac[0] & 0x01) == 0 &&
+         std::any_of(mac.begin(), mac.end(), [](std::uint8_t b) { return b != 0; });
+}
+
 // A text field's value: its bytes but the final NUL, which must be there, alone.
 bool text_of(Bytes value, std::string_view& out) {
   if (value.empty() || value.back() != 0 ||
@@ -147,8 +153,9 @@ ParsedRecord parse_record(Bytes region) {
       case Field::kTimeServer:
         ok = text_of(value, id.time_server) && valid_host(id.time_server);
         break;
-      default:
-        ok = false;  // type 7: reserved
+      case Field::kMac:
+        id.mac = value;
+        ok = valid_mac(value);
         break;
     }
     if (!ok) {
@@ -168,7 +175,8 @@ ParsedRecord parse_record(Bytes region) {
 StatusWithSize write_record(const Identity& id, std::span<std::uint8_t> out) {
   if (!valid_device_id(id.device_id) || id.certificate.empty() || id.key.empty() || id.ca.empty() ||
       (!id.broker.empty() && !valid_host(id.broker)) ||
-      (!id.time_server.empty() && !valid_host(id.time_server))) {
+      (!id.time_server.empty() && !valid_host(id.time_server)) ||
+      (!id.mac.empty() && !valid_mac(id.mac))) {
     return {Status::kInvalidArgument, 0};
   }
   std::size_t at = kHeaderBytes;
@@ -203,6 +211,9 @@ StatusWithSize write_record(const Identity& id, std::span<std::uint8_t> out) {
   }
   if (!id.time_server.empty()) {
     put(Field::kTimeServer, text(id.time_server), true);
+  }
+  if (!id.mac.empty()) {
+    put(Field::kMac, id.mac, false);
   }
   if (!fits) {
     return {Status::kResourceExhausted, 0};

@@ -42,7 +42,8 @@ void run(std::span<const std::uint8_t> input) {
   };
   FUZZ_CHECK(inside(got.certificate, input) && inside(got.key, input) && inside(got.ca, input) &&
              inside(bytes(got.device_id), input) && inside(bytes(got.broker), input) &&
-             inside(bytes(got.time_server), input));
+             inside(bytes(got.time_server), input) && inside(got.mac, input));
+  FUZZ_CHECK(got.mac.empty() || (got.mac.size() == 6 && (got.mac[0] & 1) == 0));
   FUZZ_CHECK(got.device_id.data()[got.device_id.size()] == '\0');
   static std::array<std::uint8_t, id::kRegionBytes> again;
   const portcullis::StatusWithSize w = id::write_record(got, again);
@@ -52,7 +53,7 @@ void run(std::span<const std::uint8_t> input) {
   const id::Identity& b = back.identity;
   FUZZ_CHECK(b.device_id == got.device_id && b.broker == got.broker &&
              b.time_server == got.time_server && same(b.certificate, got.certificate) &&
-             same(b.key, got.key) && same(b.ca, got.ca));
+             same(b.key, got.key) && same(b.ca, got.ca) && same(b.mac, got.mac));
 }
 
 }  // namespace

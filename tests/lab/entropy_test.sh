@@ -3,7 +3,7 @@
 # streams (security review findings 2 and 3), and a device without a usable seed refuses TLS.
 # The second boot is also another device: one image, two identity records (issue 15).
 #   - Boot 1 on the build's identity record, boot 2 on a record `tools/pki provision` made for
-#     another id (tools/lab places it in the board's identity region: QEMU's loader at the
+#     another id and MAC (the DHCP lease goes to that MAC; tools/lab places the record in the board's identity region: QEMU's loader at the
 #     lab.conf's IDENTITY_ADDR, host-linux --identity): each poll reports its own device.id,
 #     and each handshake presents that device's certificate (CN). The image file holds no
 #     private key (the build's device key is not in it).
@@ -103,13 +103,15 @@ no_tls_still_filters() { # WHY
 
 # Boot 2's device: the same image, another record (tools/pki provision, signed by the lab's CA).
 readonly OTHER_ID="second-$WANT_BOARD"
+readonly OTHER_MAC="02:00:5e:00:53:07" # its own; the lab's DHCP reserves .2 for it too
 declare -a IDENTITY_FOR=("" "" "$WORK/second.bin")
 
 declare -a RANDOMS=() POINTS=() SYNS=()
 for boot in 1 2; do
   export PORTCULLIS_LAB_PCAP="$WORK/boot$boot.pcap"
   if ((boot == 2)); then
-    "$ROOT/tools/pki" provision "$PKI_DIR" --device-id "$OTHER_ID" "${IDENTITY_FOR[2]}" >/dev/null 2>"$WORK/provision.err" ||
+    "$ROOT/tools/pki" provision "$PKI_DIR" --device-id "$OTHER_ID" --mac "$OTHER_MAC" \
+      "${IDENTITY_FOR[2]}" >/dev/null 2>"$WORK/provision.err" ||
       fail "tools/pki provision $OTHER_ID: $(tail -n 1 "$WORK/provision.err")"
     export PORTCULLIS_LAB_IDENTITY="${IDENTITY_FOR[2]}"
   fi
@@ -163,6 +165,14 @@ sys.exit(key in image or scalar in image)' "$WORK/key.der" "$image"; then
     pass "boot $boot is device $want_id: its status says so and its certificate's CN too"
   else
     fail "boot $boot should be device $want_id (status id, certificate CN): got $seen"
+  fi
+  if ((boot == 2)); then
+    # Its own MAC from the record: the lab's DHCP server leased the address to that MAC.
+    if grep -Eq "DHCPACK\([^)]*\) $DEVICE_IPV4 $OTHER_MAC" "$DHCP_LOG"; then
+      pass "boot 2 took its record's MAC: dnsmasq acknowledged $DEVICE_IPV4 to $OTHER_MAC"
+    else
+      fail "boot 2 did not use its record's MAC $OTHER_MAC: $(grep -m1 DHCPACK "$DHCP_LOG" || echo 'no DHCPACK')"
+    fi
   fi
   syn="$(first_syn "$boot")"
   if [[ -n "$syn" ]]; then

@@ -1,6 +1,7 @@
 // identity_dump FILE: reads an identity record (tools/pki provision's OUT) with the device's
 // own parser (firmware/identity) and Mbed TLS, and prints what a device would use:
-//   <state> <device id> <broker or -> <time server or -> <SHA-256 of the certificate DER>
+//   <state> <device id> <broker or -> <time server or -> <MAC or -> <SHA-256 of the certificate
+//   DER>
 // Exit 0 only for a valid record whose certificate and key parse and belong together.
 #include <cstdio>
 #include <fstream>
@@ -61,10 +62,17 @@ int main(int argc, char** argv) {
     std::snprintf(two, sizeof two, "%02x", b);
     hex += two;
   }
-  std::printf("%s %.*s %s %s %s\n", ok ? "valid" : "invalid-credentials",
+  std::string mac = id.mac.empty() ? "-" : "";
+  for (const std::uint8_t b : id.mac) {
+    char two[4];
+    std::snprintf(two, sizeof two, "%s%02x", mac.empty() ? "" : ":", b);
+    mac += two;
+  }
+  std::printf("%s %.*s %s %s %s %s\n", ok ? "valid" : "invalid-credentials",
               static_cast<int>(id.device_id.size()), id.device_id.data(),
               id.broker.empty() ? "-" : std::string(id.broker).c_str(),
-              id.time_server.empty() ? "-" : std::string(id.time_server).c_str(), hex.c_str());
+              id.time_server.empty() ? "-" : std::string(id.time_server).c_str(), mac.c_str(),
+              hex.c_str());
   mbedtls_pk_free(&key);
   mbedtls_x509_crt_free(&ca);
   mbedtls_x509_crt_free(&crt);

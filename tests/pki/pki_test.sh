@@ -248,21 +248,21 @@ case "$CASE" in
     readonly DUMP="${PORTCULLIS_IDENTITY_DUMP:?set by tests/pki/CMakeLists.txt}"
     create
     out="$("$PKI" provision "$DIR" --device-id sensor-1 --broker broker.example.test \
-      --time-server 192.0.2.123 "$WORK/sensor-1.id" 2>/dev/null)"
+      --time-server 192.0.2.123 --mac 02:00:5E:00:53:07 "$WORK/sensor-1.id" 2>/dev/null)"
     same "stdout: id, file, size, SHA-256" "$out" \
       "sensor-1 $WORK/sensor-1.id $(stat -c %s "$WORK/sensor-1.id") $(sha256sum "$WORK/sensor-1.id" | cut -c1-64)"
     same "the record is 0600 (it holds the key)" "$(stat -c %a "$WORK/sensor-1.id")" 600
     cert_sha() { openssl x509 -in "$1" -outform DER | sha256sum | cut -c1-64; }
-    same "the device's parser and Mbed TLS read it: id, broker, time server, its certificate" \
+    same "the device's parser and Mbed TLS read it: id, broker, time server, MAC, its certificate" \
       "$("$DUMP" "$WORK/sensor-1.id")" \
-      "valid sensor-1 broker.example.test 192.0.2.123 $(cert_sha "$DIR/devices/sensor-1/device.crt")"
+      "valid sensor-1 broker.example.test 192.0.2.123 02:00:5e:00:53:07 $(cert_sha "$DIR/devices/sensor-1/device.crt")"
     same "the certificate names the device" \
       "$(openssl x509 -in "$DIR/devices/sensor-1/device.crt" -noout -subject -nameopt RFC2253)" \
       "subject=CN=sensor-1,OU=device,O=Portcullis"
     "$PKI" provision "$DIR" --device-id sensor-2 "$WORK/sensor-2.id" >/dev/null 2>&1
     same "a second device: its own id and certificate, no settings" \
       "$("$DUMP" "$WORK/sensor-2.id")" \
-      "valid sensor-2 - - $(cert_sha "$DIR/devices/sensor-2/device.crt")"
+      "valid sensor-2 - - - $(cert_sha "$DIR/devices/sensor-2/device.crt")"
     before="$(cert_sha "$DIR/devices/sensor-1/device.crt")"
     "$PKI" provision "$DIR" --device-id sensor-1 "$WORK/again.id" >/dev/null 2>&1
     same "provisioning again keeps the device's certificate" \
@@ -277,6 +277,8 @@ case "$CASE" in
     same "a bad device id: status 1" "$?" 1
     "$PKI" provision "$DIR" --device-id d --broker 'not a host' "$WORK/x.id" >/dev/null 2>&1
     same "a bad broker: status 1" "$?" 1
+    "$PKI" provision "$DIR" --device-id d --mac 03:00:5e:00:53:07 "$WORK/x.id" >/dev/null 2>&1
+    same "a multicast MAC: status 1" "$?" 1
     "$PKI" provision "$WORK/nothing" --device-id d "$WORK/x.id" >/dev/null 2>&1
     same "no fleet CA: status 1" "$?" 1
     "$PKI" provision "$DIR" "$WORK/x.id" >/dev/null 2>&1

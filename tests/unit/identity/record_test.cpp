@@ -22,6 +22,7 @@ namespace {
 const std::vector<std::uint8_t> kCert(300, 0xC1);
 const std::vector<std::uint8_t> kKey(121, 0x4B);
 const std::vector<std::uint8_t> kCa(280, 0xCA);
+const std::vector<std::uint8_t> kMac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x07};
 
 Identity sample() {
   Identity id;
@@ -31,6 +32,7 @@ Identity sample() {
   id.ca = kCa;
   id.broker = "broker.example.test";
   id.time_server = "192.0.2.123";
+  id.mac = kMac;
   return id;
 }
 
@@ -163,6 +165,42 @@ TEST(IdentityRecord, ARecordWithoutItsKeyIsIncomplete) {
   r[9] = static_cast<std::uint8_t>(size >> 8);
   fix_crc(r);
   CHECK(state_of(r) == RecordState::kMissingField);
+}
+
+TEST(IdentityRecord, TheMacIsSixBytesOfAUnicastAddressThatIsNotZero) {
+  const std::vector<std::uint8_t> good = region_of(sample());
+  const auto parsed = parse_record(good);
+  CHECK(parsed.state == RecordState::kValid);
+  CHECK(
+      std::equal(parsed.identity.mac.begin(), parsed.identity.mac.end(), kMac.begin(), kMac.end()));
+  // The MAC is the last field: type 7, length 6, then the address.
+  const std::uint32_t size = good[8] | good[9] << 8;
+  const std::size_t mac_at = kHeaderBytes + size - 6;
+  LONGS_EQUAL(static_cast<int>(Field::kMac), good[mac_at - 3]);
+  const auto with = [&](std::size_t at, std::uint8_t v) {
+    std::vector<std::uint8_t> r = good;
+    r[at] = v;
+    fix_crc(r);
+    return state_of(r);
+  };
+  CHECK(with(mac_at, 0x03) == RecordState::kBadField);  // a group (multicast) address
+  std::vector<std::uint8_t> zero = good;
+  std::fill(zero.begin() + static_cast<long>(mac_at), zero.begin() + static_cast<long>(mac_at + 6),
+            0);
+  fix_crc(zero);
+  CHECK(state_of(zero) == RecordState::kBadField);
+  std::vector<std::uint8_t> short_mac = good;  // 5 bytes: the field and the payload one shorter
+  short_mac[mac_at - 2] = 5;
+  short_mac[8] = static_cast<std::uint8_t>(size - 1);
+  short_mac[9] = static_cast<std::uint8_t>((size - 1) >> 8);
+  fix_crc(short_mac);
+  CHECK(state_of(short_mac) == RecordState::kBadField);
+  std::array<std::uint8_t, kRegionBytes> out{};
+  Identity id = sample();
+  const std::vector<std::uint8_t> multicast = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+  id.mac = multicast;
+  LONGS_EQUAL(static_cast<int>(portcullis::Status::kInvalidArgument),
+              static_cast<int>(write_record(id, out).status));
 }
 
 TEST(IdentityRecord, TheWriterRefusesWhatTheDeviceWouldRefuse) {

@@ -49,14 +49,16 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   test::FakeClock clock;
   NullConsole console;
   portcullis::app::Agent agent{mac, clock, console};
-  // The broker and the time server come from the device's record, not from the build or the
-  // settings (which name no time server here: without the record's, SNTP would not run and the
-  // push would not wait for the time).
+  // The broker, the time server and the MAC come from the device's record, not from the build
+  // or the settings (which name no time server here: without the record's, SNTP would not run
+  // and the push would not wait for the time).
   portcullis::NetworkSettings net = portcullis::boards::kLabNetwork;
   net.time_server = nullptr;
+  const test::Bytes own_mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x07};
   CHECK(portcullis::ok(agent.start(
       net, "test",
-      test::device_record({.broker = "mqtt.portcullis.test", .time_server = "192.0.2.1"}))));
+      test::device_record(
+          {.broker = "mqtt.portcullis.test", .time_server = "192.0.2.1", .mac = own_mac}))));
   mac.inject(test::arp_request(test::kDeviceIp4));  // the peer (the time server) is known
   clock.advance(1000);
   agent.poll();
@@ -85,6 +87,7 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
     CHECK_FALSE(d && d->dst_port == 53);  // the push did not resolve its broker
     if (d && d->dst_port == 123 && d->payload.size() == 48) {
       request = d;
+      CHECK(test::Bytes(f.begin() + 6, f.begin() + 12) == own_mac);  // sent from the record's MAC
     }
   }
   CHECK(request.has_value());  // SNTP asked the configured server (kLabNetwork: 192.0.2.1)

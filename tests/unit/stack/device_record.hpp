@@ -1,7 +1,7 @@
 #pragma once
 // The build's device as an identity record (firmware/identity), as `tools/pki provision` writes
 // one: what the agent tests hand Agent::start() for the region a board reserves. The device id,
-// broker and time server can be set; the certificate, key and CA are the build's
+// broker, time server and MAC can be set; the certificate, key and CA are the build's
 // (cmake/credentials.cmake), whose CN is the build's device id.
 
 #include <array>
@@ -19,6 +19,7 @@ struct DeviceRecord {
   std::string_view device_id = credentials::kDeviceId;
   std::string_view broker;
   std::string_view time_server;
+  std::span<const std::uint8_t> mac;
 };
 
 // A region holding the record (the rest zero, as an erased region reads here); one per
@@ -31,7 +32,8 @@ inline std::span<const std::uint8_t> device_record(const DeviceRecord& r) {
                               .key = credentials::kDeviceKey,
                               .ca = credentials::kCaCertificate,
                               .broker = r.broker,
-                              .time_server = r.time_server};
+                              .time_server = r.time_server,
+                              .mac = r.mac};
   if (!ok(identity::write_record(id, region).status)) {
     hal::fatal("device_record: the test's identity does not fit a record");
   }

@@ -60,7 +60,7 @@ class Agent {
   // `identity_region`: the device's provisioned identity record (firmware/identity; it must
   // outlive the agent: flash, or a static copy). Blank, corrupt or empty: the console says so
   // and the device filters and audits as always but serves no TLS and pushes nothing. Its
-  // time server, if any, replaces `net.time_server`.
+  // time server and MAC address, if any, replace `net`'s.
   Status start(const NetworkSettings& net, std::string_view board_name,
                std::span<const std::uint8_t> identity_region);
   // Stops lwIP for good (stack::stop_lwip(): the tcpip thread runs nothing more), the last

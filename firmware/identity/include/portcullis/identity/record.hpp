@@ -1,9 +1,10 @@
 #pragma once
 // The device's identity, provisioned apart from the image (`tools/pki provision`): its id,
-// certificate and key, the fleet CA, and the network settings that differ per deployment (the
-// broker, the time server). One image serves many devices: each is told who it is by the
-// record in its own reserved region (a flash sector on the LM3S6965, a blob QEMU's loader
-// places on the AN385, a file for host-linux). Pure: bytes in, views into them out; no heap.
+// certificate and key, the fleet CA, and the network settings that differ per device or
+// deployment (its MAC address, the broker, the time server). One image serves many devices: each is
+// told who it is by the record in its own reserved region (a flash sector on the LM3S6965, a blob
+// QEMU's loader places on the AN385, a file for host-linux). Pure: bytes in, views into them out;
+// no heap.
 //
 // Layout (little-endian):
 //   0   magic "PCID"
@@ -38,6 +39,7 @@ enum class Field : std::uint8_t {
   kCa = 4,           // DER: the fleet CA (management clients and the broker chain to it)
   kBroker = 5,       // text, optional: the MQTT broker (a DNS name or an address literal)
   kTimeServer = 6,   // text, optional: the SNTP server (a name or an address)
+  kMac = 7,          // 6 bytes, optional: the device's Ethernet address (unicast, not zero)
 };
 
 struct Identity {
@@ -45,8 +47,9 @@ struct Identity {
   std::span<const std::uint8_t> certificate;
   std::span<const std::uint8_t> key;
   std::span<const std::uint8_t> ca;
-  std::string_view broker;       // empty: the build's (PORTCULLIS_MQTT_BROKER)
-  std::string_view time_server;  // empty: the one the DHCP lease names
+  std::string_view broker;            // empty: the build's (PORTCULLIS_MQTT_BROKER)
+  std::string_view time_server;       // empty: the one the DHCP lease names
+  std::span<const std::uint8_t> mac;  // 6 bytes; empty: the board's
 };
 
 enum class RecordState : std::uint8_t {
