@@ -51,7 +51,11 @@ bool text_of(Bytes value, std::string_view& out) {
 }  // namespace
 
 bool valid_device_id(std::string_view id) {
-  return name_of(id, kMaxDeviceId, {});
+  const auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  // A DNS name's ends: no leading or trailing '-' or '.' (tools/pki and the build agree).
+  return name_of(id, kMaxDeviceId, {}) && alnum(id.front()) && alnum(id.back());
 }
 
 const char* to_string(RecordState state) {

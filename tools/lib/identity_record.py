@@ -16,7 +16,7 @@ import zlib
 REGION_BYTES = 4096
 HEADER = 16
 FIELDS = {"device_id": 1, "cert": 2, "key": 3, "ca": 4, "broker": 5, "time_server": 6, "mac": 7}
-DEVICE_ID = re.compile(r"[A-Za-z0-9.-]{1,64}")
+DEVICE_ID = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,62}[A-Za-z0-9])?")  # as tools/pki's
 HOST = re.compile(r"[A-Za-z0-9.:-]{1,63}")
 MAC = re.compile(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}")
 
@@ -33,7 +33,8 @@ def mac_bytes(text):
 
 def record(device_id, cert, key, ca, broker=None, time_server=None, mac=None):
     if not DEVICE_ID.fullmatch(device_id):
-        raise ValueError(f"device id '{device_id}': 1-64 letters, digits, '-' and '.'")
+        raise ValueError(f"device id '{device_id}': 1-64 letters, digits, '-' and '.', "
+                         "beginning and ending with a letter or digit")
     for name, host in (("broker", broker), ("time server", time_server)):
         if host is not None and not HOST.fullmatch(host):
             raise ValueError(f"{name} '{host}': a DNS name or an address, at most 63 characters")

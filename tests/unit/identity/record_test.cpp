@@ -209,6 +209,14 @@ TEST(IdentityRecord, TheWriterRefusesWhatTheDeviceWouldRefuse) {
   id.device_id = "a/b";
   LONGS_EQUAL(static_cast<int>(portcullis::Status::kInvalidArgument),
               static_cast<int>(write_record(id, out).status));
+  for (const char* bad : {"-sensor", "sensor-", ".sensor", "sensor.", "."}) {
+    id.device_id = bad;  // a DNS name's ends are letters or digits
+    LONGS_EQUAL_TEXT(static_cast<int>(portcullis::Status::kInvalidArgument),
+                     static_cast<int>(write_record(id, out).status), bad);
+  }
+  id.device_id = "s";
+  LONGS_EQUAL(static_cast<int>(portcullis::Status::kOk),
+              static_cast<int>(write_record(id, out).status));
   id = sample();
   id.key = {};
   LONGS_EQUAL(static_cast<int>(portcullis::Status::kInvalidArgument),

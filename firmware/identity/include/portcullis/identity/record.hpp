@@ -78,7 +78,8 @@ struct ParsedRecord {
 [[nodiscard]] StatusWithSize write_record(const Identity& id, std::span<std::uint8_t> out);
 
 // A device id as the record (and the poller's ID@HOST) takes it: 1..kMaxDeviceId of letters,
-// digits, '-' and '.' (a DNS name and an MQTT topic level).
+// digits, '-' and '.', beginning and ending with a letter or digit (a DNS name and an MQTT
+// topic level; tools/pki and cmake/credentials.cmake take the same).
 bool valid_device_id(std::string_view id);
 
 // CRC-32 (IEEE 802.3, reflected, as zlib's crc32()).
