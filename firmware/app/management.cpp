@@ -79,24 +79,10 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
   broker_ = identity->broker.empty() ? mgmt::kMqttBroker : identity->broker;
   if (!broker_.empty()) {
     const bool v6 = broker_.find(':') != std::string_view::npos;
-    char port[6];
-    std::size_t digits = 0;
-    for (unsigned p = mgmt::kMqttPort; p != 0 || digits == 0; p /= 10) {
-      port[digits++] = static_cast<char>('0' + p % 10);
-    }
-    std::size_t n = 0;
-    const auto put = [&](std::string_view text) {
-      for (const char c : text) {
-        broker_text_[n++] = c;
-      }
-    };
-    put(v6 ? "[" : "");
-    put(broker_);
-    put(v6 ? "]:" : ":");
-    while (digits != 0) {
-      broker_text_[n++] = port[--digits];
-    }
-    broker_text_size_ = n;
+    broker_text_.append(v6 ? "[" : "");
+    broker_text_.append(broker_);
+    broker_text_.append(v6 ? "]:" : ":");
+    broker_text_.append_decimal(mgmt::kMqttPort);
   }
   return tls_status_;
 }

@@ -7,10 +7,10 @@
 // Without a valid record: no credentials, no status endpoint, no push (the DRBG still comes up, for
 // lwIP's keys).
 
-#include <array>
 #include <string_view>
 
 #include "mbedtls/ssl.h"
+#include "portcullis/base/fixed_text.hpp"
 #include "portcullis/hal/clock.hpp"
 #include "portcullis/hal/entropy.hpp"
 #include "portcullis/hal/log.hpp"
@@ -58,7 +58,7 @@ class Management {
   const mgmt::TlsPool& tls_pool() const { return tls_pool_; }
   // "192.0.2.1:8883", "[2001:db8::1]:8883" or "broker.example:8883"; empty when the device
   // pushes nowhere (no broker, or no identity).
-  std::string_view broker_text() const { return {broker_text_.data(), broker_text_size_}; }
+  std::string_view broker_text() const { return broker_text_.view(); }
 
  private:
   // TLS up (init_tls) and `conf` set up as the device in `role` facing `peer`; `what` names
@@ -70,8 +70,7 @@ class Management {
   std::string_view device_id_;  // the record's; empty: no identity
   std::string_view broker_;     // NUL-terminated: the record's or the build's; empty: none
   // The broker's host in brackets if it is an IPv6 literal, ':' and the port.
-  std::array<char, identity::kMaxHostName + 9> broker_text_{};
-  std::size_t broker_text_size_ = 0;
+  FixedText<identity::kMaxHostName + 9> broker_text_;
   platform::TlsCredentials credentials_;
   bool tls_tried_ = false;
   Status tls_status_ = Status::kUnavailable;
