@@ -28,7 +28,7 @@ endif()
 
 set(PORTCULLIS_DEVICE_ID "${PORTCULLIS_DEVICE_ID_DEFAULT}" CACHE STRING
     "Device id: CN and DNS name of the device certificate, device.id in the status JSON")
-set(_pki_default "${CMAKE_BINARY_DIR}/pki")
+set(_pki_default "${PROJECT_BINARY_DIR}/pki")
 set(PORTCULLIS_PKI_DIR "${_pki_default}" CACHE PATH
     "PKI folder (tools/pki layout); the default one is made and kept current by tools/pki")
 if(NOT PORTCULLIS_DEVICE_ID MATCHES "^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
@@ -39,7 +39,7 @@ endif()
 get_filename_component(_pki_dir "${PORTCULLIS_PKI_DIR}" ABSOLUTE)
 if(_pki_dir STREQUAL _pki_default)
   execute_process(
-    COMMAND "${PORTCULLIS_BASH}" "${CMAKE_SOURCE_DIR}/tools/pki" create "${_pki_dir}"
+    COMMAND "${PORTCULLIS_BASH}" "${PROJECT_SOURCE_DIR}/tools/pki" create "${_pki_dir}"
             --device-id "${PORTCULLIS_DEVICE_ID}"
     RESULT_VARIABLE _result
     OUTPUT_VARIABLE _output
@@ -55,7 +55,7 @@ foreach(file IN ITEMS ca.crt device.crt device.key)
   endif()
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_pki_dir}/${file}")
 endforeach()
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/tools/pki")
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/tools/pki")
 
 # _openssl(OUT_VAR args...): runs openssl, stops CMake with its message on failure.
 function(_portcullis_openssl out)
@@ -92,8 +92,8 @@ endif()
 # named NAME holding the DER form of PEM_FILE. For the device header here and for tests.
 function(portcullis_der_array out pem kind name)
   get_filename_component(stem "${pem}" NAME)
-  set(der "${CMAKE_BINARY_DIR}/credentials-der/${stem}.der")
-  file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/credentials-der")
+  set(der "${PROJECT_BINARY_DIR}/credentials-der/${stem}.der")
+  file(MAKE_DIRECTORY "${PROJECT_BINARY_DIR}/credentials-der")
   if(kind STREQUAL "key")
     _portcullis_openssl(ignored pkey -in "${pem}" -outform DER -out "${der}")
     file(CHMOD "${der}" PERMISSIONS OWNER_READ OWNER_WRITE)
@@ -124,7 +124,7 @@ portcullis_der_array(_ca "${_pki_dir}/ca.crt" cert kCaCertificate)
 portcullis_der_array(_cert "${_pki_dir}/device.crt" cert kDeviceCertificate)
 portcullis_der_array(_key "${_pki_dir}/device.key" key kDeviceKey)
 
-set(PORTCULLIS_CREDENTIALS_GENERATED_DIR "${CMAKE_BINARY_DIR}/generated-credentials")
+set(PORTCULLIS_CREDENTIALS_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated-credentials")
 set(_cred_header
     "${PORTCULLIS_CREDENTIALS_GENERATED_DIR}/portcullis/credentials/device_credentials.hpp")
 file(MAKE_DIRECTORY "${PORTCULLIS_CREDENTIALS_GENERATED_DIR}/portcullis/credentials")
@@ -146,13 +146,13 @@ file(CHMOD "${_cred_header}" PERMISSIONS OWNER_READ OWNER_WRITE)
 file(REMOVE "${_cred_header}.tmp")
 
 # The device's identity record, from the same DER files.
-set(PORTCULLIS_IDENTITY_RECORD "${CMAKE_BINARY_DIR}/identity.bin")
+set(PORTCULLIS_IDENTITY_RECORD "${PROJECT_BINARY_DIR}/identity.bin")
 execute_process(
-  COMMAND /usr/bin/python3 "${CMAKE_SOURCE_DIR}/tools/lib/identity_record.py"
+  COMMAND /usr/bin/python3 "${PROJECT_SOURCE_DIR}/tools/lib/identity_record.py"
           "${PORTCULLIS_IDENTITY_RECORD}.tmp" --device-id "${PORTCULLIS_DEVICE_ID}"
-          --cert "${CMAKE_BINARY_DIR}/credentials-der/device.crt.der"
-          --key "${CMAKE_BINARY_DIR}/credentials-der/device.key.der"
-          --ca "${CMAKE_BINARY_DIR}/credentials-der/ca.crt.der"
+          --cert "${PROJECT_BINARY_DIR}/credentials-der/device.crt.der"
+          --key "${PROJECT_BINARY_DIR}/credentials-der/device.key.der"
+          --ca "${PROJECT_BINARY_DIR}/credentials-der/ca.crt.der"
   RESULT_VARIABLE _result
   ERROR_VARIABLE _output)
 if(NOT _result EQUAL 0)
@@ -162,7 +162,7 @@ file(CHMOD "${PORTCULLIS_IDENTITY_RECORD}.tmp" PERMISSIONS OWNER_READ OWNER_WRIT
 file(COPY_FILE "${PORTCULLIS_IDENTITY_RECORD}.tmp" "${PORTCULLIS_IDENTITY_RECORD}" ONLY_IF_DIFFERENT)
 file(REMOVE "${PORTCULLIS_IDENTITY_RECORD}.tmp")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-             "${CMAKE_SOURCE_DIR}/tools/lib/identity_record.py")
+             "${PROJECT_SOURCE_DIR}/tools/lib/identity_record.py")
 
 add_library(portcullis_credentials INTERFACE)
 target_include_directories(portcullis_credentials INTERFACE "${PORTCULLIS_CREDENTIALS_GENERATED_DIR}")

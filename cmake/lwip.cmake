@@ -28,9 +28,9 @@ add_library(lwip STATIC
   # lwIP's SNTP client (apps/sntp/sntp.c) inside a file of ours that names its PCB
   "${CMAKE_CURRENT_LIST_DIR}/../platform/lwip/sntp_client.c")
 target_include_directories(lwip PRIVATE "${_l}")  # sntp_client.c includes apps/sntp/sntp.c
-target_include_directories(lwip SYSTEM PUBLIC "${CMAKE_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
+target_include_directories(lwip SYSTEM PUBLIC "${PROJECT_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
 # lwip_hooks.h (LWIP_HOOK_FILENAME): the hooks themselves are linked into each image.
-target_include_directories(lwip PRIVATE "${CMAKE_SOURCE_DIR}/firmware/stack/include")
+target_include_directories(lwip PRIVATE "${PROJECT_SOURCE_DIR}/firmware/stack/include")
 if(PORTCULLIS_RTOS)
   # The tcpip thread and the core lock (api/tcpip.c), on lwIP's own POSIX port, built from
   # LWIP_DIR. Its include dir comes after ours: arch/cc.h stays ours, arch/sys_arch.h is the

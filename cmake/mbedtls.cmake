@@ -18,7 +18,7 @@ option(PORTCULLIS_TLS13 "Also compile TLS 1.3 (TLS_AES_128_GCM_SHA256; pulls in 
 
 file(GLOB _mbedtls_srcs CONFIGURE_DEPENDS "${MBEDTLS_DIR}/library/*.c")
 add_library(mbedtls STATIC ${_mbedtls_srcs})
-target_include_directories(mbedtls SYSTEM PUBLIC "${CMAKE_SOURCE_DIR}/platform/mbedtls/include"
+target_include_directories(mbedtls SYSTEM PUBLIC "${PROJECT_SOURCE_DIR}/platform/mbedtls/include"
                                                  "${MBEDTLS_DIR}/include")
 target_include_directories(mbedtls PRIVATE "${MBEDTLS_DIR}/library")
 target_compile_definitions(mbedtls PUBLIC MBEDTLS_CONFIG_FILE="portcullis_mbedtls_config.h"

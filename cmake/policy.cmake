@@ -18,15 +18,15 @@ if(NOT PORTCULLIS_HOST_CXX)
 endif()
 
 get_filename_component(_policy_file "${PORTCULLIS_POLICY}" ABSOLUTE)
-set(_policy_include "${CMAKE_SOURCE_DIR}/firmware/policy/include")
-set(_base_include "${CMAKE_SOURCE_DIR}/firmware/base/include")
-set(_policy_tool_sources "${CMAKE_SOURCE_DIR}/tools/policy/portcullis_policy.cpp")
+set(_policy_include "${PROJECT_SOURCE_DIR}/firmware/policy/include")
+set(_base_include "${PROJECT_SOURCE_DIR}/firmware/base/include")
+set(_policy_tool_sources "${PROJECT_SOURCE_DIR}/tools/policy/portcullis_policy.cpp")
 foreach(header IN ITEMS policy parser canonical sha256 digest)
   list(APPEND _policy_tool_sources "${_policy_include}/portcullis/policy/${header}.hpp")
 endforeach()
 list(APPEND _policy_tool_sources "${_base_include}/portcullis/base/fixed_text.hpp")
-set(PORTCULLIS_POLICY_GENERATED_DIR "${CMAKE_BINARY_DIR}/generated")
-set(PORTCULLIS_POLICY_TOOL "${CMAKE_BINARY_DIR}/policy-tool/portcullis-policy")
+set(PORTCULLIS_POLICY_GENERATED_DIR "${PROJECT_BINARY_DIR}/generated")
+set(PORTCULLIS_POLICY_TOOL "${PROJECT_BINARY_DIR}/policy-tool/portcullis-policy")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
                                        "${_policy_file}" ${_policy_tool_sources})
 
@@ -43,10 +43,10 @@ if(EXISTS "${_policy_stamp_file}" AND EXISTS "${PORTCULLIS_POLICY_TOOL}")
 endif()
 if(NOT _policy_old_stamp STREQUAL _policy_stamp)
   message(STATUS "Building the policy tool with ${PORTCULLIS_HOST_CXX}")
-  file(MAKE_DIRECTORY "${CMAKE_BINARY_DIR}/policy-tool")
+  file(MAKE_DIRECTORY "${PROJECT_BINARY_DIR}/policy-tool")
   execute_process(
     COMMAND "${PORTCULLIS_HOST_CXX}" -std=c++20 -O2 -Wall -Wextra -I "${_policy_include}" -I "${_base_include}"
-            "${CMAKE_SOURCE_DIR}/tools/policy/portcullis_policy.cpp"
+            "${PROJECT_SOURCE_DIR}/tools/policy/portcullis_policy.cpp"
             -o "${PORTCULLIS_POLICY_TOOL}.tmp"
     RESULT_VARIABLE _result
     OUTPUT_VARIABLE _output

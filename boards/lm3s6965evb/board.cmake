@@ -12,14 +12,14 @@ set(PORTCULLIS_SEED_LOG_SIZE 2048)  # two 1 KiB flash pages at 0x3F800: the seed
 set(PORTCULLIS_IDENTITY_SIZE 4096)  # four 1 KiB pages at 0x3E800: the identity record
 set(PORTCULLIS_STACK_SIZE 0x1000)  # 4096 B: worst case measured 2 080 B (README)
 
-include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
+include(${PROJECT_SOURCE_DIR}/cmake/cortex-m.cmake)
 
 # Lab services (discard/echo on allowed ports): this is a lab board too.
 if(NOT DEFINED PORTCULLIS_LAB_SERVICES)  # -DPORTCULLIS_LAB_SERVICES=0: the image without them
   set(PORTCULLIS_LAB_SERVICES 1)
 endif()
 
-include(${CMAKE_SOURCE_DIR}/boards/common/memory-64k.cmake)
+include(${PROJECT_SOURCE_DIR}/boards/common/memory-64k.cmake)
 if(PORTCULLIS_TLS13)
   message(FATAL_ERROR "lm3s6965evb: TLS 1.3 does not fit in 64 KiB of RAM")
 endif()

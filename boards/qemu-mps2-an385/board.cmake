@@ -10,7 +10,7 @@ set(PORTCULLIS_RAM_SIZE 4M)
 set(PORTCULLIS_IDENTITY_SIZE 4096)  # the last 4 KiB of SSRAM1, 0x3FF000: the identity record
 set(PORTCULLIS_STACK_SIZE 0x2000)
 
-include(${CMAKE_SOURCE_DIR}/cmake/cortex-m.cmake)
+include(${PROJECT_SOURCE_DIR}/cmake/cortex-m.cmake)
 
 # Lab boards run a discard/echo service on each allowed port so scans can see them.
 if(NOT DEFINED PORTCULLIS_LAB_SERVICES)  # -DPORTCULLIS_LAB_SERVICES=0: the image without them
@@ -18,7 +18,7 @@ if(NOT DEFINED PORTCULLIS_LAB_SERVICES)  # -DPORTCULLIS_LAB_SERVICES=0: the imag
 endif()
 
 # The memory of a 64 KiB part (issue 14's goal for this image), though QEMU gives it 4 MiB.
-include(${CMAKE_SOURCE_DIR}/boards/common/memory-64k.cmake)
+include(${PROJECT_SOURCE_DIR}/boards/common/memory-64k.cmake)
 if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 30.7 KiB measured for 2 sessions
   set(PORTCULLIS_TLS_ARENA_SIZE 32768)
 endif()

@@ -278,7 +278,7 @@ t_fill=$SECONDS
 # includes from boards/common, or the module's default.
 board_payload_max() {
   local files=("$ROOT/boards/$WANT_BOARD/board.cmake") f value
-  for f in $(grep -oP 'include\(\$\{CMAKE_SOURCE_DIR\}/\Kboards/common/[^)]+' "${files[0]}"); do
+  for f in $(grep -oP 'include\(\$\{(?:CMAKE|PROJECT)_SOURCE_DIR\}/\Kboards/common/[^)]+' "${files[0]}"); do
     files+=("$ROOT/$f")
   done
   value=$(grep -hoP 'PORTCULLIS_MQTT_PAYLOAD_MAX=\K[0-9]+' "${files[@]}" | tail -n 1)
