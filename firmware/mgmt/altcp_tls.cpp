@@ -18,6 +18,13 @@
 #include "lwip/tcp.h"
 #include "mbedtls/error.h"
 
+// What this layer needs of the firmware's lwIP build, beside the filter's
+// (portcullis/stack/lwip_requirements.h).
+#if !LWIP_ALTCP || !LWIP_ALTCP_TLS
+#error \
+    "Portcullis's status endpoint and push need LWIP_ALTCP 1 and LWIP_ALTCP_TLS 1: its TLS layer is an altcp layer"
+#endif
+
 // lwIP's table for TCP altcp_pcbs (altcp_tcp.c; not in its headers): tells ep_close() that
 // an inner connection's state is a tcp_pcb.
 extern "C" const altcp_functions altcp_tcp_functions;

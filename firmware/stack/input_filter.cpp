@@ -18,6 +18,7 @@
 #include "lwip/udp.h"
 #include "portcullis/filter/classifier.hpp"
 #include "portcullis/stack/lwip_port.hpp"
+#include "portcullis/stack/lwip_requirements.h"
 #include "portcullis/stack/time_sync.hpp"
 
 // lwIP's DNS client asks from an unconnected PCB; its answers pass by ClientRequests (the

@@ -1,5 +1,7 @@
 #include "portcullis/platform/tls.hpp"
 
+#include "portcullis/platform/mbedtls_requirements.h"
+
 #include <mbedtls/entropy.h>
 #include <mbedtls/hmac_drbg.h>
 #include <mbedtls/md.h>

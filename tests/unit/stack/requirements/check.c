@@ -1,0 +1,2 @@
+/* Portcullis's lwIP requirements against the lwipopts.h first on the include path. */
+#include "portcullis/stack/lwip_requirements.h"
