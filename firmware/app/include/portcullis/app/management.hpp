@@ -31,8 +31,8 @@ class Management {
   Management& operator=(const Management&) = delete;
 
   // Mbed TLS up (arena, entropy and NV seed, DRBG), tried once per boot: later calls return
-  // the first call's result. Then the credentials of `id` loaded (credentials_ready() says
-  // whether they were): views into the device's provisioned record, which must outlive this
+  // the first call's result. Then the credentials of `id` loaded (the console says when they
+  // are refused): views into the device's provisioned record, which must outlive this
   // object; nullptr: no identity. The record's broker, if any, replaces the build's. The agent
   // calls it before lwIP starts, since lwIP's randomness is keyed from the DRBG. `entropy`: the
   // board's source, or nullptr; `noise`: a weak source, or nullptr; `seed_store`: the
@@ -41,7 +41,6 @@ class Management {
                   const identity::Identity* id, const hal::Log& log);
   // The identity's device id (empty: none).
   std::string_view device_id() const { return device_id_; }
-  bool credentials_ready() const { return credentials_.loaded(); }
 
   Status start(hal::Entropy* entropy, mgmt::SnapshotFn snapshot, void* ctx, const hal::Log& log);
 
