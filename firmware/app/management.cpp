@@ -74,8 +74,8 @@ Status Management::init_tls(hal::Entropy* entropy, hal::Entropy* noise,
              "the device again (tools/pki provision)");
     return tls_status_;
   }
-  // The push's broker: the record's, else the build's.
   device_id_ = id;
+  // The push's broker: the record's, else the build's.
   broker_ = identity->broker.empty() ? mgmt::kMqttBroker : identity->broker;
   if (!broker_.empty()) {
     const bool v6 = broker_.find(':') != std::string_view::npos;
@@ -93,9 +93,6 @@ Status Management::configure(mbedtls_ssl_config& conf, bool& ready, platform::Tl
   Status st = init_tls(entropy, nullptr, nullptr, nullptr, log);
   if (!ok(st)) {
     return st;
-  }
-  if (!credentials_.loaded()) {
-    return Status::kUnavailable;  // the console said why at init
   }
   mbedtls_ssl_config_init(&conf);
   ready = true;

@@ -60,8 +60,9 @@ class Management {
   std::string_view broker_text() const { return broker_text_.view(); }
 
  private:
-  // TLS up (init_tls) and `conf` set up as the device in `role` facing `peer`; `what` names
-  // the profile in the console line of a failure. `ready` says `conf` needs freeing.
+  // TLS up (init_tls) and `conf` set up as the device in `role` facing `peer`, on loaded
+  // credentials (the callers see to it and say so when there are none); `what` names the
+  // profile in the console line of a failure. `ready` says `conf` needs freeing.
   Status configure(mbedtls_ssl_config& conf, bool& ready, platform::TlsRole role,
                    platform::FleetRole peer, std::string_view what, hal::Entropy* entropy,
                    const hal::Log& log);
