@@ -1,4 +1,5 @@
-# lwIP 2.2.1 built from LWIP_DIR as a library of its own, with lwipopts.h from platform/lwip.
+# The reference boards' lwIP: 2.2.1 built from LWIP_DIR as a library of its own, with lwipopts.h
+# from platform/lwip (a library user brings its own lwIP target instead: docs/integration.md).
 # Only the core, IPv4, IPv6 and Ethernet are compiled: no sequential/socket API. NO_SYS=1, or
 # with PORTCULLIS_RTOS (host only) NO_SYS=0: lwIP's tcpip thread on its POSIX port.
 
@@ -29,8 +30,6 @@ add_library(lwip STATIC
   "${CMAKE_CURRENT_LIST_DIR}/../platform/lwip/sntp_client.c")
 target_include_directories(lwip PRIVATE "${_l}")  # sntp_client.c includes apps/sntp/sntp.c
 target_include_directories(lwip SYSTEM PUBLIC "${PROJECT_SOURCE_DIR}/platform/lwip/include" "${_l}/include")
-# lwip_hooks.h (LWIP_HOOK_FILENAME): the hooks themselves are linked into each image.
-target_include_directories(lwip PRIVATE "${PROJECT_SOURCE_DIR}/firmware/stack/include")
 if(PORTCULLIS_RTOS)
   # The tcpip thread and the core lock (api/tcpip.c), on lwIP's own POSIX port, built from
   # LWIP_DIR. Its include dir comes after ours: arch/cc.h stays ours, arch/sys_arch.h is the
@@ -46,14 +45,10 @@ if(PORTCULLIS_RTOS)
   target_link_libraries(lwip PUBLIC Threads::Threads)
   unset(_port)
 endif()
-# Path MTU: lwIP's three readers of the destination cache's MTU (IPv6 output, its fragmenter,
-# the TCP MSS) call firmware/stack/lwip_port.cpp's portcullis_nd6_destination_mtu(), which
-# holds it to [1280, the link's MTU] (a Packet Too Big of 48..55 made lwIP 2.2.1's fragmenter
-# loop forever). A rename of their calls rather than a patch: no lwIP text in our tree, and
-# the same for any lwIP 2.1+ a user points LWIP_DIR at.
-set_source_files_properties(${_l}/core/ipv6/ip6.c ${_l}/core/ipv6/ip6_frag.c ${_l}/core/tcp.c
-                            PROPERTIES COMPILE_DEFINITIONS
-                            "nd6_get_destination_mtu=portcullis_nd6_destination_mtu")
+# Portcullis's hooks (lwip_hooks.h, LWIP_HOOK_FILENAME in our lwipopts.h) and the path-MTU
+# clamp, as for any firmware's lwIP (cmake/lwip_hooks.cmake).
+include("${CMAKE_CURRENT_LIST_DIR}/lwip_hooks.cmake")
+portcullis_hook_lwip(lwip)
 # Third-party code keeps its own warning level; ours is -Werror, lwIP's is not.
 target_compile_options(lwip PRIVATE -w)
 unset(_l)

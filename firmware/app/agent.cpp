@@ -17,6 +17,7 @@
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/text_sink.hpp"
 #include "portcullis/stack/input_filter.hpp"
+#include "portcullis/stack/lwip_clock.hpp"
 #include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_info.hpp"
 #include "portcullis/stack/lwip_port.hpp"

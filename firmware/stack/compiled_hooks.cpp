@@ -1,6 +1,6 @@
-// lwIP's input hooks: every inbound packet goes to the input filter the agent installed
-// (stack::use_input_filter). An object library linked into each image, so lwIP's references
-// resolve without a static-library cycle.
+// lwIP's input hooks: every inbound packet goes to the input filter the firmware installed
+// (stack::use_input_filter). In portcullis_stack, which lwIP's library links back
+// (portcullis_hook_lwip()), so lwIP's references resolve in any link order.
 #include "portcullis/stack/input_filter.hpp"
 #include "portcullis/stack/lwip_hooks.h"
 

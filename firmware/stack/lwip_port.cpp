@@ -28,7 +28,6 @@ namespace {
 using portcullis::stack::internal::siphash24;
 using portcullis::stack::internal::SipKey;
 
-const portcullis::hal::Clock* lwip_clock = nullptr;
 bool stopped = false;
 const udp_pcb* dns_pcb = nullptr;
 // LWIP_RAND() is SipHash of a counter, TCP initial sequence numbers SipHash of the 4-tuple
@@ -41,10 +40,6 @@ bool random_keyed = false;
 }  // namespace
 
 namespace portcullis::stack {
-
-void set_lwip_clock(const hal::Clock& clock) {
-  lwip_clock = &clock;
-}
 
 void start_lwip() {
 #if NO_SYS
@@ -99,13 +94,6 @@ bool lwip_random_keyed() {
 }  // namespace portcullis::stack
 
 extern "C" {
-
-u32_t sys_now(void) {
-  if (lwip_clock == nullptr) {
-    portcullis::hal::fatal("sys_now() before set_lwip_clock()");
-  }
-  return static_cast<u32_t>(lwip_clock->now_ms());
-}
 
 uint32_t portcullis_lwip_rand(void) {
   std::array<std::uint8_t, 8> counter{};

@@ -2,6 +2,12 @@
 
 #include "lwip/opt.h"
 
+// Our lwipopts.h says whether lwIP's SNTP client is compiled in (platform/lwip/sntp_client.c); a
+// firmware's own lwIP has no such client of ours: time sync reports itself unavailable.
+#ifndef PORTCULLIS_LWIP_SNTP
+#define PORTCULLIS_LWIP_SNTP 0
+#endif
+
 #if PORTCULLIS_LWIP_SNTP
 #include "lwip/apps/sntp.h"
 #include "lwip/ip_addr.h"

@@ -9,6 +9,7 @@
 #include "lwip/udp.h"
 #include "portcullis/platform/posix.hpp"
 #include "portcullis/stack/listener_audit.hpp"
+#include "portcullis/stack/lwip_clock.hpp"
 #include "portcullis/stack/lwip_hooks.h"
 #include "portcullis/stack/lwip_port.hpp"
 

@@ -18,6 +18,7 @@
 #include "portcullis/hal/ethernet_mac.hpp"
 #include "portcullis/stack/ethernet_netif.hpp"
 #include "portcullis/stack/input_filter.hpp"
+#include "portcullis/stack/lwip_clock.hpp"
 #include "portcullis/stack/lwip_hooks.h"
 #include "portcullis/stack/lwip_port.hpp"
 

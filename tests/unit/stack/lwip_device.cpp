@@ -13,6 +13,7 @@
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
 #include "portcullis/boards/lab_network.hpp"
+#include "portcullis/stack/lwip_clock.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 #include "portcullis/stack/time_sync.hpp"
 

@@ -164,7 +164,7 @@ struct NumberField {
 struct PushInfo {
   bool enabled = false;     // the board has a broker
   bool connected = false;   // CONNACK accepted and not lost since
-  std::string_view broker;  // "192.0.2.1:8883"
+  std::string_view broker;  // "HOST:PORT" (a name or an address literal)
   std::uint32_t connects = 0;
   std::uint32_t connect_failures = 0;
   std::uint32_t disconnects = 0;

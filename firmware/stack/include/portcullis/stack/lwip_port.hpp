@@ -4,14 +4,9 @@
 #include <cstdint>
 #include <span>
 
-#include "portcullis/hal/clock.hpp"
-
 struct udp_pcb;
 
 namespace portcullis::stack {
-
-// lwIP's port: sys_now() reads this clock. Set once before lwip_init().
-void set_lwip_clock(const hal::Clock& clock);
 
 // Initialises lwIP once: lwip_init() with NO_SYS=1; with NO_SYS=0 tcpip_init(), which
 // starts the tcpip thread (after it, lwIP is entered with a LwipContext only).

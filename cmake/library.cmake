@@ -1,0 +1,85 @@
+# Portcullis as a library of a firmware that has its own lwIP (docs/integration.md): the
+# targets below, compiled in the firmware's own build (its toolchain, its CPU flags, its
+# lwIP target and lwipopts.h: lwIP's structures change with its options, so nothing of ours is
+# compiled apart from them). Two ways in, the same targets:
+#   add_subdirectory(portcullis)    with PORTCULLIS_LWIP_TARGET set (CMakeLists.txt)
+#   find_package(Portcullis)        after `cmake --install`, with PORTCULLIS_LWIP_TARGET set
+#                                   (PortcullisConfig.cmake includes this file)
+# Input:
+#   PORTCULLIS_LWIP_TARGET  the firmware's lwIP library target (required)
+#   PORTCULLIS_SETTINGS     NAME=VALUE settings of the modules (optional; checked: an unknown
+#                           name stops the configure; the headers check the ranges)
+#   PORTCULLIS_BINARY_DIR   where the modules are built (default <current binary dir>/portcullis)
+# Targets:
+#   Portcullis::filter      the early filter: classifier, InputFilter, lwIP's input hooks,
+#                           listener audit, lwIP's RFC 6528 ISNs and keyed LWIP_RAND
+#   Portcullis::report      counters, scan detector, blocked log, JSON and metrics encoders
+#   Portcullis::policy      the policy grammar, parser and table (portcullis_add_policy()
+#                           compiles a policy file into a target of the firmware's)
+#   Portcullis::lwip_clock  sys_now() from a hal::Clock, for a firmware without its own
+# Functions: portcullis_add_policy() (cmake/policy.cmake), portcullis_hook_lwip()
+# (cmake/lwip_hooks.cmake), which this file calls on PORTCULLIS_LWIP_TARGET.
+
+if(TARGET Portcullis::filter)
+  return()  # defined already (find_package twice, or add_subdirectory and find_package)
+endif()
+if(NOT PORTCULLIS_LWIP_TARGET)
+  message(FATAL_ERROR "Portcullis: set PORTCULLIS_LWIP_TARGET to your lwIP library target before "
+                      "add_subdirectory() or find_package() (docs/integration.md)")
+endif()
+if(NOT TARGET ${PORTCULLIS_LWIP_TARGET})
+  message(FATAL_ERROR "Portcullis: PORTCULLIS_LWIP_TARGET '${PORTCULLIS_LWIP_TARGET}' is not a "
+                      "target: define your lwIP library first (docs/integration.md)")
+endif()
+get_target_property(_portcullis_imported ${PORTCULLIS_LWIP_TARGET} IMPORTED)
+if(_portcullis_imported)
+  message(FATAL_ERROR "Portcullis: '${PORTCULLIS_LWIP_TARGET}' is an imported (prebuilt) lwIP: "
+                      "Portcullis's hooks are compiled into lwIP's own sources, so lwIP must be "
+                      "built in this project (docs/integration.md)")
+endif()
+unset(_portcullis_imported)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 12)
+  message(FATAL_ERROR "Portcullis needs GCC 12 or later (C++20), not ${CMAKE_CXX_COMPILER_VERSION}")
+elseif(CMAKE_CXX_COMPILER_ID MATCHES "Clang" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 14)
+  message(FATAL_ERROR "Portcullis needs Clang 14 or later (C++20), not ${CMAKE_CXX_COMPILER_VERSION}")
+endif()
+
+get_filename_component(_portcullis_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+if(NOT PORTCULLIS_BINARY_DIR)
+  set(PORTCULLIS_BINARY_DIR "${CMAKE_CURRENT_BINARY_DIR}/portcullis")
+endif()
+if(NOT DEFINED PORTCULLIS_POLICY_TOOL)
+  set(PORTCULLIS_POLICY_TOOL "${PORTCULLIS_BINARY_DIR}/policy-tool/portcullis-policy")
+endif()
+set(PORTCULLIS_PACKAGE ON)
+
+include("${_portcullis_root}/cmake/portcullis.cmake")
+include("${_portcullis_root}/cmake/policy.cmake")
+include("${_portcullis_root}/cmake/lwip_hooks.cmake")
+include("${_portcullis_root}/cmake/settings.cmake")
+
+foreach(_portcullis_dir IN ITEMS firmware/base hal firmware/policy firmware/filter firmware/report
+                                 firmware/stack)
+  string(REPLACE "/" "-" _portcullis_bin "${_portcullis_dir}")
+  # EXCLUDE_FROM_ALL: the firmware builds what it links, nothing more.
+  add_subdirectory("${_portcullis_root}/${_portcullis_dir}" "${PORTCULLIS_BINARY_DIR}/${_portcullis_bin}"
+                   EXCLUDE_FROM_ALL)
+endforeach()
+unset(_portcullis_dir)
+unset(_portcullis_bin)
+
+# The settings reach every module and every user of their headers alike (they size members).
+# A library user's firmware always filters (PORTCULLIS_FILTER=0 is our measurement baseline).
+target_compile_definitions(portcullis_base INTERFACE PORTCULLIS_FILTER=1)
+if(PORTCULLIS_SETTINGS)
+  portcullis_check_board_definitions("${PORTCULLIS_SETTINGS}" "PORTCULLIS_SETTINGS")
+  target_compile_definitions(portcullis_base INTERFACE ${PORTCULLIS_SETTINGS})
+endif()
+
+portcullis_hook_lwip(${PORTCULLIS_LWIP_TARGET})
+
+add_library(Portcullis::filter ALIAS portcullis_stack)
+add_library(Portcullis::report ALIAS portcullis_report)
+add_library(Portcullis::policy ALIAS portcullis_policy_rules)
+add_library(Portcullis::lwip_clock ALIAS portcullis_lwip_clock)
+unset(_portcullis_root)
