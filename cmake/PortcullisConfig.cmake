@@ -1,6 +1,6 @@
 # find_package(Portcullis) (docs/integration.md). Set PORTCULLIS_LWIP_TARGET to your lwIP
 # library target first; the library's targets (Portcullis::filter, ::report, ::policy,
-# ::lwip_clock) are then built in your project with your toolchain and your lwipopts.h
+# ::lwip_clock, ::c) are then built in your project with your toolchain and your lwipopts.h
 # (library.cmake), beside portcullis_add_policy() and portcullis_hook_lwip().
 if(NOT PORTCULLIS_LWIP_TARGET OR NOT TARGET "${PORTCULLIS_LWIP_TARGET}")
   set(Portcullis_FOUND FALSE)

@@ -10,7 +10,8 @@
 include(CMakePackageConfigHelpers)
 
 set(_dest share/portcullis)
-foreach(_dir IN ITEMS firmware/base firmware/policy firmware/filter firmware/report firmware/stack)
+foreach(_dir IN ITEMS firmware/base firmware/policy firmware/filter firmware/report firmware/stack
+                     firmware/c)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${_dir}/" DESTINATION "${_dest}/${_dir}")
 endforeach()
 install(FILES "${PROJECT_SOURCE_DIR}/hal/CMakeLists.txt" DESTINATION "${_dest}/hal")

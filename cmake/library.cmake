@@ -17,6 +17,8 @@
 #   Portcullis::policy      the policy grammar, parser and table (portcullis_add_policy()
 #                           compiles a policy file into a target of the firmware's)
 #   Portcullis::lwip_clock  sys_now() from a hal::Clock, for a firmware without its own
+#   Portcullis::c           the C interface (portcullis/portcullis.h), compiled in the target
+#                           that links it, with that target's compiled policy
 # Functions: portcullis_add_policy() (cmake/policy.cmake), portcullis_hook_lwip()
 # (cmake/lwip_hooks.cmake), which this file calls on PORTCULLIS_LWIP_TARGET.
 
@@ -59,7 +61,7 @@ include("${_portcullis_root}/cmake/lwip_hooks.cmake")
 include("${_portcullis_root}/cmake/settings.cmake")
 
 foreach(_portcullis_dir IN ITEMS firmware/base hal firmware/policy firmware/filter firmware/report
-                                 firmware/stack)
+                                 firmware/stack firmware/c)
   string(REPLACE "/" "-" _portcullis_bin "${_portcullis_dir}")
   # EXCLUDE_FROM_ALL: the firmware builds what it links, nothing more.
   add_subdirectory("${_portcullis_root}/${_portcullis_dir}" "${PORTCULLIS_BINARY_DIR}/${_portcullis_bin}"
@@ -82,4 +84,5 @@ add_library(Portcullis::filter ALIAS portcullis_stack)
 add_library(Portcullis::report ALIAS portcullis_report)
 add_library(Portcullis::policy ALIAS portcullis_policy_rules)
 add_library(Portcullis::lwip_clock ALIAS portcullis_lwip_clock)
+add_library(Portcullis::c ALIAS portcullis_c)
 unset(_portcullis_root)

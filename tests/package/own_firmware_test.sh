@@ -8,7 +8,8 @@
 #      qemu-mps2-an385 with its own toolchain file, lwIP target and lwipopts.h:
 #      SCRATCH/package/own-firmware.elf (what lab_own_firmware boots);
 #   3. the same example with add_subdirectory(<this tree>) instead (SCRATCH/subdirectory);
-#   4. in both images, lwIP's hooks are Portcullis's and the firmware's own hook is chained.
+#   4. in both images, lwIP's hooks are Portcullis's and the firmware's own hook is chained;
+#   5. the example's own code is C (Portcullis's C interface), and that header is plain C99.
 # Prints PASS/FAIL per check and each image's size; exits non-zero on any failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -79,12 +80,23 @@ for name in package subdirectory; do
   [[ -f "$elf" ]] || continue
   syms="$(arm-none-eabi-nm "$elf")"
   if grep -q " T portcullis_ip4_input_hook$" <<<"$syms" && grep -q " T own_ip4_input_hook$" <<<"$syms" &&
-    grep -q " T portcullis_tcp_isn$" <<<"$syms"; then
-    pass "$name: Portcullis's input hooks and ISN hook and the firmware's own hook are linked"
+    grep -q " T portcullis_tcp_isn$" <<<"$syms" && grep -q " T portcullis_start$" <<<"$syms"; then
+    pass "$name: Portcullis's input and ISN hooks, its C interface and the firmware's own hook are linked"
   else
-    fail "$name: missing portcullis_ip4_input_hook, portcullis_tcp_isn or own_ip4_input_hook"
+    fail "$name: missing portcullis_ip4_input_hook, portcullis_tcp_isn, portcullis_start or own_ip4_input_hook"
   fi
 done
+# 5. A C code base: the example's own sources are C, and the C header is plain C99.
+own_cxx="$(find "$EXAMPLE" -name '*.cpp' -o -name '*.cc' -o -name '*.hpp')"
+[[ -z "$own_cxx" ]] && pass "the example's own code is C only (it calls Portcullis through portcullis/portcullis.h)" ||
+  fail "C++ sources in the example: $own_cxx"
+printf '#include "portcullis/portcullis.h"\nint main(void) { struct portcullis_status s; portcullis_status(&s); return (int)s.listeners; }\n' \
+  >"$scratch/c99.c"
+if out="$(cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I "$share/firmware/c/include" "$scratch/c99.c" 2>&1)"; then
+  pass "portcullis/portcullis.h compiles as C99 with -pedantic -Werror"
+else
+  fail "portcullis/portcullis.h is not plain C99: $out"
+fi
 # Without an lwIP target named, the package refuses with the way to name it.
 mkdir -p "$scratch/unnamed"
 printf 'cmake_minimum_required(VERSION 3.25)\nproject(unnamed C CXX)\nfind_package(Portcullis REQUIRED)\n' \
