@@ -14,6 +14,7 @@ foreach(_dir IN ITEMS firmware/base firmware/policy firmware/filter firmware/rep
                      firmware/c)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${_dir}/" DESTINATION "${_dest}/${_dir}")
 endforeach()
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/ports/" DESTINATION "${_dest}/ports")
 install(FILES "${PROJECT_SOURCE_DIR}/hal/CMakeLists.txt" DESTINATION "${_dest}/hal")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/hal/include/" DESTINATION "${_dest}/hal/include")
 install(FILES "${PROJECT_SOURCE_DIR}/tools/policy/portcullis_policy.cpp"
@@ -24,7 +25,8 @@ install(FILES "${PROJECT_SOURCE_DIR}/cmake/library.cmake" "${PROJECT_SOURCE_DIR}
               "${PROJECT_SOURCE_DIR}/cmake/PortcullisConfig.cmake"
               "${PROJECT_BINARY_DIR}/PortcullisConfigVersion.cmake"
         DESTINATION "${_dest}/cmake")
-install(FILES "${PROJECT_SOURCE_DIR}/docs/integration.md" DESTINATION "${_dest}/docs")
+install(FILES "${PROJECT_SOURCE_DIR}/docs/integration.md" "${PROJECT_SOURCE_DIR}/docs/porting.md"
+        DESTINATION "${_dest}/docs")
 
 # 0.x: a minor version may break the interface, so only the same minor version is compatible.
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/PortcullisConfigVersion.cmake"

@@ -19,6 +19,8 @@
 #   Portcullis::lwip_clock  sys_now() from a hal::Clock, for a firmware without its own
 #   Portcullis::c           the C interface (portcullis/portcullis.h), compiled in the target
 #                           that links it, with that target's compiled policy
+#   Portcullis::port_posix, Portcullis::port_cortex_m, the ports of the C interface we have
+#                           (ports/README.md; ESP-IDF: ports/esp-idf, untested)
 # Functions: portcullis_add_policy() (cmake/policy.cmake), portcullis_hook_lwip()
 # (cmake/lwip_hooks.cmake), which this file calls on PORTCULLIS_LWIP_TARGET.
 
@@ -61,7 +63,7 @@ include("${_portcullis_root}/cmake/lwip_hooks.cmake")
 include("${_portcullis_root}/cmake/settings.cmake")
 
 foreach(_portcullis_dir IN ITEMS firmware/base hal firmware/policy firmware/filter firmware/report
-                                 firmware/stack firmware/c)
+                                 firmware/stack firmware/c ports/posix ports/cortex-m)
   string(REPLACE "/" "-" _portcullis_bin "${_portcullis_dir}")
   # EXCLUDE_FROM_ALL: the firmware builds what it links, nothing more.
   add_subdirectory("${_portcullis_root}/${_portcullis_dir}" "${PORTCULLIS_BINARY_DIR}/${_portcullis_bin}"
@@ -85,4 +87,6 @@ add_library(Portcullis::report ALIAS portcullis_report)
 add_library(Portcullis::policy ALIAS portcullis_policy_rules)
 add_library(Portcullis::lwip_clock ALIAS portcullis_lwip_clock)
 add_library(Portcullis::c ALIAS portcullis_c)
+add_library(Portcullis::port_posix ALIAS portcullis_port_posix)
+add_library(Portcullis::port_cortex_m ALIAS portcullis_port_cortex_m)
 unset(_portcullis_root)

@@ -16,6 +16,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "portcullis/portcullis.h"
+#include "portcullis_port.h" /* Step 8: the Cortex-M port (ports/cortex-m) */
 
 static struct netif eth;
 static volatile uint32_t own_hook_packets; /* this firmware's own hook's count */
@@ -29,19 +30,6 @@ int own_ip4_input_hook(struct pbuf* p, struct netif* inp) {
   return 0; /* lwIP goes on with the packet */
 }
 
-/* Step 8: the port function, called when Portcullis finds its state broken. */
-void portcullis_port_fatal(const char* reason, size_t length) {
-  char one[2] = {0, 0};
-  console_write("fatal: ");
-  for (size_t i = 0; i < length; ++i) {
-    one[0] = reason[i];
-    console_write(one);
-  }
-  console_write("\n");
-  for (;;) {
-  }
-}
-
 /* A debug shell left listening on telnet's port, as happens: the policy does not allow it, so
  * the filter hides it and the audit closes it. */
 static void start_forgotten_debug_listener(void) {
@@ -53,10 +41,10 @@ static void start_forgotten_debug_listener(void) {
 
 static void report_violations(uint64_t* shown) {
   struct portcullis_status status;
-  portcullis_status(&status);
+  portcullis_read_status(&status);
   for (; *shown < status.violations_total; ++*shown) {
     struct portcullis_violation v;
-    if (portcullis_violation(*shown, &v)) {
+    if (portcullis_read_violation(*shown, &v)) {
       console_write(v.proto == 6 ? "portcullis: violation tcp " : "portcullis: violation udp ");
       console_write_u32(v.port);
       console_write(v.action ? " closed\n" : " reported\n");
@@ -67,6 +55,12 @@ static void report_violations(uint64_t* shown) {
 int main(void) {
   board_init();
   console_write("own-firmware 1.0: lwIP " LWIP_VERSION_STRING ", Portcullis filter on\n");
+  const char* last_fatal = portcullis_port_take_last_fatal();
+  if (last_fatal != NULL) {
+    console_write("own-firmware: reset by Portcullis: ");
+    console_write(last_fatal);
+    console_write("\n");
+  }
 
   /* Step 5: the filter before lwIP runs a packet. This board has no TRNG: lwIP's initial
    * sequence numbers stay predictable (a product passes 32 bytes from its TRNG). */

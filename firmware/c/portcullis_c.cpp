@@ -64,7 +64,7 @@ void portcullis_poll(uint32_t now_ms) {
   audit.poll(now_ms);  // enters lwIP's context itself
 }
 
-void portcullis_status(struct portcullis_status* out) {
+void portcullis_read_status(struct portcullis_status* out) {
   *out = {};
   const portcullis::stack::LwipContext in_lwip;  // the records are written in lwIP's context
   const portcullis::report::Counters& c = filter.counters();
@@ -82,7 +82,7 @@ void portcullis_status(struct portcullis_status* out) {
   out->policy_digest[digest.size()] = '\0';
 }
 
-int portcullis_violation(uint64_t seq, struct portcullis_violation* out) {
+int portcullis_read_violation(uint64_t seq, struct portcullis_violation* out) {
   const portcullis::stack::LwipContext in_lwip;
   const auto* v = audit.violations().find(seq);
   if (v == nullptr) {

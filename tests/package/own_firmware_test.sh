@@ -90,7 +90,7 @@ done
 own_cxx="$(find "$EXAMPLE" -name '*.cpp' -o -name '*.cc' -o -name '*.hpp')"
 [[ -z "$own_cxx" ]] && pass "the example's own code is C only (it calls Portcullis through portcullis/portcullis.h)" ||
   fail "C++ sources in the example: $own_cxx"
-printf '#include "portcullis/portcullis.h"\nint main(void) { struct portcullis_status s; portcullis_status(&s); return (int)s.listeners; }\n' \
+printf '#include "portcullis/portcullis.h"\nint main(void) { struct portcullis_status s; portcullis_read_status(&s); return (int)s.listeners; }\n' \
   >"$scratch/c99.c"
 if out="$(cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I "$share/firmware/c/include" "$scratch/c99.c" 2>&1)"; then
   pass "portcullis/portcullis.h compiles as C99 with -pedantic -Werror"

@@ -7,7 +7,7 @@
  *
  * Threading: with NO_SYS=1 call everything from the super-loop. With NO_SYS=0 (lwIP's tcpip
  * thread, LWIP_TCPIP_CORE_LOCKING 1) call portcullis_poll(), portcullis_audit_now() and
- * portcullis_status() from a task outside lwIP's context (they take the core lock); call
+ * portcullis_read_status() from a task outside lwIP's context (they take the core lock); call
  * portcullis_sent_frame() / portcullis_sent_packet() where the netif sends (lwIP's context).
  */
 #ifndef PORTCULLIS_PORTCULLIS_H
@@ -56,7 +56,7 @@ struct portcullis_status {
   uint32_t listeners;               /* TCP listeners and bound UDP ports now (up to 32 counted) */
   char policy_digest[65];           /* SHA-256 of the policy's canonical form, hex, NUL-ended */
 };
-void portcullis_status(struct portcullis_status* out);
+void portcullis_read_status(struct portcullis_status* out);
 
 /* Violation number `seq` (0 .. violations_total - 1) while the audit's log still holds it:
  * 1 and *out filled, else 0. `action`: 1 closed, 0 reported only. */
@@ -66,7 +66,7 @@ struct portcullis_violation {
   uint16_t port;
   uint64_t uptime_ms;
 };
-int portcullis_violation(uint64_t seq, struct portcullis_violation* out);
+int portcullis_read_violation(uint64_t seq, struct portcullis_violation* out);
 
 /* The port function a C firmware gives (docs/integration.md, step 8): Portcullis found its state
  * broken (`reason`, `length` bytes, not NUL-terminated). Log it and reset; never return. */

@@ -1,0 +1,85 @@
+// The C interface (portcullis/portcullis.h) on real lwIP with the build's policy (host-linux:
+// mgmt 8443 from 192.0.2.0/24, echo on) and Portcullis's own input hooks (no test hooks in this
+// program): what a C firmware calls, and what it reads back.
+#include <CppUTest/TestHarness.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "lwip/ip_addr.h"
+#include "lwip/tcp.h"
+#include "lwip_device.hpp"
+#include "portcullis/policy/compiled.hpp"
+#include "portcullis/portcullis.h"
+
+using namespace portcullis::test;
+
+namespace {
+
+constexpr std::uint16_t kClosedPort = 8080;
+constexpr std::uint16_t kRoguePort = 2323;  // a listener the policy does not allow
+
+bool answered_syn_ack(const std::vector<Bytes>& sent, std::uint16_t port) {
+  for (const Bytes& f : sent) {
+    const auto seg = sent_tcp(f);
+    if (seg && seg->src_port == port && (seg->flags & 0x12) == 0x12) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_GROUP(CApi){};
+
+// One test: the filter is installed once per process (before lwIP runs), as a firmware does.
+TEST(CApi, FiltersAuditsAndReportsThroughTheCInterface) {
+  std::array<std::uint8_t, PORTCULLIS_RANDOM_KEY_BYTES> key{};
+  key.fill(0x5A);
+  LONGS_EQUAL(-1, portcullis_start(key.data(), key.size() - 1));  // a key of another length
+  LONGS_EQUAL(0, portcullis_start(key.data(), key.size()));
+  LONGS_EQUAL(-1, portcullis_start(nullptr, 0));  // once only
+
+  LwipDevice device;  // lwip_init(), then note_lwip_started() as portcullis_lwip_started() does
+  device.start();
+  listen_on(8443);  // enters lwIP's context itself
+  tcp_pcb* rogue = listen_on(kRoguePort);
+  CHECK(rogue != nullptr);
+
+  portcullis_status before{};
+  portcullis_read_status(&before);
+
+  // The mgmt port answers its source prefix; a closed port and the rogue listener do not.
+  CHECK(answered_syn_ack(
+      device.exchange(tcp_frame({.src_port = 40001, .dst_port = 8443, .seq = 1000, .flags = 0x02})),
+      8443));
+  CHECK(device
+            .exchange(
+                tcp_frame({.src_port = 40002, .dst_port = kClosedPort, .seq = 2000, .flags = 0x02}))
+            .empty());
+  CHECK(device
+            .exchange(
+                tcp_frame({.src_port = 40003, .dst_port = kRoguePort, .seq = 3000, .flags = 0x02}))
+            .empty());
+
+  portcullis_audit_now(0);
+  portcullis_poll(1);
+  portcullis_status after{};
+  portcullis_read_status(&after);
+  CHECK(after.rx_total >= before.rx_total + 3);
+  LONGS_EQUAL(before.dropped_total + 2, after.dropped_total);
+  LONGS_EQUAL(before.passed_total + (after.rx_total - before.rx_total - 2), after.passed_total);
+  LONGS_EQUAL(1, after.violations_total);
+  LONGS_EQUAL(1, after.listeners);  // 8443 left; the audit closed 2323
+  STRCMP_EQUAL(std::string(portcullis::policy::kPolicyDigest).c_str(), after.policy_digest);
+
+  portcullis_violation v{};
+  LONGS_EQUAL(1, portcullis_read_violation(0, &v));
+  LONGS_EQUAL(6, v.proto);
+  LONGS_EQUAL(kRoguePort, v.port);
+  LONGS_EQUAL(1, v.action);
+  LONGS_EQUAL(0, portcullis_read_violation(1, &v));
+}
