@@ -17,7 +17,6 @@
 #include "portcullis/report/json.hpp"
 #include "portcullis/report/text_sink.hpp"
 #include "portcullis/stack/input_filter.hpp"
-#include "portcullis/stack/lwip_clock.hpp"
 #include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_info.hpp"
 #include "portcullis/stack/lwip_port.hpp"
@@ -33,11 +32,15 @@ std::uint32_t saturated(std::size_t bytes) {
 
 Agent::Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
              EntropySources entropy)
+    : Agent(clock, console, entropy) {
+  own_netif_.emplace(mac, clock);
+}
+
+Agent::Agent(const hal::Clock& clock, hal::Console& console, EntropySources entropy)
     : clock_(clock),
       wall_clock_(clock, kTimeFloorUnixS),
       log_(console),
       filter_(policy::kPolicyTable),
-      netif_(mac, clock),
       audit_(policy::kPolicyTable),
       entropy_(entropy),
       management_(clock) {}
@@ -51,7 +54,7 @@ Agent::~Agent() {
   if (stack::input_filter() == &filter_) {
     stack::use_input_filter(nullptr);
   }
-  if (started_) {
+  if (prepared_) {
     stack::use_wall_clock(nullptr);
     platform::tls_use_wall_clock(nullptr);
   }
@@ -61,29 +64,49 @@ void Agent::stop() {
   stack::stop_lwip();
 }
 
-Status Agent::start(const NetworkSettings& net, std::string_view board_name,
-                    std::span<const std::uint8_t> identity_region) {
+Status Agent::prepare(std::string_view board_name, std::span<const std::uint8_t> identity_region) {
+  if (prepared_) {
+    return Status::kInvalidArgument;
+  }
+  prepared_ = true;
   board_name_ = board_name;
   const identity::ParsedRecord record = read_identity(identity_region);
   const identity::Identity* id =
       record.state == identity::RecordState::kValid ? &record.identity : nullptr;
-  NetworkSettings settings = net;
-  if (id != nullptr && !id->time_server.empty()) {
-    settings.time_server = id->time_server.data();  // NUL-terminated in the record
+  if (id != nullptr) {
+    record_time_server_ = id->time_server;
+    record_mac_ = id->mac;
   }
-  if (id != nullptr && id->mac.size() == settings.mac.size()) {
-    std::copy(id->mac.begin(), id->mac.end(), settings.mac.begin());  // this device's own
-  }
-  stack::set_lwip_clock(clock_);
   stack::use_wall_clock(&wall_clock_);
   platform::tls_use_wall_clock(&wall_clock_);
   key_lwip_random(id);
   stack::use_input_filter(&filter_);  // before lwIP runs: no packet passes unjudged
-  stack::start_lwip();
-  started_ = true;
-  if (const Status st = stack::in_lwip_context([&] { return start_network(settings); }); !ok(st)) {
-    return st;
+  return Status::kOk;
+}
+
+Status Agent::attach(struct netif& nif) {
+  if (!prepared_ || started_ || own_netif_) {
+    return Status::kInvalidArgument;
   }
+  started_ = true;
+  nif_ = &nif;
+  stack::in_lwip_context([&] {
+    announce(record_time_server_.empty() ? nullptr : record_time_server_.data());
+    const std::uint32_t addr = ip4_addr_get_u32(netif_ip4_addr(nif_));
+    if (addr == IPADDR_ANY) {
+      log_.line("attached: ipv4 none yet");
+    } else {
+      char text[IP4ADDR_STRLEN_MAX];
+      log_.line("attached: ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(nif_), text, sizeof text));
+      reported_ip4_ = addr;
+    }
+    network_up();
+  });
+  start_services();
+  return Status::kOk;
+}
+
+void Agent::start_services() {
   audit_.audit_now(clock_.now_ms());  // enters lwIP's context itself
   const stack::LwipContext in_lwip;
   report_violations();
@@ -91,7 +114,6 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name,
   // unreported; the console says why.
   (void)management_.start(entropy_.strong, &Agent::snapshot_into, this, log_);
   (void)management_.start_push(entropy_.strong, &Agent::snapshot_into, this, log_);
-  return Status::kOk;
 }
 
 identity::ParsedRecord Agent::read_identity(std::span<const std::uint8_t> region) {
@@ -145,13 +167,13 @@ void Agent::key_lwip_random(const identity::Identity* id) {
   mbedtls_platform_zeroize(key.data(), key.size());
 }
 
-Status Agent::start_network(const NetworkSettings& net) {
+void Agent::announce(const char* time_server) {
   log_.banner("portcullis " PORTCULLIS_VERSION " on ", board_name_);
 #if !PORTCULLIS_FILTER
   log_.line("FILTER COMPILED OUT: plain lwIP answers every port (baseline)");
 #endif
   // Before the netif: DHCP keeps the time server its lease names only if SNTP wants it.
-  if (const Status st = stack::configure_time_sync(net.time_server); !ok(st)) {
+  if (const Status st = stack::configure_time_sync(time_server); !ok(st)) {
     time_sync_failed_ = true;
     log_.line("sntp not configured (", to_string(st), "): dates checked against ",
               time_text(wall_clock_.floor_unix_s()).view(),
@@ -159,26 +181,34 @@ Status Agent::start_network(const NetworkSettings& net) {
   } else {
     log_.line("time unknown until sntp answers: the push waits for it");
   }
-  const Status st = netif_.start(net);
+}
+
+Status Agent::start_own_netif(const NetworkSettings& net) {
+  announce(net.time_server);
+  const Status st = own_netif_->start(net);
   if (!ok(st)) {
     log_.line("network start failed: ", to_string(st));
     return st;
   }
-  const char* const link = netif_is_link_up(&netif_.lwip_netif()) ? ", link up" : ", link down";
+  nif_ = &own_netif_->lwip_netif();
+  const char* const link = netif_is_link_up(nif_) ? ", link up" : ", link down";
   if (net.ipv4_dhcp) {
     log_.line("ipv4 by dhcp", link);
   } else {
     char text[IP4ADDR_STRLEN_MAX];
-    log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(&netif_.lwip_netif()), text, sizeof text),
-              link);
-    reported_ip4_ = ip4_addr_get_u32(netif_ip4_addr(&netif_.lwip_netif()));
+    log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(nif_), text, sizeof text), link);
+    reported_ip4_ = ip4_addr_get_u32(netif_ip4_addr(nif_));
   }
+  network_up();
+  return Status::kOk;
+}
+
+void Agent::network_up() {
   report_ipv6_states();
   poll_time();
 #if PORTCULLIS_LAB_SERVICES
   lab_services_.start(log_);
 #endif
-  return Status::kOk;
 }
 
 void Agent::snapshot_into(void* self, report::StatusSnapshot& snapshot,
@@ -213,7 +243,9 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
   }
 
   // Both scans are O(size) (8 KiB of stack, 42 KiB of arena on the AN385), once per report.
-  netif_.report(s.netif);
+  if (own_netif_) {
+    own_netif_->report(s.netif);  // a netif of the firmware's: its driver keeps its own counts
+  }
 
   const platform::StackUse stack = platform::stack_use();
   const platform::TlsArenaUse arena = platform::tls_arena_use();
@@ -228,11 +260,17 @@ void Agent::snapshot(report::StatusSnapshot& s, report::Counters& counters) cons
 void Agent::poll() {
   {
     const stack::LwipContext in_lwip;
-    netif_.poll();
+    if (own_netif_) {
+      own_netif_->poll();
+    }
     gather_noise();
     stack::track_lwip_counters();  // lwIP's 16-bit counters carried on in 32 bits
-    if constexpr (!stack::kLwipThreaded) {
-      sys_check_timeouts();  // with NO_SYS=0 lwIP's tcpip thread runs its timers
+    if (own_netif_ && !stack::kLwipThreaded) {
+      sys_check_timeouts();  // with NO_SYS=0 lwIP's tcpip thread runs its timers; attached, the
+                             // firmware
+    }
+    if (nif_ == nullptr) {
+      return;  // neither started nor attached
     }
     report_ipv4();
     report_ipv6_states();
@@ -305,7 +343,7 @@ void Agent::report_violations() {
 
 // An address from DHCP: bound, changed or lost (the lease ran out unrenewed).
 void Agent::report_ipv4() {
-  const struct netif& nif = netif_.lwip_netif();
+  const struct netif& nif = *nif_;
   const std::uint32_t addr = ip4_addr_get_u32(netif_ip4_addr(&nif));
   if (addr == reported_ip4_) {
     return;
@@ -327,7 +365,7 @@ void Agent::poll_time() {
   }
   if (!stack::time_sync_started()) {
     // An address to ask from: static, or the DHCP lease (which names the server, too).
-    if (ip4_addr_isany_val(*netif_ip4_addr(&netif_.lwip_netif()))) {
+    if (ip4_addr_isany_val(*netif_ip4_addr(nif_))) {
       return;
     }
     if (const Status st = stack::start_time_sync(); !ok(st)) {
@@ -359,7 +397,7 @@ void Agent::poll_time() {
 }
 
 void Agent::report_ipv6_states() {
-  struct netif& nif = netif_.lwip_netif();
+  struct netif& nif = *nif_;
   for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; ++i) {
     const std::uint8_t state = netif_ip6_addr_state(&nif, i);
     // Report kinds of state, not lwIP's DAD probe count inside the tentative state.

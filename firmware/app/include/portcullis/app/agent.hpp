@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -42,12 +43,21 @@ struct EntropySources {
 inline constexpr std::int64_t kTimeFloorUnixS =
     unix_seconds(CivilTime{.year = 2026, .month = 12, .day = 1});
 
-// The agent loop shared by every board: brings lwIP up on the board's MAC and then is
-// polled from the board's super-loop. Holds no heap; one instance per device.
+// The agent loop: the early filter, the listener audit, the status endpoint and the push, polled
+// from the firmware's loop (or a task). Holds no heap; one instance per device. Two ways to run:
+//   - it owns the network (the reference boards): constructed on the board's MAC, start()
+//     brings lwIP up (lwip_init() or tcpip_init()) and a netif of its own on that MAC, and
+//     poll() drives the netif and (NO_SYS=1) lwIP's timers;
+//   - it attaches to the firmware's (docs/integration.md): constructed without a MAC,
+//     prepare() before the firmware starts lwIP, attach() once lwIP and its netif are up;
+//     the firmware keeps driving its netifs and lwIP's timers, poll() does the agent's part.
 class Agent {
  public:
+  // An agent that owns the network: start().
   Agent(hal::EthernetMac& mac, const hal::Clock& clock, hal::Console& console,
         EntropySources entropy = {});
+  // An agent that attaches to the firmware's lwIP and netif: prepare(), then attach().
+  Agent(const hal::Clock& clock, hal::Console& console, EntropySources entropy = {});
   // With lwIP's tcpip thread (NO_SYS=0), an agent that started lwIP must outlive it: call
   // stop() before the agent goes (a static agent goes after main() returns). Destroying it
   // with the thread still able to run is a fatal error, not a silent race.
@@ -61,18 +71,38 @@ class Agent {
   // outlive the agent: flash, or a static copy). Blank, corrupt or empty: the console says so
   // and the device filters and audits as always but serves no TLS and pushes nothing. Its
   // time server and MAC address, if any, replace `net`'s.
+  // An agent constructed without a MAC refuses (kInvalidArgument).
   Status start(const NetworkSettings& net, std::string_view board_name,
                std::span<const std::uint8_t> identity_region);
+
+  // Attaching, step 1, before the firmware starts lwIP (lwip_init() or tcpip_init(): lwIP
+  // draws its first ports there): reads the identity record (as start() does), brings TLS up,
+  // keys lwIP's randomness from its DRBG and installs the filter, so that no packet passes
+  // unjudged. Right after lwIP's start, the firmware calls stack::note_lwip_started().
+  // kInvalidArgument when called twice.
+  Status prepare(std::string_view board_name, std::span<const std::uint8_t> identity_region);
+  // Attaching, step 2, once lwIP runs and `nif` is added (its address may still come by
+  // DHCP): the boot banner, the first listener audit (once the firmware's services listen:
+  // attach after opening them), the status endpoint and the push. NO_SYS=0: from a task, not
+  // in lwIP's context (it takes the core lock). The agent reports `nif`'s addresses; the
+  // firmware keeps driving it. kInvalidArgument before prepare(), twice, or on an agent that
+  // owns its netif.
+  Status attach(struct netif& nif);
   // Stops lwIP for good (stack::stop_lwip(): the tcpip thread runs nothing more), the last
   // lwIP step, from the thread that owns the agent; with NO_SYS=1 nothing to do. Also after a
   // failed start().
   void stop();
 
-  // One turn of the super-loop: received frames, lwIP timers, address state changes, the
-  // listener audit (each new violation is written on the console).
+  // One turn of the super-loop: received frames and lwIP timers (when the agent owns the
+  // netif; attached, the firmware drives both), address state changes, the listener audit
+  // (each new violation is written on the console), the push. NO_SYS=0: from a task, not in
+  // lwIP's context.
   void poll();
 
-  stack::EthernetNetif& netif() { return netif_; }
+  // The netif the agent reports on (its own, or the one attached); nullptr before either.
+  struct netif* lwip_netif() {
+    return nif_;
+  }
   // The early filter and what it recorded (counters, scanners, blocked attempts).
   const stack::InputFilter& input_filter() const { return filter_; }
   // What the identity record said: kValid (the device's id, certificate, key and CA went to the
@@ -116,8 +146,14 @@ class Agent {
   // Before lwIP starts: TLS up with `id`'s credentials (nullptr: none), and lwIP's randomness
   // keyed from its DRBG.
   void key_lwip_random(const identity::Identity* id);
-  // The netif, the IPv6 report and the lab services: in lwIP's context.
-  Status start_network(const NetworkSettings& net);
+  // The banner and SNTP's configuration: in lwIP's context, before the netif reports.
+  void announce(const char* time_server);
+  // The agent's own netif: in lwIP's context.
+  Status start_own_netif(const NetworkSettings& net);
+  // The netif's addresses reported, the lab services: in lwIP's context.
+  void network_up();
+  // After the network is up (both ways): the first audit, the endpoint and the push.
+  void start_services();
 
   const hal::Clock& clock_;
   hal::WallClock wall_clock_;
@@ -126,8 +162,9 @@ class Agent {
   stack::TimeSyncCounts time_reported_{};  // what the console said last
   hal::Log log_;                           // every console line goes through it
   stack::InputFilter filter_;  // before the netif: lwIP's hooks reach it from start() on
-  stack::EthernetNetif netif_;
-  std::uint32_t reported_ip4_ = 0;  // network byte order; 0: none (yet)
+  std::optional<stack::EthernetNetif> own_netif_;  // an agent that owns its netif
+  struct netif* nif_ = nullptr;                    // the netif reported on
+  std::uint32_t reported_ip4_ = 0;                 // network byte order; 0: none (yet)
   std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};
   LabServices lab_services_;
   stack::ListenerAudit audit_;
@@ -139,7 +176,12 @@ class Agent {
   EntropySources entropy_;
   std::string_view board_name_;
   identity::RecordState identity_state_ = identity::RecordState::kBlank;
-  bool started_ = false;  // start() has started lwIP
+  // What start() and attach() take from a valid record (views into the identity region, which
+  // outlives the agent; empty: none).
+  std::string_view record_time_server_;  // NUL-terminated in the record
+  std::span<const std::uint8_t> record_mac_;
+  bool prepared_ = false;  // prepare() ran: the filter is installed, TLS tried
+  bool started_ = false;   // start() started lwIP, or attach() attached
   Management management_;
 };
 
