@@ -11,9 +11,14 @@ include(CMakePackageConfigHelpers)
 
 set(_dest share/portcullis)
 foreach(_dir IN ITEMS firmware/base firmware/policy firmware/filter firmware/report firmware/stack
-                     firmware/c)
+                     firmware/c firmware/identity firmware/mgmt platform/include)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${_dir}/" DESTINATION "${_dest}/${_dir}")
 endforeach()
+# The agent without the lab's services; TLS without the probes and without the build's seed.
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/firmware/app/" DESTINATION "${_dest}/firmware/app"
+        PATTERN "lab_services*" EXCLUDE)
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/platform/mbedtls/" DESTINATION "${_dest}/platform/mbedtls"
+        PATTERN "probe" EXCLUDE PATTERN "provisioned_seed*" EXCLUDE)
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/ports/" DESTINATION "${_dest}/ports")
 install(FILES "${PROJECT_SOURCE_DIR}/hal/CMakeLists.txt" DESTINATION "${_dest}/hal")
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/hal/include/" DESTINATION "${_dest}/hal/include")

@@ -7,6 +7,8 @@
 #                                   (PortcullisConfig.cmake includes this file)
 # Input:
 #   PORTCULLIS_LWIP_TARGET  the firmware's lwIP library target (required)
+#   PORTCULLIS_MBEDTLS_TARGET  the firmware's Mbed TLS 3.6 library target, compiled with its own
+#                           config file (optional: without it, no Portcullis::agent)
 #   PORTCULLIS_SETTINGS     NAME=VALUE settings of the modules (optional; checked: an unknown
 #                           name stops the configure; the headers check the ranges)
 #   PORTCULLIS_BINARY_DIR   where the modules are built (default <current binary dir>/portcullis)
@@ -17,6 +19,10 @@
 #   Portcullis::policy      the policy grammar, parser and table (portcullis_add_policy()
 #                           compiles a policy file into a target of the firmware's)
 #   Portcullis::lwip_clock  sys_now() from a hal::Clock, for a firmware without its own
+#   Portcullis::agent       the whole agent (filter, audit, status endpoint over mutual TLS,
+#                           push) attached to the firmware's lwIP and netif, with its C interface
+#                           (portcullis/agent.h); compiled in the target that links it, with that
+#                           target's policy. Needs PORTCULLIS_MBEDTLS_TARGET.
 #   Portcullis::c           the C interface (portcullis/portcullis.h), compiled in the target
 #                           that links it, with that target's compiled policy
 #   Portcullis::port_posix, Portcullis::port_cortex_m, the ports of the C interface we have
@@ -62,14 +68,32 @@ include("${_portcullis_root}/cmake/policy.cmake")
 include("${_portcullis_root}/cmake/lwip_hooks.cmake")
 include("${_portcullis_root}/cmake/settings.cmake")
 
-foreach(_portcullis_dir IN ITEMS firmware/base hal firmware/policy firmware/filter firmware/report
-                                 firmware/stack firmware/c ports/posix ports/cortex-m)
+set(_portcullis_dirs firmware/base hal firmware/policy firmware/filter firmware/report firmware/stack
+                     firmware/c ports/posix ports/cortex-m)
+if(PORTCULLIS_MBEDTLS_TARGET)
+  if(NOT TARGET ${PORTCULLIS_MBEDTLS_TARGET})
+    message(FATAL_ERROR "Portcullis: PORTCULLIS_MBEDTLS_TARGET '${PORTCULLIS_MBEDTLS_TARGET}' is not a "
+                        "target: define your Mbed TLS library first (docs/integration.md)")
+  endif()
+  # What the agent needs of the platform: the stack_use() declaration (agent_c.cpp gives a weak
+  # "not measured" one).
+  add_library(portcullis_platform_api INTERFACE)
+  target_include_directories(portcullis_platform_api INTERFACE "${_portcullis_root}/platform/include")
+  if(Portcullis_VERSION)
+    set(PORTCULLIS_VERSION_STRING "${Portcullis_VERSION}")  # find_package: the package's
+  else()
+    set(PORTCULLIS_VERSION_STRING "${PROJECT_VERSION}")  # add_subdirectory: our project's
+  endif()
+  list(APPEND _portcullis_dirs firmware/identity platform/mbedtls firmware/mgmt firmware/app)
+endif()
+foreach(_portcullis_dir IN LISTS _portcullis_dirs)
   string(REPLACE "/" "-" _portcullis_bin "${_portcullis_dir}")
   # EXCLUDE_FROM_ALL: the firmware builds what it links, nothing more.
   add_subdirectory("${_portcullis_root}/${_portcullis_dir}" "${PORTCULLIS_BINARY_DIR}/${_portcullis_bin}"
                    EXCLUDE_FROM_ALL)
 endforeach()
 unset(_portcullis_dir)
+unset(_portcullis_dirs)
 unset(_portcullis_bin)
 
 # The settings reach every module and every user of their headers alike (they size members).
@@ -82,11 +106,34 @@ endif()
 
 portcullis_hook_lwip(${PORTCULLIS_LWIP_TARGET})
 
+# lwIP's and Mbed TLS's headers are third-party code to our targets, whatever way the firmware
+# declared them: compiled with our warnings (-Wundef and -Werror) they would fail on theirs.
+# A folder given as -isystem too is a system folder to GCC and Clang.
+foreach(_portcullis_target IN ITEMS portcullis_stack portcullis_lwip_clock portcullis_tls portcullis_http
+                                    portcullis_mgmt)
+  if(TARGET ${_portcullis_target})
+    foreach(_portcullis_dep IN ITEMS PORTCULLIS_LWIP_TARGET PORTCULLIS_MBEDTLS_TARGET)
+      if(${_portcullis_dep})
+        # The target's own folders (not what it links: lwIP links Portcullis back).
+        get_target_property(_portcullis_dirs ${${_portcullis_dep}} INTERFACE_INCLUDE_DIRECTORIES)
+        if(_portcullis_dirs)
+          target_include_directories(${_portcullis_target} SYSTEM PRIVATE ${_portcullis_dirs})
+        endif()
+      endif()
+    endforeach()
+  endif()
+endforeach()
+unset(_portcullis_target)
+unset(_portcullis_dep)
+
 add_library(Portcullis::filter ALIAS portcullis_stack)
 add_library(Portcullis::report ALIAS portcullis_report)
 add_library(Portcullis::policy ALIAS portcullis_policy_rules)
 add_library(Portcullis::lwip_clock ALIAS portcullis_lwip_clock)
 add_library(Portcullis::c ALIAS portcullis_c)
+if(TARGET portcullis_agent)
+  add_library(Portcullis::agent ALIAS portcullis_agent)
+endif()
 add_library(Portcullis::port_posix ALIAS portcullis_port_posix)
 add_library(Portcullis::port_cortex_m ALIAS portcullis_port_cortex_m)
 unset(_portcullis_root)

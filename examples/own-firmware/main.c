@@ -1,5 +1,5 @@
 /* The firmware's main loop: lwIP brought up as it always was (lwip_init, its own netif, DHCP,
- * SLAAC, its services), with Portcullis adopted through its C interface in the steps of
+ * SLAAC, its services), with Portcullis's agent adopted through its C interface in the steps of
  * docs/integration.md. */
 #include <stddef.h>
 #include <stdint.h>
@@ -15,8 +15,13 @@
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
-#include "portcullis/portcullis.h"
+#include "portcullis/agent.h"
 #include "portcullis_port.h" /* Step 8: the Cortex-M port (ports/cortex-m) */
+
+/* The factory's regions (mps2-an385.ld): the identity record and the NV seed record. */
+extern const uint8_t _identity[];
+extern const uint8_t _identity_size[];
+extern uint8_t _seed_record[];
 
 static struct netif eth;
 static volatile uint32_t own_hook_packets; /* this firmware's own hook's count */
@@ -39,16 +44,21 @@ static void start_forgotten_debug_listener(void) {
   }
 }
 
-static void report_violations(uint64_t* shown) {
-  struct portcullis_status status;
-  portcullis_read_status(&status);
-  for (; *shown < status.violations_total; ++*shown) {
-    struct portcullis_violation v;
-    if (portcullis_read_violation(*shown, &v)) {
-      console_write(v.proto == 6 ? "portcullis: violation tcp " : "portcullis: violation udp ");
-      console_write_u32(v.port);
-      console_write(v.action ? " closed\n" : " reported\n");
+static uint64_t now_ms(void) {
+  return board_ms();
+}
+
+static void console_write_n(const char* text, size_t length) {
+  char chunk[65];
+  while (length > 0) {
+    const size_t n = length < sizeof chunk - 1 ? length : sizeof chunk - 1;
+    for (size_t i = 0; i < n; ++i) {
+      chunk[i] = text[i];
     }
+    chunk[n] = '\0';
+    console_write(chunk);
+    text += n;
+    length -= n;
   }
 }
 
@@ -62,14 +72,23 @@ int main(void) {
     console_write("\n");
   }
 
-  /* Step 5: the filter before lwIP runs a packet. This board has no TRNG: lwIP's initial
-   * sequence numbers stay predictable (a product passes 32 bytes from its TRNG). */
-  if (portcullis_start(NULL, 0) != 0) {
-    console_write("own-firmware: portcullis_start failed\n");
+  /* Step 5: the agent before lwIP runs a packet: its identity, TLS seeded from the NV seed
+   * record (this board has no TRNG), lwIP's randomness keyed, the filter installed. */
+  const struct portcullis_agent_config agent = {
+      .board_name = "own-firmware",
+      .identity = _identity,
+      .identity_size = (size_t)_identity_size,
+      .seed_record = _seed_record,
+      .seed_record_size = PORTCULLIS_SEED_RECORD_BYTES,
+      .now_ms = now_ms,
+      .console_write = console_write_n,
+  };
+  if (portcullis_agent_prepare(&agent) != 0) {
+    console_write("own-firmware: portcullis_agent_prepare failed\n");
   }
   lwip_init();
-  portcullis_lwip_started();                   /* Step 5: lwIP's DNS PCB, known to the audit */
-  lan9118_tx_observer = portcullis_sent_frame; /* Step 6 */
+  portcullis_lwip_started(); /* Step 5: lwIP's DNS PCB, known to the audit */
+  lan9118_tx_observer = portcullis_agent_sent_frame; /* Step 6 */
 
   if (netif_add(&eth, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, NULL, lan9118_netif_init,
                 ethernet_input) == NULL) {
@@ -88,17 +107,17 @@ int main(void) {
     console_write("own-firmware: echo service failed\n");
   }
   start_forgotten_debug_listener();
-  portcullis_audit_now(sys_now()); /* Step 5: once the services listen */
+  if (portcullis_agent_attach(&eth) != 0) { /* Step 5: once the services listen */
+    console_write("own-firmware: portcullis_agent_attach failed\n");
+  }
 
   uint32_t address = 0;
   uint32_t hook_reported = 0;
   uint32_t last_report_ms = 0;
-  uint64_t violations_shown = 0;
   for (;;) {
     lan9118_netif_poll(&eth);
     sys_check_timeouts();
-    portcullis_poll(sys_now()); /* Step 7 */
-    report_violations(&violations_shown);
+    portcullis_agent_poll(); /* Step 7 */
     const uint32_t now_address = ip4_addr_get_u32(netif_ip4_addr(&eth));
     if (now_address != address) {
       char text[IP4ADDR_STRLEN_MAX];

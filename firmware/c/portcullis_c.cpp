@@ -8,7 +8,6 @@
 #include <cstring>
 #include <span>
 
-#include "portcullis/hal/fatal.hpp"
 #include "portcullis/policy/compiled.hpp"
 #include "portcullis/report/status.hpp"
 #include "portcullis/stack/input_filter.hpp"
@@ -38,10 +37,6 @@ int portcullis_start(const uint8_t* random_key, size_t key_length) {
   portcullis::stack::use_input_filter(&filter);
   started = true;
   return 0;
-}
-
-void portcullis_lwip_started(void) {
-  portcullis::stack::note_lwip_started();
 }
 
 void portcullis_sent_frame(const uint8_t* frame, size_t length) {
@@ -76,10 +71,10 @@ void portcullis_read_status(struct portcullis_status* out) {
   out->violations_total = audit.violations().total();
   std::array<portcullis::report::Listener, 32> listeners{};
   out->listeners = static_cast<uint32_t>(audit.listeners(listeners));
-  constexpr std::string_view digest = portcullis::policy::kPolicyDigest;
-  static_assert(digest.size() < sizeof out->policy_digest);
-  std::memcpy(out->policy_digest, digest.data(), digest.size());
-  out->policy_digest[digest.size()] = '\0';
+  constexpr std::string_view kDigest = portcullis::policy::kPolicyDigest;
+  static_assert(kDigest.size() < sizeof out->policy_digest);
+  std::memcpy(out->policy_digest, kDigest.data(), kDigest.size());
+  out->policy_digest[kDigest.size()] = '\0';
 }
 
 int portcullis_read_violation(uint64_t seq, struct portcullis_violation* out) {
@@ -96,8 +91,3 @@ int portcullis_read_violation(uint64_t seq, struct portcullis_violation* out) {
 }
 
 }  // extern "C"
-
-// Portcullis's fatal stop (portcullis/hal/fatal.hpp), handed to the firmware's C function.
-[[noreturn]] void portcullis::hal::fatal(std::string_view reason) {
-  portcullis_port_fatal(reason.data(), reason.size());
-}

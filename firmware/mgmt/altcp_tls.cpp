@@ -583,12 +583,14 @@ ip_addr_t* forward_getip(altcp_pcb* conn, int local) {
 u16_t forward_getport(altcp_pcb* conn, int local) {
   return conn->inner_conn != nullptr ? altcp_get_port(conn->inner_conn, local) : 0;
 }
+#if LWIP_TCP_KEEPALIVE  // altcp's keepalive calls exist only then (a firmware's lwipopts.h may not)
 void forward_keepalive_disable(altcp_pcb* conn) {
   altcp_keepalive_disable(conn->inner_conn);
 }
 void forward_keepalive_enable(altcp_pcb* conn, u32_t idle, u32_t intvl, u32_t count) {
   altcp_keepalive_enable(conn->inner_conn, idle, intvl, count);
 }
+#endif
 
 // ---- the session function table ---------------------------------------------------------
 

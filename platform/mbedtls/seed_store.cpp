@@ -5,14 +5,11 @@
 #include <array>
 #include <cstring>
 
-#include "portcullis/platform/internal/provisioned_seed.hpp"
 #include "portcullis/platform/internal/seed_record_format.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/platform/tls.hpp"
 
 namespace portcullis::platform {
-
-static_assert(internal::kProvisionedSeed.size() == TlsSeedStore::kSize);
 
 RamSeedStore::RamSeedStore(std::span<const std::uint8_t, kSize> initial) {
   std::memcpy(seed_, initial.data(), kSize);
@@ -27,11 +24,6 @@ Status RamSeedStore::do_write(std::span<const std::uint8_t, kSize> seed) {
   std::memcpy(seed_, seed.data(), kSize);
   ++writes_;
   return Status::kOk;
-}
-
-RamSeedStore& provisioned_seed_store() {
-  static RamSeedStore store{internal::kProvisionedSeed};
-  return store;
 }
 
 }  // namespace portcullis::platform

@@ -117,7 +117,10 @@ Status tls_init(const TlsSetup& setup) {
     std::fill(state.arena.begin() + kPaintOffset, state.arena.end(), kPaint);
   }
 
-  state.seed_store = setup.seed_store != nullptr ? setup.seed_store : &provisioned_seed_store();
+  state.seed_store = setup.seed_store != nullptr ? setup.seed_store : default_seed_store();
+  if (state.seed_store == nullptr) {
+    return Status::kUnavailable;  // a library user's firmware without a seed store: no TLS
+  }
   state.entropy = setup.entropy;
   state.noise = setup.noise;
   state.noise_bytes = 0;

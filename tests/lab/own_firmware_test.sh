@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# tests/lab/own_firmware_test.sh BOARD IMAGE POLICY: a customer's own firmware that adopted
-# Portcullis (examples/own-firmware, built by the package_own_firmware test) booted in the lab
-# with tools/lab --image, checked from the host side:
+# tests/lab/own_firmware_test.sh BOARD IMAGE POLICY PKI_DIR: a customer's own firmware that
+# adopted Portcullis's agent (examples/own-firmware, built by the package_own_firmware test)
+# booted in the lab with tools/lab --image, on an identity record `tools/pki provision` made for
+# it from PKI_DIR's fleet CA, checked from the host side:
 #   - it came up its own way: its address by DHCP (dnsmasq's lease to its MAC), SLAAC for IPv6;
+#   - the poll answers: curl with the management certificate gets /v1/status (its record's id,
+#     its board name, its policy's digest, its listeners) and /metrics; without a client
+#     certificate the handshake is refused;
 #   - nmap (IPv4 and IPv6) finds its one allowed port open and every other port filtered: the
 #     forgotten telnet listener included, which the listener audit also closed (console);
 #   - its echo service answers through the filter (the positive check beside the scan);
@@ -16,6 +20,8 @@ set -euo pipefail
 readonly WANT_BOARD="${1:?usage: tests/lab/own_firmware_test.sh BOARD IMAGE POLICY}"
 readonly IMAGE="${2:?}"
 readonly POLICY="${3:?}"
+readonly PKI="${4:?}"
+readonly DEVICE_ID="own-firmware-1"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LAB="$ROOT/tools/lab"
@@ -32,8 +38,15 @@ trap lab_finish EXIT
   fail "no image $IMAGE (the package_own_firmware test builds it)"
   exit 1
 }
+WORK="$(mktemp -d)"
+"$ROOT/tools/pki" provision "$PKI" --device-id "$DEVICE_ID" "$WORK/identity.bin" >/dev/null 2>"$WORK/pki.log" || {
+  fail "tools/pki provision $PKI --device-id $DEVICE_ID: $(tail -n 3 "$WORK/pki.log")"
+  exit 1
+}
 
-lab_up "the firmware of its own boots in the lab (tools/lab --image)" --image "$IMAGE" --policy "$POLICY"
+PORTCULLIS_LAB_IDENTITY="$WORK/identity.bin" \
+  lab_up "the firmware of its own boots in the lab (tools/lab --image, its identity record placed)" \
+  --image "$IMAGE" --policy "$POLICY"
 if grep -q "DHCPACK.*$DEVICE_IPV4 $DEVICE_MAC" "$DHCP_LOG" && console_within "own-firmware: ipv4 $DEVICE_IPV4 by dhcp" 1; then
   pass "its own DHCP client took $DEVICE_IPV4 from the lab's server"
 else
@@ -56,6 +69,43 @@ settled_count() {
   done
   printf '%s' "$last"
 }
+
+# The poll, as a management host makes it (retried: the device may still be handshaking).
+poll() { # PATH -> body on stdout
+  local i
+  for i in 1 2 3; do
+    "$LAB" exec curl -sS --max-time 20 --cacert "$PKI/ca.crt" --cert "$PKI/mgmt.crt" \
+      --key "$PKI/mgmt.key" "https://$DEVICE_IPV4:$MGMT_PORT$1" && return 0
+    sleep 1
+  done
+  return 1
+}
+want_digest="$("$ROOT/build/host/policy-tool/portcullis-policy" digest "$POLICY" 2>/dev/null || true)"
+if status="$(poll /v1/status)" && /usr/bin/python3 -c '
+import json, sys
+s = json.loads(sys.argv[1])
+listening = {(l["proto"], l["port"], l["allowed"]) for l in s["listening"]}
+assert s["device"]["id"] == sys.argv[2], s["device"]
+assert s["device"]["board"] == "own-firmware", s["device"]
+assert s["policy"]["digest"] == sys.argv[3], s["policy"]["digest"]
+assert ("tcp", 7, True) in listening and ("tcp", int(sys.argv[4]), True) in listening, listening
+assert not any(l[1] == 23 for l in listening), listening
+' "$status" "$DEVICE_ID" "$want_digest" "$MGMT_PORT"; then
+  pass "the poll answers over mutual TLS: /v1/status names $DEVICE_ID, its board and its policy's digest, listeners 7 and $MGMT_PORT"
+else
+  fail "/v1/status: '${status:0:300}'"
+fi
+metrics="$(poll /metrics || true)"
+if grep -q '^portcullis_packets_received_total ' <<<"$metrics"; then
+  pass "/metrics answers with portcullis_ series"
+else
+  fail "/metrics has no portcullis_packets_received_total"
+fi
+if "$LAB" exec curl -sS --max-time 20 --cacert "$PKI/ca.crt" "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" >/dev/null 2>&1; then
+  fail "a client without a certificate got /v1/status"
+else
+  pass "a client without a certificate is refused"
+fi
 
 before_echo="$(settled_count)"
 reply="$("$LAB" exec timeout 5 bash -c "exec 3<>/dev/tcp/$DEVICE_IPV4/7; printf 'portcullis-echo\n' >&3; head -c 15 <&3" 2>/dev/null || true)"
@@ -95,9 +145,15 @@ else
   fail "nmap (IPv6): open '$open6'; $(grep -E 'Ports|Ignored' <<<"$scan6" | head -n 2)"
 fi
 
-if grep -q "portcullis: violation tcp 23 closed" "$CONSOLE_LOG"; then
-  pass "the listener audit closed the forgotten telnet listener (tcp 23) and the firmware said so"
+if grep -q "portcullis: violation: tcp 23 closed" "$CONSOLE_LOG"; then
+  pass "the listener audit closed the forgotten telnet listener (tcp 23) and the agent said so"
 else
-  fail "no 'portcullis: violation tcp 23 closed' on the console"
+  fail "no 'portcullis: violation: tcp 23 closed' on the console"
+fi
+dropped="$(poll /v1/status | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["dropped_total"])' 2>/dev/null || echo 0)"
+if ((dropped >= 199)); then
+  pass "the status counts the scans' drops ($dropped dropped)"
+else
+  fail "the status counts $dropped drops after scans of 199 + 29 closed ports"
 fi
 ((FAILED == 0))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/package/own_firmware_test.sh BUILD_DIR SCRATCH LWIP_DIR: Portcullis adopted by a
+# tests/package/own_firmware_test.sh BUILD_DIR SCRATCH LWIP_DIR MBEDTLS_DIR: Portcullis adopted by a
 # customer's own lwIP firmware (examples/own-firmware, docs/integration.md), both ways in:
 #   1. `cmake --install BUILD_DIR --prefix SCRATCH/stage`, and the install tree holds the
 #      library only: nothing of the lab (lab services, lab addresses), the boards, the tests,
@@ -13,9 +13,10 @@
 # Prints PASS/FAIL per check and each image's size; exits non-zero on any failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-build="${1:?usage: own_firmware_test.sh BUILD_DIR SCRATCH LWIP_DIR}"
+build="${1:?usage: own_firmware_test.sh BUILD_DIR SCRATCH LWIP_DIR MBEDTLS_DIR}"
 scratch="${2:?}"
 lwip="${3:?}"
+mbedtls="${4:?}"
 readonly EXAMPLE="$ROOT/examples/own-firmware"
 failed=0
 pass() { echo "PASS: $*"; }
@@ -43,10 +44,11 @@ share="$scratch/stage/share/portcullis"
 bad_names="$(cd "$scratch/stage" && find . \( -path '*/boards*' -o -path '*/tests*' -o -name '*lab*' \
   -o -path '*/tools/lab*' -o -path '*/tools/fleet*' -o -path '*/tools/pki*' -o -name '*test*' \
   -o -name '*.key' -o -name '*.crt' -o -name '*.der' -o -name '*.pem' -o -name '*credentials*' \
-  -o -path '*/firmware/app*' -o -path '*/platform*' \) -print)"
+  -o -path '*/platform/cortex-m*' -o -path '*/platform/posix*' -o -name 'provisioned_seed*' \
+  -o -path '*/platform/mbedtls/probe*' \) -print)"
 [[ -z "$bad_names" ]] && pass "the install tree has no lab, board, test, tool or credential files" ||
   fail "lab-only files in the install tree: $bad_names"
-bad_text="$(grep -rlE --exclude='*.md' 'LabServices|PORTCULLIS_LAB_SERVICES|192\.0\.2\.|2001:db8:|BEGIN (EC |RSA )?PRIVATE KEY' \
+bad_text="$(grep -rlE --exclude='*.md' 'class LabServices|LabServices::|192\.0\.2\.|2001:db8:|BEGIN (EC |RSA )?PRIVATE KEY' \
   "$scratch/stage" || true)"
 [[ -z "$bad_text" ]] && pass "no lab services, lab addresses or private keys in the installed text" ||
   fail "lab-only text in: $bad_text"
@@ -57,7 +59,7 @@ build_example() { # NAME cmake-args...
   local name="$1"
   shift
   if cmake -S "$EXAMPLE" -B "$scratch/$name" -G Ninja \
-    -DCMAKE_TOOLCHAIN_FILE="$EXAMPLE/toolchain-arm-none-eabi.cmake" -DLWIP_DIR="$lwip" "$@" \
+    -DCMAKE_TOOLCHAIN_FILE="$EXAMPLE/toolchain-arm-none-eabi.cmake" -DLWIP_DIR="$lwip" -DMBEDTLS_DIR="$mbedtls" "$@" \
     >"$scratch/$name.log" 2>&1 && cmake --build "$scratch/$name" >>"$scratch/$name.log" 2>&1; then
     pass "examples/own-firmware builds with $name ($(arm-none-eabi-size -B "$scratch/$name/own-firmware.elf" | awk 'NR == 2 { print "text " $1 ", data " $2 ", bss " $3 }'))"
   else
@@ -80,10 +82,10 @@ for name in package subdirectory; do
   [[ -f "$elf" ]] || continue
   syms="$(arm-none-eabi-nm "$elf")"
   if grep -q " T portcullis_ip4_input_hook$" <<<"$syms" && grep -q " T own_ip4_input_hook$" <<<"$syms" &&
-    grep -q " T portcullis_tcp_isn$" <<<"$syms" && grep -q " T portcullis_start$" <<<"$syms"; then
+    grep -q " T portcullis_tcp_isn$" <<<"$syms" && grep -q " T portcullis_agent_attach$" <<<"$syms"; then
     pass "$name: Portcullis's input and ISN hooks, its C interface and the firmware's own hook are linked"
   else
-    fail "$name: missing portcullis_ip4_input_hook, portcullis_tcp_isn, portcullis_start or own_ip4_input_hook"
+    fail "$name: missing portcullis_ip4_input_hook, portcullis_tcp_isn, portcullis_agent_attach or own_ip4_input_hook"
   fi
 done
 # 5. A C code base: the example's own sources are C, and the C header is plain C99.

@@ -38,6 +38,10 @@
 #define TCP_WND (4 * TCP_MSS)
 #define TCP_SND_BUF (4 * TCP_MSS)
 
+/* Portcullis's status endpoint and push: TLS over lwIP's altcp (Portcullis's own TLS layer). */
+#define LWIP_ALTCP 1
+#define LWIP_ALTCP_TLS 1
+
 #define LWIP_STATS 0
 #define LWIP_STATS_DISPLAY 0
 

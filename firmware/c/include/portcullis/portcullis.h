@@ -46,7 +46,7 @@ void portcullis_audit_now(uint32_t now_ms);
 void portcullis_poll(uint32_t now_ms);
 
 /* What the filter and the audit have seen since portcullis_start(). */
-struct portcullis_status {
+struct portcullis_status {          // NOLINT(readability-identifier-naming): a C API
   uint64_t rx_total;                /* packets judged */
   uint64_t passed_total;            /* let through to lwIP */
   uint64_t dropped_total;           /* dropped (stealth), rejects included */
@@ -60,8 +60,8 @@ void portcullis_read_status(struct portcullis_status* out);
 
 /* Violation number `seq` (0 .. violations_total - 1) while the audit's log still holds it:
  * 1 and *out filled, else 0. `action`: 1 closed, 0 reported only. */
-struct portcullis_violation {
-  uint8_t proto; /* 6 TCP, 17 UDP */
+struct portcullis_violation {  // NOLINT(readability-identifier-naming): a C API
+  uint8_t proto;               /* 6 TCP, 17 UDP */
   uint8_t action;
   uint16_t port;
   uint64_t uptime_ms;

@@ -5,7 +5,9 @@
 #include <span>
 #include <string_view>
 
+#if PORTCULLIS_LAB_SERVICES  // lab images only (firmware/app/CMakeLists.txt: PUBLIC, one layout)
 #include "portcullis/app/lab_services.hpp"
+#endif
 #include "portcullis/app/management.hpp"
 #include "portcullis/base/civil_time.hpp"
 #include "portcullis/base/network_settings.hpp"
@@ -166,7 +168,9 @@ class Agent {
   struct netif* nif_ = nullptr;                    // the netif reported on
   std::uint32_t reported_ip4_ = 0;                 // network byte order; 0: none (yet)
   std::uint8_t reported_ip6_state_[LWIP_IPV6_NUM_ADDRESSES] = {};
+#if PORTCULLIS_LAB_SERVICES
   LabServices lab_services_;
+#endif
   stack::ListenerAudit audit_;
   std::uint64_t violations_shown_ = 0;  // log sequence number of the next one to print
   std::uint64_t scanners_pushed_ = 0;   // detection sequence number of the next to push

@@ -55,7 +55,7 @@ class Management {
   mgmt::MqttPush& push() { return push_; }
   const mgmt::MqttPush& push() const { return push_; }
   const mgmt::TlsPool& tls_pool() const { return tls_pool_; }
-  // "192.0.2.1:8883", "[2001:db8::1]:8883" or "broker.example:8883"; empty when the device
+  // "ADDRESS:PORT", "[IPV6-ADDRESS]:PORT" or "broker.example:8883"; empty when the device
   // pushes nowhere (no broker, or no identity).
   std::string_view broker_text() const { return broker_text_.view(); }
 

@@ -60,7 +60,7 @@ struct PushSettings {
   std::string_view device_id;     // also the MQTT client id
   std::uint32_t status_period_ms = 30000;
   std::uint16_t keep_alive_s = 30;
-  std::string_view broker_text;  // "192.0.2.1:8883", as the status shows it
+  std::string_view broker_text;  // "HOST:PORT", as the status shows it
 };
 
 class MqttPush {

@@ -66,8 +66,12 @@ class RamSeedStore final : public TlsSeedStore {
 };
 
 // The RAM copy of the seed generated from the build host's /dev/urandom into this build's
-// image (platform/mbedtls/CMakeLists.txt; never committed).
+// image (platform/mbedtls/CMakeLists.txt; never committed). Our builds only
+// (provisioned_seed_store.cpp): a library user's firmware gives its device's own seed store.
 RamSeedStore& provisioned_seed_store();
+// What tls_init() uses when its setup names no seed store: provisioned_seed_store() in our
+// builds; nullptr in a library user's (no seed: TLS refused).
+TlsSeedStore* default_seed_store();
 
 // The built-in arena (kTlsArenaBytes of .bss), linked in only when something uses it.
 std::span<std::uint8_t> builtin_tls_arena();
@@ -77,7 +81,7 @@ struct TlsSetup {
                                                   // Empty: keep the allocator Mbed TLS has
                                                   // (host tools and tests that set their own)
   hal::Entropy* entropy = nullptr;                // a TRNG or the OS; nullptr when there is none
-  TlsSeedStore* seed_store = nullptr;             // nullptr: provisioned_seed_store()
+  TlsSeedStore* seed_store = nullptr;             // nullptr: default_seed_store()
   std::span<const std::uint8_t> personalization;  // e.g. the device id: separates devices' DRBGs
   // A weak source (ADC noise, timer jitter): polled at every seeding, credited as no entropy;
   // it keeps two boots apart even on one seed, it does not stand in for the seed. Its
@@ -225,7 +229,7 @@ constexpr std::string_view fleet_role_ou(FleetRole role) {
 //
 // The device: kServer expecting kManagement (status endpoint), kClient expecting kBroker
 // (push); management tools: kClient expecting kDevice. A client must still name the server it
-// expects: mbedtls_ssl_set_hostname(&ssl, "192.0.2.2" or the device id). Handshake and idle
+// expects: mbedtls_ssl_set_hostname(&ssl, the device's address or id). Handshake and idle
 // deadlines are the transport's (the altcp layer's).
 [[nodiscard]] Status tls_configure(mbedtls_ssl_config& conf, TlsRole role, TlsCredentials& identity,
                                    FleetRole peer);
