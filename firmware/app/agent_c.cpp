@@ -15,13 +15,15 @@
 #include "portcullis/app/agent.hpp"
 #include "portcullis/platform/seed_record.hpp"
 #include "portcullis/platform/stack_use.hpp"
+#include "portcullis/report/json.hpp"
 #include "portcullis/stack/input_filter.hpp"
+#include "portcullis/stack/lwip_context.hpp"
 
 namespace {
 
 class CClock final : public portcullis::hal::Clock {
  public:
-  explicit CClock(std::uint64_t (*now)(void)) : now_(now) {}
+  explicit CClock(std::uint64_t (*now_fn)(void)) : now_(now_fn) {}
 
  private:
   std::uint64_t do_now_ms() const override { return now_(); }
@@ -30,7 +32,7 @@ class CClock final : public portcullis::hal::Clock {
 
 class CConsole final : public portcullis::hal::Console {
  public:
-  explicit CConsole(void (*write)(const char*, std::size_t)) : write_(write) {}
+  explicit CConsole(void (*write_fn)(const char*, std::size_t)) : write_(write_fn) {}
 
  private:
   void do_write(std::string_view text) override { write_(text.data(), text.size()); }
@@ -92,6 +94,25 @@ void portcullis_agent_poll(void) {
   if (agent != nullptr) {
     agent->poll();
   }
+}
+
+size_t portcullis_agent_status_json(char* buffer, size_t size) {
+  if (agent == nullptr || buffer == nullptr || size == 0) {
+    return 0;
+  }
+  portcullis::report::StatusSnapshot snapshot;
+  portcullis::report::Counters counters;
+  // The snapshot views the agent's records: written out before lwIP may change them.
+  const portcullis::stack::LwipContext in_lwip;
+  agent->snapshot(snapshot, counters);
+  const portcullis::StatusWithSize written =
+      portcullis::report::write_status_json(snapshot, std::span<char>(buffer, size - 1));
+  if (!portcullis::ok(written.status)) {
+    buffer[0] = '\0';
+    return 0;
+  }
+  buffer[written.size] = '\0';
+  return written.size;
 }
 
 void portcullis_agent_sent_frame(const uint8_t* frame, size_t length) {

@@ -61,6 +61,11 @@ int portcullis_agent_attach(struct netif* netif);
  * timers. */
 void portcullis_agent_poll(void);
 
+/* The status as /v1/status serves it (JSON, NUL-terminated) into `buffer`: its length, or 0
+ * when it does not fit (or before portcullis_agent_prepare()). Builds the snapshot on the
+ * caller's stack (about 2 KiB on a Cortex-M); NO_SYS=0: outside lwIP's context. */
+size_t portcullis_agent_status_json(char* buffer, size_t size);
+
 /* Every whole Ethernet frame the netif sends (answers to lwIP's own DHCP, DNS and SNTP requests
  * pass only when the filter saw the request). */
 void portcullis_agent_sent_frame(const uint8_t* frame, size_t length);
