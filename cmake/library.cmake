@@ -23,6 +23,8 @@
 #                           push) attached to the firmware's lwIP and netif, with its C interface
 #                           (portcullis/agent.h); compiled in the target that links it, with that
 #                           target's policy. Needs PORTCULLIS_MBEDTLS_TARGET.
+#   Portcullis::mgmt        the TLS status endpoint and the MQTT push (the agent brings them)
+#   Portcullis::identity    the identity record's parser (firmware/identity)
 #   Portcullis::c           the C interface (portcullis/portcullis.h), compiled in the target
 #                           that links it, with that target's compiled policy
 #   Portcullis::port_posix, Portcullis::port_cortex_m, the ports of the C interface we have
@@ -133,6 +135,8 @@ add_library(Portcullis::lwip_clock ALIAS portcullis_lwip_clock)
 add_library(Portcullis::c ALIAS portcullis_c)
 if(TARGET portcullis_agent)
   add_library(Portcullis::agent ALIAS portcullis_agent)
+  add_library(Portcullis::mgmt ALIAS portcullis_mgmt)
+  add_library(Portcullis::identity ALIAS portcullis_identity)
 endif()
 add_library(Portcullis::port_posix ALIAS portcullis_port_posix)
 add_library(Portcullis::port_cortex_m ALIAS portcullis_port_cortex_m)

@@ -2,7 +2,7 @@
 // target once whichever it links: Portcullis's fatal stop (portcullis/hal/fatal.hpp) handed to
 // the firmware's port function, and portcullis_lwip_started().
 #include "portcullis/hal/fatal.hpp"
-#include "portcullis/portcullis.h"
+#include "portcullis/port.h"
 #include "portcullis/stack/lwip_port.hpp"
 
 [[noreturn]] void portcullis::hal::fatal(std::string_view reason) {

@@ -1,10 +1,10 @@
 /* Portcullis's port for a bare-metal Arm Cortex-M firmware (ARMv7-M and ARMv6-M): what the C
- * interface asks of a port (portcullis/portcullis.h). Weak: a firmware that logs elsewhere
+ * interface asks of a port (portcullis/port.h). Weak: a firmware that logs elsewhere
  * defines its own portcullis_port_fatal(). */
 #include <stdint.h>
 #include <string.h>
 
-#include "portcullis/portcullis.h"
+#include "portcullis/port.h"
 
 /* The last fatal reason, kept across the reset in a section the startup code does not clear
  * (`.noinit`: the firmware's linker script places it in RAM outside .data and .bss; without such

@@ -1,9 +1,9 @@
 /* Portcullis's port for a POSIX process (a Linux or macOS program on lwIP, a simulator, a
- * test): what the C interface asks of a port (portcullis/portcullis.h). */
+ * test): what the C interface asks of a port (portcullis/port.h). */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "portcullis/portcullis.h"
+#include "portcullis/port.h"
 
 /* The reason on stderr, then abort(): a core dump for the post-mortem, a non-zero exit for a
  * supervisor to restart. */

@@ -9,7 +9,7 @@
 #      SCRATCH/package/own-firmware.elf (what lab_own_firmware boots);
 #   3. the same example with add_subdirectory(<this tree>) instead (SCRATCH/subdirectory);
 #   4. in both images, lwIP's hooks are Portcullis's and the firmware's own hook is chained;
-#   5. the example's own code is C (Portcullis's C interface), and that header is plain C99.
+#   5. the example's own code is C (Portcullis's C interface), and the C headers are plain C99.
 # Prints PASS/FAIL per check and each image's size; exits non-zero on any failure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -92,12 +92,13 @@ done
 own_cxx="$(find "$EXAMPLE" -name '*.cpp' -o -name '*.cc' -o -name '*.hpp')"
 [[ -z "$own_cxx" ]] && pass "the example's own code is C only (it calls Portcullis through portcullis/portcullis.h)" ||
   fail "C++ sources in the example: $own_cxx"
-printf '#include "portcullis/portcullis.h"\nint main(void) { struct portcullis_status s; portcullis_read_status(&s); return (int)s.listeners; }\n' \
+printf '#include "portcullis/agent.h"\n#include "portcullis/portcullis.h"\nint main(void) { struct portcullis_status s; portcullis_read_status(&s); portcullis_agent_poll(); return (int)s.listeners; }\n' \
   >"$scratch/c99.c"
-if out="$(cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I "$share/firmware/c/include" "$scratch/c99.c" 2>&1)"; then
-  pass "portcullis/portcullis.h compiles as C99 with -pedantic -Werror"
+if out="$(cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I "$share/firmware/c/include" \
+  -I "$share/firmware/app/include" "$scratch/c99.c" 2>&1)"; then
+  pass "portcullis/agent.h, portcullis/portcullis.h and portcullis/port.h compile as C99 with -pedantic -Werror"
 else
-  fail "portcullis/portcullis.h is not plain C99: $out"
+  fail "the C headers are not plain C99: $out"
 fi
 # Without an lwIP target named, the package refuses with the way to name it.
 mkdir -p "$scratch/unnamed"

@@ -1,10 +1,10 @@
 /* Portcullis's ESP-IDF port (UNTESTED: ports/esp-idf/README.md): what the C interface asks of a
- * port (portcullis/portcullis.h). */
+ * port (portcullis/port.h). */
 #include <string.h>
 
 #include "esp_log.h"
 #include "esp_system.h"
-#include "portcullis/portcullis.h"
+#include "portcullis/port.h"
 
 /* The reason logged, then esp_system_abort(): the panic handler's report and a restart. */
 void portcullis_port_fatal(const char* reason, size_t length) {

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portcullis/port.h" /* what the firmware's port gives */
+
 #ifdef __cplusplus
 extern "C" {
 #endif

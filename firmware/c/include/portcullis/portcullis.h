@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "portcullis/port.h" /* what the firmware's port gives */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -67,15 +69,6 @@ struct portcullis_violation {  // NOLINT(readability-identifier-naming): a C API
   uint64_t uptime_ms;
 };
 int portcullis_read_violation(uint64_t seq, struct portcullis_violation* out);
-
-/* The port function a C firmware gives (docs/integration.md, step 8): Portcullis found its state
- * broken (`reason`, `length` bytes, not NUL-terminated). Log it and reset; never return. */
-#if defined(__cplusplus)
-[[noreturn]]
-#elif defined(__GNUC__)
-__attribute__((noreturn))
-#endif
-void portcullis_port_fatal(const char* reason, size_t length);
 
 #ifdef __cplusplus
 }
