@@ -20,3 +20,19 @@ function(portcullis_firmware_outputs target)
     COMMENT "${target}: .bin, .hex and size (text = flash code+rodata, data = flash+RAM, bss = RAM)"
     VERBATIM)
 endfunction()
+
+# The library's names, as a library user sees them (docs/integration.md): one alias for each of
+# its targets this build has. Our build and cmake/library.cmake both call it.
+function(portcullis_add_aliases)
+  foreach(pair IN ITEMS filter:portcullis_stack report:portcullis_report policy:portcullis_policy_rules
+                        lwip_clock:portcullis_lwip_clock c:portcullis_c agent:portcullis_agent
+                        mgmt:portcullis_mgmt identity:portcullis_identity
+                        port_posix:portcullis_port_posix port_cortex_m:portcullis_port_cortex_m)
+    string(REPLACE ":" ";" pair "${pair}")
+    list(GET pair 0 name)
+    list(GET pair 1 target)
+    if(TARGET ${target} AND NOT TARGET Portcullis::${name})
+      add_library(Portcullis::${name} ALIAS ${target})
+    endif()
+  endforeach()
+endfunction()

@@ -21,15 +21,6 @@ namespace {
 constexpr std::uint16_t kClosedPort = 8080;
 constexpr std::uint16_t kRoguePort = 2323;  // a listener the policy does not allow
 
-bool answered_syn_ack(const std::vector<Bytes>& sent, std::uint16_t port) {
-  for (const Bytes& f : sent) {
-    const auto seg = sent_tcp(f);
-    if (seg && seg->src_port == port && (seg->flags & 0x12) == 0x12) {
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -53,7 +44,7 @@ TEST(CApi, FiltersAuditsAndReportsThroughTheCInterface) {
   portcullis_read_status(&before);
 
   // The mgmt port answers its source prefix; a closed port and the rogue listener do not.
-  CHECK(answered_syn_ack(
+  CHECK(syn_ack_from(
       device.exchange(tcp_frame({.src_port = 40001, .dst_port = 8443, .seq = 1000, .flags = 0x02})),
       8443));
   CHECK(device

@@ -31,15 +31,6 @@ class TextConsole final : public portcullis::hal::Console {
   void do_write(std::string_view s) override { text.append(s); }
 };
 
-bool syn_ack_from(const std::vector<test::Bytes>& sent, std::uint16_t port) {
-  for (const test::Bytes& f : sent) {
-    const auto seg = test::sent_tcp(f);
-    if (seg && seg->src_port == port && (seg->flags & 0x12) == 0x12) {
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -74,7 +65,7 @@ TEST(AgentAttach, AttachesToTheFirmwaresLwipAndNetif) {
 
     // The agent's filter judges the firmware's netif: its status endpoint answers the lab
     // prefix on the mgmt port; a closed port stays silent.
-    CHECK(syn_ack_from(firmware.exchange(test::tcp_frame(
+    CHECK(test::syn_ack_from(firmware.exchange(test::tcp_frame(
                            {.src_port = 40001, .dst_port = mgmt, .seq = 100, .flags = 0x02})),
                        mgmt));
     CHECK(firmware

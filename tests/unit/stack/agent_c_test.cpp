@@ -32,15 +32,6 @@ void console_write(const char* text, std::size_t length) {
   console_text.append(text, length);
 }
 
-bool syn_ack_from(const std::vector<test::Bytes>& sent, std::uint16_t port) {
-  for (const test::Bytes& f : sent) {
-    const auto seg = test::sent_tcp(f);
-    if (seg && seg->src_port == port && (seg->flags & 0x12) == 0x12) {
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -78,7 +69,7 @@ TEST(AgentC, TheWholeAgentThroughItsCInterface) {
     firmware.start();
     LONGS_EQUAL(0, portcullis_agent_attach(&firmware.netif.lwip_netif()));
     LONGS_EQUAL(-1, portcullis_agent_attach(&firmware.netif.lwip_netif()));
-    CHECK(syn_ack_from(firmware.exchange(test::tcp_frame(
+    CHECK(test::syn_ack_from(firmware.exchange(test::tcp_frame(
                            {.src_port = 40001, .dst_port = mgmt, .seq = 100, .flags = 0x02})),
                        mgmt));
     CHECK(firmware

@@ -253,4 +253,14 @@ Bytes sntp_answer(const Bytes& origin, std::uint32_t unix_s, std::uint32_t fract
   return m;
 }
 
+bool syn_ack_from(const std::vector<Bytes>& sent, std::uint16_t port) {
+  for (const Bytes& f : sent) {
+    const std::optional<TcpSegment> seg = sent_tcp(f);
+    if (seg && seg->src_port == port && (seg->flags & 0x12) == 0x12) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace portcullis::test

@@ -67,6 +67,8 @@ Bytes sntp_answer(const Bytes& origin, std::uint32_t unix_s, std::uint32_t fract
 
 // What the device sent: decoded TCP / UDP / ICMP of a frame, if it is one.
 std::optional<TcpSegment> sent_tcp(const Bytes& frame);
+// Whether one of `sent` is a SYN-ACK from the device's `port`: a listener answered.
+bool syn_ack_from(const std::vector<Bytes>& sent, std::uint16_t port);
 std::optional<UdpDatagram> sent_udp(const Bytes& frame);
 // ICMP (IPv4) or ICMPv6 type of a frame the device sent, if it is one.
 std::optional<std::uint8_t> sent_icmp_type(const Bytes& frame);
