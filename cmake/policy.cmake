@@ -30,10 +30,17 @@ endif()
 # The functions below run in their callers' scopes (a firmware's folder, which may not see this
 # file's variables): the path goes through a global property.
 set_property(GLOBAL PROPERTY PORTCULLIS_POLICY_TOOL "${PORTCULLIS_POLICY_TOOL}")
+# Its --version: the package's (find_package sets Portcullis_VERSION), else our project's.
+if(Portcullis_VERSION)
+  set_property(GLOBAL PROPERTY PORTCULLIS_POLICY_TOOL_VERSION "${Portcullis_VERSION}")
+else()
+  set_property(GLOBAL PROPERTY PORTCULLIS_POLICY_TOOL_VERSION "${PROJECT_VERSION}")
+endif()
 
 # Builds PORTCULLIS_POLICY_TOOL when it is missing or older than its sources.
 function(_portcullis_policy_tool)
   get_property(PORTCULLIS_POLICY_TOOL GLOBAL PROPERTY PORTCULLIS_POLICY_TOOL)
+  get_property(version GLOBAL PROPERTY PORTCULLIS_POLICY_TOOL_VERSION)
   get_filename_component(root "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
   set(include "${root}/firmware/policy/include")
   set(base_include "${root}/firmware/base/include")
@@ -44,7 +51,7 @@ function(_portcullis_policy_tool)
   list(APPEND sources "${base_include}/portcullis/base/fixed_text.hpp")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sources})
   # A stamp of the sources and the compiler decides whether the cached tool is current.
-  set(stamp "${PORTCULLIS_HOST_CXX}")
+  set(stamp "${PORTCULLIS_HOST_CXX};${version}")
   foreach(source IN LISTS sources)
     file(SHA256 "${source}" hash)
     string(APPEND stamp ";${hash}")
@@ -61,7 +68,8 @@ function(_portcullis_policy_tool)
   get_filename_component(dir "${PORTCULLIS_POLICY_TOOL}" DIRECTORY)
   file(MAKE_DIRECTORY "${dir}")
   execute_process(
-    COMMAND "${PORTCULLIS_HOST_CXX}" -std=c++20 -O2 -Wall -Wextra -I "${include}" -I "${base_include}"
+    COMMAND "${PORTCULLIS_HOST_CXX}" -std=c++20 -O2 -Wall -Wextra "-DPORTCULLIS_VERSION=\"${version}\""
+            -I "${include}" -I "${base_include}"
             "${root}/tools/policy/portcullis_policy.cpp" -o "${PORTCULLIS_POLICY_TOOL}.tmp"
     RESULT_VARIABLE result
     OUTPUT_VARIABLE output

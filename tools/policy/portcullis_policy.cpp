@@ -6,9 +6,14 @@
 //   portcullis-policy digest FILE      SHA-256 of the canonical text, 64 hex characters
 //   portcullis-policy mgmt-port FILE   the mgmt port, or nothing if the policy has none
 //   portcullis-policy header FILE OUT  writes compiled_policy.hpp (used by cmake/policy.cmake)
+//   portcullis-policy --help           the usage on stdout
+//   portcullis-policy --version        "portcullis-policy VERSION" (the project's, from CMake)
 //
-// Exit status: 0 ok, 1 invalid policy, 2 usage or I/O error. The parser is the same
+// Exit status: 0 ok, 1 invalid policy, 2 usage or I/O error (a directory, an unreadable file:
+// one line on stderr). The parser is the same
 // header the firmware compiles, so what this tool accepts is what the firmware builds.
+
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -34,19 +39,50 @@ constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;
 constexpr int kExitUsage = 2;
 
+#ifndef PORTCULLIS_VERSION
+#define PORTCULLIS_VERSION "unknown"  // built outside CMake
+#endif
+
+constexpr std::string_view kUsage =
+    "usage: portcullis-policy check|canonical|digest|mgmt-port FILE\n"
+    "       portcullis-policy header FILE OUT\n"
+    "       portcullis-policy --help | --version\n";
+
 int usage() {
-  std::cerr << "usage: portcullis-policy check|canonical|digest|mgmt-port FILE\n"
-               "       portcullis-policy header FILE OUT\n";
+  std::cerr << kUsage;
   return kExitUsage;
 }
 
+// The file's bytes, or one line on stderr: read with stdio, which reports a directory or a
+// read error as a status (an ifstream's reader throws on them: the tool aborted on a directory).
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
     std::cerr << path << ": cannot read: " << std::strerror(errno) << "\n";
     return std::nullopt;
   }
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (!S_ISREG(st.st_mode)) {
+    std::cerr << path << ": cannot read: not a regular file\n";
+    return std::nullopt;
+  }
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    std::cerr << path << ": cannot read: " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  std::string text;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
+    text.append(buffer, n);
+  }
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) {
+    std::cerr << path << ": cannot read: read error\n";
+    return std::nullopt;
+  }
+  return text;
 }
 
 // The one place the error format is spelled: FILE:LINE: message[: 'token'][ (see line N)].
@@ -157,6 +193,14 @@ bool write_file(const std::string& path, const std::string& content) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "--version") {
+    std::cout << "portcullis-policy " << PORTCULLIS_VERSION << "\n";
+    return kExitOk;
+  }
   if (argc < 3) {
     return usage();
   }
