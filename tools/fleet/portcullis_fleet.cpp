@@ -54,6 +54,7 @@
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/digest.hpp"
 #include "portcullis/policy/parser.hpp"
+#include "read_file.hpp"
 #include "report.hpp"
 #include "target.hpp"
 #include "verdict.hpp"
@@ -100,12 +101,12 @@ int usage(const std::string& why = {}) {
 }
 
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "portcullis-fleet: " << path << ": cannot read: " << std::strerror(errno) << "\n";
-    return std::nullopt;
+  std::string error;
+  auto text = fleet::read_file(path, error);
+  if (!text) {
+    std::cerr << "portcullis-fleet: " << error << "\n";
   }
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return text;
 }
 
 // The digest of a policy file, computed by the firmware's own parser; nullopt (said on

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "read_file.hpp"
 #include "report.hpp"
 
 namespace portcullis::fleet {
@@ -97,15 +98,6 @@ void on_tls_info(const SSL* ssl, int where, int ret) {
   if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && (ret >> 8) == SSL3_AL_FATAL) {
     if (TlsSeen* seen = seen_of(ssl); seen && seen->alert < 0) seen->alert = ret & 0xff;
   }
-}
-
-std::optional<std::string> read_file(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read: " + std::strerror(errno);
-    return std::nullopt;
-  }
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 bool is_pem(const std::string& text) {
