@@ -24,6 +24,8 @@ install(FILES "${PROJECT_SOURCE_DIR}/hal/CMakeLists.txt" DESTINATION "${_dest}/h
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/hal/include/" DESTINATION "${_dest}/hal/include")
 install(FILES "${PROJECT_SOURCE_DIR}/tools/policy/portcullis_policy.cpp"
         DESTINATION "${_dest}/tools/policy")
+install(FILES "${PROJECT_SOURCE_DIR}/tools/common/include/portcullis/tools/read_file.hpp"
+        DESTINATION "${_dest}/tools/common/include/portcullis/tools")
 install(FILES "${PROJECT_SOURCE_DIR}/cmake/library.cmake" "${PROJECT_SOURCE_DIR}/cmake/portcullis.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/policy.cmake" "${PROJECT_SOURCE_DIR}/cmake/lwip_hooks.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/settings.cmake"

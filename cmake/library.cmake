@@ -126,6 +126,7 @@ foreach(_portcullis_target IN ITEMS portcullis_stack portcullis_lwip_clock portc
   endif()
 endforeach()
 unset(_portcullis_target)
+unset(_portcullis_dirs)
 unset(_portcullis_dep)
 
 portcullis_add_aliases()

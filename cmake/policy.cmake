@@ -49,6 +49,8 @@ function(_portcullis_policy_tool)
     list(APPEND sources "${include}/portcullis/policy/${header}.hpp")
   endforeach()
   list(APPEND sources "${base_include}/portcullis/base/fixed_text.hpp")
+  set(tools_include "${root}/tools/common/include")
+  list(APPEND sources "${tools_include}/portcullis/tools/read_file.hpp")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${sources})
   # A stamp of the sources and the compiler decides whether the cached tool is current.
   set(stamp "${PORTCULLIS_HOST_CXX};${version}")
@@ -69,7 +71,7 @@ function(_portcullis_policy_tool)
   file(MAKE_DIRECTORY "${dir}")
   execute_process(
     COMMAND "${PORTCULLIS_HOST_CXX}" -std=c++20 -O2 -Wall -Wextra "-DPORTCULLIS_VERSION=\"${version}\""
-            -I "${include}" -I "${base_include}"
+            -I "${include}" -I "${base_include}" -I "${tools_include}"
             "${root}/tools/policy/portcullis_policy.cpp" -o "${PORTCULLIS_POLICY_TOOL}.tmp"
     RESULT_VARIABLE result
     OUTPUT_VARIABLE output

@@ -54,7 +54,7 @@
 #include "portcullis/platform/tls.hpp"
 #include "portcullis/policy/digest.hpp"
 #include "portcullis/policy/parser.hpp"
-#include "read_file.hpp"
+#include "portcullis/tools/read_file.hpp"
 #include "report.hpp"
 #include "target.hpp"
 #include "verdict.hpp"
@@ -102,7 +102,7 @@ int usage(const std::string& why = {}) {
 
 std::optional<std::string> read_file(const std::string& path) {
   std::string error;
-  auto text = fleet::read_file(path, error);
+  auto text = portcullis::tools::read_file(path, error);
   if (!text) {
     std::cerr << "portcullis-fleet: " << error << "\n";
   }

@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-#include "read_file.hpp"
+#include "portcullis/tools/read_file.hpp"
 #include "report.hpp"
 
 namespace portcullis::fleet {
@@ -166,11 +166,11 @@ std::string client_certificate_warning(X509_STORE* store, X509* cert, STACK_OF(X
 // The TLS context for the broker; nullptr and `error` on unreadable or unusable credentials.
 SslCtxPtr make_context(const WatchOptions& o, TlsSeen& seen, std::string& client_warning,
                        std::string& error) {
-  const auto ca_text = read_file(o.ca, error);
+  const auto ca_text = portcullis::tools::read_file(o.ca, error);
   if (!ca_text) return nullptr;
-  const auto cert_text = read_file(o.cert, error);
+  const auto cert_text = portcullis::tools::read_file(o.cert, error);
   if (!cert_text) return nullptr;
-  const auto key_text = read_file(o.key, error);
+  const auto key_text = portcullis::tools::read_file(o.key, error);
   if (!key_text) return nullptr;
 
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));

@@ -13,8 +13,6 @@
 // one line on stderr). The parser is the same
 // header the firmware compiles, so what this tool accepts is what the firmware builds.
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +28,7 @@
 #include "portcullis/policy/digest.hpp"
 #include "portcullis/policy/parser.hpp"
 #include "portcullis/policy/policy.hpp"
+#include "portcullis/tools/read_file.hpp"
 
 namespace {
 
@@ -53,34 +52,12 @@ int usage() {
   return kExitUsage;
 }
 
-// The file's bytes, or one line on stderr: read with stdio, which reports a directory or a
-// read error as a status (an ifstream's reader throws on them: the tool aborted on a directory).
+// The file's bytes, or one line on stderr (portcullis/tools/read_file.hpp).
 std::optional<std::string> read_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    std::cerr << path << ": cannot read: " << std::strerror(errno) << "\n";
-    return std::nullopt;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    std::cerr << path << ": cannot read: not a regular file\n";
-    return std::nullopt;
-  }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) {
-    std::cerr << path << ": cannot read: " << std::strerror(errno) << "\n";
-    return std::nullopt;
-  }
-  std::string text;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
-    text.append(buffer, n);
-  }
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed) {
-    std::cerr << path << ": cannot read: read error\n";
-    return std::nullopt;
+  std::string error;
+  auto text = portcullis::tools::read_file(path, error);
+  if (!text) {
+    std::cerr << error << "\n";
   }
   return text;
 }

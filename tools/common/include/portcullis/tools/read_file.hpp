@@ -1,14 +1,21 @@
-#include "read_file.hpp"
+#pragma once
+// A whole file's bytes for the host tools (portcullis-policy, portcullis-fleet), or why not in one
+// phrase: a missing or unreadable file, a directory, a read error. With stdio: an ifstream's
+// reader throws on a directory (both tools aborted with exit 134). Header-only: the policy tool
+// is also compiled on its own at configure time (cmake/policy.cmake).
 
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <string>
 
-namespace portcullis::fleet {
+namespace portcullis::tools {
 
-std::optional<std::string> read_file(const std::string& path, std::string& error) {
+// FILE's bytes; nullopt and `error` = "FILE: cannot read: REASON" when there are none.
+inline std::optional<std::string> read_file(const std::string& path, std::string& error) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     error = path + ": cannot read: " + std::strerror(errno);
@@ -38,4 +45,4 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
   return text;
 }
 
-}  // namespace portcullis::fleet
+}  // namespace portcullis::tools
