@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # find_package(Portcullis) (docs/integration.md). Set PORTCULLIS_LWIP_TARGET to your lwIP
 # library target first; the library's targets (Portcullis::filter, ::report, ::policy,
 # ::lwip_clock, ::c) are then built in your project with your toolchain and your lwipopts.h

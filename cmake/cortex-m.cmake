@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Flags every Cortex-M board shares, for our code and third-party code alike.
 # Included from a board's board.cmake after it sets PORTCULLIS_CPU_FLAGS.
 add_compile_options(${PORTCULLIS_CPU_FLAGS} -ffunction-sections -fdata-sections

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The build's device and its TLS credentials at configure time (platform/mbedtls/README.md,
 # tools/README.md). Images hold none of them: a device reads its identity from a record
 # provisioned apart from the image (firmware/identity, tools/pki provision).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # `cmake --install <build> --prefix <prefix>` installs Portcullis as a package a firmware finds
 # with find_package(Portcullis) (docs/integration.md): the library's sources and headers, the
 # CMake files that build them in the firmware's own project (cmake/library.cmake) and the
@@ -32,6 +33,7 @@ install(FILES "${PROJECT_SOURCE_DIR}/cmake/library.cmake" "${PROJECT_SOURCE_DIR}
               "${PROJECT_SOURCE_DIR}/cmake/PortcullisConfig.cmake"
               "${PROJECT_BINARY_DIR}/PortcullisConfigVersion.cmake"
         DESTINATION "${_dest}/cmake")
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" "${PROJECT_SOURCE_DIR}/CHANGELOG.md" DESTINATION "${_dest}")
 install(FILES "${PROJECT_SOURCE_DIR}/docs/integration.md" "${PROJECT_SOURCE_DIR}/docs/porting.md"
         DESTINATION "${_dest}/docs")
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # boards/<board>/lab.conf, the board registry the lab and its tests read: KEY=VALUE lines,
 # `#` comments and blank lines. The keys and rules are those of tools/lib/boards.sh (which
 # documents them); both readers print the same "FILE:LINE: reason" for a bad file.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Portcullis as a library of a firmware that has its own lwIP (docs/integration.md): the
 # targets below, compiled in the firmware's own build (its toolchain, its CPU flags, its
 # lwIP target and lwipopts.h: lwIP's structures change with its options, so nothing of ours is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The reference boards' lwIP: 2.2.1 built from LWIP_DIR as a library of its own, with lwipopts.h
 # from platform/lwip (a library user brings its own lwIP target instead: docs/integration.md).
 # Only the core, IPv4, IPv6 and Ethernet are compiled: no sequential/socket API. NO_SYS=1, or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # portcullis_hook_lwip(<lwip-target>): readies the firmware's lwIP library target for
 # Portcullis's hooks (docs/integration.md). The firmware's lwipopts.h names the hook file
 # (#define LWIP_HOOK_FILENAME "portcullis/stack/lwip_hooks.h"); this

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Mbed TLS 3.6 LTS built from MBEDTLS_DIR as a library of its own with our configuration
 # (platform/mbedtls/include/portcullis_mbedtls_config.h; host builds layer
 # portcullis_mbedtls_host.h on it). Everything the config leaves out compiles to nothing, so

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The port policy at configure time (firmware/policy/README.md, docs/integration.md).
 #
 #   portcullis_add_policy(<target> <policy-file> [PUBLIC|PRIVATE] [GENERATED_DIR <dir>])

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Options shared by every target of ours (not by lwIP or Mbed TLS, which keep quieter flags).
 
 add_library(portcullis_warnings INTERFACE)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The board's tuning (PORTCULLIS_BOARD_DEFINITIONS, NAME=VALUE each) is checked against the
 # settings the code has, so that a misspelled key stops the configure instead of silently
 # leaving the default in place. The code's settings are the headers' own: every

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sizing for a part with 64 KiB of SRAM, which both Cortex-M boards ship with (issue 14's goal
 # for qemu-mps2-an385: at most 64 KiB of static RAM with TLS status and the MQTT push). Included
 # by a board.cmake after cmake/cortex-m.cmake; what each figure trades is in the board READMEs

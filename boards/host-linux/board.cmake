@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The agent as a Linux process on a TAP interface: same firmware code, POSIX platform.
 set(PORTCULLIS_PLATFORM posix)
 

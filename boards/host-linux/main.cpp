@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Wiring for host-linux: the agent on a TAP interface.
 // Usage: portcullis-host-linux [--tap IFNAME] [--identity FILE]
 // FILE is the device's identity record (tools/pki provision), as a flash region holds it on

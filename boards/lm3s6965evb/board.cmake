@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # TI Stellaris LM3S6965 evaluation board (EK-LM3S6965): Cortex-M3 at 50 MHz, 256 KiB flash,
 # 64 KiB SRAM, on-chip Ethernet MAC + PHY; QEMU emulates it as `-M lm3s6965evb`.
 set(PORTCULLIS_PLATFORM cortex-m)

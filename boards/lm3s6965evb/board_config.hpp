@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // lm3s6965evb: data only. Addresses from the LM3S6965 data sheet's memory map.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Wiring for lm3s6965evb: the system clock, which driver sits at which address. No logic.
 #include "board_config.hpp"
 #include "portcullis/app/agent.hpp"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Arm MPS2 with the AN385 FPGA image (Cortex-M3), as QEMU's `-M mps2-an385` emulates it.
 set(PORTCULLIS_PLATFORM cortex-m)
 set(PORTCULLIS_CPU_FLAGS -mcpu=cortex-m3 -mthumb -mfloat-abi=soft)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // qemu-mps2-an385: data only. Addresses from the AN385 application note's memory map.
 

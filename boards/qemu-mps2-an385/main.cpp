@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Wiring for qemu-mps2-an385: which driver sits at which address. No logic.
 #include "board_config.hpp"
 #include "portcullis/app/agent.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own board support for the MPS2 AN385 at 25 MHz: CMSDK UART0 (polled, output
  * only), SysTick at 1 kHz for lwIP's sys_now(), a pseudo-random generator for LWIP_RAND(). */
 #include "board.h"

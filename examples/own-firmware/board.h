@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own board support: console, millisecond clock, randomness. */
 #ifndef OWN_BOARD_H
 #define OWN_BOARD_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own service: TCP echo (RFC 862) on port 7, lwIP's raw API. */
 #include "echo_service.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #ifndef OWN_ECHO_SERVICE_H
 #define OWN_ECHO_SERVICE_H
 #ifdef __cplusplus

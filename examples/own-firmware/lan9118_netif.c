@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own LAN9118 driver and netif: register offsets from the chip's data sheet. */
 #include "lan9118_netif.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own netif over the MPS2's SMSC LAN9118 (polled, no interrupts). */
 #ifndef OWN_LAN9118_NETIF_H
 #define OWN_LAN9118_NETIF_H

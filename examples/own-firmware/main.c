@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's main loop: lwIP brought up as it always was (lwip_init, its own netif, DHCP,
  * SLAAC, its services), with Portcullis's agent adopted through its C interface in the steps of
  * docs/integration.md. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own Cortex-M3 startup: vector table, .data and .bss, C++ constructors. */
 #include <stdint.h>
 #include <string.h>

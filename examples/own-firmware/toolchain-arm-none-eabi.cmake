@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The firmware's own toolchain file: arm-none-eabi-gcc for a Cortex-M3.
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR arm)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The agent's C interface (include/portcullis/agent.h): one Agent attached to the firmware's
 // lwIP, over the firmware's clock, console and seed record given as C functions and memory.
 // Compiled in the firmware's own target (Portcullis::agent). Nothing is constructed before

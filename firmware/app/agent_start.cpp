@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Agent::start(): the agent that owns the network (the reference boards). A file of its own,
 // since it gives lwIP its sys_now() (stack::set_lwip_clock(), portcullis_lwip_clock): a firmware
 // whose agent attaches (prepare(), attach()) has its own sys_now(), and linking only agent.cpp

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every C interface shares (Portcullis::c, Portcullis::agent), compiled in the firmware's
 // target once whichever it links: Portcullis's fatal stop (portcullis/hal/fatal.hpp) handed to
 // the firmware's port function, and portcullis_lwip_started().

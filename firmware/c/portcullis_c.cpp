@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The C interface (include/portcullis/portcullis.h): one filter and one listener audit, bound
 // to the policy compiled into the firmware. Compiled in the firmware's own target (Portcullis::c
 // hands it this source), where portcullis_add_policy() put compiled.hpp's header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/filter/client_requests.hpp"
 
 #include <algorithm>

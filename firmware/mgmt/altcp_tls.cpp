@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // altcp TLS layer over Mbed TLS 3.6. One outer altcp_pcb per TLS endpoint, wrapping an
 // inner TCP altcp_pcb. Two function tables: an endpoint that is not (yet) a connection
 // (fresh, bound or listening) keeps only its mbedtls_ssl_config; a connection owns a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/mgmt/mqtt_codec.hpp"
 
 namespace portcullis::mgmt::mqtt {

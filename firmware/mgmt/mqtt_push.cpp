@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/mgmt/mqtt_push.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's input hooks: every inbound packet goes to the input filter the firmware installed
 // (stack::use_input_filter). In portcullis_stack, which lwIP's library links back
 // (portcullis_hook_lwip()), so lwIP's references resolve in any link order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/stack/ethernet_netif.hpp"
 
 #include "lwip/dhcp.h"

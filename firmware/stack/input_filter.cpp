@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's input hooks: every inbound IPv4/IPv6 packet is classified before lwIP parses,
 // validates or allocates anything for it. A dropped packet's pbuf is freed here.
 #include "portcullis/stack/input_filter.hpp"

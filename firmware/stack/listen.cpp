@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/stack/listen.hpp"
 
 namespace portcullis::stack {

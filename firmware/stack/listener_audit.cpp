@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The listener audit on lwIP's own PCB lists: snapshot first, judge the snapshot, then close
 // from it, so no list is changed while it is walked and no PCB is touched once freed.
 #include "portcullis/stack/listener_audit.hpp"

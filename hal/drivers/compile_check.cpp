@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Explicit instantiations of every header-only driver over the real register bus. Nothing links
 // against this object; building it is the check (see hal/CMakeLists.txt).
 #include "portcullis/hal/cmsdk_uart.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reset handler and vector table for ARMv7-M. No vendor SDK: the table lists the 16
 // core exceptions and a run of external interrupts, all weak so a board can claim one.
 // Also the main stack's measurement (stack_use.hpp), whose paint the reset handler lays.

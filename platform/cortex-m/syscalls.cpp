@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The few newlib system calls a bare-metal image links against. Agent code uses neither
 // stdio nor the heap; these exist so that a stray libc call fails loudly, not silently.
 #include <sys/stat.h>

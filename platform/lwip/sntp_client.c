@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * lwIP's SNTP client (LWIP_DIR/src/apps/sntp/sntp.c), compiled as part of this file so that
  * its one PCB, static in sntp.c, has a name the listener audit can ask for: the PCB is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built-in arena: its own translation unit so that a program passing its own arena to
 // tls_init (tests, host tools) does not carry this one too (--gc-sections).
 #include "portcullis/platform/tls.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The build's provisioned NV seed (generated/provisioned_seed.cpp, from the build host's
 // /dev/urandom): what TLS seeds from when the board names no seed store (host-linux). Our
 // builds only; a library user's firmware links no_seed_store.cpp instead.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 

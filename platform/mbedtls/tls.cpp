@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/platform/tls.hpp"
 
 #include "portcullis/platform/mbedtls_requirements.h"

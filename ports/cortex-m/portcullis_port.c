@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Portcullis's port for a bare-metal Arm Cortex-M firmware (ARMv7-M and ARMv6-M): what the C
  * interface asks of a port (portcullis/port.h). Weak: a firmware that logs elsewhere
  * defines its own portcullis_port_fatal(). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Portcullis's bare-metal Cortex-M port (portcullis_port.c). */
 #ifndef PORTCULLIS_PORT_CORTEX_M_H
 #define PORTCULLIS_PORT_CORTEX_M_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Portcullis's port for a POSIX process (a Linux or macOS program on lwIP, a simulator, a
  * test): what the C interface asks of a port (portcullis/port.h). */
 #include <stdio.h>

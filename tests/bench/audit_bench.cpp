@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Instructions per listener-audit step, on lwIP's real PCB lists at their largest (every
 // listen PCB and every UDP PCB in use) against a policy of kMaxRules rules. Run under
 // callgrind by tests/bench/run (figures, not a test); bench_step is what it counts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Instructions per packet of the early filter, beside lwIP's own cost for the same packet.
 // Run under callgrind by tests/bench/run (figures, not a test). Each scenario's measured
 // step is an extern "C" function, so callgrind's --toggle-collect counts only it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mutual-TLS handshakes on the host between the device (server: the build's device
 // credentials) and a management client (the PKI's mgmt certificate), both on the fleet profile,
 // over an in-memory link in TCP-sized chunks. Run by tests/bench/run (figures, not a test):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer harness: the packet classifier (firmware/filter) on arbitrary bytes, with the
 // stack's answers drawn from the input too.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What every harness shares: a reader that draws values from the front of the fuzzer's input
 // (so a seed can be written by hand: its first bytes are the settings, the rest the payload),

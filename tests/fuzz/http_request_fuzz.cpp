@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer harness: the status endpoint's incremental HTTP/1.1 request parser
 // (firmware/mgmt/http_request.hpp) on arbitrary bytes, fed in arbitrary pieces.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer harness: the identity record parser (firmware/identity/record.hpp), which reads
 // whatever is in the device's reserved region (or a host's file) at every boot.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer harness: the MQTT push's parser of what a broker sends
 // (firmware/mgmt/mqtt_codec.hpp, InputParser) on arbitrary bytes, one at a time.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer harness: the policy file parser (firmware/policy/parser.hpp), run at run time on
 // arbitrary text, and the canonical form and digest of what it accepts.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a harness over files and folders of inputs without libFuzzer, so that the host build
 // (GCC, ASan + UBSan) can replay the committed corpus in CTest. Each input goes to the
 // harness in a malloc'd buffer of exactly its size, as libFuzzer hands it, so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer harness: the status encoders (firmware/report json.hpp and metrics.hpp) over a
 // snapshot drawn from the input: device strings of arbitrary bytes (ill-formed UTF-8, control
 // characters, quotes and backslashes), a policy table with any values (counts beyond the

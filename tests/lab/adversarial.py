@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Adversarial probes for the lab device (tests/lab/adversarial_test.sh drives this).
 
   adversarial.py link     --board B --out FILE   link-layer oddities: what the NIC or lwIP's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/adversarial_test.sh BOARD: boots BOARD with policies/scan.allow (tcp 22, tcp 8080
 # from the lab nets, udp 5683, mgmt 8443; lab services listen there) and attacks it from the lab
 # namespace with hand-made frames (scapy, tests/lab/adversarial.py), sniffing the TAP for every

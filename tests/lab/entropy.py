@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """What a device's randomness looks like from the wire (tests/lab/entropy_test.sh drives this).
 
   entropy.py handshake FILE   FILE: `openssl s_client -msg` output of one TLS 1.2 handshake;

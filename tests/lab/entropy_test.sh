@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/entropy_test.sh BOARD: the same image booted twice is two different random
 # streams (security review findings 2 and 3), and a device without a usable seed refuses TLS.
 # The second boot is also another device: one image, two identity records (issue 15).

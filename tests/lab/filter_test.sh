@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/filter_test.sh BOARD: boots BOARD with the test's own policies and scans it with
 # nmap from the lab namespace. Asserts (not prints) what a scanner sees:
 #   stealth (policies/scan.allow): a SYN scan of all 65535 TCP ports finds exactly the

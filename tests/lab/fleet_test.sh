@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/fleet_test.sh BOARD: portcullis-fleet against a lab device, from the lab
 # namespace: a healthy device with its own policy exits 0 and shows the digest (MATCH); the
 # digest of another policy file exits non-zero with MISMATCH; --json parses; an address with

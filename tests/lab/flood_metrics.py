@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Reads the device's Prometheus /metrics files for tests/lab/flood_test.sh.
 
   flood_metrics.py value FILE NAME [LABEL=VALUE...]   the sample's value (0 when absent)

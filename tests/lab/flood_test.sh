@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/flood_test.sh BOARD: a bounded SYN flood and a bounded UDP flood (hping3, from the
 # lab namespace, FLOOD_COUNT packets each at about 1000 a second, one source, one closed port)
 # against the board's image:

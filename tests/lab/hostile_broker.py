@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A broker that turns hostile, for tests/lab/mqtt_test.sh (run inside the lab namespace).
 
 Listens with TLS on ADDRESS:PORT (client certificates required, as the lab's mosquitto),

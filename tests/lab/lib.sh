@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by the lab test scripts (sourced): root check, the lab instance, the board's
 # lab.conf, PASS/FAIL bookkeeping.
 # shellcheck shell=bash

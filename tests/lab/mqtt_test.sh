@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/mqtt_test.sh BOARD: the device's MQTT/TLS push against a real mosquitto broker in
 # the lab namespace (192.0.2.1:8883, TLS, client certificates required):
 #   - a broker whose certificate expired yesterday is refused once the device knows the time

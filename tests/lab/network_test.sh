@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/network_test.sh BOARD: the device on a network it did not know at build time.
 # It boots with a policy that answers no ping (tests/lab/policies/quiet.allow), so tools/lab
 # must find it up by its mgmt port; takes its IPv4 address from the lab's DHCP server

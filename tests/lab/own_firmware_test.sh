@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/own_firmware_test.sh BOARD IMAGE POLICY PKI_DIR: a customer's own firmware that
 # adopted Portcullis's agent (examples/own-firmware, built by the package_own_firmware test)
 # booted in the lab with tools/lab --image, on an identity record `tools/pki provision` made for

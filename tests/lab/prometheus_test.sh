@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/prometheus_test.sh BOARD: a real Prometheus (Debian's package) scrapes the
 # device's /metrics over mutual TLS from inside the lab namespace, and its HTTP API returns
 # the portcullis_ series. Prometheus listens on the namespace's loopback only; the scrape

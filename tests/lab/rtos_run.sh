@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one lab script against BOARD (the rtos build's board, host-linux) built in the rtos
 # preset: lwIP with NO_SYS=0, its tcpip thread and the core lock (the agent's main loop and
 # lwIP's thread both live), all under ThreadSanitizer. The script's own checks must pass, and no process it started (the

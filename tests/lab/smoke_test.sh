@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/smoke_test.sh BOARD: boot BOARD with tools/lab and check it from the host side of
 # the lab: the tools/lab contract keys (and the instance's names: PORTCULLIS_LAB_INSTANCE),
 # IPv4 and IPv6 ping, ARP, TCP to a closed port (filtered), and that `tools/lab stop` leaves

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/lab/status_test.sh BOARD: the mutual-TLS status endpoint, seen by real clients from
 # the lab namespace: curl with the management certificate gets /v1/status JSON matching the
 # build's policy and /metrics in Prometheus format; no client certificate, one from another

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """A bounded SYN flood from spoofed lab addresses, for tests/lab/flood_test.sh.
 
   synflood.py IFACE DEVICE_MAC DEVICE_IPV4 PORT COUNT RATE FIRST LAST

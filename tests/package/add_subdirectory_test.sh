@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/package/add_subdirectory_test.sh SCRATCH LWIP_DIR MBEDTLS_DIR: configures and builds
 # tests/package/add_subdirectory, a customer project that takes this tree in with
 # add_subdirectory(), for the host board. Passes when it configures, its program builds against

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/package/own_firmware_test.sh BUILD_DIR SCRATCH LWIP_DIR MBEDTLS_DIR: Portcullis adopted by a
 # customer's own lwIP firmware (examples/own-firmware, docs/integration.md), both ways in:
 #   1. `cmake --install BUILD_DIR --prefix SCRATCH/stage`, and the install tree holds the

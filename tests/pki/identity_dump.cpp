@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // identity_dump FILE: reads an identity record (tools/pki provision's OUT) with the device's
 // own parser (firmware/identity) and Mbed TLS, and prints what a device would use:
 //   <state> <device id> <broker or -> <time server or -> <MAC or -> <SHA-256 of the certificate

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/pki/pki_test.sh CASE: checks tools/pki in a scratch folder with openssl.
 #   chain        device/mgmt/broker chain to ca.crt for their purpose; other-client does not
 #   names        subjects, EKUs and SANs (curl verifies the device by address)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # One configure of the whole project with a given policy, as a user would run it, in the
 # scratch folder BINARY_DIR (host board, no tests: only configure-time work happens).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Runs portcullis-policy once and compares exit status, stdout and stderr exactly.
 #
 #   cmake -DTOOL=exe -DARGS="check;file" -DEXPECT_RC=N [-DEXPECT_STDOUT=text |

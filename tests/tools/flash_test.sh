@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/tools/flash_test.sh CASE: checks tools/flash on a machine without a board, each case
 # asserting exit status and message.
 #   usage           no BOARD or an unknown option: usage, exit 2

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tools/tidy on a one-file tree with our .clang-tidy: a source that breaks a house rule is a
 # finding (exit 1, naming the check), the same source fixed is clean (exit 0). So the style
 # test of the real tree (style_clang_tidy) cannot pass because tidy checked nothing.

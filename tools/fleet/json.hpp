@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small JSON reader for portcullis-fleet: parses one document into a tree of Values.
 // Bounded: nesting depth and input size are limited by the caller's response limit and

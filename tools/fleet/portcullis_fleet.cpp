@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet: polls Portcullis devices' GET /v1/status over mutual TLS and shows, per
 // device, the policy it runs (digest, optionally compared with a policy file), what it allows
 // against what it really listens on, violations and drops.
@@ -75,6 +76,10 @@ using fleet::Target;
 using fleet::Verdict;
 using fleet::write_json;
 
+#ifndef PORTCULLIS_VERSION
+#define PORTCULLIS_VERSION "unknown"  // built outside CMake
+#endif
+
 constexpr std::size_t kMaxResponse = 256 * 1024;
 constexpr std::size_t kMaxParallel = 16;
 
@@ -85,10 +90,8 @@ constexpr int kErrRecvFailed = -0x004C;
 
 std::mutex g_tls;  // every Mbed TLS call (no MBEDTLS_THREADING_C)
 
-int usage(const std::string& why = {}) {
-  if (!why.empty()) std::cerr << "portcullis-fleet: " << why << "\n";
-  std::cerr
-      << "usage: portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
+void print_usage(std::ostream& out) {
+  out << "usage: portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
          "                        [--expect-policy FILE] [--timeout SEC] [--file HOSTS]\n"
          "                        [ID@]HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443;\n"
          "                        ID@: the device id its certificate names, for an address\n"
@@ -96,7 +99,20 @@ int usage(const std::string& why = {}) {
          "       portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
          "                        [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]\n"
          "                        [--session ID] [--silent-after SEC]\n"
-         "                        BROKER[:PORT]    (MQTT over TLS; default port 8883)\n";
+         "                        BROKER[:PORT]    (MQTT over TLS; default port 8883)\n"
+         "       portcullis-fleet --help | --version\n";
+}
+
+// --help: the usage on stdout, exit 0.
+int help() {
+  print_usage(std::cout);
+  return kExitOk;
+}
+
+// A usage error: why and the usage on stderr, exit 2.
+int usage(const std::string& why = {}) {
+  if (!why.empty()) std::cerr << "portcullis-fleet: " << why << "\n";
+  print_usage(std::cerr);
   return kExitUsage;
 }
 
@@ -132,10 +148,7 @@ std::optional<std::string> policy_digest(const std::string& path) {
 // `portcullis-fleet watch ...`: `args` are the arguments after `watch`.
 int watch_main(const std::vector<std::string>& args) {
   const fleet::WatchArgs parsed = fleet::parse_watch_args(args);
-  if (parsed.result == fleet::WatchArgs::Result::kHelp) {
-    usage();
-    return kExitOk;
-  }
+  if (parsed.result == fleet::WatchArgs::Result::kHelp) return help();
   if (parsed.result == fleet::WatchArgs::Result::kUsage) return usage(parsed.error);
   std::string expected_digest;
   if (!parsed.options.expect_policy.empty()) {
@@ -514,7 +527,9 @@ int main(int argc, char** argv) {
         timeout_s = std::stoi(v);
       }
     } else if (a == "-h" || a == "--help") {
-      usage();
+      return help();
+    } else if (a == "--version") {
+      std::cout << "portcullis-fleet " << PORTCULLIS_VERSION << "\n";
       return kExitOk;
     } else if (a.size() > 1 && a[0] == '-') {
       return usage("unknown option " + a);

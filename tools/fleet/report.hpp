@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // portcullis-fleet's output: the per-device table and JSON writing, shared by polling and
 // `watch`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // portcullis-fleet's targets: [ID@]HOST[:PORT] from the command line or a HOSTS file.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // UTF-8 as portcullis-fleet reads every string from a device or a broker: one character at a
 // time, so that the JSON reader can refuse what is not UTF-8 and the table and --json can

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // portcullis-fleet's verdict on each device it polled, and the exit status of the whole run.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `portcullis-fleet watch`: the parts that need no broker. The command line, which topics
 // are ours (`<prefix>/<device-id>/status` and `.../events`), an event as one printable or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "watch_mqtt.hpp"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `portcullis-fleet watch` on a broker: libmosquitto (MQTT 3.1.1) over mutual TLS, with an
 // OpenSSL context configured here (TLS 1.2 or later, forward-secret AEAD suites, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # The board registry, read by tools/lab, tools/test, tools/demo and the lab test scripts
 # (sourced). A board is a lab board when its folder has a lab.conf: KEY=VALUE lines, `#`

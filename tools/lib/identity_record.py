@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """The device identity record (firmware/identity/include/portcullis/identity/record.hpp),
 written by `tools/pki provision`. The device's parser is the reference; this writer follows
 its layout: "PCID", version 1, header size 16, payload size, CRC-32 of the payload, then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-policy: the firmware's policy parser, run on the host.
 //
 //   portcullis-policy check FILE       exit 0 if FILE is a valid policy, else 1 and

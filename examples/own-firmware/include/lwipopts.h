@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own lwIP configuration: a NO_SYS super-loop with DHCP, DNS, IPv6 with SLAAC,
  * no statistics, and pools sized for this device. Two lines are Portcullis's (Step 4 of
  * docs/integration.md): the hook file, and this firmware's own input hook chained behind it. */

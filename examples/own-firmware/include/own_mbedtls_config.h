@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own Mbed TLS 3.6 configuration: TLS 1.2 with ECDHE-ECDSA-AES128-GCM-SHA256 on
  * P-256, mutual authentication, certificates checked against the device's clock, all memory
  * from one static arena, randomness from an HMAC_DRBG seeded from the device's NV seed. What

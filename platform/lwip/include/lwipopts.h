@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Everything compiled into lwIP, for every Portcullis board, with why.
  * Options are 0/1 values (never "defined or not"), so a typo cannot read as "off".

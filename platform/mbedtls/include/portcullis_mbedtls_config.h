@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Everything compiled into Mbed TLS 3.6 for Portcullis, with why (platform/mbedtls/README.md
  * has the measurements behind the numbers). One configuration for every build: the firmware

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Host builds only (Linux: the host-linux board, unit tests, fleet poller), layered on
  * portcullis_mbedtls_config.h through MBEDTLS_USER_CONFIG_FILE by cmake/mbedtls.cmake.

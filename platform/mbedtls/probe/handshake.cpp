@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/platform/tls_probe.hpp"
 
 namespace portcullis::platform::probe {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TLS probe images for QEMU's mps2 boards (platform/mbedtls/README.md, "Measuring"):
 //   PORTCULLIS_PROBE_MODE 0  baseline: startup, console, nothing of TLS
 //   PORTCULLIS_PROBE_MODE 1  the device's server path linked (init, credentials, profile,

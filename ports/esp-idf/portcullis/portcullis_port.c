@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Portcullis's ESP-IDF port (UNTESTED: ports/esp-idf/README.md): what the C interface asks of a
  * port (portcullis/port.h). */
 #include <string.h>

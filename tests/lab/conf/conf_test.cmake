@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Both readers of boards/<board>/lab.conf (tools/lib/boards.sh and cmake/lab_conf.cmake) on
 # one file:
 #   cmake -DSOURCE_DIR=repo -DFILE=conf -DEXPECT_ERROR="LINE: reason" -P conf_test.cmake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The customer's program: it sees the policy Portcullis compiled for it and prints its mgmt
 // port, which the test compares with the board's policy file.
 #include <cstdio>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compiled by CTest (tests/policy/CMakeLists.txt) against listen.allow, with
 // LISTEN_UDP=0|1 and LISTEN_PORT=N: it must compile for an allowed port and fail with the
 // helper's static_assert for any other. LISTEN_MUTABLE_POLICY=1 instead tries a run-time

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The vocabulary types (firmware/base): what every module relies on them to do.
 #include <CppUTest/TestHarness.h>
 

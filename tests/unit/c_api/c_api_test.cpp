@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The C interface (portcullis/portcullis.h) on real lwIP with the build's policy (host-linux:
 // mgmt 8443 from 192.0.2.0/24, echo on) and Portcullis's own input hooks (no test hooks in this
 // program): what a C firmware calls, and what it reads back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The classifier against hostile bytes: every truncation of valid packets, deterministic
 // random mutations and random packets. Each input lives in a malloc'd buffer of exactly its
 // size, so AddressSanitizer reports any read past it; UBSan watches the arithmetic.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // classify_ipv4: hand-built packets for every rule of firmware/filter/README.md.
 
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // reason_name and is_pass_reason: the names the status JSON and the metrics carry.
 
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The requests of the device's own DHCP, DNS and SNTP clients, and what an inbound datagram
 // is to them: its answer, a stray one, or nothing of theirs.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // "verdict reason" text of a Decision, so a failing check prints both names.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A StackView answering from small tables the test fills: the device's TCP connections,
 // its UDP flows, the interface's broadcast addresses and its own addresses. It counts the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fake the classifier tests rely on answers exactly what it was told.
 
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Hand-built IPv4/IPv6 packets for the classifier tests. Fields default to a valid packet
 // from the lab's host (192.0.2.1 / 2001:db8::1) to the device (.2 / ::2); each test

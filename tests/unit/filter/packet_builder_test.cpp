@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The packet builder puts each field where the RFCs say, so the classifier tests test the
 // classifier and not the builder.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Policies for the classifier tests, built directly as data (not through the policy
 // parser, which is tested on its own).

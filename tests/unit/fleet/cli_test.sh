@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/unit/fleet/cli_test.sh FLEET PKI_DIR: portcullis-fleet given a directory where it wants a
 # file (--expect-policy, --file, --ca, and watch's --ca) says so in one line and exits 2 (usage),
 # as tools/README.md documents; it aborted with an uncaught ios_failure (exit 134) before. Every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet's JSON reader: what the status document uses, and every malformed case
 // the reader must refuse rather than half-read.
 // Standard headers before CppUTest (its leak detector redefines new).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet's output shared by polling and watch: JSON writing, and a table that a
 // device's strings cannot use to rewrite the terminal.
 // Standard headers before CppUTest (its leak detector redefines new).

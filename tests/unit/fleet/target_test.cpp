@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet's HOST[:PORT] rule and HOSTS file reading: every form a user writes, and
 // every malformed one the poller must refuse up front (a usage error) rather than poll.
 // Standard headers before CppUTest (its leak detector redefines new).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet's verdict on each device and the exit status for the fleet: which status
 // documents pass, which fail and why, and how one failing device fails the run.
 // Standard headers before CppUTest (its leak detector redefines new).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/unit/fleet/watch_mqtt_test.sh FLEET: `portcullis-fleet watch` against a real mosquitto
 # on 127.0.0.1 (a random high port; nothing else is contacted), with a throwaway CA, broker
 # and client certificates made here and TLS with client certificates required. Checks the

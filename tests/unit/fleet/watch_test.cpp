@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet watch without a broker: the command line, which topics are a device's,
 // what an event prints, how a pushed status is judged, which redeliveries are dropped (and
 // that a rebooted device's events are not), and when the watch ends with which exit status.

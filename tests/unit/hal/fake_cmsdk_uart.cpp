@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "fake_cmsdk_uart.hpp"
 
 namespace portcullis::hal::testing {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests of the fake itself: it must behave like the UART at the register level.
 #include "fake_cmsdk_uart.hpp"
 

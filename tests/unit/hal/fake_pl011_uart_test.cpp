@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests of the fake itself: it must behave like a PL011 at the register level.
 #include "fake_pl011_uart.hpp"
 

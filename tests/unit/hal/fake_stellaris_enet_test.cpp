@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tests of the fake itself: it is only worth the driver tests built on it if it behaves like
 // the controller at the register level.
 #include "fake_stellaris_enet.hpp"

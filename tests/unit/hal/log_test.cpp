@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hal::Log: the one facade the agent's console lines go through.
 #include <cstdint>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the MAC driver tests share: their test frames, and a CppUTest base (for
 // TEST_GROUP_BASE) holding a register-level fake, the driver on the fake's bus and a receive

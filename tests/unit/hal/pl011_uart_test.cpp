@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/hal/pl011_uart.hpp"
 
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The LM3S6965 ADC noise source against a register model of timer 0 and ADC0's sample
 // sequencer 3: the configuration, bytes that follow the conversions, the health test, the bound
 // on a dead ADC, and the model's own behaviour.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The LM3S6965 flash controller driver against a register model of FMA/FMD/FMC/FCRIS/FCMISC
 // over a small flash: the write key on every command, erase and program as NOR does them, a
 // busy controller polled to the end, a protected page, a controller that never finishes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The LM3S6965 system control driver against a register model of RCC/RIS/MISC and the clock
 // gates: the PLL sequence of the data sheet, a PLL that never locks, the gates.
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wall clock (hal/wall_clock.hpp): unknown until set, then runs with the monotonic clock;
 // a time before its floor is refused and changes nothing.
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The identity record a device is provisioned with (firmware/identity): what the device reads
 // from its reserved region, and every way a region can be blank, foreign or corrupt.
 #include "portcullis/identity/record.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP/1.1 request parser. Every request in these tests is parsed three ways: in one
 // feed, byte by byte, and split in two at each position; parse() fails the test unless the
 // three give the same result, so each case also checks incremental parsing.

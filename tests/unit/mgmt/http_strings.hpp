@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Lets CHECK_EQUAL print the parser's enums by name. Global, beside CppUTest's own
 // StringFrom overloads (see tests/unit/hal/status_string.hpp).

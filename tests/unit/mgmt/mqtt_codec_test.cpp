@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The push's MQTT 3.1.1 packets, byte for byte against the standard's layout, and the parser
 // of what a broker sends: the three packets it may send a publishing client, and the refusal
 // of everything else (another type, reserved bits, another length, packet id 0), for good.

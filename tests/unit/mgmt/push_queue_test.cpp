@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the MQTT push keeps while the broker is away: the event queue (QoS 1 until PUBACK,
 // bounded, counted drops), the reconnect backoff and the event document.
 #include <CppUTest/TestHarness.h>

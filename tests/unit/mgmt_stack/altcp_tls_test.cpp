@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The altcp TLS layer (firmware/mgmt/altcp_tls.cpp) inside real lwIP with real Mbed TLS. The
 // test is the management host: it speaks TCP to the device's management port in Ethernet
 // frames and TLS through an Mbed TLS client whose bio rides on those frames. The device's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The MQTT push (firmware/mgmt/mqtt_push.cpp) inside real lwIP with real Mbed TLS, against a
 // broker the test plays: it answers the device's SYN on 192.0.2.1:8883 in Ethernet frames,
 // is the TLS server with the broker's certificate, and reads and writes MQTT packets, so a

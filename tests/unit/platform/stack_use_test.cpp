@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The main stack's high-water mark (portcullis/platform/stack_use.hpp): the scan the
 // Cortex-M build runs over its painted stack, here over arrays laid out like one, and what
 // the host build reports instead.

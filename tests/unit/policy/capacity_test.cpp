@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The largest policies and files the capacities admit, built and parsed in the compiler:
 // proves that a full table (32 rules of 8 full-length IPv6 prefixes, every line 512
 // characters) and a 64 KiB file stay within GCC's default constexpr limits

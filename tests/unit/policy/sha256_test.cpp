@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "portcullis/policy/sha256.hpp"
 
 #include <array>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The run-time table (table.hpp): the same answers as the parser's Policy, in arrays of the
 // policy's own size, found by a binary search over the rules' ports.
 #include "portcullis/policy/table.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The recent-blocked log: what it keeps, in which order, once it has wrapped.
 #include <CppUTest/TestHarness.h>
 

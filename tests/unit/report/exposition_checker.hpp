@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A line-by-line checker of the Prometheus text exposition format 0.0.4, stricter than
 // Prometheus itself where our encoder has no reason to use the freedom: every family has

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The test's exposition-format checker: valid text passes, and each rule it enforces
 // refuses a text that breaks it.
 #include <string>

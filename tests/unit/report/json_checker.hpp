@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A strict JSON (RFC 8259) parser for tests: it rejects what a lenient reader would let
 // through (trailing commas, leading zeros, raw control characters, lone surrogates,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The test's JSON parser: it must accept valid JSON and refuse what the encoder must never
 // produce, or the encoder tests built on it prove nothing.
 #include <string>

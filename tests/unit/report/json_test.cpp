@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The /v1/status document: every document the encoder writes goes through the strict
 // parser of json_checker.hpp and its fields are compared with the snapshot.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /metrics: every document the encoder writes goes through the line-by-line checker of
 // exposition_checker.hpp, and its samples are compared with the snapshot.
 #include <algorithm>

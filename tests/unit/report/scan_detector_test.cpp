@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The scan detector: who is listed as a scanner, when, for how long, and what a flood of
 // spoofed sources can and cannot do to it.
 #include <CppUTest/TestHarness.h>

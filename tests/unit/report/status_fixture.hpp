@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Snapshots for the encoder tests, built directly as data, and helpers that run an encoder
 // into a right-sized buffer.

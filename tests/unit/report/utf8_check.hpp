@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // UTF-8 as the test-side checkers read it (json_checker, exposition_checker, the status
 // fuzzer): one character decoded to its code point and its range checked, rather than by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An agent attached to a firmware's own lwIP and netif (Agent::prepare(), Agent::attach()): the
 // firmware (here the test) gives lwIP its sys_now(), starts lwIP and adds and drives its netif;
 // the agent's filter judges every packet from before lwIP ran, its status endpoint listens on

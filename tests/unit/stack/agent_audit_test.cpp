@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The agent runs the listener audit against the build's policy: a forbidden listener opened
 // while it runs is dealt with at its next loop turn and named on the console, once.
 // The record it boots on names another device than its certificate: refused (no TLS, no status

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The agent's C interface (portcullis/agent.h, firmware/app/agent_c.cpp) as a C firmware uses it:
 // prepare() on its identity record, seed record, clock and console before lwIP starts, attach()
 // to its netif, poll(), the status as JSON. Its own process (the agent lives as long as it), with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the agent reports of a port scan: Agent::snapshot() fills `scanners` and
 // `recent_blocked` from the input hook's scan detector and blocked log, `memory` from the
 // platform, and the status JSON carries them. Its own executable: Agent::start() calls

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // On the device an lwIP assertion reports the address of the failed check, not its text
 // (platform/lwip/include/arch/cc.h): this program makes one from a function of its own and
 // checks, in the fatal report, that the address lies inside that function. It exits 0 only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The listener audit's decisions on fake PCB lists: what is a listener, what is a violation,
 // what gets recorded, when an audit is due.
 #include <CppUTest/TestHarness.h>

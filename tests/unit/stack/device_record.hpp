@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The build's device as an identity record (firmware/identity), as `tools/pki provision` writes
 // one: what the agent tests hand Agent::start() for the region a board reserves. The device id,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's DHCP client behind the filter: its offers and acknowledgements pass as answers to its
 // own requests, a forged one of another transaction is dropped (unsolicited_reply), and the
 // device binds the address it was offered; at T1 it renews with its server (unicast: another

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's resolver behind the filter: the answer to its query passes, a forged one (another
 // ID, another server) is dropped as unsolicited_reply before lwIP sees it, and the listener
 // audit leaves the resolver's PCB alone.

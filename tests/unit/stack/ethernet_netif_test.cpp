@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The netif glue with real lwIP: frames in through a fake MAC, lwIP's answers out of it.
 #include <CppUTest/TestHarness.h>
 

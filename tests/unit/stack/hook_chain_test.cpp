@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A firmware's own lwIP input hooks beside Portcullis's (portcullis/stack/lwip_hooks.h):
 // named in PORTCULLIS_NEXT_IP4_INPUT_HOOK / PORTCULLIS_NEXT_IP6_INPUT_HOOK, they run after
 // Portcullis's judgement, only for what it passes, and lwIP gets their answer. The hooks are

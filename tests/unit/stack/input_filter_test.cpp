@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The early filter inside real lwIP: what the device sends back (or not) for each packet.
 #include <CppUTest/TestHarness.h>
 

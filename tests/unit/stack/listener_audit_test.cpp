@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The listener audit on real lwIP: rogue listeners opened by test code on ports the policy
 // does not allow are found, closed (or reported), recorded, and really gone from the stack.
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "lwip_device.hpp"
 
 #include <CppUTest/TestHarness.h>

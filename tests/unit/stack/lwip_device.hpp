@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A device for stack tests: real lwIP on a FakeEthernetMac, with the lab addresses and a
 // peer (192.0.2.1) whose MAC lwIP already knows, so replies go out without ARP. The same

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's own statistics as the status report shows them (stack::read_lwip_info), on real
 // lwIP: every pool the build has, allocations through lwIP's API moving their figures, an
 // exhausted pool and heap counting refusals, and what lwIP sent (nothing for a dropped probe,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's randomness: SipHash-2-4 under a per-boot key for LWIP_RAND() and RFC 6528 TCP
 // initial sequence numbers, wired into real lwIP through LWIP_HOOK_TCP_ISN.
 #include <CppUTest/TestHarness.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Path MTU in real lwIP: a Packet Too Big below the IPv6 minimum MTU never reaches it through
 // the filter, and whatever reaches nd6 another way cannot make lwIP send fragments smaller
 // than 1280 bytes (lwIP 2.2.1 looped forever for 48..55) or packets larger than the link's MTU.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Router advertisements through the filter into lwIP's autoconfiguration: an address by SLAAC
 // only where the network settings ask for it, and only from an advertisement a router on the
 // link sent (link-local source, hop limit 255).

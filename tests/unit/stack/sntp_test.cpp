@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lwIP's SNTP client behind the filter, setting the wall clock: the answer to its request
 // passes (stack_client) and sets the clock; a forged answer (another transmit timestamp,
 // another server) is dropped as unsolicited_reply before lwIP sees it; a time before the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The stack tests' own lwIP input hooks: an InputFilter as the firmware's hooks reach one,
 // for a policy each test chooses (the firmware's agent binds the compiled policy instead).

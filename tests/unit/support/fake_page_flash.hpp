@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // NOR flash in host memory behind hal::PageFlash, with the physics a seed log must survive:
 // erase sets a page to 0xFF, programming only clears bits (AND), and a test can cut the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include <CppUTest/TestHarness.h>
 
 #include "fake_clock.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Builds and reads Ethernet frames for stack tests: the lab network's host (192.0.2.1,
 // 2001:db8::1) talking to the device (192.0.2.2, 2001:db8::2).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mutual TLS between an Mbed TLS server with the build's device credentials and an Mbed TLS
 // client, both on the fleet profile (platform::tls_configure), over an in-memory link that
 // hands bytes over in TCP-sized chunks. Every allocation is charged to the party that made

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The noise pool: readings folded in, full after kNoiseFolds, different timings different bytes.
 #include <CppUTest/TestHarness.h>
 

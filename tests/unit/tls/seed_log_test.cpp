@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The seed record in flash (platform/seed_log.hpp) over a NOR flash model with power cuts:
 // every boot appends the next generation, pages are erased in turn, a cut at any point leaves
 // a seed no DRBG has drawn from, a flash that does not program (QEMU's) refuses TLS.

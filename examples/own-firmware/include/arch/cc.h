@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* The firmware's own lwIP architecture header: newlib's types, asserts to the console. */
 #ifndef OWN_ARCH_CC_H
 #define OWN_ARCH_CC_H

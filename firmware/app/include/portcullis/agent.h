@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The whole agent for a C firmware (docs/integration.md): the early filter, the listener audit,
  * the status endpoint over mutual TLS and the MQTT push, attached to the firmware's own lwIP and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * What a port of Portcullis gives, for a C or C++ firmware (docs/porting.md; the ports we have
  * are in ports/). One function, always:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Portcullis for a C firmware (docs/integration.md): the calls a C code base makes to adopt the
  * early filter and the listener audit, bound to the policy compiled into the firmware

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The agent's console lines go through one small facade: `log.line(parts...)` writes
 // "portcullis: " + the parts + a line feed, so every line has one prefix and one grammar (the

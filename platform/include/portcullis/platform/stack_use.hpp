@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // How much of the main stack the device has ever used. Declared once for every platform,
 // implemented by each (platform/cortex-m/stack_use.cpp, platform/posix/posix.cpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* lwIP's compiler/platform glue for every Portcullis board (GCC, little-endian). */
 #ifndef PORTCULLIS_ARCH_CC_H
 #define PORTCULLIS_ARCH_CC_H

@@ -1,2 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Portcullis's lwIP requirements against the lwipopts.h first on the include path. */
 #include "portcullis/stack/lwip_requirements.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* A customer's lwipopts.h without TCP (tests/unit/stack/CMakeLists.txt: Portcullis's
  * requirements header must name LWIP_TCP). */
 #ifndef TEST_LWIPOPTS_H

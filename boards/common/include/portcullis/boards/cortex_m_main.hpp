@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The bring-up every Cortex-M board's main() shares: the console first (so every later step
 // can say what failed), the fatal handler's console, the SysTick clock, then the agent and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The lab network every reference board joins (tools/lab, ARCHITECTURE.md "The lab"):
 // documentation ranges only, the device at .2 / ::2, a locally administered MAC.

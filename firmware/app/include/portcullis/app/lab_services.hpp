@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Lab services: something to find behind every port the policy allows, so a scan in the
 // lab can tell an allowed port (open) from a dropped one (filtered). TCP ports run a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The device's management side, owned by the agent: Mbed TLS brought up (arena, entropy, DRBG), the
 // device's credentials loaded from its identity record (firmware/identity); a TLS server profile

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // UTC calendar time from and to seconds since 1970-01-01, and its RFC 3339 text: what the
 // status report writes and what Mbed TLS compares certificate dates with. Proleptic

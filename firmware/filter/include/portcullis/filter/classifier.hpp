@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The packet classifier: bytes in, verdict out. Pure (no lwIP header, no global state):
 // what it needs to know about the stack comes through StackView.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The requests the device's own UDP clients (lwIP's DHCP, DNS and SNTP clients) have in
 // flight. Their answers come to sockets that a port number cannot vouch for (DHCP's is bound

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The device's identity, provisioned apart from the image (`tools/pki provision`): its id,
 // certificate and key, the fleet CA, and the network settings that differ per device or

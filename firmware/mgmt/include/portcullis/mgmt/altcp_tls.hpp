@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small altcp TLS layer over Mbed TLS 3.6 (lwIP's bundled altcp_tls_mbedtls targets the
 // Mbed TLS 2 API and leaves client certificates optional as a server). Servers require and

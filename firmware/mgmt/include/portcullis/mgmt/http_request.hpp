@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // An incremental HTTP/1.1 request parser for the status endpoint: bytes in as they arrive
 // from TLS, a request head (method, target, version, the few fields the endpoint cares

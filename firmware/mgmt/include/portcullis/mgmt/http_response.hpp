@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the status endpoint answers: the route of a parsed request and the response head
 // (or a whole short error response) written into a fixed buffer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // MQTT 3.1.1 (OASIS standard, 2014) as the push speaks it, without lwIP: the packets a client
 // that only publishes writes (CONNECT with a clean session, PUBLISH at QoS 1, PINGREQ,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Push reports for devices nobody can poll (behind NAT): an MQTT 3.1.1 client of our own
 // (mqtt_codec.hpp) over the altcp TLS layer with the device's certificate, to a broker set at

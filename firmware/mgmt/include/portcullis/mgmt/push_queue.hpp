@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the MQTT push keeps while the broker is away, without lwIP: the events waiting for
 // the broker's PUBACK (a fixed ring; an event that finds it full is counted, not stored),

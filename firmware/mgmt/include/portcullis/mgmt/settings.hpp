@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The mgmt module's build-time settings, in one place: the TLS layer's, the status server's
 // and the push's. The numbers are #ifndef defaults a board may override in

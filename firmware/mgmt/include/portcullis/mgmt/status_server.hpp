@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The status endpoint: GET /v1/status (JSON) and GET /metrics (Prometheus text) over the
 // altcp TLS layer, on the policy's mgmt port. Bounded: one connection per TLS session

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A port the policy allows, as a type. Listener APIs take AllowedTcpPort / AllowedUdpPort
 // instead of a bare number, and every way to make one checks the port against a constexpr

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The canonical text of a policy: what the digest is computed over, so that two files
 // meaning the same table (different comments, blanks, hex case, `::` placement, leading

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The build's policy and the listener ports checked against it. compiled_policy.hpp is
 // generated at configure time from PORTCULLIS_POLICY (cmake/policy.cmake) and defines, in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The policy digest: SHA-256 of the canonical text, as 64 lower-case hex characters. It
 // names a policy in reports (status JSON, metrics, MQTT) so a management host can tell

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The policy file parser. constexpr and header-only so that one parser serves three
 // callers: the host tool that checks the file at configure time (FILE:LINE: reason), the

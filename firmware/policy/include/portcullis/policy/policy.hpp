@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The allow-list as data: what the policy file says, in a form the classifier reads on
 // the hot path and the compiler can build at compile time. No lwIP header here.

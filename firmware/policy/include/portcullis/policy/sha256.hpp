@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SHA-256 (FIPS 180-4) in constexpr, so the policy digest is a compile-time constant on
 // the firmware and the same code computes it in the host tool. Not for secrets: it makes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The policy as the device keeps it at run time: exactly as many rules and source prefixes
 // as the file has, and the rules' order by port, so the per-packet lookup is a binary search.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The recent-blocked log: the last kMaxRecentBlocked inbound packets the filter dropped,
 // written by the input hook in constant time, in fixed memory.

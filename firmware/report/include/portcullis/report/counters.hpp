@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Packet counters of the early filter: updated on the hot path (inside lwIP's input hook),
 // in constant time, in fixed memory.

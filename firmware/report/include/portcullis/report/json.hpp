@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The `/v1/status` document (and the MQTT status payload): JSON written into a caller's
 // fixed buffer by a bounded writer. Field names are the contract of ARCHITECTURE.md

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `/metrics`: the snapshot in the Prometheus text exposition format 0.0.4, every family
 // named `portcullis_...`, written into a caller's fixed buffer by a bounded writer. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The scan detector: which sources touched more than kScanThreshold distinct closed ports
 // within kScanWindowMs. Fed by the input hook with each drop that is scan evidence, in time

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the status endpoint and the metrics report: one plain snapshot the agent fills and
 // the encoders (json.hpp, metrics.hpp) read. Fixed capacity, no heap, no lwIP header.

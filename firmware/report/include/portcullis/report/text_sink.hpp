@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The bounded output under the JSON and metrics writers (and the HTTP response head):
 // text goes into a caller's fixed buffer and never past its end. Everything put is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The listener audit's decisions, apart from lwIP: which PCBs are listeners, which of them
 // the policy forbids, what gets recorded, and when an audit is due. No lwIP header here, so

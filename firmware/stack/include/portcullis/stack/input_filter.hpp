@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The early inbound filter's runtime side: lwIP's input hooks call into it (lwip_hooks.h).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The only way agent and application code opens a listener: the port is an
 // AllowedTcpPort / AllowedUdpPort, which exists only for ports the policy allows

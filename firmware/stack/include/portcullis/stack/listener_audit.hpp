@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The listener audit: finds listeners lwIP has open on ports the policy does not allow (a
 // bug, a debug service left in, a compromised component) and closes or reports them. The

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // sys_now() for a firmware that has none of its own: lwIP's NO_SYS port needs the function,
 // and the reference boards give it their hal::Clock (portcullis_lwip_clock, lwip_clock.cpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // lwIP's context: the only place lwIP's raw API, its PCB lists and the filter's records may
 // be touched. With NO_SYS=1 that is the super-loop, and entering it costs nothing. With

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * Portcullis' lwIP hooks. An lwIP firmware adopts the early filter with one line in its
  * lwipopts.h:

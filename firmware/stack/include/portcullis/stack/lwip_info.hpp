@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // lwIP's own statistics (lwip_stats) for the status report: its memory pools, its heap and
 // what it sent.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * What Portcullis needs of an lwIP build, checked against whatever lwipopts.h the firmware
  * compiles lwIP with (ours, or a customer's own): each missing option stops the build with a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The stack module's build-time settings, in one place: each an #ifndef default a board may
 // override in PORTCULLIS_BOARD_DEFINITIONS (board.cmake), or a user on the configure line

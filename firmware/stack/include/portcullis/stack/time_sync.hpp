@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // lwIP's SNTP client (apps/sntp) setting the device's wall clock (hal/wall_clock.hpp), against
 // which Mbed TLS checks certificate dates. Its answers pass the filter only as answers to its

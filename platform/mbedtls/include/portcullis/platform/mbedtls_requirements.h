@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * What Portcullis's TLS (the status endpoint, the push) needs of an Mbed TLS 3.6 build,
  * checked against whatever configuration the firmware compiles Mbed TLS with (ours,

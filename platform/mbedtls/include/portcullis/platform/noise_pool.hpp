@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Timing noise gathered for the DRBG: the agent folds a fine clock reading into the pool at
 // every loop turn that received frames (when they arrive depends on the network, not on the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The device's seed record kept in NOR flash, for a board whose RAM forgets it at power-off:
 // two erase pages used as a log of 64-byte records (seed_record.hpp's layout). A boot reads

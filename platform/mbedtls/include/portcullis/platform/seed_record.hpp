@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The device's entropy seed record: 64 bytes at a fixed address outside the firmware image,
 // written per device by whoever provisions it (the factory; on QEMU, tools/lab through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Mbed TLS on Portcullis: the static arena, entropy, the DRBG and the device's credentials
 // (platform/mbedtls/README.md). The TLS layer calls tls_init() once at boot, then uses

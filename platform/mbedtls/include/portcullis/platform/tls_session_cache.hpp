@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Session-ID resumption for the device's TLS server (the status endpoint): a management
 // client that polled within kTlsSessionLifetimeMs may resume its session with an abbreviated

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A whole file's bytes for the host tools (portcullis-policy, portcullis-fleet), or why not in one
 // phrase: a missing or unreadable file, a directory, a read error. With stdio: an ifstream's

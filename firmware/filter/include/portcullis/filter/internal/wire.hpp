@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Bounds-checked reads of packet bytes. Not API: the classifier reads the packet only
 // through it, so that no offset computed from attacker-controlled fields can read outside.

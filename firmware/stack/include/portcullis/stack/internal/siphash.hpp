@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // SipHash-2-4 (Aumasson and Bernstein, 2012): a keyed 64-bit PRF for short inputs. lwIP's
 // random numbers and TCP initial sequence numbers come from it under a per-boot secret key

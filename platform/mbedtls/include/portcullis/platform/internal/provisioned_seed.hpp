@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Not API: the declaration the generated provisioned_seed.cpp defines (CMakeLists.txt).
 

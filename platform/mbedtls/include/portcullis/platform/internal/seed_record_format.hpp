@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The seed record's layout (seed_record.hpp), shared by the RAM record and the flash log.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Measurement and test support for the TLS platform, not for device images: an in-memory
 // link between two Mbed TLS contexts, an allocator that accounts each party's arena use, and
