@@ -1,248 +1,145 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "json.hpp"
 
-#include <cstdlib>
-#include <string>
+#include <nlohmann/json.hpp>
 
-#include "utf8.hpp"
+#include <string>
 
 namespace portcullis::fleet {
 namespace {
 
-constexpr int kMaxDepth = 32;
+constexpr std::size_t kMaxDepth = 32;
 
-class Reader {
+// nlohmann's SAX parser does the lexing, numbers, escapes and UTF-8 checks (RFC 8259); this
+// builds our read-only tree from its events and bounds the nesting, so a hostile document of
+// 256 KiB of '[' costs neither stack nor a deep tree.
+class TreeBuilder {
  public:
-  explicit Reader(std::string_view t) : t_(t) {}
+  using Json = nlohmann::json;
+  using number_integer_t = Json::number_integer_t;
+  using number_unsigned_t = Json::number_unsigned_t;
+  using number_float_t = Json::number_float_t;
+  using string_t = Json::string_t;
+  using binary_t = Json::binary_t;
 
-  bool document(Value& out) {
-    ws();
-    if (!value(out, 0)) return false;
-    ws();
-    if (i_ != t_.size()) return fail("trailing characters");
+  bool null() { return put(Value{}); }
+  bool boolean(bool b) {
+    Value v;
+    v.kind = Value::Kind::kBool;
+    v.boolean = b;
+    return put(std::move(v));
+  }
+  bool number_integer(number_integer_t n) { return number(static_cast<double>(n)); }
+  bool number_unsigned(number_unsigned_t n) { return number(static_cast<double>(n)); }
+  bool number_float(number_float_t n, const string_t& /*text*/) { return number(n); }
+  bool string(string_t& s) {
+    Value v;
+    v.kind = Value::Kind::kString;
+    v.string = std::move(s);
+    return put(std::move(v));
+  }
+  bool binary(binary_t& /*unused*/) { return false; }  // JSON text has none
+  bool start_object(std::size_t /*elements*/) { return open(Value::Kind::kObject); }
+  bool key(string_t& k) {
+    key_ = std::move(k);
     return true;
   }
-  std::string error() const { return err_ + " at offset " + std::to_string(i_); }
-
- private:
-  bool fail(const char* why) {
-    if (err_.empty()) err_ = why;
+  bool end_object() { return close(); }
+  bool start_array(std::size_t /*elements*/) { return open(Value::Kind::kArray); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) {
+    // `position` counts the bytes read, the offending one included.
+    const std::size_t at = position > 0 ? position - 1 : 0;
+    const std::string what = e.what();
+    if (what.find("ill-formed UTF-8") != std::string::npos) {
+      error_ = "invalid UTF-8 in string at offset " + std::to_string(at);
+    } else {
+      // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while
+      // parsing value - invalid literal; last read: '<'": the reason only, never the bytes.
+      const auto dash = what.rfind(" - ");
+      std::string why = dash == std::string::npos ? "syntax error" : what.substr(dash + 3);
+      why = why.substr(0, why.find(';'));
+      error_ = why + " at offset " + std::to_string(at);
+    }
     return false;
   }
-  void ws() {
-    while (i_ < t_.size() &&
-           (t_[i_] == ' ' || t_[i_] == '\t' || t_[i_] == '\n' || t_[i_] == '\r')) {
-      ++i_;
-    }
+
+  std::optional<Value> take() {
+    return done_ ? std::optional<Value>(std::move(root_)) : std::nullopt;
   }
-  bool literal(std::string_view word) {
-    if (t_.substr(i_, word.size()) != word) return fail("bad literal");
-    i_ += word.size();
-    return true;
-  }
-  bool value(Value& v, int depth) {
-    if (depth > kMaxDepth) return fail("nesting too deep");
-    if (i_ >= t_.size()) return fail("unexpected end");
-    const char c = t_[i_];
-    if (c == '{') return object(v, depth);
-    if (c == '[') return array(v, depth);
-    if (c == '"') {
-      v.kind = Value::Kind::kString;
-      return string(v.string);
-    }
-    if (c == 't') {
-      v.kind = Value::Kind::kBool;
-      v.boolean = true;
-      return literal("true");
-    }
-    if (c == 'f') {
-      v.kind = Value::Kind::kBool;
-      return literal("false");
-    }
-    if (c == 'n') return literal("null");
-    return number(v);
-  }
-  bool number(Value& v) {
-    const std::size_t start = i_;
-    if (i_ < t_.size() && t_[i_] == '-') ++i_;
-    const std::size_t digits = i_;
-    while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
-    if (i_ == digits) return fail("bad number");
-    if (i_ < t_.size() && t_[i_] == '.') {
-      ++i_;
-      const std::size_t frac = i_;
-      while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
-      if (i_ == frac) return fail("bad number");
-    }
-    if (i_ < t_.size() && (t_[i_] == 'e' || t_[i_] == 'E')) {
-      ++i_;
-      if (i_ < t_.size() && (t_[i_] == '+' || t_[i_] == '-')) ++i_;
-      const std::size_t exp = i_;
-      while (i_ < t_.size() && t_[i_] >= '0' && t_[i_] <= '9') ++i_;
-      if (i_ == exp) return fail("bad number");
-    }
+  const std::string& error() const { return error_; }
+
+ private:
+  bool number(double d) {
+    Value v;
     v.kind = Value::Kind::kNumber;
-    v.number = std::strtod(std::string(t_.substr(start, i_ - start)).c_str(), nullptr);
-    return true;
+    v.number = d;
+    return put(std::move(v));
   }
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-  bool hex4(unsigned& out) {
-    if (t_.size() - i_ < 4) return fail("bad \\u escape");
-    out = 0;
-    for (int k = 0; k < 4; ++k) {
-      const int h = hex(t_[i_++]);
-      if (h < 0) return fail("bad \\u escape");
-      out = out * 16 + static_cast<unsigned>(h);
-    }
-    return true;
-  }
-  bool string(std::string& out) {
-    ++i_;  // opening quote
-    while (i_ < t_.size()) {
-      const char c = t_[i_++];
-      if (c == '"') return true;
-      const auto u = static_cast<unsigned char>(c);
-      if (u < 0x20) return fail("control character in string");
-      if (u >= 0x80) {
-        --i_;  // an error's offset is the character's first byte
-        const Utf8Char ch = decode_utf8(t_, i_);
-        if (!ch.valid) return fail("invalid UTF-8 in string");
-        out += t_.substr(i_, ch.length);
-        i_ += ch.length;
-        continue;
-      }
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (i_ >= t_.size()) break;
-      const char e = t_[i_++];
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          unsigned cp = 0;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00) {
-            unsigned lo = 0;
-            if (t_.substr(i_, 2) != "\\u") return fail("lone surrogate");
-            i_ += 2;
-            if (!hex4(lo) || lo < 0xDC00 || lo > 0xDFFF) return fail("lone surrogate");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail("lone surrogate");
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default:
-          return fail("bad escape");
-      }
-    }
-    return fail("unterminated string");
-  }
-  bool array(Value& v, int depth) {
-    v.kind = Value::Kind::kArray;
-    ++i_;
-    ws();
-    if (i_ < t_.size() && t_[i_] == ']') {
-      ++i_;
+  // Adds `v` to the open container, or makes it the document.
+  bool put(Value v) {
+    if (open_.empty()) {
+      root_ = std::move(v);
+      done_ = true;
       return true;
     }
-    for (;;) {
-      ws();
-      Value item;
-      if (!value(item, depth + 1)) return false;
-      v.array.push_back(std::move(item));
-      ws();
-      if (i_ >= t_.size()) return fail("unterminated array");
-      if (t_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (t_[i_] == ']') {
-        ++i_;
-        return true;
-      }
-      return fail("expected , or ]");
+    Value& parent = *open_.back();
+    if (parent.kind == Value::Kind::kArray) {
+      parent.array.push_back(std::move(v));
+    } else {
+      parent.object.emplace_back(std::move(key_), std::move(v));
+      key_.clear();
     }
+    return true;
   }
-  bool object(Value& v, int depth) {
-    v.kind = Value::Kind::kObject;
-    ++i_;
-    ws();
-    if (i_ < t_.size() && t_[i_] == '}') {
-      ++i_;
+  bool open(Value::Kind kind) {
+    if (open_.size() >= kMaxDepth) {
+      error_ = "nesting deeper than " + std::to_string(kMaxDepth);
+      return false;
+    }
+    Value v;
+    v.kind = kind;
+    if (open_.empty()) {
+      root_ = std::move(v);
+      open_.push_back(&root_);
       return true;
     }
-    for (;;) {
-      ws();
-      if (i_ >= t_.size() || t_[i_] != '"') return fail("expected key");
-      std::string key;
-      if (!string(key)) return false;
-      ws();
-      if (i_ >= t_.size() || t_[i_] != ':') return fail("expected :");
-      ++i_;
-      ws();
-      Value item;
-      if (!value(item, depth + 1)) return false;
-      v.object.emplace_back(std::move(key), std::move(item));
-      ws();
-      if (i_ >= t_.size()) return fail("unterminated object");
-      if (t_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (t_[i_] == '}') {
-        ++i_;
-        return true;
-      }
-      return fail("expected , or }");
+    Value& parent = *open_.back();
+    Value* child;
+    if (parent.kind == Value::Kind::kArray) {
+      parent.array.push_back(std::move(v));
+      child = &parent.array.back();
+    } else {
+      parent.object.emplace_back(std::move(key_), std::move(v));
+      key_.clear();
+      child = &parent.object.back().second;
     }
+    open_.push_back(child);  // stays valid: its parent grows only after this child closes
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    if (open_.empty()) done_ = true;
+    return true;
   }
 
-  std::string_view t_;
-  std::size_t i_ = 0;
-  std::string err_;
+  Value root_;
+  std::vector<Value*> open_;  // the containers being filled, innermost last
+  std::string key_;
+  std::string error_;
+  bool done_ = false;
 };
 
 }  // namespace
 
 std::optional<Value> parse_json(std::string_view text, std::string* error) {
-  Reader r(text);
-  Value v;
-  if (!r.document(v)) {
-    if (error) *error = r.error();
-    return std::nullopt;
-  }
-  return v;
+  TreeBuilder builder;
+  const bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &builder,
+                                            nlohmann::json::input_format_t::json, true);
+  auto doc = ok ? builder.take() : std::nullopt;
+  if (!doc && error) *error = builder.error().empty() ? "not a JSON document" : builder.error();
+  return doc;
 }
 
 }  // namespace portcullis::fleet

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// A small JSON reader for portcullis-fleet: parses one document into a tree of Values.
+// portcullis-fleet's JSON reader: one document into a read-only tree of Values, parsed by
+// nlohmann-json (Debian's nlohmann-json3-dev) through its SAX interface.
 // Bounded: nesting depth and input size are limited by the caller's response limit and
 // kMaxDepth. Numbers are kept as double (the status document's counters fit in 2^53).
 // Strings must be UTF-8 (RFC 8259 8.1; the firmware's encoder writes nothing else): a

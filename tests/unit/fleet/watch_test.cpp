@@ -374,8 +374,8 @@ TEST(FleetWatchEvent, SeqRange) {
 }
 
 TEST(FleetWatchEvent, NotEvents) {
-  check_not_event("", "not an event: not JSON (unexpected end at offset 0)");
-  check_not_event("{\"seq\":1", "not an event: not JSON (unterminated object at offset 8)");
+  check_not_event("", "not an event: not JSON (unexpected end of input at offset 0)");
+  check_not_event("{\"seq\":1", "not an event: not JSON (unexpected end of input at offset 8)");
   check_not_event("[1,2]", "not an event: not a JSON object");
   const char* no_seq = "not an event: no whole-number \"seq\" (0..4294967295)";
   check_not_event(R"({"type":"scanner"})", no_seq);
@@ -444,10 +444,10 @@ TEST(FleetWatchStatus, NotJsonFailsLikeADeviceThatDidNotAnswer) {
   const StatusReport r = judge_status(kDevice, "<html>", "");
   CHECK(!r.result.answered);
   CHECK(!r.verdict.ok);
-  STRCMP_EQUAL("the status is not JSON: bad number at offset 0", r.result.error.c_str());
+  STRCMP_EQUAL("the status is not JSON: invalid literal at offset 0", r.result.error.c_str());
   LONGS_EQUAL(1, r.verdict.problems.size());
   const std::string line = status_json_line("t", kDevice, false, r);
-  CHECK_TEXT(contains(line, R"("error":"the status is not JSON: bad number at offset 0"})"),
+  CHECK_TEXT(contains(line, R"("error":"the status is not JSON: invalid literal at offset 0"})"),
              line.c_str());
   CHECK(!contains(line, "\"status\":"));
 
