@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "watch_mqtt.hpp"
 
-#include <arpa/inet.h>
 #include <mosquitto.h>
 #include <netdb.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -18,7 +13,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -26,8 +20,8 @@
 #include <string_view>
 #include <vector>
 
-#include "portcullis/tools/read_file.hpp"
 #include "report.hpp"
+#include "tls_openssl.hpp"
 
 namespace portcullis::fleet {
 namespace {
@@ -54,253 +48,20 @@ void say(const std::string& line) {
 struct SslCtxFree {
   void operator()(SSL_CTX* p) const { SSL_CTX_free(p); }
 };
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-struct StoreCtxFree {
-  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
-};
 using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-
-// ---- credentials and the TLS context -------------------------------------------------------
-
-// What OpenSSL's callbacks saw during the handshake: the reason for a failure, in words.
-struct TlsSeen {
-  int verify_error = X509_V_OK;  // the first problem with the broker's chain
-  int alert = -1;                // a fatal alert the broker sent
-};
-
-TlsSeen* seen_of(const SSL* ssl) {
-  return static_cast<TlsSeen*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
-}
-
-int on_verify(int ok, X509_STORE_CTX* store) {
-  if (!ok) {
-    const auto* ssl = static_cast<const SSL*>(
-        X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-    TlsSeen* seen = ssl ? seen_of(ssl) : nullptr;
-    if (seen && seen->verify_error == X509_V_OK)
-      seen->verify_error = X509_STORE_CTX_get_error(store);
-  }
-  return ok;
-}
-
-void on_tls_info(const SSL* ssl, int where, int ret) {
-  // SSL_CB_READ_ALERT shares its SSL_CB_ALERT bit with the alerts we send.
-  if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ) && (ret >> 8) == SSL3_AL_FATAL) {
-    if (TlsSeen* seen = seen_of(ssl); seen && seen->alert < 0) seen->alert = ret & 0xff;
-  }
-}
-
-bool is_pem(const std::string& text) {
-  return text.find("-----BEGIN ") != std::string::npos;
-}
-
-BioPtr memory_bio(const std::string& text) {
-  return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
-}
-
-// Every certificate of a PEM file, or the one of a DER file.
-std::vector<X509Ptr> parse_certificates(const std::string& text) {
-  std::vector<X509Ptr> out;
-  BioPtr bio = memory_bio(text);
-  if (!bio) return out;
-  if (is_pem(text)) {
-    while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x);
-  } else {
-    if (X509* x = d2i_X509_bio(bio.get(), nullptr)) out.emplace_back(x);
-  }
-  ERR_clear_error();  // the end of the PEM file reads as an error
-  return out;
-}
-
-// No passphrase prompt on the terminal: an encrypted key just fails to load.
-int no_passphrase(char*, int, int, void*) {
-  return 0;
-}
-
-PkeyPtr parse_key(const std::string& text) {
-  BioPtr bio = memory_bio(text);
-  if (!bio) return nullptr;
-  PkeyPtr key(is_pem(text) ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr)
-                           : d2i_PrivateKey_bio(bio.get(), nullptr));
-  ERR_clear_error();
-  return key;
-}
-
-// Why our own certificate will not pass the broker's check, or "" when it will.
-std::string client_certificate_warning(X509_STORE* store, X509* cert, STACK_OF(X509) * chain,
-                                       const WatchOptions& o) {
-  std::unique_ptr<X509_STORE_CTX, StoreCtxFree> ctx(X509_STORE_CTX_new());
-  if (!ctx || X509_STORE_CTX_init(ctx.get(), store, cert, chain) != 1) return {};
-  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_CLIENT);
-  if (X509_verify_cert(ctx.get()) == 1) return {};
-  switch (X509_STORE_CTX_get_error(ctx.get())) {
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-      return "our client certificate " + o.cert + " has expired";
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-      return "our client certificate " + o.cert + " is not valid yet";
-    case X509_V_ERR_INVALID_PURPOSE:
-      return "our client certificate " + o.cert + " is not for TLS client use";
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-      return "our client certificate " + o.cert + " is not signed by the CA " + o.ca +
-             " (the broker will refuse it)";
-    default:
-      return {};
-  }
-}
 
 // The TLS context for the broker; nullptr and `error` on unreadable or unusable credentials.
-SslCtxPtr make_context(const WatchOptions& o, TlsSeen& seen, std::string& client_warning,
+SslCtxPtr make_context(const WatchOptions& o, const tls::Credentials& creds, tls::Seen& seen,
                        std::string& error) {
-  const auto ca_text = portcullis::tools::read_file(o.ca, error);
-  if (!ca_text) return nullptr;
-  const auto cert_text = portcullis::tools::read_file(o.cert, error);
-  if (!cert_text) return nullptr;
-  const auto key_text = portcullis::tools::read_file(o.key, error);
-  if (!key_text) return nullptr;
-
   SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   if (!ctx) {
     error = "cannot create a TLS context";
     return nullptr;
   }
-  // TLS 1.3, or TLS 1.2 with forward-secret AEAD suites only (what the devices use with this
-  // broker: ECDHE-ECDSA-AES128-GCM-SHA256).
-  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
-  SSL_CTX_set_cipher_list(ctx.get(), "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL");
-
-  const auto cas = parse_certificates(*ca_text);
-  if (cas.empty()) {
-    error = o.ca + ": no certificate in it (PEM or DER)";
+  if (!tls::setup_client_context(ctx.get(), creds, o.broker.host, /*role_ou=*/{}, &seen, error)) {
     return nullptr;
   }
-  X509_STORE* store = SSL_CTX_get_cert_store(ctx.get());
-  for (const auto& ca : cas) X509_STORE_add_cert(store, ca.get());
-  ERR_clear_error();  // a CA listed twice is not an error
-
-  auto certs = parse_certificates(*cert_text);
-  if (certs.empty()) {
-    error = o.cert + ": no certificate in it (PEM or DER)";
-    return nullptr;
-  }
-  PkeyPtr key = parse_key(*key_text);
-  if (!key) {
-    error = o.key + ": no private key in it (PEM or DER; encrypted keys are not supported)";
-    return nullptr;
-  }
-  if (SSL_CTX_use_certificate(ctx.get(), certs[0].get()) != 1 ||
-      SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 ||
-      SSL_CTX_check_private_key(ctx.get()) != 1) {
-    ERR_clear_error();
-    error = o.key + " is not the private key of " + o.cert;
-    return nullptr;
-  }
-  STACK_OF(X509)* chain = sk_X509_new_null();
-  for (std::size_t i = 1; i < certs.size(); ++i) {
-    SSL_CTX_add1_chain_cert(ctx.get(), certs[i].get());
-    sk_X509_push(chain, certs[i].get());
-  }
-  client_warning = client_certificate_warning(store, certs[0].get(), chain, o);
-  sk_X509_free(chain);
-
-  // The broker's certificate must chain to --ca and name BROKER (an IP SAN for an address).
-  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx.get());
-  const std::string host = o.broker.host.substr(0, o.broker.host.find('%'));
-  unsigned char addr[16];
-  const bool is_ip = ::inet_pton(AF_INET, host.c_str(), addr) == 1 ||
-                     ::inet_pton(AF_INET6, host.c_str(), addr) == 1;
-  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-  if ((is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
-             : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0)) != 1) {
-    error = "cannot check the broker's certificate against '" + printable(host) + "'";
-    return nullptr;
-  }
-  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, on_verify);
-  SSL_CTX_set_info_callback(ctx.get(), on_tls_info);
-  SSL_CTX_set_app_data(ctx.get(), &seen);
   return ctx;
-}
-
-// ---- failures in words ---------------------------------------------------------------------
-
-std::string broker_certificate_text(int err, const std::string& host) {
-  std::string why;
-  switch (err) {
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-      why = "the broker's certificate is not signed by the trusted CA (--ca)";
-      break;
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-      why = "the broker's certificate has expired";
-      break;
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-      why = "the broker's certificate is not valid yet (check the clock)";
-      break;
-    case X509_V_ERR_HOSTNAME_MISMATCH:
-    case X509_V_ERR_IP_ADDRESS_MISMATCH:
-      why = "the broker's certificate does not name " + host;
-      break;
-    case X509_V_ERR_CERT_REVOKED:
-      why = "the broker's certificate is revoked";
-      break;
-    case X509_V_ERR_INVALID_PURPOSE:
-      why = "the broker's certificate is not for TLS server use";
-      break;
-    case X509_V_ERR_EE_KEY_TOO_SMALL:
-    case X509_V_ERR_CA_KEY_TOO_SMALL:
-    case X509_V_ERR_CA_MD_TOO_WEAK:
-      why = "the broker's certificate uses an unacceptable algorithm or key";
-      break;
-    default:
-      why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(err);
-  }
-  return "certificate problem: " + why;
-}
-
-std::string alert_text(int alert, const std::string& client_warning) {
-  switch (alert) {
-    case SSL_AD_BAD_CERTIFICATE:
-    case SSL_AD_UNSUPPORTED_CERTIFICATE:
-    case SSL_AD_CERTIFICATE_REVOKED:
-    case SSL_AD_CERTIFICATE_EXPIRED:
-    case SSL_AD_CERTIFICATE_UNKNOWN:
-    case SSL_AD_UNKNOWN_CA:
-    case SSL_AD_ACCESS_DENIED:
-    case SSL_AD_CERTIFICATE_REQUIRED:
-      if (!client_warning.empty()) {
-        return "certificate problem: the broker refused the TLS handshake: " + client_warning;
-      }
-      return std::string("certificate problem: the broker refused our client certificate (") +
-             SSL_alert_desc_string_long(alert) +
-             "): it is missing, expired, or not from the fleet CA the broker trusts";
-    case SSL_AD_HANDSHAKE_FAILURE:
-    case SSL_AD_INSUFFICIENT_SECURITY:
-      return "TLS handshake failed: no common cipher suite or group with the broker";
-    case SSL_AD_PROTOCOL_VERSION:
-      return "TLS handshake failed: no common TLS version with the broker (we need 1.2 or later)";
-    default:
-      return std::string("the broker ended the TLS handshake: ") +
-             SSL_alert_desc_string_long(alert);
-  }
 }
 
 // Errors of a TCP connect (not of a connection the broker then closed).
@@ -360,7 +121,7 @@ class Watch {
   const std::string& expected_;
   const std::string broker_;  // HOST:PORT for messages
   mosquitto* mosq_ = nullptr;
-  TlsSeen seen_;
+  tls::Seen seen_;
   std::string client_warning_;
   Phase phase_ = Phase::kConnecting;
   bool watched_ = false;  // subscribed at least once: a lost broker is waited for
@@ -544,7 +305,7 @@ void Watch::lost(Clock::time_point now) {
 }
 
 void Watch::reconnect(Clock::time_point now, Clock::time_point deadline) {
-  seen_ = TlsSeen{};
+  seen_ = tls::Seen{};
   last_error_.clear();
   pending_subacks_ = 3;
   phase_ = Phase::kConnecting;
@@ -562,9 +323,9 @@ void Watch::reconnect(Clock::time_point now, Clock::time_point deadline) {
 
 std::string Watch::explain(int rc, int err) const {
   if (seen_.verify_error != X509_V_OK) {
-    return broker_certificate_text(seen_.verify_error, o_.broker.host);
+    return tls::certificate_text(seen_.verify_error, o_.broker.host, "the broker's");
   }
-  if (seen_.alert >= 0) return alert_text(seen_.alert, client_warning_);
+  if (seen_.alert >= 0) return tls::alert_text(seen_.alert, client_warning_, "the broker");
   if (rc == MOSQ_ERR_ERRNO && connect_errno(err)) {
     return std::string("cannot connect: ") + std::strerror(err);
   }
@@ -602,7 +363,12 @@ std::string Watch::explain(int rc, int err) const {
 
 int Watch::run() {
   std::string error;
-  SslCtxPtr ctx = make_context(o_, seen_, client_warning_, error);
+  const auto creds = tls::load_credentials(o_.ca, o_.cert, o_.key, "the broker", error);
+  SslCtxPtr ctx;
+  if (creds) {
+    client_warning_ = creds->client_warning;
+    ctx = make_context(o_, *creds, seen_, error);
+  }
   if (!ctx) {
     say(error);
     return kExitUsage;

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# tests/unit/fleet/poll_tls_test.sh FLEET PKI_DIR: the poller's TLS against a real peer,
+# openssl s_server on 127.0.0.1 (a free high port) demanding our client certificate and
+# serving a status document from files (-WWW). Every case has its positive twin in the run:
+#   - a CA bundle (another CA first, the fleet CA second, as during a CA rotation) trusts the
+#     device: OK, exit 0 (a decoder that kept only the first certificate refused it);
+#   - with https_proxy set in the environment the poll still goes straight to the device;
+#   - a server presenting the broker's certificate (OU=broker) or the management client's
+#     (EKU clientAuth only) is no device: certificate problem, exit 1;
+#   - a response over 256 KiB is cut off with one line.
+set -uo pipefail
+fleet="${1:?usage: poll_tls_test.sh FLEET PKI_DIR}"
+pki="${2:?}"
+for tool in openssl /usr/bin/python3; do
+  command -v "$tool" > /dev/null || {
+    echo "SKIP: $tool missing"
+    exit 77
+  }
+done
+dir="$(mktemp -d)"
+server_pid=""
+stop_server() {
+  if [[ -n "$server_pid" ]]; then
+    kill "$server_pid" 2> /dev/null
+    wait "$server_pid" 2> /dev/null
+    server_pid=""
+  fi
+}
+trap 'stop_server; rm -rf "$dir"' EXIT
+failed=0
+pass() { echo "PASS: $*"; }
+fail() {
+  echo "FAIL: $*"
+  failed=1
+}
+
+device_id="$(openssl x509 -in "$pki/device.crt" -noout -subject -nameopt RFC2253 |
+  sed -n 's/^subject=.*CN=\([^,]*\).*$/\1/p')"
+mkdir -p "$dir/www/v1" "$dir/big/v1"
+cat > "$dir/www/v1/status" << JSON
+{"device":{"id":"$device_id","board":"test"},"policy":{"digest":"$(printf '%064d' 0)"},
+ "listening":[],"counters":{"violations_total":0},"violations":[]}
+JSON
+head -c $((300 * 1024)) /dev/zero | tr '\0' ' ' > "$dir/big/v1/status"
+cat "$pki/other-ca.crt" "$pki/ca.crt" > "$dir/bundle.crt"
+
+# serve NAME CERT KEY WWW: s_server in WWW on a free port ($port), our client certificate required.
+serve() {
+  stop_server
+  port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  (cd "$4" && exec openssl s_server -quiet -WWW -accept "127.0.0.1:$port" -cert "$2" -key "$3" \
+    -CAfile "$pki/ca.crt" -Verify 1 > "$dir/$1.server.log" 2>&1) &
+  server_pid=$!
+  for _ in $(seq 100); do
+    if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then return 0; fi
+    sleep 0.05
+  done
+  fail "$1: openssl s_server did not start"
+  return 1
+}
+
+# poll NAME ARGS...: the poller's output in $dir/NAME.out, exit status in $rc.
+poll() {
+  local name="$1"
+  shift
+  rc=0
+  "$fleet" --timeout 5 "$@" > "$dir/$name.out" 2>&1 || rc=$?
+  sed 's/^/    | /' "$dir/$name.out"
+}
+
+if serve device "$pki/device.crt" "$pki/device.key" "$dir/www"; then
+  poll bundle --ca "$dir/bundle.crt" --cert "$pki/mgmt.crt" --key "$pki/mgmt.key" \
+    "$device_id@127.0.0.1:$port"
+  if [[ $rc -eq 0 ]] && grep -q '^1 of 1 device(s) OK' "$dir/bundle.out"; then
+    pass "a CA bundle (another CA, then the fleet CA) trusts the device: OK, exit 0"
+  else
+    fail "a CA bundle: exit $rc"
+  fi
+  rc=0
+  https_proxy="http://127.0.0.1:1" HTTPS_PROXY="http://127.0.0.1:1" ALL_PROXY="http://127.0.0.1:1" \
+    "$fleet" --timeout 5 --pki "$pki" "$device_id@127.0.0.1:$port" > "$dir/proxy.out" 2>&1 || rc=$?
+  if [[ $rc -eq 0 ]]; then
+    pass "https_proxy in the environment: polled directly, exit 0"
+  else
+    fail "https_proxy in the environment: exit $rc"
+    sed 's/^/    | /' "$dir/proxy.out"
+  fi
+fi
+
+if serve broker "$pki/broker.crt" "$pki/broker.key" "$dir/www"; then
+  # The broker's certificate names 192.0.2.1: ask for that name, connect to the loopback.
+  poll broker --pki "$pki" "192.0.2.1@127.0.0.1:$port"
+  if [[ $rc -eq 1 ]] && grep -q "certificate problem: the device's certificate is not of its role" \
+    "$dir/broker.out"; then
+    pass "a server with the broker's certificate (OU=broker) is refused: not of its role, exit 1"
+  else
+    fail "a server with the broker's certificate: exit $rc"
+  fi
+fi
+
+if serve mgmt "$pki/mgmt.crt" "$pki/mgmt.key" "$dir/www"; then
+  poll mgmt --pki "$pki" "portcullis-mgmt@127.0.0.1:$port"
+  if [[ $rc -eq 1 ]] && grep -q "certificate problem: the device's certificate" "$dir/mgmt.out"; then
+    pass "a server with the management client's certificate (EKU clientAuth) is refused, exit 1"
+  else
+    fail "a server with the management client's certificate: exit $rc"
+  fi
+fi
+
+if serve big "$pki/device.crt" "$pki/device.key" "$dir/big"; then
+  poll big --pki "$pki" "$device_id@127.0.0.1:$port"
+  if [[ $rc -eq 1 ]] && grep -q "response larger than 262144 bytes" "$dir/big.out"; then
+    pass "a response over 256 KiB: cut off in one line, exit 1"
+  else
+    fail "a response over 256 KiB: exit $rc"
+  fi
+fi
+exit "$failed"
