@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/lab/fleet_test.sh BOARD: portcullis-fleet against a lab device, from the lab
 # namespace: a healthy device with its own policy exits 0 and shows the digest (MATCH); the
-# digest of another policy file exits non-zero with MISMATCH; --json parses; an address with
-# nothing behind it exits non-zero with a clear message; a client certificate from another
-# CA exits non-zero with a certificate message. Packets stay in the lab namespace.
+# digest of another policy file exits 1 (a finding) with MISMATCH; --json parses; an address
+# with nothing behind it exits 3 (unreachable) with a clear message; a client certificate
+# from another CA exits 3 with a certificate message. Packets stay in the lab namespace.
 set -euo pipefail
 
 readonly WANT_BOARD="${1:?usage: tests/lab/fleet_test.sh BOARD}"
@@ -52,7 +52,7 @@ check "table lists the mgmt port as listening and allowed" grep -Eq "tcp/$MGMT_P
 
 # ---- a different policy file ---------------------------------------------------------------
 run other --pki "$PKI_DIR" --expect-policy "$OTHER_POLICY" "$TARGET"
-check "other policy: exit non-zero" test "$(rc_of other)" -ne 0
+check "other policy: exit 1 (a finding)" test "$(rc_of other)" -eq 1
 check "other policy: says MISMATCH" grep -q 'MISMATCH' "$WORK/other.out"
 
 # ---- --json --------------------------------------------------------------------------------
@@ -73,18 +73,18 @@ PYEOF
 # ---- nothing at the address ----------------------------------------------------------------
 start=$SECONDS
 run unreachable --pki "$PKI_DIR" --timeout 3 "192.0.2.99:$MGMT_PORT"
-check "unreachable host: exit non-zero" test "$(rc_of unreachable)" -ne 0
+check "unreachable host: exit 3 (unreachable)" test "$(rc_of unreachable)" -eq 3
 check "unreachable host: clear message" grep -Eq '192\.0\.2\.99.*(no answer|cannot connect)' "$WORK/unreachable.out"
 check "unreachable host: bounded by --timeout" test $((SECONDS - start)) -le 20
 
 # ---- a client certificate from another CA --------------------------------------------------
 run otherca --ca "$PKI_DIR/ca.crt" --cert "$PKI_DIR/other-client.crt" --key "$PKI_DIR/other-client.key" "$TARGET"
-check "client certificate from another CA: exit non-zero" test "$(rc_of otherca)" -ne 0
+check "client certificate from another CA: exit 3 (unreachable)" test "$(rc_of otherca)" -eq 3
 check "client certificate from another CA: certificate message" grep -q 'certificate problem' "$WORK/otherca.out"
 
 # ---- one healthy and one unreachable in one run --------------------------------------------
 run mixed --pki "$PKI_DIR" --timeout 3 "$TARGET" "192.0.2.99:$MGMT_PORT"
-check "mixed fleet: exit non-zero" test "$(rc_of mixed)" -ne 0
+check "mixed fleet: exit 3 (one unreachable, no finding)" test "$(rc_of mixed)" -eq 3
 check "mixed fleet: 1 of 2 OK" grep -q '^1 of 2 device(s) OK' "$WORK/mixed.out"
 
 ((FAILED == 0))

@@ -136,8 +136,12 @@ fi
 device_id="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["device"]["id"])' "$WORK/before.json")"
 if "$LAB" exec "$FLEET" --pki "$PKI_DIR" --timeout 20 "[$DEVICE_IPV6_SLAAC]" >"$WORK/fleet-addr.out" 2>&1; then
   fail "portcullis-fleet accepted a device certificate that does not name $DEVICE_IPV6_SLAAC"
-else
+elif grep -q "certificate problem: the device's certificate does not name $DEVICE_IPV6_SLAAC" \
+  "$WORK/fleet-addr.out"; then
   pass "portcullis-fleet refuses the device by its SLAAC address (not in its certificate)"
+else
+  fail "portcullis-fleet failed on the SLAAC address, but not for the name:"
+  sed 's/^/    | /' "$WORK/fleet-addr.out"
 fi
 check "portcullis-fleet polls $device_id@[$DEVICE_IPV6_SLAAC]: the certificate checked for the device id" \
   "$LAB" exec "$FLEET" --pki "$PKI_DIR" --timeout 20 "$device_id@[$DEVICE_IPV6_SLAAC]"

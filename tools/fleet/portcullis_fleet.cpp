@@ -1,23 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // portcullis-fleet: polls Portcullis devices' GET /v1/status over mutual TLS and shows, per
 // device, the policy it runs (digest, optionally compared with a policy file), what it allows
-// against what it really listens on, violations and drops.
-//
-//   portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]
-//                    [--expect-policy FILE] [--timeout SEC] [--file HOSTS] HOST[:PORT]...
-//
-// HOST is an IPv4 address, a name, or an IPv6 address in brackets ([2001:db8::2]:8443); the
-// port defaults to 8443. HOSTS holds one HOST[:PORT] a line (# comments). Devices are polled
-// concurrently (at most 16 at once); each poll is bounded by --timeout (default 10 s)
-// and the response by kMaxResponse bytes. Exit status: 0 every device answered, reports no
-// violation and (with --expect-policy) the expected digest; 1 otherwise; 2 usage or I/O error.
-//
-//   portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]
-//                          [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]
-//                          BROKER[:PORT]
-//
-// `watch` subscribes to an MQTT broker (default port 8883) over mutual TLS instead and prints
-// the status documents and events the devices push, as they arrive (watch_mqtt.hpp).
+// against what it really listens on, violations and drops; `watch` subscribes to an MQTT
+// broker instead and shows what the devices push (watch_mqtt.hpp). The command line and exit
+// status: cli.hpp, verdict.hpp and tools/README.md.
 //
 // The poll is libcurl over OpenSSL (poll_https.hpp); watch is libmosquitto over OpenSSL: one
 // TLS stack on the host, set up in one place (tls_openssl.hpp).
@@ -25,12 +11,14 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
 #include "json.hpp"
 #include "poll_https.hpp"
 #include "portcullis/policy/digest.hpp"
@@ -58,32 +46,6 @@ using fleet::write_json;
 #ifndef PORTCULLIS_VERSION
 #define PORTCULLIS_VERSION "unknown"  // built outside CMake
 #endif
-
-void print_usage(std::ostream& out) {
-  out << "usage: portcullis-fleet [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
-         "                        [--expect-policy FILE] [--timeout SEC] [--file HOSTS]\n"
-         "                        [ID@]HOST[:PORT]...   (IPv6: [ADDR]:PORT; default port 8443;\n"
-         "                        ID@: the device id its certificate names, for an address\n"
-         "                        it does not list, as DHCP or SLAAC gave it)\n"
-         "       portcullis-fleet watch [--ca FILE --cert FILE --key FILE | --pki DIR] [--json]\n"
-         "                        [--prefix P] [--expect-policy FILE] [--count N] [--timeout SEC]\n"
-         "                        [--session ID] [--silent-after SEC]\n"
-         "                        BROKER[:PORT]    (MQTT over TLS; default port 8883)\n"
-         "       portcullis-fleet --help | --version\n";
-}
-
-// --help: the usage on stdout, exit 0.
-int help() {
-  print_usage(std::cout);
-  return kExitOk;
-}
-
-// A usage error: why and the usage on stderr, exit 2.
-int usage(const std::string& why = {}) {
-  if (!why.empty()) std::cerr << "portcullis-fleet: " << why << "\n";
-  print_usage(std::cerr);
-  return kExitUsage;
-}
 
 std::optional<std::string> read_file(const std::string& path) {
   std::string error;
@@ -114,96 +76,44 @@ std::optional<std::string> policy_digest(const std::string& path) {
   return std::string(pol::digest(parsed.policy).view());
 }
 
-// `portcullis-fleet watch ...`: `args` are the arguments after `watch`.
-int watch_main(const std::vector<std::string>& args) {
-  const fleet::WatchArgs parsed = fleet::parse_watch_args(args);
-  if (parsed.result == fleet::WatchArgs::Result::kHelp) return help();
-  if (parsed.result == fleet::WatchArgs::Result::kUsage) return usage(parsed.error);
+// `portcullis-fleet watch ...`
+int watch_main(const fleet::WatchOptions& options) {
   std::string expected_digest;
-  if (!parsed.options.expect_policy.empty()) {
-    auto digest = policy_digest(parsed.options.expect_policy);
+  if (!options.expect_policy.empty()) {
+    auto digest = policy_digest(options.expect_policy);
     if (!digest) return kExitUsage;
     expected_digest = std::move(*digest);
   }
-  return fleet::run_watch(parsed.options, expected_digest);
+  return fleet::run_watch(options, expected_digest);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  std::string ca_path, cert_path, key_path, pki, expect_path, hosts_file;
-  bool json = false;
-  int timeout_s = 10;
-  std::vector<std::string> specs;
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  if (!args.empty() && args[0] == "watch") return watch_main({args.begin() + 1, args.end()});
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](std::string& out) {
-      if (i + 1 >= args.size()) return false;
-      out = args[++i];
-      return true;
-    };
-    if (a == "--json") {
-      json = true;
-    } else if (a == "--ca" || a == "--cert" || a == "--key" || a == "--pki" ||
-               a == "--expect-policy" || a == "--file" || a == "--timeout") {
-      std::string v;
-      if (!value(v)) return usage(a + " needs a value");
-      if (a == "--ca") ca_path = v;
-      if (a == "--cert") cert_path = v;
-      if (a == "--key") key_path = v;
-      if (a == "--pki") pki = v;
-      if (a == "--expect-policy") expect_path = v;
-      if (a == "--file") hosts_file = v;
-      if (a == "--timeout") {
-        if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string::npos ||
-            std::stoi(v) < 1) {
-          return usage("--timeout wants whole seconds, 1..9999");
-        }
-        timeout_s = std::stoi(v);
-      }
-    } else if (a == "-h" || a == "--help") {
-      return help();
-    } else if (a == "--version") {
-      std::cout << "portcullis-fleet " << PORTCULLIS_VERSION << "\n";
-      return kExitOk;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage("unknown option " + a);
-    } else {
-      specs.push_back(a);
-    }
-  }
-  if (!pki.empty()) {
-    if (!ca_path.empty() || !cert_path.empty() || !key_path.empty())
-      return usage("--pki and --ca/--cert/--key exclude each other");
-    ca_path = pki + "/ca.crt";
-    cert_path = pki + "/mgmt.crt";
-    key_path = pki + "/mgmt.key";
-  }
-  // `portcullis-fleet --pki DIR watch BROKER` would poll a device named watch.
-  if (std::find(specs.begin(), specs.end(), "watch") != specs.end())
-    return usage("watch comes first: portcullis-fleet watch [options] BROKER[:PORT]");
-  if (ca_path.empty() || cert_path.empty() || key_path.empty())
-    return usage("need --pki DIR or all of --ca, --cert and --key");
-  if (!hosts_file.empty()) {
-    auto text = read_file(hosts_file);
+// `portcullis-fleet [options] [ID@]HOST[:PORT]...`
+int poll_main(const fleet::PollArgs& args) {
+  std::vector<std::string> specs = args.specs;
+  if (!args.hosts_file.empty()) {
+    auto text = read_file(args.hosts_file);
     if (!text) return kExitUsage;
     for (auto& entry : fleet::hosts_file_entries(*text)) specs.push_back(std::move(entry));
   }
-  if (specs.empty()) return usage("no HOST given");
+  if (specs.empty()) {
+    std::cerr << "portcullis-fleet: no HOST given (" << args.hosts_file << " lists none)\n";
+    return kExitUsage;
+  }
   std::vector<PollResult> results;
   for (const auto& s : specs) {
     auto t = fleet::parse_target(s, fleet::kDefaultPort, /*allow_id=*/true);
-    if (!t) return usage("bad [ID@]HOST[:PORT] '" + s + "'");
+    if (!t) {
+      std::cerr << "portcullis-fleet: bad [ID@]HOST[:PORT] '" << fleet::printable(s) << "'\n";
+      return kExitUsage;
+    }
     PollResult r;
     r.target = *t;
     results.push_back(std::move(r));
   }
 
   std::string expected_digest;
-  if (!expect_path.empty()) {
-    auto digest = policy_digest(expect_path);
+  if (!args.expect_policy.empty()) {
+    auto digest = policy_digest(args.expect_policy);
     if (!digest) return kExitUsage;
     expected_digest = std::move(*digest);
   }
@@ -211,7 +121,7 @@ int main(int argc, char** argv) {
   // ---- credentials: our certificate against the CA, said up front, in words ----
   std::string error;
   const auto creds =
-      fleet::tls::load_credentials(ca_path, cert_path, key_path, "the device", error);
+      fleet::tls::load_credentials(args.ca, args.cert, args.key, "the device", error);
   if (!creds) {
     std::cerr << "portcullis-fleet: " << error << "\n";
     return kExitUsage;
@@ -222,7 +132,8 @@ int main(int argc, char** argv) {
   // ---- poll ----
   curl_global_init(CURL_GLOBAL_DEFAULT);
   fleet::poll_all(
-      results, fleet::PollOptions{.credentials = &*creds, .timeout_s = timeout_s, .parallel = 16});
+      results,
+      fleet::PollOptions{.credentials = &*creds, .timeout_s = args.timeout_s, .parallel = 16});
   curl_global_cleanup();
   // A device closes the handshake on a client certificate it refuses (TLS 1.2: often without
   // an alert we read); when we know why it will, say that.
@@ -239,7 +150,7 @@ int main(int argc, char** argv) {
   const int status = fleet::exit_status(verdicts);
   const bool all_ok = status == kExitOk;
 
-  if (json) {
+  if (args.json) {
     std::ostringstream o;
     o << "{\"ok\":" << (all_ok ? "true" : "false");
     if (!expected_digest.empty()) o << ",\"expected_digest\":" << json_escape(expected_digest);
@@ -281,4 +192,30 @@ int main(int argc, char** argv) {
   }
 
   return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const char* env_pki = std::getenv("PORTCULLIS_PKI_DIR");
+  const fleet::CommandLine cl =
+      fleet::parse_command_line(args, env_pki != nullptr ? env_pki : "", PORTCULLIS_VERSION);
+  switch (cl.result) {
+    case fleet::CommandLine::Result::kHelp:
+      std::cout << cl.text;
+      return kExitOk;
+    case fleet::CommandLine::Result::kVersion:
+      std::cout << cl.text << "\n";
+      return kExitOk;
+    case fleet::CommandLine::Result::kUsage:
+      std::cerr << "portcullis-fleet: " << cl.text
+                << "\n(portcullis-fleet --help, portcullis-fleet watch --help: the usage)\n";
+      return kExitUsage;
+    case fleet::CommandLine::Result::kWatch:
+      return watch_main(cl.watch);
+    case fleet::CommandLine::Result::kPoll:
+      break;
+  }
+  return poll_main(cl.poll);
 }

@@ -29,6 +29,7 @@ std::string missing_fields(const Value& doc) {
 
 Verdict judge(const PollResult& r, std::string_view expected_digest) {
   Verdict v;
+  v.answered = r.answered;
   if (!r.answered) {
     v.problems.push_back(r.error);
     return v;
@@ -59,9 +60,11 @@ Verdict judge(const PollResult& r, std::string_view expected_digest) {
 
 int exit_status(std::span<const Verdict> verdicts) {
   if (verdicts.empty()) return kExitUsage;
-  const bool all_ok =
-      std::all_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.ok; });
-  return all_ok ? kExitOk : kExitFail;
+  const auto finding = [](const Verdict& v) { return v.answered && !v.ok; };
+  const auto silent = [](const Verdict& v) { return !v.answered; };
+  if (std::any_of(verdicts.begin(), verdicts.end(), finding)) return kExitViolation;
+  if (std::any_of(verdicts.begin(), verdicts.end(), silent)) return kExitUnreachable;
+  return kExitOk;
 }
 
 }  // namespace portcullis::fleet

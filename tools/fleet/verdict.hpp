@@ -13,9 +13,16 @@
 
 namespace portcullis::fleet {
 
-inline constexpr int kExitOk = 0;     // every device answered, healthy, expected digest
-inline constexpr int kExitFail = 1;   // some device did not
-inline constexpr int kExitUsage = 2;  // usage or I/O error: nothing was judged
+// The exit status of both commands (tools/README.md, "Exit status"). A violation outranks an
+// unreachable device: a script that tests for 1 learns of every finding.
+inline constexpr int kExitOk = 0;           // every device answered, healthy, expected digest
+inline constexpr int kExitViolation = 1;    // a device answered with a finding: a violation, a
+                                            // listener not allowed, another policy, a broken
+                                            // status document
+inline constexpr int kExitUsage = 2;        // usage, file or credential error: nothing judged
+inline constexpr int kExitUnreachable = 3;  // a device (or watch's broker) did not answer:
+                                            // connection, TLS, certificate or HTTP failure;
+                                            // watch: fewer than --count messages
 
 // What polling one device gave.
 struct PollResult {
@@ -28,6 +35,7 @@ struct PollResult {
 
 struct Verdict {
   bool ok = false;
+  bool answered = false;              // the device's status document was read
   bool violation = false;             // violations recorded or a listener the policy does not allow
   std::optional<bool> digest_match;   // with an expected digest, when the device answered
   std::vector<std::string> problems;  // one line each; empty exactly when ok
@@ -37,8 +45,9 @@ struct Verdict {
 // that did not answer (unreachable, TLS or certificate failure, bad HTTP) fails with its error.
 Verdict judge(const PollResult& r, std::string_view expected_digest);
 
-// kExitOk when every device is ok, kExitFail when one is not; kExitUsage for no devices,
-// which is no fleet to vouch for.
+// kExitOk when every device is ok; kExitViolation when a device that answered is not;
+// else kExitUnreachable when a device did not answer; kExitUsage for no devices, which is no
+// fleet to vouch for.
 int exit_status(std::span<const Verdict> verdicts);
 
 }  // namespace portcullis::fleet

@@ -12,17 +12,6 @@
 namespace portcullis::fleet {
 namespace {
 
-// Whole decimal number of at most `digits` digits and at least 1, or nullopt.
-std::optional<std::uint64_t> parse_whole(std::string_view s, std::size_t digits) {
-  if (s.empty() || s.size() > digits || s.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  std::uint64_t v = 0;
-  for (const char c : s) v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  if (v == 0) return std::nullopt;
-  return v;
-}
-
 bool topic_char(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u > ' ' && u < 0x7f && c != '+' && c != '#';
@@ -63,90 +52,6 @@ bool valid_prefix(std::string_view prefix) {
   if (prefix.find("//") != std::string_view::npos) return false;
   return std::all_of(prefix.begin(), prefix.end(),
                      [](char c) { return c == '/' || topic_char(c); });
-}
-
-WatchArgs parse_watch_args(std::span<const std::string> args) {
-  WatchArgs out;
-  auto usage = [&out](std::string why) {
-    out.result = WatchArgs::Result::kUsage;
-    out.error = std::move(why);
-    return out;
-  };
-  WatchOptions& o = out.options;
-  std::string pki;
-  std::vector<std::string> specs;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--json") {
-      o.json = true;
-    } else if (a == "-h" || a == "--help") {
-      out.result = WatchArgs::Result::kHelp;
-      return out;
-    } else if (a == "--prefix" || a == "--expect-policy" || a == "--count" || a == "--timeout" ||
-               a == "--ca" || a == "--cert" || a == "--key" || a == "--pki" || a == "--session" ||
-               a == "--silent-after") {
-      if (i + 1 >= args.size()) return usage(a + " needs a value");
-      const std::string& v = args[++i];
-      if (a == "--prefix") {
-        if (!valid_prefix(v)) {
-          return usage("bad --prefix '" + printable(v) +
-                       "': topic levels separated by '/', none empty, no spaces, + or #");
-        }
-        o.prefix = v;
-      } else if (a == "--expect-policy") {
-        o.expect_policy = v;
-      } else if (a == "--count") {
-        const auto n = parse_whole(v, 9);
-        if (!n) return usage("--count wants a whole number of messages, 1..999999999");
-        o.count = *n;
-      } else if (a == "--timeout") {
-        const auto n = parse_whole(v, 6);
-        if (!n) return usage("--timeout wants whole seconds, 1..999999");
-        o.timeout_s = static_cast<int>(*n);
-      } else if (a == "--silent-after") {
-        const auto n = v == "0" ? std::optional<std::uint64_t>(0) : parse_whole(v, 6);
-        if (!n) return usage("--silent-after wants whole seconds, 0..999999 (0: never)");
-        o.silent_after_s = static_cast<int>(*n);
-      } else if (a == "--session") {
-        // MQTT 3.1.1 client ids: brokers must accept 1-23 of [0-9a-zA-Z]; mosquitto takes
-        // more, but keep to what every broker takes plus '-' and '_'.
-        if (v.empty() || v.size() > 23 || !std::all_of(v.begin(), v.end(), [](char c) {
-              return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
-            })) {
-          return usage("bad --session '" + printable(v) + "': 1-23 of letters, digits, - and _");
-        }
-        o.session = v;
-      } else if (a == "--ca") {
-        o.ca = v;
-      } else if (a == "--cert") {
-        o.cert = v;
-      } else if (a == "--key") {
-        o.key = v;
-      } else {
-        pki = v;
-      }
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage("unknown option " + a);
-    } else {
-      specs.push_back(a);
-    }
-  }
-  if (!pki.empty()) {
-    if (!o.ca.empty() || !o.cert.empty() || !o.key.empty())
-      return usage("--pki and --ca/--cert/--key exclude each other");
-    o.ca = pki + "/ca.crt";
-    o.cert = pki + "/mgmt.crt";
-    o.key = pki + "/mgmt.key";
-  }
-  if (o.ca.empty() || o.cert.empty() || o.key.empty())
-    return usage("need --pki DIR or all of --ca, --cert and --key");
-  if (specs.empty()) return usage("no BROKER given");
-  if (specs.size() > 1) return usage("watch takes one BROKER[:PORT]");
-  const auto broker = parse_target(specs[0], kDefaultBrokerPort);
-  if (!broker) return usage("bad BROKER[:PORT] '" + printable(specs[0]) + "'");
-  o.broker = *broker;
-  out.result = WatchArgs::Result::kRun;
-  return out;
 }
 
 // ---- topics ------------------------------------------------------------------------------
@@ -260,6 +165,14 @@ std::string silent_json_line(std::string_view device, double seconds) {
   return "{\"device\":" + json_escape(device) +
          ",\"kind\":\"silent\",\"seconds\":" + std::to_string(static_cast<long long>(seconds)) +
          "}";
+}
+
+std::string broker_json_line(std::string_view broker, std::string_view state,
+                             std::string_view error) {
+  std::string line =
+      "{\"kind\":\"broker\",\"broker\":" + json_escape(broker) + ",\"state\":" + json_escape(state);
+  if (!error.empty()) line += ",\"error\":" + json_escape(error);
+  return line + "}";
 }
 
 // ---- events ------------------------------------------------------------------------------
@@ -442,9 +355,9 @@ bool DuplicateFilter::first_status(std::string_view id, std::string_view payload
 // ---- count and exit status ---------------------------------------------------------------
 
 int WatchTally::exit_status(bool broker_failed) const {
-  if (broker_failed) return kExitFail;
-  if (statuses_ok_ < statuses_) return kExitFail;
-  if (want_ != 0 && !done()) return kExitFail;
+  if (statuses_ok_ < statuses_) return kExitViolation;
+  if (broker_failed) return kExitUnreachable;
+  if (want_ != 0 && !done()) return kExitUnreachable;
   return kExitOk;
 }
 

@@ -32,7 +32,8 @@ inline constexpr std::size_t kMaxPrefix = 200;
 // refused before parsing.
 inline constexpr std::size_t kMaxPayload = 256 * 1024;
 
-// ---- command line ------------------------------------------------------------------------
+// ---- options (cli.hpp parses them)
+// ------------------------------------------------------------------------
 
 struct WatchOptions {
   Target broker;  // port kDefaultBrokerPort unless given
@@ -49,18 +50,6 @@ struct WatchOptions {
   // long since it was last heard; 0: never. Default: three status periods (30 s each).
   int silent_after_s = 90;
 };
-
-struct WatchArgs {
-  enum class Result { kRun, kHelp, kUsage };
-  Result result = Result::kUsage;
-  WatchOptions options;  // kRun
-  std::string error;     // kUsage: one line
-};
-
-// The arguments after `watch`:
-//   [--prefix P] [--json] [--expect-policy FILE] [--count N] [--timeout SEC] [--session ID]
-//   [--ca FILE --cert FILE --key FILE | --pki DIR] BROKER[:PORT]
-WatchArgs parse_watch_args(std::span<const std::string> args);
 
 // A topic prefix: one or more '/'-separated levels, none empty, no MQTT wildcard (+ #),
 // printable ASCII only, at most kMaxPrefix characters.
@@ -148,6 +137,12 @@ class SilenceWatch {
 std::string silent_line(std::string_view device, double seconds);
 std::string silent_json_line(std::string_view device, double seconds);
 
+// With --json, the broker's state on stdout too (the lines on stderr say the same in words):
+// {"kind":"broker","broker":"HOST:PORT","state":"watching"|"lost"|"failed"[,"error":..]}.
+// "lost": gone after watching, tried again; "failed": the watch ends without it.
+std::string broker_json_line(std::string_view broker, std::string_view state,
+                             std::string_view error = {});
+
 // ---- status ------------------------------------------------------------------------------
 
 struct StatusReport {
@@ -232,9 +227,10 @@ class WatchTally {
   // --count N messages arrived: stop.
   bool done() const { return want_ != 0 && messages() >= want_; }
 
-  // kExitOk when every status was judged OK and, with --count, N messages arrived; kExitFail
-  // for a bad status, too few messages (timeout or signal first), or `broker_failed`
-  // (connection, TLS or subscription refused, or the broker lost and not back at the end).
+  // kExitOk when every status was judged OK and, with --count, N messages arrived;
+  // kExitViolation for a bad status; else kExitUnreachable for too few messages (timeout or
+  // signal first) or `broker_failed` (connection, TLS or subscription refused, or the broker
+  // lost and not back at the end).
   int exit_status(bool broker_failed) const;
 
   // "2 of 3 status message(s) OK, 4 event(s)"

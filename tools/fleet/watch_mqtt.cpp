@@ -184,6 +184,7 @@ void Watch::subscribed(int mid, int n, const int* granted) {
     say("watching " + subscription(o_.prefix, TopicKind::kStatus) + ", " +
         subscription(o_.prefix, TopicKind::kEvents) + " and " +
         subscription(o_.prefix, TopicKind::kState) + " on " + broker_ + (watched_ ? " again" : ""));
+    if (o_.json) std::cout << broker_json_line(broker_, "watching") << std::endl;
     watched_ = true;
     retry_delay_ = kFirstRetry;
     lost_reason_.clear();
@@ -299,6 +300,7 @@ void Watch::lost(Clock::time_point now) {
   failure_.clear();
   const auto wait_s = std::chrono::duration_cast<std::chrono::seconds>(retry_delay_).count();
   say(broker_ + ": " + lost_reason_ + "; connecting again in " + std::to_string(wait_s) + " s");
+  if (o_.json) std::cout << broker_json_line(broker_, "lost", lost_reason_) << std::endl;
   phase_ = Phase::kWaiting;
   retry_at_ = now + retry_delay_;
   retry_delay_ = std::min<Clock::duration>(retry_delay_ * 2, kLongestRetry);
@@ -465,8 +467,11 @@ int Watch::run() {
   const bool broker_failed = !failure_.empty() || away;
   if (!failure_.empty()) {
     say(broker_ + ": " + failure_);
+    if (o_.json) std::cout << broker_json_line(broker_, "failed", failure_) << std::endl;
   } else if (away) {
-    say(broker_ + ": not back before the watch ended (" + lost_reason_ + ")");
+    const std::string why = "not back before the watch ended (" + lost_reason_ + ")";
+    say(broker_ + ": " + why);
+    if (o_.json) std::cout << broker_json_line(broker_, "failed", why) << std::endl;
   } else {
     mosquitto_disconnect(mosq_);
   }

@@ -6,8 +6,10 @@
 #   - a CA bundle (another CA first, the fleet CA second, as during a CA rotation) trusts the
 #     device: OK, exit 0 (a decoder that kept only the first certificate refused it);
 #   - with https_proxy set in the environment the poll still goes straight to the device;
+#   - the certificates from PORTCULLIS_PKI_DIR, from --config FILE, the CA and the targets
+#     from stdin ("-");
 #   - a server presenting the broker's certificate (OU=broker) or the management client's
-#     (EKU clientAuth only) is no device: certificate problem, exit 1;
+#     (EKU clientAuth only) is no device: certificate problem, exit 3 (unreachable);
 #   - a response over 256 KiB is cut off with one line.
 set -uo pipefail
 fleet="${1:?usage: poll_tls_test.sh FLEET PKI_DIR}"
@@ -86,14 +88,38 @@ if serve device "$pki/device.crt" "$pki/device.key" "$dir/www"; then
     fail "https_proxy in the environment: exit $rc"
     sed 's/^/    | /' "$dir/proxy.out"
   fi
+  # Where the certificates and targets come from: the environment, a config file, stdin.
+  expect_ok() { # DESCRIPTION: $rc and $dir/$name.out of the last run
+    if [[ $rc -eq 0 ]] && grep -q '^1 of 1 device(s) OK' "$dir/$name.out"; then
+      pass "$1"
+    else
+      fail "$1: exit $rc"
+      sed 's/^/    | /' "$dir/$name.out"
+    fi
+  }
+  name=env rc=0
+  PORTCULLIS_PKI_DIR="$pki" "$fleet" --timeout 5 "$device_id@127.0.0.1:$port" > "$dir/$name.out" 2>&1 || rc=$?
+  expect_ok "PORTCULLIS_PKI_DIR names the certificates"
+  printf 'pki = "%s"\ntimeout = 5\n' "$pki" > "$dir/fleet.toml"
+  name=config rc=0
+  "$fleet" --config "$dir/fleet.toml" "$device_id@127.0.0.1:$port" > "$dir/$name.out" 2>&1 || rc=$?
+  expect_ok "--config FILE (pki = DIR) names the certificates"
+  name=stdin-hosts rc=0
+  printf '# from stdin\n%s\n' "$device_id@127.0.0.1:$port" |
+    "$fleet" --pki "$pki" --file - > "$dir/$name.out" 2>&1 || rc=$?
+  expect_ok "--file - reads the targets from stdin"
+  name=stdin-ca rc=0
+  "$fleet" --ca - --cert "$pki/mgmt.crt" --key "$pki/mgmt.key" "$device_id@127.0.0.1:$port" \
+    < "$dir/bundle.crt" > "$dir/$name.out" 2>&1 || rc=$?
+  expect_ok "--ca - reads the CA bundle from stdin"
 fi
 
 if serve broker "$pki/broker.crt" "$pki/broker.key" "$dir/www"; then
   # The broker's certificate names 192.0.2.1: ask for that name, connect to the loopback.
   poll broker --pki "$pki" "192.0.2.1@127.0.0.1:$port"
-  if [[ $rc -eq 1 ]] && grep -q "certificate problem: the device's certificate is not of its role" \
+  if [[ $rc -eq 3 ]] && grep -q "certificate problem: the device's certificate is not of its role" \
     "$dir/broker.out"; then
-    pass "a server with the broker's certificate (OU=broker) is refused: not of its role, exit 1"
+    pass "a server with the broker's certificate (OU=broker) is refused: not of its role, exit 3"
   else
     fail "a server with the broker's certificate: exit $rc"
   fi
@@ -101,8 +127,8 @@ fi
 
 if serve mgmt "$pki/mgmt.crt" "$pki/mgmt.key" "$dir/www"; then
   poll mgmt --pki "$pki" "portcullis-mgmt@127.0.0.1:$port"
-  if [[ $rc -eq 1 ]] && grep -q "certificate problem: the device's certificate" "$dir/mgmt.out"; then
-    pass "a server with the management client's certificate (EKU clientAuth) is refused, exit 1"
+  if [[ $rc -eq 3 ]] && grep -q "certificate problem: the device's certificate" "$dir/mgmt.out"; then
+    pass "a server with the management client's certificate (EKU clientAuth) is refused, exit 3"
   else
     fail "a server with the management client's certificate: exit $rc"
   fi
@@ -110,8 +136,8 @@ fi
 
 if serve big "$pki/device.crt" "$pki/device.key" "$dir/big"; then
   poll big --pki "$pki" "$device_id@127.0.0.1:$port"
-  if [[ $rc -eq 1 ]] && grep -q "response larger than 262144 bytes" "$dir/big.out"; then
-    pass "a response over 256 KiB: cut off in one line, exit 1"
+  if [[ $rc -eq 3 ]] && grep -q "response larger than 262144 bytes" "$dir/big.out"; then
+    pass "a response over 256 KiB: cut off in one line, exit 3"
   else
     fail "a response over 256 KiB: exit $rc"
   fi

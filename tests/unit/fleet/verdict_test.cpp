@@ -15,9 +15,10 @@
 
 using portcullis::fleet::exit_status;
 using portcullis::fleet::judge;
-using portcullis::fleet::kExitFail;
 using portcullis::fleet::kExitOk;
+using portcullis::fleet::kExitUnreachable;
 using portcullis::fleet::kExitUsage;
+using portcullis::fleet::kExitViolation;
 using portcullis::fleet::parse_json;
 using portcullis::fleet::parse_target;
 using portcullis::fleet::PollResult;
@@ -253,8 +254,9 @@ TEST_GROUP(FleetExitStatus){};
 
 TEST(FleetExitStatus, Codes) {
   LONGS_EQUAL(0, kExitOk);
-  LONGS_EQUAL(1, kExitFail);
+  LONGS_EQUAL(1, kExitViolation);
   LONGS_EQUAL(2, kExitUsage);
+  LONGS_EQUAL(3, kExitUnreachable);
 }
 
 TEST(FleetExitStatus, EveryDeviceOk) {
@@ -267,9 +269,14 @@ TEST(FleetExitStatus, EveryDeviceOk) {
 TEST(FleetExitStatus, OneBadDeviceFailsTheFleet) {
   const Verdict good = judge(answered(status_json()), kDigest);
   const Verdict bad = judge(failed("no answer (connect timed out)"), kDigest);
-  LONGS_EQUAL(kExitFail, exit_status(std::vector<Verdict>{bad}));
-  LONGS_EQUAL(kExitFail, exit_status(std::vector<Verdict>{good, good, bad}));
-  LONGS_EQUAL(kExitFail, exit_status(std::vector<Verdict>{bad, good, good}));
+  LONGS_EQUAL(kExitUnreachable, exit_status(std::vector<Verdict>{bad}));
+  LONGS_EQUAL(kExitUnreachable, exit_status(std::vector<Verdict>{good, good, bad}));
+  LONGS_EQUAL(kExitUnreachable, exit_status(std::vector<Verdict>{bad, good, good}));
+  const Verdict finding =
+      judge(answered(status_json(R"("violations_total":0,)", R"("violations_total":1,)")), kDigest);
+  LONGS_EQUAL(kExitViolation, exit_status(std::vector<Verdict>{good, finding}));
+  LONGS_EQUAL(kExitViolation, exit_status(std::vector<Verdict>{
+                                  good, judge(answered(status_json()), kOtherDigest)}));
 }
 
 TEST(FleetExitStatus, MixedFleet) {
@@ -283,13 +290,13 @@ TEST(FleetExitStatus, MixedFleet) {
   std::size_t ok = 0;
   for (const auto& v : fleet) ok += v.ok ? 1 : 0;
   LONGS_EQUAL(1, ok);
-  LONGS_EQUAL(kExitFail, exit_status(fleet));
+  LONGS_EQUAL(kExitViolation, exit_status(fleet));  // a finding outranks the silent ones
 }
 
 TEST(FleetExitStatus, EveryDeviceBad) {
   const std::vector<Verdict> fleet{judge(failed("cannot connect: Connection refused"), ""),
                                    judge(answered(status_json()), kOtherDigest)};
-  LONGS_EQUAL(kExitFail, exit_status(fleet));
+  LONGS_EQUAL(kExitViolation, exit_status(fleet));
 }
 
 TEST(FleetExitStatus, NoDevicesIsNoFleet) {

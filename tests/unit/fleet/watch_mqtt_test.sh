@@ -226,7 +226,9 @@ wait "$WATCH_PID"
 expect json 0 "--json: a status line and an event line" \
   '{"topic":"portcullis/'"$DEV"'/status","device":"'"$DEV"'","kind":"status","retained":true,"verdict":{"ok":true,' \
   '{"topic":"portcullis/'"$DEV"'/events","device":"'"$DEV"'","kind":"event","event":{"device":"'"$DEV"'","seq":7,'
-if [[ "$(wc -l <json.out)" == 2 ]] && ! grep -q '^[^{]' json.out; then
+# Two messages and the broker's line ({"kind":"broker",...,"state":"watching"}), nothing else.
+if [[ "$(wc -l <json.out)" == 3 ]] && ! grep -q '^[^{]' json.out &&
+  grep -q '^{"kind":"broker","broker":"'"$BROKER"'","state":"watching"}$' json.out; then
   pass "--json prints JSON lines only on stdout"
 else
   fail "--json prints JSON lines only on stdout"
@@ -258,7 +260,7 @@ expect broken 1 "a status that is no JSON fails with a clear line, exit 1" \
 mosquitto_pub -h 127.0.0.1 -p "$PORT" --cafile ca.crt --cert mgmt.crt --key mgmt.key -q 1 \
   -t "portcullis/$DEV/status" -n -r # clears the retained status
 run_watch timeout "${TLS[@]}" --count 5 --timeout 2 "$BROKER"
-expect timeout 1 "--timeout before --count: exit 1" "timed out after 2 s with 0 of 5 message(s)"
+expect timeout 3 "--timeout before --count: exit 3" "timed out after 2 s with 0 of 5 message(s)"
 run_watch quiet "${TLS[@]}" --timeout 1 "$BROKER"
 expect quiet 0 "--timeout without --count, nothing arrived: exit 0" \
   "0 of 0 status message(s) OK, 0 event(s)"
@@ -266,13 +268,13 @@ expect quiet 0 "--timeout without --count, nothing arrived: exit 0" \
 # ---- 6: certificate and connection failures, one line each ----
 run_watch foreign_client --ca ca.crt --cert other-client.crt --key other-client.key --timeout 10 \
   "$BROKER"
-expect foreign_client 1 "a client certificate from another CA: certificate problem, exit 1" \
+expect foreign_client 3 "a client certificate from another CA: certificate problem, exit 3" \
   "$BROKER: certificate problem: the broker refused the TLS handshake: our client certificate other-client.crt is not signed by the CA ca.crt"
 run_watch foreign_ca --ca other-ca.crt --cert mgmt.crt --key mgmt.key --timeout 10 "$BROKER"
-expect foreign_ca 1 "a broker certificate from another CA: certificate problem, exit 1" \
+expect foreign_ca 3 "a broker certificate from another CA: certificate problem, exit 3" \
   "certificate problem: the broker's certificate is not signed by the trusted CA (--ca)"
 run_watch wrong_name "${TLS[@]}" --timeout 10 "127.0.0.1:$((PORT + 1))"
-expect wrong_name 1 "a broker certificate for another address: certificate problem, exit 1" \
+expect wrong_name 3 "a broker certificate for another address: certificate problem, exit 3" \
   "certificate problem: the broker's certificate does not name 127.0.0.1"
 run_watch wrong_key --ca ca.crt --cert mgmt.crt --key other-client.key "$BROKER"
 expect wrong_key 2 "a key that is not the certificate's: exit 2" \
@@ -322,7 +324,7 @@ pub "portcullis/dev-2/status/state" '' -r
 watch_bg gone "${TLS[@]}" --timeout 4 "$BROKER"
 stop_broker
 wait "$WATCH_PID"
-expect gone 1 "broker lost and not back before --timeout: says so, exit 1" \
+expect gone 3 "broker lost and not back before --timeout: says so, exit 3" \
   "$BROKER: connection to the broker lost" "; connecting again in 1 s" \
   "$BROKER: not back before the watch ended (cannot connect: Connection refused)"
 # Back on the same port: connected and subscribed to again; what is published then arrives.
@@ -344,7 +346,16 @@ fi
 
 stop_broker
 run_watch refused "${TLS[@]}" --timeout 10 "$BROKER"
-expect refused 1 "no broker: cannot connect, exit 1" "$BROKER: cannot connect: Connection refused"
+expect refused 3 "no broker: cannot connect, exit 3" "$BROKER: cannot connect: Connection refused"
+# --json says it on stdout too: a consumer of the lines is not left with nothing.
+run_watch refused-json "${TLS[@]}" --json --timeout 10 "$BROKER"
+expect refused-json 3 "no broker, --json: a broker line on stdout, exit 3" \
+  '{"kind":"broker","broker":"'"$BROKER"'","state":"failed","error":"cannot connect: Connection refused"}'
+if grep -q '"kind":"broker"' refused-json.out; then
+  pass "--json: the broker line is on stdout"
+else
+  fail "--json: no broker line on stdout"
+fi
 
 echo "$PASSED passed, $FAILED failed"
 ((FAILED == 0))

@@ -8,25 +8,29 @@
 #include <string>
 #include <vector>
 
+#include "cli.hpp"
 #include "utf8_check.hpp"
 #include "verdict.hpp"
 #include "watch.hpp"
 
 #include <CppUTest/TestHarness.h>
 
+using portcullis::fleet::broker_json_line;
+using portcullis::fleet::CommandLine;
 using portcullis::fleet::DuplicateFilter;
 using portcullis::fleet::Event;
 using portcullis::fleet::event_json_line;
 using portcullis::fleet::event_line;
 using portcullis::fleet::judge_status;
-using portcullis::fleet::kExitFail;
 using portcullis::fleet::kExitOk;
+using portcullis::fleet::kExitUnreachable;
+using portcullis::fleet::kExitViolation;
 using portcullis::fleet::kMaxDeviceId;
 using portcullis::fleet::kMaxPayload;
+using portcullis::fleet::parse_command_line;
 using portcullis::fleet::parse_event;
 using portcullis::fleet::parse_state;
 using portcullis::fleet::parse_topic;
-using portcullis::fleet::parse_watch_args;
 using portcullis::fleet::ParsedTopic;
 using portcullis::fleet::SilenceWatch;
 using portcullis::fleet::silent_line;
@@ -36,7 +40,6 @@ using portcullis::fleet::StatusReport;
 using portcullis::fleet::subscription;
 using portcullis::fleet::TopicKind;
 using portcullis::fleet::valid_prefix;
-using portcullis::fleet::WatchArgs;
 using portcullis::fleet::WatchTally;
 using portcullis::test::is_utf8;
 
@@ -47,14 +50,16 @@ constexpr const char* kDigest = "3f1c9a0be4d2785c6e0f1a2b3c4d5e6f708192a3b4c5d6e
 constexpr const char* kOtherDigest =
     "0000000000000000000000000000000000000000000000000000000000000001";
 
-WatchArgs parse(std::vector<std::string> args) {
-  return parse_watch_args(args);
+// `portcullis-fleet watch ARGS...` (cli_test.cpp has the rest of the command line).
+CommandLine parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "watch");
+  return parse_command_line(args, "", "0.0.0");
 }
 
 void check_usage(std::vector<std::string> args, const char* error) {
-  const WatchArgs a = parse(args);
-  CHECK_TEXT(a.result == WatchArgs::Result::kUsage, error);
-  STRCMP_EQUAL(error, a.error.c_str());
+  const CommandLine a = parse(args);
+  CHECK_TEXT(a.result == CommandLine::Result::kUsage, error);
+  STRCMP_EQUAL(error, a.text.c_str());
 }
 
 void check_topic(const char* prefix, const char* topic, TopicKind kind, const char* device) {
@@ -118,67 +123,68 @@ bool contains(const std::string& s, const std::string& part) {
 TEST_GROUP(FleetWatchArgs){};
 
 TEST(FleetWatchArgs, DefaultsWithPki) {
-  const WatchArgs a = parse({"--pki", "/pki", "192.0.2.1"});
-  CHECK(a.result == WatchArgs::Result::kRun);
-  STRCMP_EQUAL("192.0.2.1", a.options.broker.host.c_str());
-  LONGS_EQUAL(8883, a.options.broker.port);
-  STRCMP_EQUAL("portcullis", a.options.prefix.c_str());
-  STRCMP_EQUAL("/pki/ca.crt", a.options.ca.c_str());
-  STRCMP_EQUAL("/pki/mgmt.crt", a.options.cert.c_str());
-  STRCMP_EQUAL("/pki/mgmt.key", a.options.key.c_str());
-  CHECK(!a.options.json);
-  CHECK(a.options.expect_policy.empty());
-  LONGS_EQUAL(0, a.options.count);
-  LONGS_EQUAL(0, a.options.timeout_s);
+  const CommandLine a = parse({"--pki", "/pki", "192.0.2.1"});
+  CHECK(a.result == CommandLine::Result::kWatch);
+  STRCMP_EQUAL("192.0.2.1", a.watch.broker.host.c_str());
+  LONGS_EQUAL(8883, a.watch.broker.port);
+  STRCMP_EQUAL("portcullis", a.watch.prefix.c_str());
+  STRCMP_EQUAL("/pki/ca.crt", a.watch.ca.c_str());
+  STRCMP_EQUAL("/pki/mgmt.crt", a.watch.cert.c_str());
+  STRCMP_EQUAL("/pki/mgmt.key", a.watch.key.c_str());
+  CHECK(!a.watch.json);
+  CHECK(a.watch.expect_policy.empty());
+  LONGS_EQUAL(0, a.watch.count);
+  LONGS_EQUAL(0, a.watch.timeout_s);
 }
 
 TEST(FleetWatchArgs, EveryOption) {
-  const WatchArgs a = parse({"--json", "--prefix", "lab/fleet", "--expect-policy", "p.allow",
-                             "--count", "7", "--timeout", "30", "--ca", "ca.pem", "--cert", "c.pem",
-                             "--key", "k.pem", "[2001:db8::1]:18883"});
-  CHECK(a.result == WatchArgs::Result::kRun);
-  CHECK(a.options.json);
-  STRCMP_EQUAL("lab/fleet", a.options.prefix.c_str());
-  STRCMP_EQUAL("p.allow", a.options.expect_policy.c_str());
-  LONGS_EQUAL(7, a.options.count);
-  LONGS_EQUAL(30, a.options.timeout_s);
-  STRCMP_EQUAL("ca.pem", a.options.ca.c_str());
-  STRCMP_EQUAL("c.pem", a.options.cert.c_str());
-  STRCMP_EQUAL("k.pem", a.options.key.c_str());
-  STRCMP_EQUAL("2001:db8::1", a.options.broker.host.c_str());
-  LONGS_EQUAL(18883, a.options.broker.port);
+  const CommandLine a = parse({"--json", "--prefix", "lab/fleet", "--expect-policy", "p.allow",
+                               "--count", "7", "--timeout", "30", "--ca", "ca.pem", "--cert",
+                               "c.pem", "--key", "k.pem", "[2001:db8::1]:18883"});
+  CHECK(a.result == CommandLine::Result::kWatch);
+  CHECK(a.watch.json);
+  STRCMP_EQUAL("lab/fleet", a.watch.prefix.c_str());
+  STRCMP_EQUAL("p.allow", a.watch.expect_policy.c_str());
+  LONGS_EQUAL(7, a.watch.count);
+  LONGS_EQUAL(30, a.watch.timeout_s);
+  STRCMP_EQUAL("ca.pem", a.watch.ca.c_str());
+  STRCMP_EQUAL("c.pem", a.watch.cert.c_str());
+  STRCMP_EQUAL("k.pem", a.watch.key.c_str());
+  STRCMP_EQUAL("2001:db8::1", a.watch.broker.host.c_str());
+  LONGS_EQUAL(18883, a.watch.broker.port);
 }
 
 TEST(FleetWatchArgs, SessionNamesAPersistentSessionWithinMqttClientIdRules) {
-  CHECK(parse({"--pki", "/pki", "192.0.2.1"}).options.session.empty());
-  const WatchArgs a = parse({"--session", "lab-events_1", "--pki", "/pki", "192.0.2.1"});
-  CHECK(a.result == WatchArgs::Result::kRun);
-  STRCMP_EQUAL("lab-events_1", a.options.session.c_str());
-  CHECK(parse({"--session", "", "--pki", "/pki", "192.0.2.1"}).result == WatchArgs::Result::kUsage);
+  CHECK(parse({"--pki", "/pki", "192.0.2.1"}).watch.session.empty());
+  const CommandLine a = parse({"--session", "lab-events_1", "--pki", "/pki", "192.0.2.1"});
+  CHECK(a.result == CommandLine::Result::kWatch);
+  STRCMP_EQUAL("lab-events_1", a.watch.session.c_str());
+  CHECK(parse({"--session", "", "--pki", "/pki", "192.0.2.1"}).result ==
+        CommandLine::Result::kUsage);
   CHECK(parse({"--session", "has space", "--pki", "/pki", "192.0.2.1"}).result ==
-        WatchArgs::Result::kUsage);
+        CommandLine::Result::kUsage);
   CHECK(parse({"--session", "a/b", "--pki", "/pki", "192.0.2.1"}).result ==
-        WatchArgs::Result::kUsage);
+        CommandLine::Result::kUsage);
   CHECK(parse({"--session", "abcdefghijklmnopqrstuvwx", "--pki", "/pki", "192.0.2.1"}).result ==
-        WatchArgs::Result::kUsage);  // 24 characters
-  CHECK(parse({"--pki", "/pki", "192.0.2.1", "--session"}).result == WatchArgs::Result::kUsage);
+        CommandLine::Result::kUsage);  // 24 characters
+  CHECK(parse({"--pki", "/pki", "192.0.2.1", "--session"}).result == CommandLine::Result::kUsage);
 }
 
 TEST(FleetWatchArgs, BrokerLikeAPollTarget) {
-  const WatchArgs named = parse({"--pki", "d", "broker.lab:1883"});
-  STRCMP_EQUAL("broker.lab", named.options.broker.host.c_str());
-  LONGS_EQUAL(1883, named.options.broker.port);
-  const WatchArgs bracketed = parse({"--pki", "d", "[2001:db8::1]"});
-  STRCMP_EQUAL("2001:db8::1", bracketed.options.broker.host.c_str());
-  LONGS_EQUAL(8883, bracketed.options.broker.port);
-  const WatchArgs bare = parse({"--pki", "d", "2001:db8::1"});
-  STRCMP_EQUAL("2001:db8::1", bare.options.broker.host.c_str());
-  LONGS_EQUAL(8883, bare.options.broker.port);
+  const CommandLine named = parse({"--pki", "d", "broker.lab:1883"});
+  STRCMP_EQUAL("broker.lab", named.watch.broker.host.c_str());
+  LONGS_EQUAL(1883, named.watch.broker.port);
+  const CommandLine bracketed = parse({"--pki", "d", "[2001:db8::1]"});
+  STRCMP_EQUAL("2001:db8::1", bracketed.watch.broker.host.c_str());
+  LONGS_EQUAL(8883, bracketed.watch.broker.port);
+  const CommandLine bare = parse({"--pki", "d", "2001:db8::1"});
+  STRCMP_EQUAL("2001:db8::1", bare.watch.broker.host.c_str());
+  LONGS_EQUAL(8883, bare.watch.broker.port);
 }
 
 TEST(FleetWatchArgs, Help) {
-  CHECK(parse({"--help"}).result == WatchArgs::Result::kHelp);
-  CHECK(parse({"--pki", "d", "-h", "192.0.2.1"}).result == WatchArgs::Result::kHelp);
+  CHECK(parse({"--help"}).result == CommandLine::Result::kHelp);
+  CHECK(parse({"--pki", "d", "-h", "192.0.2.1"}).result == CommandLine::Result::kHelp);
 }
 
 TEST(FleetWatchArgs, UsageErrors) {
@@ -186,14 +192,21 @@ TEST(FleetWatchArgs, UsageErrors) {
   check_usage({"--pki", "d", "192.0.2.1", "192.0.2.2"}, "watch takes one BROKER[:PORT]");
   check_usage({"--pki", "d", "192.0.2.1:0"}, "bad BROKER[:PORT] '192.0.2.1:0'");
   check_usage({"--pki", "d", "[2001:db8::1"}, "bad BROKER[:PORT] '[2001:db8::1'");
-  check_usage({"192.0.2.1"}, "need --pki DIR or all of --ca, --cert and --key");
+  check_usage({"192.0.2.1"},
+              "need --pki DIR, PORTCULLIS_PKI_DIR, or all of --ca, --cert and --key");
   check_usage({"--ca", "a", "--cert", "b", "192.0.2.1"},
-              "need --pki DIR or all of --ca, --cert and --key");
+              "need --pki DIR, PORTCULLIS_PKI_DIR, or all of --ca, --cert and --key");
   check_usage({"--pki", "d", "--ca", "a", "192.0.2.1"},
               "--pki and --ca/--cert/--key exclude each other");
-  check_usage({"--pki", "d", "--verbose", "192.0.2.1"}, "unknown option --verbose");
-  check_usage({"--pki", "d", "192.0.2.1", "--count"}, "--count needs a value");
-  check_usage({"--pki"}, "--pki needs a value");
+  // CLI11's own words for what it refuses itself; each names the option.
+  for (const auto& [args, option] : {std::pair<std::vector<std::string>, const char*>{
+                                         {"--pki", "d", "--verbose", "192.0.2.1"}, "--verbose"},
+                                     {{"--pki", "d", "192.0.2.1", "--count"}, "--count"},
+                                     {{"--pki"}, "--pki"}}) {
+    const CommandLine a = parse(args);
+    CHECK_TEXT(a.result == CommandLine::Result::kUsage, option);
+    STRCMP_CONTAINS(option, a.text.c_str());
+  }
 }
 
 TEST(FleetWatchArgs, CountAndTimeoutAreWholePositiveNumbers) {
@@ -205,8 +218,8 @@ TEST(FleetWatchArgs, CountAndTimeoutAreWholePositiveNumbers) {
   for (const char* bad : {"0", "-5", "2s", "1000000"}) {
     check_usage({"--pki", "d", "--timeout", bad, "192.0.2.1"}, timeout_error);
   }
-  LONGS_EQUAL(999999999, parse({"--pki", "d", "--count", "999999999", "h"}).options.count);
-  LONGS_EQUAL(999999, parse({"--pki", "d", "--timeout", "999999", "h"}).options.timeout_s);
+  LONGS_EQUAL(999999999, parse({"--pki", "d", "--count", "999999999", "h"}).watch.count);
+  LONGS_EQUAL(999999, parse({"--pki", "d", "--timeout", "999999", "h"}).watch.timeout_s);
 }
 
 TEST(FleetWatchArgs, Prefix) {
@@ -605,7 +618,7 @@ TEST(FleetWatchTally, WithoutCount) {
   LONGS_EQUAL(kExitOk, t.exit_status(false));
   STRCMP_EQUAL("1 of 1 status message(s) OK, 2 event(s)", t.summary().c_str());
   t.status(false);
-  LONGS_EQUAL(kExitFail, t.exit_status(false));
+  LONGS_EQUAL(kExitViolation, t.exit_status(false));
   STRCMP_EQUAL("1 of 2 status message(s) OK, 2 event(s)", t.summary().c_str());
 }
 
@@ -614,7 +627,7 @@ TEST(FleetWatchTally, CountReached) {
   t.status(true);
   t.event();
   CHECK(!t.done());
-  LONGS_EQUAL(kExitFail, t.exit_status(false));  // stopped (timeout, signal) before 3
+  LONGS_EQUAL(kExitUnreachable, t.exit_status(false));  // stopped (timeout, signal) before 3
   t.event();
   CHECK(t.done());
   LONGS_EQUAL(kExitOk, t.exit_status(false));
@@ -624,12 +637,23 @@ TEST(FleetWatchTally, CountReachedWithABadStatus) {
   WatchTally t(1);
   t.status(false);
   CHECK(t.done());
-  LONGS_EQUAL(kExitFail, t.exit_status(false));
+  LONGS_EQUAL(kExitViolation, t.exit_status(false));
+  LONGS_EQUAL(kExitViolation, t.exit_status(true));  // the finding outranks the lost broker
 }
 
 TEST(FleetWatchTally, BrokerFailure) {
   WatchTally t(1);
   t.status(true);
-  LONGS_EQUAL(kExitFail, t.exit_status(true));
-  LONGS_EQUAL(kExitFail, WatchTally().exit_status(true));
+  LONGS_EQUAL(kExitUnreachable, t.exit_status(true));
+  LONGS_EQUAL(kExitUnreachable, WatchTally().exit_status(true));
+}
+
+TEST_GROUP(FleetWatchBroker){};
+
+TEST(FleetWatchBroker, JsonLines) {
+  STRCMP_EQUAL(R"({"kind":"broker","broker":"192.0.2.1:8883","state":"watching"})",
+               broker_json_line("192.0.2.1:8883", "watching").c_str());
+  STRCMP_EQUAL(
+      R"({"kind":"broker","broker":"[2001:db8::1]:8883","state":"failed","error":"cannot connect: \"x\"\u001b"})",
+      broker_json_line("[2001:db8::1]:8883", "failed", "cannot connect: \"x\"\x1b").c_str());
 }
