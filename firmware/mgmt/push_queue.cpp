@@ -78,6 +78,7 @@ StatusWithSize write_event_json(const PushEvent& e, std::string_view device_id,
                                 std::span<char> out) {
   report::JsonWriter w(out);
   w.begin_object();
+  w.member_string("schema_version", report::kSchemaVersion);
   w.member_string("device", device_id);
   w.member_number("seq", e.seq);
   w.member_string("type", event_kind_name(e.kind));

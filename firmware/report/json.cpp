@@ -204,11 +204,15 @@ void encode_counters(const Counters& c, const NetifInfo& netif, JsonWriter& w) {
   w.member_number("passed_total", c.passed_total());
   w.member_number("dropped_total", c.dropped_total());
   w.member_number("rejected_total", c.rejected_total());
+  // Schema 1.0 names both counters twice: without `_total` (deprecated, gone in 2.0) and with.
   w.member_number("reject_suppressed", c.reject_suppressed());
+  w.member_number("reject_suppressed_total", c.reject_suppressed());
   // Frames lost before the filter (no buffer, refused by lwIP): the metrics split them.
-  w.member_number("rx_frames_dropped", std::uint64_t{netif.rx_no_buffer} + netif.rx_refused +
-                                           netif.rx_mac_overflow + netif.rx_mac_errors +
-                                           netif.rx_mac_too_large);
+  const std::uint64_t frames_dropped = std::uint64_t{netif.rx_no_buffer} + netif.rx_refused +
+                                       netif.rx_mac_overflow + netif.rx_mac_errors +
+                                       netif.rx_mac_too_large;
+  w.member_number("rx_frames_dropped", frames_dropped);
+  w.member_number("rx_frames_dropped_total", frames_dropped);
   // Passes first (is_pass_reason), then drops: one walk over the reasons.
   w.key("passed_by_reason");
   w.begin_object();
@@ -279,6 +283,7 @@ void encode_memory(const MemoryInfo& m, const LwipInfo& lwip, JsonWriter& w) {
 
 void encode(const StatusSnapshot& s, JsonWriter& w) {
   w.begin_object();
+  w.member_string("schema_version", kSchemaVersion);
   encode_device(s.device, w);
   encode_policy(*s.policy, s.policy_digest, w);
 

@@ -108,6 +108,12 @@ sub() { # mosquitto_sub in the namespace with the management certificate
   "$LAB" exec mosquitto_sub -h "$BROKER" -p "$BROKER_PORT" --cafile "$PKI_DIR/ca.crt" \
     --cert "$PKI_DIR/mgmt.crt" --key "$PKI_DIR/mgmt.key" "$@"
 }
+# valid_payload SCHEMA MSGFILE: the payload of mosquitto_sub -v's "TOPIC PAYLOAD" is valid
+# against docs/schema/SCHEMA.
+valid_payload() {
+  "$PY" -c 'import sys; open(sys.argv[2], "w").write(open(sys.argv[1]).read().partition(" ")[2])' \
+    "$2" "$2.json" && "$PY" "$ROOT/tests/schema/validate.py" "$ROOT/docs/schema/$1" "$2.json"
+}
 status_json() {
   mgmt_curl_once --max-time 10 "https://$DEVICE_IPV4:$MGMT_PORT/v1/status"
 }
@@ -132,6 +138,8 @@ want = sys.argv[2].strip()
 assert len(want) == 64 and doc["policy"]["digest"] == want, (doc["policy"]["digest"], want)
 assert "listening" in doc and "counters" in doc, doc.keys()
 EOF
+check "the pushed status is valid against docs/schema/status.schema.json" \
+  valid_payload status.schema.json "$WORK/status.msg"
 # A new subscriber gets the last status at once: it was published retained.
 check "the status is retained (a later subscriber gets it at once)" \
   sub -t 'portcullis/+/status' -C 1 -W 5 --retained-only
@@ -188,6 +196,8 @@ assert topic.endswith("/events"), topic
 assert e["type"] == "scanner" and e["src"] == "192.0.2.1", e
 assert e["distinct_ports"] >= 1 and e["seq"] >= 1, e
 EOF
+check "the scanner event is valid against docs/schema/event.schema.json" \
+  valid_payload event.schema.json "$WORK/scan-event.msg"
 wait "$watch_pid" && watch_rc=0 || watch_rc=$?
 sed 's/^/    | /' "$WORK/watch-scan.out" | tail -n 20
 check "portcullis-fleet watch saw the status and the scanner event (exit 0)" test "$watch_rc" -eq 0
@@ -253,6 +263,8 @@ e = json.loads(payload)
 assert e["type"] == "violation" and e["port"] == int(sys.argv[2]) and e["proto"] == "tcp", e
 assert e["action"] == "closed", e
 EOF
+check "the violation event is valid against docs/schema/event.schema.json" \
+  valid_payload event.schema.json "$WORK/violation-event.msg"
 wait "$watch_pid" && watch_rc=0 || watch_rc=$?
 sed 's/^/    | /' "$WORK/watch-violation.out" | tail -n 20
 check "portcullis-fleet watch saw the violation event" grep -Eq "^EVENT .* violation tcp/$ROGUE_PORT closed" "$WORK/watch-violation.out"
@@ -444,8 +456,9 @@ if start_broker; then
   kill -TERM "$(cat "$("$LAB" dir)/device.pid")"
   t_stop=$SECONDS
   wait "$state_pid" || true
-  if grep -qx '{"state":"offline"}' "$WORK/state.msg"; then
-    pass "the broker published the device's last will, offline, $((SECONDS - t_stop)) s after it stopped (keep-alive 15 s)"
+  if grep -qx '{"state":"offline"}' "$WORK/state.msg" &&
+    "$PY" "$ROOT/tests/schema/validate.py" --lines "$ROOT/docs/schema/event.schema.json" "$WORK/state.msg"; then
+    pass "the broker published the device's last will, offline, $((SECONDS - t_stop)) s after it stopped (keep-alive 15 s; the state messages valid against event.schema.json)"
   else
     fail "no offline state within 60 s of the device stopping: $(tr '\n' ' ' <"$WORK/state.msg")"
   fi

@@ -38,6 +38,8 @@ else
 fi
 check "status is 200 application/json" grep -q '^200 application/json' "$WORK/status.meta"
 check "status is valid JSON" "$PY" -m json.tool "$WORK/status.json"
+check "status is valid against docs/schema/status.schema.json (schema_version 1.0)" \
+  "$PY" "$ROOT/tests/schema/validate.py" "$ROOT/docs/schema/status.schema.json" "$WORK/status.json"
 digest="$("$TOOL" digest "$POLICY")"
 check "policy.digest is the digest of $POLICY" "$PY" - "$WORK/status.json" "$digest" <<'PYEOF'
 import json, sys

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "report.hpp"
+
 namespace portcullis::fleet {
 namespace {
 
@@ -36,6 +38,16 @@ Verdict judge(const PollResult& r, std::string_view expected_digest) {
   }
   if (const std::string missing = missing_fields(r.doc); !missing.empty()) {
     v.problems.push_back("not a status document (no " + missing + ")");
+  }
+  // Schema 1.x (docs/status.md): a minor version only adds members, which this reader
+  // ignores; another major version may mean something else by the same names. Firmware
+  // before schema 1.0 sent no schema_version.
+  if (const Value* version = r.doc.get("schema_version"); version != nullptr) {
+    const std::string text = version->kind == Value::Kind::kString ? version->string : "";
+    if (text.rfind(kSchemaMajor, 0) != 0) {
+      v.problems.push_back("schema_version '" + printable(text) + "' is not one this tool reads (" +
+                           std::string(kSchemaMajor) + "x)");
+    }
   }
   const Value* counters = r.doc.get("counters");
   const double violations_total =

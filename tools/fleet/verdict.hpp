@@ -24,6 +24,9 @@ inline constexpr int kExitUnreachable = 3;  // a device (or watch's broker) did 
                                             // connection, TLS, certificate or HTTP failure;
                                             // watch: fewer than --count messages
 
+// The status documents this tool reads: schema_version "1.<minor>" (docs/schema).
+inline constexpr std::string_view kSchemaMajor = "1.";
+
 // What polling one device gave.
 struct PollResult {
   Target target;

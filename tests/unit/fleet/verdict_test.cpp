@@ -302,3 +302,24 @@ TEST(FleetExitStatus, EveryDeviceBad) {
 TEST(FleetExitStatus, NoDevicesIsNoFleet) {
   LONGS_EQUAL(kExitUsage, exit_status({}));
 }
+
+// docs/status.md: a minor version only adds members; another major version is not read as
+// if it were 1.x. Firmware before schema 1.0 sent none.
+TEST(FleetVerdict, SchemaVersionOneXOrNone) {
+  CHECK(judge(answered(status_json()), kDigest).ok);
+  CHECK(
+      judge(answered(status_json("{\"device\"", "{\"schema_version\":\"1.0\",\"device\"")), kDigest)
+          .ok);
+  CHECK(
+      judge(answered(status_json("{\"device\"", "{\"schema_version\":\"1.7\",\"device\"")), kDigest)
+          .ok);
+  for (const char* other : {"\"2.0\"", "\"10.1\"", "\"\"", "1", "\"1\""}) {
+    const Verdict v =
+        judge(answered(status_json("{\"device\"",
+                                   std::string("{\"schema_version\":") + other + ",\"device\"")),
+              kDigest);
+    CHECK_TEXT(!v.ok, other);
+    CHECK_TEXT(v.answered, other);
+    STRCMP_CONTAINS("is not one this tool reads (1.x)", v.problems.back().c_str());
+  }
+}

@@ -225,7 +225,7 @@ TEST(EventJson, ATooSmallBufferIsReportedWithTheSizeNeeded) {
   LONGS_EQUAL(full.size, r.size);
 }
 
-TEST(EventJson, TheLargestEventTakes219BytesBesidesTheDeviceId) {
+TEST(EventJson, TheLargestEventTakes242BytesBesidesTheDeviceId) {
   std::array<char, 1024> out{};
   const portcullis::StatusWithSize r = mgmt::write_event_json(largest_event(), "", out);
   CHECK(portcullis::ok(r.status));

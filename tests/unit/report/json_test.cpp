@@ -74,14 +74,16 @@ TEST_GROUP(StatusJson) {
 TEST(StatusJson, TopLevelFieldsOfTheContractInOrder) {
   const JsonValue doc = document(t.snapshot);
   STRCMP_EQUAL(
-      "device,policy,listening,counters,top_dropped_ports,recent_blocked,scanners,"
-      "violations_total,violations,push,memory",
+      "schema_version,device,policy,listening,counters,top_dropped_ports,recent_blocked,"
+      "scanners,violations_total,violations,push,memory",
       joined(keys(doc)).c_str());
+  CHECK(doc["schema_version"].is_string("1.0"));
   STRCMP_EQUAL("id,board,firmware,uptime_ms,time_known", joined(keys(doc["device"])).c_str());
   STRCMP_EQUAL("digest,mode,echo,rules", joined(keys(doc["policy"])).c_str());
   STRCMP_EQUAL(
       "rx_total,passed_total,dropped_total,rejected_total,reject_suppressed,"
-      "rx_frames_dropped,passed_by_reason,dropped_by_reason",
+      "reject_suppressed_total,rx_frames_dropped,rx_frames_dropped_total,passed_by_reason,"
+      "dropped_by_reason",
       joined(keys(doc["counters"])).c_str());
 }
 
@@ -165,6 +167,8 @@ TEST(StatusJson, FramesLostBeforeTheFilterAreCounted) {
   CHECK(document(t.snapshot)["counters"]["rx_frames_dropped"].is_u64(3 + 4 + 7 + 8 + 9));
   t.snapshot.netif = {UINT32_MAX, UINT32_MAX, 0, 0, UINT32_MAX, UINT32_MAX, UINT32_MAX};
   CHECK(document(t.snapshot)["counters"]["rx_frames_dropped"].is_u64(5ull * UINT32_MAX));
+  // The name with `_total` (schema 1.0) says the same as the deprecated one.
+  CHECK(document(t.snapshot)["counters"]["rx_frames_dropped_total"].is_u64(5ull * UINT32_MAX));
 }
 
 TEST(StatusJson, CountersAndEveryReason) {
@@ -174,6 +178,7 @@ TEST(StatusJson, CountersAndEveryReason) {
   CHECK(c["dropped_total"].is_u64(11));
   CHECK(c["rejected_total"].is_u64(0));
   CHECK(c["reject_suppressed"].is_u64(1));
+  CHECK(c["reject_suppressed_total"].is_u64(1));
   // Each reason in exactly one of the two objects, with its count.
   const JsonValue& by_reason = c["dropped_by_reason"];
   const JsonValue& passed_by_reason = c["passed_by_reason"];

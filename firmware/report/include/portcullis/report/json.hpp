@@ -16,6 +16,11 @@ namespace portcullis::report {
 
 inline constexpr std::string_view kJsonContentType = "application/json";
 
+// MAJOR.MINOR of the status and event documents (docs/schema/*.schema.json): the first
+// member of each, "schema_version". A minor version only adds members; anything else is a
+// new major version (docs/status.md, "Compatibility").
+inline constexpr std::string_view kSchemaVersion = "1.0";
+
 // Writes JSON text (RFC 8259) into a fixed buffer: commas and nesting are its business,
 // strings are escaped (quote, backslash, every control character; ill-formed UTF-8 becomes
 // U+FFFD, so the output is always valid UTF-8). Text that does not fit is counted, not
