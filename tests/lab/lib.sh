@@ -141,6 +141,7 @@ certfile ${BROKER_CERT:-$PKI_DIR/broker.crt}
 keyfile ${BROKER_KEY:-$PKI_DIR/broker.key}
 require_certificate true
 use_identity_as_username true
+acl_file $_LIB_ROOT/deploy/mosquitto/portcullis.acl
 EOF
     printf '%s\n' "$@"
   } >"$WORK/mosquitto.conf"

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/lab/prometheus_test.sh BOARD: a real Prometheus (Debian's package) scrapes the
 # device's /metrics over mutual TLS from inside the lab namespace, and its HTTP API returns
-# the portcullis_ series. Prometheus listens on the namespace's loopback only; the scrape
-# interval is 2 s and the wait for results is bounded.
+# the portcullis_ series; `promtool check metrics` finds nothing wrong with a real scrape; the
+# rules of deploy/prometheus load and evaluate: the device is scraped twice, once labelled with
+# its policy's digest and once with another, and PortcullisPolicyDigestMismatch fires for the
+# second target only. Prometheus listens on the namespace's loopback only; the scrape and rule
+# interval is 2 s and every wait is bounded.
 set -euo pipefail
 
 readonly WANT_BOARD="${1:?usage: tests/lab/prometheus_test.sh BOARD}"
@@ -30,10 +33,16 @@ trap finish EXIT
 
 lab_up "lab up (device answers ping)"
 
+PRESET="$(board_preset_of "$WANT_BOARD")"
+digest="$("$ROOT/build/$PRESET/policy-tool/portcullis-policy" digest "$ROOT/boards/$WANT_BOARD/policy.allow" 2>/dev/null || true)"
+readonly OTHER_DIGEST=0000000000000000000000000000000000000000000000000000000000000000
 cat >"$WORK/prometheus.yml" <<YAML
 global:
   scrape_interval: 2s
   scrape_timeout: 2s
+  evaluation_interval: 2s
+rule_files:
+  - $ROOT/deploy/prometheus/portcullis.rules.yml
 scrape_configs:
   - job_name: portcullis
     scheme: https
@@ -43,6 +52,9 @@ scrape_configs:
       key_file: $PKI_DIR/mgmt.key
     static_configs:
       - targets: ["$DEVICE_IPV4:$MGMT_PORT"]
+        labels: {expected_digest: "$digest"}
+      - targets: ["$DEVICE_IPV4:$MGMT_PORT"]
+        labels: {expected_digest: "$OTHER_DIGEST"}
 YAML
 "$LAB" exec prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
   --web.listen-address=127.0.0.1:9090 >"$WORK/prometheus.log" 2>&1 &
@@ -70,5 +82,38 @@ for series in portcullis_packets_received_total portcullis_policy_info portculli
 done
 names="$(query '{__name__=~".+",job="portcullis"}' | "$PY" -c 'import json,sys; print(" ".join(sorted({r["metric"]["__name__"] for r in json.load(sys.stdin)["data"]["result"]})))' 2>/dev/null || true)"
 check "every scraped series but Prometheus' own is portcullis_" bash -c "! tr ' ' '\n' <<<'$names' | grep -v -E '^(portcullis_|up$|scrape_)' | grep -q ."
+
+# A real scrape through Prometheus' own linter.
+if mgmt_curl_once --max-time 10 -o "$WORK/metrics.txt" "https://$DEVICE_IPV4:$MGMT_PORT/metrics"; then
+  if promtool check metrics <"$WORK/metrics.txt" >"$WORK/promtool.out" 2>&1; then
+    pass "promtool check metrics: a real scrape has no problem"
+  else
+    fail "promtool check metrics found problems:"
+    sed 's/^/    /' "$WORK/promtool.out"
+  fi
+else
+  fail "GET /metrics for promtool"
+fi
+
+# deploy/prometheus's rules, loaded and evaluated by this Prometheus.
+rules_health="$("$LAB" exec curl -s --max-time 5 http://127.0.0.1:9090/api/v1/rules | "$PY" -c '
+import json, sys
+groups = json.load(sys.stdin)["data"]["groups"]
+rules = [r for g in groups for r in g["rules"]]
+print(len(rules), sum(r.get("health") == "ok" for r in rules))' 2>/dev/null || echo "0 0")"
+check "Prometheus loaded deploy/prometheus/portcullis.rules.yml (rules, healthy: $rules_health)" \
+  bash -c "read -r n ok <<<'$rules_health'; ((n >= 17 && n == ok))"
+firing=""
+for _ in $(seq 30); do
+  firing="$(query 'ALERTS{alertname="PortcullisPolicyDigestMismatch",alertstate="firing"}' | "$PY" -c '
+import json, sys
+print(" ".join(sorted(r["metric"].get("expected_digest", "?") for r in json.load(sys.stdin)["data"]["result"])))' 2>/dev/null || true)"
+  [[ -n "$firing" ]] && break
+  sleep 2
+done
+check "PortcullisPolicyDigestMismatch fires for the target expecting another digest" \
+  test "$firing" == "$OTHER_DIGEST"
+check "and not for the one expecting the policy's digest ($digest)" \
+  bash -c "[[ ${#digest} == 64 && '$firing' != *'$digest'* ]]"
 
 ((FAILED == 0))

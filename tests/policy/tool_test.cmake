@@ -2,11 +2,16 @@
 # Runs portcullis-policy once and compares exit status, stdout and stderr exactly.
 #
 #   cmake -DTOOL=exe -DARGS="check;file" -DEXPECT_RC=N [-DEXPECT_STDOUT=text |
-#         -DEXPECT_STDOUT_FILE=file] [-DEXPECT_STDERR=text] -P tool_test.cmake
+#         -DEXPECT_STDOUT_FILE=file] [-DEXPECT_STDERR=text] [-DSTDIN=file] -P tool_test.cmake
 # Unset expectations for stdout/stderr mean "empty".
 
-execute_process(COMMAND "${TOOL}" ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out
-                ERROR_VARIABLE err)
+if(DEFINED STDIN)  # -DSTDIN=file: the tool's standard input
+  execute_process(COMMAND "${TOOL}" ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err INPUT_FILE "${STDIN}")
+else()
+  execute_process(COMMAND "${TOOL}" ${ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+endif()
 if(DEFINED EXPECT_STDOUT_FILE)
   file(READ "${EXPECT_STDOUT_FILE}" EXPECT_STDOUT)
 endif()
