@@ -180,6 +180,25 @@ void put_families(const Info& info, const std::array<NumberField<Info>, N>& fiel
   }
 }
 
+// The region each of kMemoryFields' numbers belongs to, by its size: a region not measured
+// (size 0: the host build's stack, the arena before TLS started) has no series at all, since
+// a 0 would read as "nothing used".
+constexpr std::array<std::uint32_t MemoryInfo::*, 4> kMemoryRegionSize = {
+    &MemoryInfo::stack_bytes, &MemoryInfo::stack_bytes, &MemoryInfo::tls_arena_bytes,
+    &MemoryInfo::tls_arena_bytes};
+static_assert(kMemoryRegionSize.size() == kMemoryFields.size());
+
+void put_memory(const MemoryInfo& m, MetricsWriter& w) {
+  for (std::size_t i = 0; i < kMemoryFields.size(); ++i) {
+    const NumberField<MemoryInfo>& f = kMemoryFields[i];
+    if (m.*kMemoryRegionSize[i] == 0 || f.metric.empty()) {
+      continue;
+    }
+    w.family(f.metric, f.type == SeriesType::kCounter ? Type::kCounter : Type::kGauge, f.help);
+    w.sample({}, m.*f.member);
+  }
+}
+
 // lwIP's pool names are C identifiers. Any other name comes from a corrupted snapshot and
 // its pool is left out: two such names could escape to the same label text.
 bool is_pool_name(std::string_view name) {
@@ -243,8 +262,7 @@ struct HeapFamily {
   std::string_view help;
 };
 constexpr std::array<HeapFamily, 4> kHeapFamilies = {{
-    {&LwipHeap::size_bytes, "lwip_heap_bytes", Type::kGauge,
-     "Bytes of lwIP's heap; 0: not measured."},
+    {&LwipHeap::size_bytes, "lwip_heap_bytes", Type::kGauge, "Bytes of lwIP's heap."},
     {&LwipHeap::used_bytes, "lwip_heap_used_bytes", Type::kGauge,
      "Bytes of lwIP's heap in use now, block headers included."},
     {&LwipHeap::peak_bytes, "lwip_heap_peak_bytes", Type::kGauge,
@@ -253,18 +271,20 @@ constexpr std::array<HeapFamily, 4> kHeapFamilies = {{
      "Allocations from lwIP's heap refused."},
 }};
 
-// Always present; without lwIP's statistics (`measured` false) no pool and 0 elsewhere.
+// Only with lwIP's statistics (`measured`): without them, no series at all rather than zeros
+// that would read as "nothing used, nothing sent".
 [[gnu::noinline]] void encode_lwip(const LwipInfo& l, MetricsWriter& w) {
-  const std::span<const LwipPool> pools = l.measured ? l.pools.view() : std::span<const LwipPool>{};
-  for (const PoolFamily& f : kPoolFamilies) {
-    encode_pools(pools, f, w);
+  if (!l.measured) {
+    return;
   }
-  const LwipHeap heap = l.measured ? l.heap : LwipHeap{};
+  for (const PoolFamily& f : kPoolFamilies) {
+    encode_pools(l.pools.view(), f, w);
+  }
   for (const HeapFamily& f : kHeapFamilies) {
     w.family(f.name, f.type, f.help);
-    w.sample({}, heap.*f.member);
+    w.sample({}, l.heap.*f.member);
   }
-  const LwipSent sent = l.measured ? l.sent : LwipSent{};
+  const LwipSent& sent = l.sent;
   w.family("lwip_sent_total", Type::kCounter,
            "TCP segments, UDP datagrams and ICMP/ICMPv6 messages lwIP sent.");
   w.sample({{"proto", "tcp"}}, sent.tcp);
@@ -300,7 +320,7 @@ void encode(const StatusSnapshot& s, MetricsWriter& w) {
   w.family("violations_total", Type::kCounter,
            "Listeners found on ports the policy does not allow, since boot.");
   w.sample({}, s.violations_total);
-  put_families(s.memory, kMemoryFields, w);  // always, 0 where the platform does not measure
+  put_memory(s.memory, w);
   encode_lwip(s.lwip, w);
   if (s.push.enabled) {
     w.family("push_connected", Type::kGauge, "1 while the MQTT push is connected to its broker.");

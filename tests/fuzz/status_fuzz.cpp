@@ -366,12 +366,15 @@ void check_lwip_metrics(const portcullis::report::LwipInfo& l,
     FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_failures_total", label) ==
                std::to_string(p.failures));
   }
-  const auto shown_or_0 = [&l](std::uint32_t v) { return std::to_string(l.measured ? v : 0); };
+  // Without lwIP's statistics no lwIP series at all (issue 17), not zeros.
+  const auto shown_or_0 = [&l](std::uint32_t v) {
+    return l.measured ? std::to_string(v) : std::string("<absent>");
+  };
   FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_bytes") == shown_or_0(l.heap.size_bytes));
   FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_used_bytes") == shown_or_0(l.heap.used_bytes));
   FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_peak_bytes") == shown_or_0(l.heap.peak_bytes));
   FUZZ_CHECK(sample_value(e, "portcullis_lwip_heap_failures_total") == shown_or_0(l.heap.failures));
-  FUZZ_CHECK(e.of("portcullis_lwip_sent_total").size() == 4);
+  FUZZ_CHECK(e.of("portcullis_lwip_sent_total").size() == (l.measured ? 4U : 0U));
   FUZZ_CHECK(sample_value(e, "portcullis_lwip_sent_total", {{"proto", "tcp"}}) ==
              shown_or_0(l.sent.tcp));
   FUZZ_CHECK(sample_value(e, "portcullis_lwip_sent_total", {{"proto", "udp"}}) ==
@@ -406,6 +409,15 @@ void check_metrics(const Fixture& f, const std::string& doc) {
     FUZZ_CHECK(sample.name.rfind("portcullis_", 0) == 0);
   }
   check_lwip_metrics(s.lwip, parsed);
+  // A memory region's two series only where it is measured (its size not 0), then exact.
+  const auto region = [&parsed](std::uint32_t size, const char* name, std::uint32_t v) {
+    FUZZ_CHECK(sample_value(parsed, name) == (size != 0 ? std::to_string(v) : "<absent>"));
+  };
+  region(s.memory.stack_bytes, "portcullis_stack_bytes", s.memory.stack_bytes);
+  region(s.memory.stack_bytes, "portcullis_stack_peak_bytes", s.memory.stack_peak_bytes);
+  region(s.memory.tls_arena_bytes, "portcullis_tls_arena_bytes", s.memory.tls_arena_bytes);
+  region(s.memory.tls_arena_bytes, "portcullis_tls_arena_peak_bytes",
+         s.memory.tls_arena_peak_bytes);
   FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",
                           {{"reason", "no_buffer"}}) == std::to_string(s.netif.rx_no_buffer));
   FUZZ_CHECK(sample_value(parsed, "portcullis_rx_frames_dropped_total",

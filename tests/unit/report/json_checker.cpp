@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "json_checker.hpp"
 
-#include "utf8_check.hpp"
+#include <nlohmann/json.hpp>
+
+#include <string>
 
 namespace portcullis::test {
 
@@ -12,344 +14,103 @@ const JsonValue& missing() {
   return kMissing;
 }
 
-class Parser {
+constexpr std::size_t kMaxDepth = 64;
+
+JsonValue of_kind(JsonValue::Kind kind) {
+  JsonValue v;
+  v.kind = kind;
+  return v;
+}
+
+// nlohmann-json's SAX parser (Debian's nlohmann-json3-dev) does the strict part: RFC 8259
+// syntax, no trailing commas or leading zeros, no raw control characters, no lone
+// surrogates, well-formed UTF-8, nothing after the value. What it allows and an encoder must
+// not write is refused here: duplicate keys. Numbers keep the text they were written as.
+class TreeBuilder {
  public:
-  explicit Parser(std::string_view text) : text_(text) {}
+  using Json = nlohmann::json;
 
-  JsonParse run() {
-    JsonParse result;
-    skip_whitespace();
-    if (!value(result.value, 0)) {
-      return fail_result();
-    }
-    skip_whitespace();
-    if (pos_ != text_.size()) {
-      error_ = "text after the value";
-      return fail_result();
-    }
-    result.ok = true;
-    result.offset = pos_;
-    return result;
+  bool null() { return put(of_kind(JsonValue::Kind::kNull)); }
+  bool boolean(bool b) {
+    JsonValue v = of_kind(JsonValue::Kind::kBool);
+    v.boolean = b;
+    return put(std::move(v));
   }
-
- private:
-  static constexpr int kMaxDepth = 64;
-
-  JsonParse fail_result() const {
-    JsonParse r;
-    r.error = error_ + " at offset " + std::to_string(pos_);
-    r.offset = pos_;
-    return r;
+  // nlohmann reports a number with a '-' as an integer and one without as unsigned, so the
+  // written text comes back exactly ("-0" included); fractions and exponents keep theirs.
+  bool number_integer(Json::number_integer_t n) {
+    const auto magnitude = static_cast<std::uint64_t>(0) - static_cast<std::uint64_t>(n);
+    return number("-" + std::to_string(magnitude));
   }
-  bool fail(const char* why) {
-    if (error_.empty()) {
-      error_ = why;
+  bool number_unsigned(Json::number_unsigned_t n) { return number(std::to_string(n)); }
+  bool number_float(Json::number_float_t /*n*/, const Json::string_t& text) { return number(text); }
+  bool string(Json::string_t& s) {
+    JsonValue v = of_kind(JsonValue::Kind::kString);
+    v.text = std::move(s);
+    return put(std::move(v));
+  }
+  bool binary(Json::binary_t& /*unused*/) { return false; }
+  bool start_object(std::size_t /*elements*/) { return open(JsonValue::Kind::kObject); }
+  bool key(Json::string_t& k) {
+    JsonValue& object = *open_.back();
+    for (const std::string& seen : object.keys) {
+      if (seen == k) {
+        error_ = "duplicate key '" + k + "'";
+        return false;
+      }
     }
+    object.keys.push_back(std::move(k));
+    return true;
+  }
+  bool end_object() { return close(); }
+  bool start_array(std::size_t /*elements*/) { return open(JsonValue::Kind::kArray); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) {
+    error_ = e.what();
+    offset_ = position;
     return false;
   }
-  bool at_end() const { return pos_ >= text_.size(); }
-  char peek() const { return at_end() ? '\0' : text_[pos_]; }
 
-  void skip_whitespace() {
-    while (!at_end() && (peek() == ' ' || peek() == '\t' || peek() == '\n' || peek() == '\r')) {
-      ++pos_;
-    }
-  }
-
-  bool literal(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) {
-      return fail("unknown literal");
-    }
-    pos_ += word.size();
-    return true;
-  }
-
-  bool value(JsonValue& out, int depth) {
-    if (depth > kMaxDepth) {
-      return fail("nesting too deep");
-    }
-    if (at_end()) {
-      return fail("value expected, end of text");
-    }
-    switch (peek()) {
-      case '{':
-        return object(out, depth);
-      case '[':
-        return array(out, depth);
-      case '"':
-        out.kind = JsonValue::Kind::kString;
-        return string(out.text);
-      case 't':
-        out.kind = JsonValue::Kind::kBool;
-        out.boolean = true;
-        return literal("true");
-      case 'f':
-        out.kind = JsonValue::Kind::kBool;
-        return literal("false");
-      case 'n':
-        out.kind = JsonValue::Kind::kNull;
-        return literal("null");
-      default:
-        out.kind = JsonValue::Kind::kNumber;
-        return number(out.text);
-    }
-  }
-
-  bool object(JsonValue& out, int depth) {
-    out.kind = JsonValue::Kind::kObject;
-    ++pos_;  // '{'
-    skip_whitespace();
-    if (peek() == '}') {
-      ++pos_;
-      return true;
-    }
-    while (true) {
-      skip_whitespace();
-      if (peek() != '"') {
-        return fail("object key expected");
-      }
-      std::string key;
-      if (!string(key)) {
-        return false;
-      }
-      for (const std::string& k : out.keys) {
-        if (k == key) {
-          return fail("duplicate key");
-        }
-      }
-      skip_whitespace();
-      if (peek() != ':') {
-        return fail("':' expected");
-      }
-      ++pos_;
-      skip_whitespace();
-      out.keys.push_back(key);
-      out.items.emplace_back();
-      if (!value(out.items.back(), depth + 1)) {
-        return false;
-      }
-      skip_whitespace();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == '}') {
-        ++pos_;
-        return true;
-      }
-      return fail("',' or '}' expected");
-    }
-  }
-
-  bool array(JsonValue& out, int depth) {
-    out.kind = JsonValue::Kind::kArray;
-    ++pos_;  // '['
-    skip_whitespace();
-    if (peek() == ']') {
-      ++pos_;
-      return true;
-    }
-    while (true) {
-      skip_whitespace();
-      out.items.emplace_back();
-      if (!value(out.items.back(), depth + 1)) {
-        return false;
-      }
-      skip_whitespace();
-      if (peek() == ',') {
-        ++pos_;
-        continue;
-      }
-      if (peek() == ']') {
-        ++pos_;
-        return true;
-      }
-      return fail("',' or ']' expected");
-    }
-  }
-
-  static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-  // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  bool number(std::string& out) {
-    const std::size_t start = pos_;
-    if (peek() == '-') {
-      ++pos_;
-    }
-    if (peek() == '0') {
-      ++pos_;
-      if (is_digit(peek())) {
-        return fail("leading zero");
-      }
-    } else if (is_digit(peek())) {
-      while (is_digit(peek())) {
-        ++pos_;
-      }
-    } else {
-      return fail("value expected");
-    }
-    if (peek() == '.') {
-      ++pos_;
-      if (!is_digit(peek())) {
-        return fail("digit expected after '.'");
-      }
-      while (is_digit(peek())) {
-        ++pos_;
-      }
-    }
-    if (peek() == 'e' || peek() == 'E') {
-      ++pos_;
-      if (peek() == '+' || peek() == '-') {
-        ++pos_;
-      }
-      if (!is_digit(peek())) {
-        return fail("digit expected in exponent");
-      }
-      while (is_digit(peek())) {
-        ++pos_;
-      }
-    }
-    out.assign(text_.substr(start, pos_ - start));
-    return true;
-  }
-
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | cp >> 6);
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | cp >> 12);
-      out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | cp >> 18);
-      out += static_cast<char>(0x80 | (cp >> 12 & 0x3F));
-      out += static_cast<char>(0x80 | (cp >> 6 & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
-  bool hex4(std::uint32_t& out) {
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      const char c = peek();
-      std::uint32_t d = 0;
-      if (c >= '0' && c <= '9') {
-        d = static_cast<std::uint32_t>(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        d = static_cast<std::uint32_t>(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        d = static_cast<std::uint32_t>(c - 'A' + 10);
-      } else {
-        return fail("four hex digits expected after \\u");
-      }
-      out = out << 4 | d;
-      ++pos_;
-    }
-    return true;
-  }
-
-  // One raw UTF-8 character, decoded by its code point (utf8_check.hpp).
-  bool raw_utf8(std::string& out) {
-    const Utf8Char c = decode_utf8(text_, pos_);
-    switch (c.fault) {
-      case Utf8Fault::kNone:
-        break;
-      case Utf8Fault::kLeadByte:
-        return fail("ill-formed UTF-8 lead byte");
-      case Utf8Fault::kCutShort:
-        return fail("UTF-8 sequence cut short");
-      case Utf8Fault::kContinuation:
-        return fail("ill-formed UTF-8 continuation");
-      case Utf8Fault::kRange:
-        return fail("overlong, surrogate or out-of-range UTF-8");
-    }
-    const std::size_t length = c.length;
-    out.append(text_.substr(pos_, length));
-    pos_ += length;
-    return true;
-  }
-
-  bool string(std::string& out) {
-    ++pos_;  // '"'
-    while (true) {
-      if (at_end()) {
-        return fail("unterminated string");
-      }
-      const char c = peek();
-      if (c == '"') {
-        ++pos_;
-        return true;
-      }
-      if (static_cast<std::uint8_t>(c) < 0x20) {
-        return fail("raw control character in string");
-      }
-      if (c != '\\') {
-        if (!raw_utf8(out)) {
-          return false;
-        }
-        continue;
-      }
-      ++pos_;
-      const char e = peek();
-      ++pos_;
-      switch (e) {
-        case '"':
-        case '\\':
-        case '/':
-          out += e;
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          std::uint32_t cp = 0;
-          if (!hex4(cp)) {
-            return false;
-          }
-          if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail("lone low surrogate");
-          }
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            std::uint32_t low = 0;
-            if (text_.substr(pos_, 2) != "\\u") {
-              return fail("high surrogate without its low half");
-            }
-            pos_ += 2;
-            if (!hex4(low)) {
-              return false;
-            }
-            if (low < 0xDC00 || low > 0xDFFF) {
-              return fail("high surrogate without its low half");
-            }
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          }
-          append_utf8(out, cp);
-          break;
-        }
-        default:
-          return fail("unknown escape");
-      }
-    }
-  }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
+  JsonValue root;
   std::string error_;
+  std::size_t offset_ = 0;
+
+ private:
+  bool number(std::string text) {
+    JsonValue v = of_kind(JsonValue::Kind::kNumber);
+    v.text = std::move(text);
+    return put(std::move(v));
+  }
+  bool put(JsonValue v) {
+    if (open_.empty()) {
+      root = std::move(v);
+      return true;
+    }
+    open_.back()->items.push_back(std::move(v));
+    return true;
+  }
+  bool open(JsonValue::Kind kind) {
+    if (open_.size() >= kMaxDepth) {
+      error_ = "nested deeper than 64";
+      return false;
+    }
+    JsonValue v = of_kind(kind);
+    if (open_.empty()) {
+      root = std::move(v);
+      open_.push_back(&root);
+    } else {
+      open_.back()->items.push_back(std::move(v));
+      open_.push_back(&open_.back()->items.back());  // its parent grows only after it closes
+    }
+    return true;
+  }
+  bool close() {
+    open_.pop_back();
+    return true;
+  }
+
+  std::vector<JsonValue*> open_;
 };
 
 }  // namespace
@@ -374,7 +135,18 @@ bool JsonValue::is_u64(std::uint64_t expected) const {
 }
 
 JsonParse parse_json(std::string_view text) {
-  return Parser(text).run();
+  TreeBuilder builder;
+  JsonParse result;
+  if (nlohmann::json::sax_parse(text.begin(), text.end(), &builder,
+                                nlohmann::json::input_format_t::json, true)) {
+    result.ok = true;
+    result.offset = text.size();
+    result.value = std::move(builder.root);
+  } else {
+    result.error = builder.error_.empty() ? "not JSON" : builder.error_;
+    result.offset = builder.offset_;
+  }
+  return result;
 }
 
 }  // namespace portcullis::test

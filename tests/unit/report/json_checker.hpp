@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// A strict JSON (RFC 8259) parser for tests: it rejects what a lenient reader would let
-// through (trailing commas, leading zeros, raw control characters, lone surrogates,
-// ill-formed UTF-8, duplicate keys, text after the value) and gives back a tree to compare
-// fields against. Test code only: it allocates.
+// A strict JSON (RFC 8259) parser for tests: nlohmann-json's parser, which rejects what a
+// lenient reader would let through (trailing commas, leading zeros, raw control characters,
+// lone surrogates, ill-formed UTF-8, text after the value), and duplicate keys refused on
+// top; it gives back a tree to compare fields against. Test code only: it allocates.
 
 #include <cstddef>
 #include <cstdint>

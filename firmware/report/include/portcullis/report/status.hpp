@@ -212,11 +212,11 @@ struct MemoryInfo {
 // MemoryInfo's numbers, in document order ("memory" object, before lwIP's figures).
 inline constexpr std::array<NumberField<MemoryInfo>, 4> kMemoryFields = {{
     {&MemoryInfo::stack_bytes, "stack_bytes", "stack_bytes", SeriesType::kGauge,
-     "Bytes reserved for the main stack; 0: not measured."},
+     "Bytes reserved for the main stack (no series where not measured)."},
     {&MemoryInfo::stack_peak_bytes, "stack_peak_bytes", "stack_peak_bytes", SeriesType::kGauge,
-     "Most bytes of the main stack ever in use since boot; 0: not measured."},
+     "Most bytes of the main stack ever in use since boot."},
     {&MemoryInfo::tls_arena_bytes, "tls_arena_bytes", "tls_arena_bytes", SeriesType::kGauge,
-     "Bytes of the static arena Mbed TLS allocates from; 0 before TLS started."},
+     "Bytes of the static arena Mbed TLS allocates from (no series before TLS started)."},
     {&MemoryInfo::tls_arena_peak_bytes, "tls_arena_peak_bytes", "tls_arena_peak_bytes",
      SeriesType::kGauge, "Highest byte of the TLS arena ever in use since TLS started."},
 }};
