@@ -27,4 +27,27 @@ expect_dir_refused "--file DIR" --pki "$pki" --file "$dir"
 expect_dir_refused "--ca DIR" --ca "$dir" --cert "$pki/mgmt.crt" --key "$pki/mgmt.key" 127.0.0.1:1
 expect_dir_refused "watch --ca DIR" watch --ca "$dir" --cert "$pki/mgmt.crt" --key "$pki/mgmt.key" \
   127.0.0.1:1
+# Not a certificate or key at all: one line naming the file, exit 2, before any connection.
+printf 'not a certificate\n' > "$dir/garbage.pem"
+expect_line() { # DESCRIPTION LINE ARGS...
+  local desc="$1" want="$2" out rc
+  shift 2
+  out="$("$fleet" "$@" 2>&1)"
+  rc=$?
+  if [[ $rc -eq 2 && "$out" == "$want" ]]; then
+    echo "PASS: $desc"
+  else
+    echo "FAIL: $desc: exit $rc, '$out'"
+    failed=1
+  fi
+}
+expect_line "--ca with no certificate in it" \
+  "portcullis-fleet: $dir/garbage.pem: no certificate in it (PEM or DER)" \
+  --ca "$dir/garbage.pem" --cert "$pki/mgmt.crt" --key "$pki/mgmt.key" 127.0.0.1:1
+expect_line "--key with no key in it" \
+  "portcullis-fleet: $dir/garbage.pem: no private key in it (PEM or DER; encrypted keys are not supported)" \
+  --ca "$pki/ca.crt" --cert "$pki/mgmt.crt" --key "$dir/garbage.pem" 127.0.0.1:1
+expect_line "--key not the certificate's" \
+  "portcullis-fleet: $pki/device.key is not the private key of $pki/mgmt.crt" \
+  --ca "$pki/ca.crt" --cert "$pki/mgmt.crt" --key "$pki/device.key" 127.0.0.1:1
 exit "$failed"
