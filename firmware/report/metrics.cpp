@@ -157,14 +157,35 @@ std::string_view bool_text(bool b) {
 
   std::array<PortCount, kTopDroppedPorts> top{};
   const std::size_t n = c.top_dropped().sorted(top);
+  const std::span<const PortCount> ranked(top.data(), n);
+  // The protocol's name, or its number as text in `storage`.
+  const auto proto_of = [](const PortCount& e, DecimalText& storage) {
+    const std::string_view name = ip_proto_name(e.ip_proto);
+    storage = decimal_text(e.ip_proto);
+    return name.empty() ? storage.view() : name;
+  };
+  DecimalText number;
   // A gauge: a port can leave the table, and one that enters inherits an estimate.
+  // Deprecated: its port label makes a new series whenever a port enters the list.
   w.family("dropped_port_packets", Type::kGauge,
-           "Dropped packets to the most-dropped TCP/UDP ports (Space-Saving estimate).");
-  for (const PortCount& e : std::span<const PortCount>(top.data(), n)) {
-    const std::string_view proto = ip_proto_name(e.ip_proto);
-    w.sample({{"proto", proto.empty() ? decimal_text(e.ip_proto).view() : proto},
-              {"port", decimal_text(e.port).view()}},
-             e.count);
+           "Deprecated, goes in 0.2.0 (a series per port ever listed): "
+           "portcullis_top_dropped_port_packets.");
+  for (const PortCount& e : ranked) {
+    w.sample({{"proto", proto_of(e, number)}, {"port", decimal_text(e.port).view()}}, e.count);
+  }
+  // By rank (1: the most dropped), so the series stay put as ports come and go: at most
+  // kTopDroppedPorts ranks, each with the protocol of the port it holds.
+  w.family("top_dropped_port", Type::kGauge,
+           "The port at each rank of the most-dropped TCP/UDP ports (1: the most dropped).");
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    w.sample({{"rank", decimal_text(i + 1).view()}, {"proto", proto_of(ranked[i], number)}},
+             ranked[i].port);
+  }
+  w.family("top_dropped_port_packets", Type::kGauge,
+           "Dropped packets to the port at each rank (Space-Saving estimate).");
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    w.sample({{"rank", decimal_text(i + 1).view()}, {"proto", proto_of(ranked[i], number)}},
+             ranked[i].count);
   }
 }
 

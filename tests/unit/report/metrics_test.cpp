@@ -85,6 +85,8 @@ TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
       "portcullis_packets_rejected_total:counter\n"
       "portcullis_packets_reject_suppressed_total:counter\n"
       "portcullis_dropped_port_packets:gauge\n"
+      "portcullis_top_dropped_port:gauge\n"
+      "portcullis_top_dropped_port_packets:gauge\n"
       "portcullis_rx_frames_dropped_total:counter\n"
       "portcullis_tx_frames_failed_total:counter\n"
       "portcullis_scanners:gauge\n"
@@ -203,6 +205,42 @@ TEST(Metrics, MostDroppedPorts) {
       value(e, "portcullis_dropped_port_packets", {{"proto", "udp"}, {"port", "161"}}).c_str());
   STRCMP_EQUAL(
       "1", value(e, "portcullis_dropped_port_packets", {{"proto", "tcp"}, {"port", "80"}}).c_str());
+}
+
+// The same list by rank (issue 17): the label set is {rank 1..N} x proto whatever the ports,
+// so a scan that moves ports through the list makes no new series for Prometheus to keep.
+TEST(Metrics, MostDroppedPortsByRank) {
+  const Exposition e = metrics(t.snapshot);
+  LONGS_EQUAL(4, e.of("portcullis_top_dropped_port").size());
+  LONGS_EQUAL(4, e.of("portcullis_top_dropped_port_packets").size());
+  STRCMP_EQUAL("23",
+               value(e, "portcullis_top_dropped_port", {{"rank", "1"}, {"proto", "tcp"}}).c_str());
+  STRCMP_EQUAL(
+      "4",
+      value(e, "portcullis_top_dropped_port_packets", {{"rank", "1"}, {"proto", "tcp"}}).c_str());
+  STRCMP_EQUAL("161",
+               value(e, "portcullis_top_dropped_port", {{"rank", "2"}, {"proto", "udp"}}).c_str());
+  STRCMP_EQUAL(
+      "2",
+      value(e, "portcullis_top_dropped_port_packets", {{"rank", "2"}, {"proto", "udp"}}).c_str());
+  for (const auto& s : e.of("portcullis_top_dropped_port")) {
+    CHECK_TEXT(s.label("port") == "<none>", s.value.c_str());  // no port label
+  }
+  // 200 more ports passing through the list: still ranks 1..N, never a port label.
+  for (std::uint16_t port = 1000; port < 1200; ++port) {
+    for (int k = 0; k < 5; ++k) {
+      t.counters.record({portcullis::filter::Verdict::kDrop, Reason::kClosedPort, 6, port});
+    }
+  }
+  const Exposition after = metrics(t.snapshot);
+  std::size_t ranks = 0;
+  for (const auto& s : after.of("portcullis_top_dropped_port_packets")) {
+    CHECK(s.label("proto") == "tcp" || s.label("proto") == "udp");
+    const int rank = std::stoi(s.label("rank"));
+    CHECK(rank >= 1 && rank <= static_cast<int>(portcullis::report::kTopDroppedPorts));
+    ++ranks;
+  }
+  LONGS_EQUAL(portcullis::report::kTopDroppedPorts, ranks);
 }
 
 TEST(Metrics, ScannersAndViolations) {
@@ -371,7 +409,7 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamilyItHasFiguresFor) {
   s.policy = &no_rules;
   s.counters = &fresh;
   const Exposition e = metrics(s);
-  LONGS_EQUAL(17, e.families.size());
+  LONGS_EQUAL(19, e.families.size());
   LONGS_EQUAL(0, e.of("portcullis_listening").size());
   LONGS_EQUAL(0, e.of("portcullis_dropped_port_packets").size());
   STRCMP_EQUAL("0", value(e, "portcullis_packets_received_total").c_str());
