@@ -237,13 +237,23 @@ struct PoolFamily {
   PoolFigure figure;
   std::string_view help;
 };
-constexpr std::array<PoolFamily, 4> kPoolFamilies = {{
-    {"lwip_pool_size", Type::kGauge, PoolFigure::kSize, "Entries in each of lwIP's memory pools."},
-    {"lwip_pool_used", Type::kGauge, PoolFigure::kUsed, "Entries of each lwIP pool in use now."},
-    {"lwip_pool_peak", Type::kGauge, PoolFigure::kPeak,
+// The gauges name their unit, entries (issue 17); the names without it are deprecated and
+// sent too until 0.2.0.
+constexpr std::array<PoolFamily, 7> kPoolFamilies = {{
+    {"lwip_pool_entries", Type::kGauge, PoolFigure::kSize,
+     "Entries in each of lwIP's memory pools."},
+    {"lwip_pool_used_entries", Type::kGauge, PoolFigure::kUsed,
+     "Entries of each lwIP pool in use now."},
+    {"lwip_pool_peak_entries", Type::kGauge, PoolFigure::kPeak,
      "Most entries of each lwIP pool ever in use at once since boot."},
     {"lwip_pool_failures_total", Type::kCounter, PoolFigure::kFailures,
      "Allocations from each lwIP pool refused because it was empty."},
+    {"lwip_pool_size", Type::kGauge, PoolFigure::kSize,
+     "Deprecated, goes in 0.2.0: portcullis_lwip_pool_entries."},
+    {"lwip_pool_used", Type::kGauge, PoolFigure::kUsed,
+     "Deprecated, goes in 0.2.0: portcullis_lwip_pool_used_entries."},
+    {"lwip_pool_peak", Type::kGauge, PoolFigure::kPeak,
+     "Deprecated, goes in 0.2.0: portcullis_lwip_pool_peak_entries."},
 }};
 
 std::uint32_t figure_of(const LwipPool& p, PoolFigure f) {

@@ -354,12 +354,19 @@ void check_lwip_metrics(const portcullis::report::LwipInfo& l,
       }
     }
   }
-  for (const char* family : {"portcullis_lwip_pool_size", "portcullis_lwip_pool_used",
-                             "portcullis_lwip_pool_peak", "portcullis_lwip_pool_failures_total"}) {
+  for (const char* family :
+       {"portcullis_lwip_pool_entries", "portcullis_lwip_pool_used_entries",
+        "portcullis_lwip_pool_peak_entries", "portcullis_lwip_pool_failures_total",
+        "portcullis_lwip_pool_size", "portcullis_lwip_pool_used", "portcullis_lwip_pool_peak"}) {
     FUZZ_CHECK(e.of(family).size() == shown.size());
   }
   for (const auto& p : shown) {
     const std::vector<std::pair<std::string, std::string>> label = {{"pool", std::string(p.name)}};
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_entries", label) == std::to_string(p.size));
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_used_entries", label) ==
+               std::to_string(p.used));
+    FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_peak_entries", label) ==
+               std::to_string(p.peak));
     FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_size", label) == std::to_string(p.size));
     FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_used", label) == std::to_string(p.used));
     FUZZ_CHECK(sample_value(e, "portcullis_lwip_pool_peak", label) == std::to_string(p.peak));

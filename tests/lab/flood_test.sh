@@ -244,7 +244,7 @@ syn_flood_phase() { # M_BEFORE
   echo "INFO: flood $WANT_BOARD filtered syn-allowed: $S_SENT SYNs to tcp $ALLOWED_TCP from 192.0.2.$SPOOF_FIRST-$SPOOF_LAST in $S_SECS s;" \
     "in $S_BURSTS burst(s); polls during it $S_POLLS_OK/$S_POLLS answered (slowest $S_POLL_MAX s); push reconnected during it: $S_PUSH_DURING" \
     "(connects $connects0 -> ${state#* }); connection_limit drops +$limit; TCP_PCB allocation failures +$pcb_fail;" \
-    "lwIP sent tcp +$sent_tcp; TCP_PCB peak $(val "$after" portcullis_lwip_pool_peak pool=TCP_PCB)/$(val "$after" portcullis_lwip_pool_size pool=TCP_PCB)"
+    "lwIP sent tcp +$sent_tcp; TCP_PCB peak $(val "$after" portcullis_lwip_pool_peak_entries pool=TCP_PCB)/$(val "$after" portcullis_lwip_pool_entries pool=TCP_PCB)"
   check "filtered syn-allowed: the flood sent its $SYN_FLOOD_COUNT SYNs in each of its $S_BURSTS burst(s)" \
     test "$S_SENT" -eq $((SYN_FLOOD_COUNT * S_BURSTS))
   check "filtered syn-allowed: every poll during the flood answered 200 within ${POLL_BOUND_S} s ($S_POLLS_OK of $S_POLLS, slowest $S_POLL_MAX s)" \
@@ -312,8 +312,8 @@ run_image() { # PRESET TAG(filtered|plain) [tools/lab start args...]
     refused=$(($(val "$m" portcullis_rx_frames_dropped_total reason=input_refused) - $(val "$m_prev" portcullis_rx_frames_dropped_total reason=input_refused)))
     # Every reason a frame is lost below the filter (MAC FIFO full, bad frame, no buffer, ...).
     lost=$(($("$PY" "$METRICS" total "$m" portcullis_rx_frames_dropped_total) - $("$PY" "$METRICS" total "$m_prev" portcullis_rx_frames_dropped_total)))
-    pool_peak="$(val "$m" portcullis_lwip_pool_peak pool=PBUF_POOL)"
-    pool_size="$(val "$m" portcullis_lwip_pool_size pool=PBUF_POOL)"
+    pool_peak="$(val "$m" portcullis_lwip_pool_peak_entries pool=PBUF_POOL)"
+    pool_size="$(val "$m" portcullis_lwip_pool_entries pool=PBUF_POOL)"
     heap_peak="$(val "$m" portcullis_lwip_heap_peak_bytes)"
     echo "INFO: flood $WANT_BOARD $tag $kind: $F_SENT packets in $F_SECS s, $F_REPLIES replies;" \
       "lwIP sent $proto +$sent_delta; closed_port drops +$drops; frames lost below the filter +$lost (no buffer +$nobuf, refused +$refused);" \
@@ -337,7 +337,7 @@ run_image() { # PRESET TAG(filtered|plain) [tools/lab start args...]
       # lwIP's tcpip thread before the judgement, so there it is not asked.
       if [[ ${PORTCULLIS_LAB_PRESET:-} != rtos ]]; then
         local peak_before
-        peak_before="$(val "$m_prev" portcullis_lwip_pool_peak pool=PBUF_POOL)"
+        peak_before="$(val "$m_prev" portcullis_lwip_pool_peak_entries pool=PBUF_POOL)"
         check "$tag $kind: the flood did not raise the receive pool's peak (PBUF_POOL peak $pool_peak after it, $peak_before before it)" \
           test "$pool_peak" -le "$peak_before"
       fi

@@ -96,10 +96,13 @@ TEST(Metrics, FamiliesArePrefixedDocumentedAndTyped) {
       "portcullis_stack_peak_bytes:gauge\n"
       "portcullis_tls_arena_bytes:gauge\n"
       "portcullis_tls_arena_peak_bytes:gauge\n"
+      "portcullis_lwip_pool_entries:gauge\n"
+      "portcullis_lwip_pool_used_entries:gauge\n"
+      "portcullis_lwip_pool_peak_entries:gauge\n"
+      "portcullis_lwip_pool_failures_total:counter\n"
       "portcullis_lwip_pool_size:gauge\n"
       "portcullis_lwip_pool_used:gauge\n"
       "portcullis_lwip_pool_peak:gauge\n"
-      "portcullis_lwip_pool_failures_total:counter\n"
       "portcullis_lwip_heap_bytes:gauge\n"
       "portcullis_lwip_heap_used_bytes:gauge\n"
       "portcullis_lwip_heap_peak_bytes:gauge\n"
@@ -280,23 +283,26 @@ TEST(Metrics, FramesLostBetweenTheMacAndLwipByReason) {
 
 TEST(Metrics, LwipPoolsOneSeriesEachByName) {
   const Exposition e = metrics(t.snapshot);
-  for (const char* family : {"portcullis_lwip_pool_size", "portcullis_lwip_pool_used",
-                             "portcullis_lwip_pool_peak", "portcullis_lwip_pool_failures_total"}) {
+  for (const char* family :
+       {"portcullis_lwip_pool_entries", "portcullis_lwip_pool_used_entries",
+        "portcullis_lwip_pool_peak_entries", "portcullis_lwip_pool_failures_total"}) {
     const auto series = e.of(family);
     LONGS_EQUAL_TEXT(3, series.size(), family);
     STRCMP_EQUAL_TEXT("pool", series[0].labels[0].first.c_str(), family);
     LONGS_EQUAL_TEXT(1, series[0].labels.size(), family);
   }
   // {name, failures, size, used, peak} = {"TCP_PCB", 2, 8, 3, 5}
-  STRCMP_EQUAL("8", value(e, "portcullis_lwip_pool_size", {{"pool", "TCP_PCB"}}).c_str());
-  STRCMP_EQUAL("3", value(e, "portcullis_lwip_pool_used", {{"pool", "TCP_PCB"}}).c_str());
-  STRCMP_EQUAL("5", value(e, "portcullis_lwip_pool_peak", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("8", value(e, "portcullis_lwip_pool_entries", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("3", value(e, "portcullis_lwip_pool_used_entries", {{"pool", "TCP_PCB"}}).c_str());
+  STRCMP_EQUAL("5", value(e, "portcullis_lwip_pool_peak_entries", {{"pool", "TCP_PCB"}}).c_str());
   STRCMP_EQUAL("2", value(e, "portcullis_lwip_pool_failures_total", {{"pool", "TCP_PCB"}}).c_str());
-  STRCMP_EQUAL("8", value(e, "portcullis_lwip_pool_size", {{"pool", "TCP_PCB_LISTEN"}}).c_str());
-  STRCMP_EQUAL("2", value(e, "portcullis_lwip_pool_used", {{"pool", "TCP_PCB_LISTEN"}}).c_str());
-  STRCMP_EQUAL("16", value(e, "portcullis_lwip_pool_size", {{"pool", "PBUF_POOL"}}).c_str());
-  STRCMP_EQUAL("1", value(e, "portcullis_lwip_pool_used", {{"pool", "PBUF_POOL"}}).c_str());
-  STRCMP_EQUAL("16", value(e, "portcullis_lwip_pool_peak", {{"pool", "PBUF_POOL"}}).c_str());
+  STRCMP_EQUAL("8", value(e, "portcullis_lwip_pool_entries", {{"pool", "TCP_PCB_LISTEN"}}).c_str());
+  STRCMP_EQUAL("2",
+               value(e, "portcullis_lwip_pool_used_entries", {{"pool", "TCP_PCB_LISTEN"}}).c_str());
+  STRCMP_EQUAL("16", value(e, "portcullis_lwip_pool_entries", {{"pool", "PBUF_POOL"}}).c_str());
+  STRCMP_EQUAL("1", value(e, "portcullis_lwip_pool_used_entries", {{"pool", "PBUF_POOL"}}).c_str());
+  STRCMP_EQUAL("16",
+               value(e, "portcullis_lwip_pool_peak_entries", {{"pool", "PBUF_POOL"}}).c_str());
   STRCMP_EQUAL("40",
                value(e, "portcullis_lwip_pool_failures_total", {{"pool", "PBUF_POOL"}}).c_str());
 }
@@ -319,11 +325,11 @@ TEST(Metrics, LwipHeapAndSent) {
 TEST(Metrics, LwipNotMeasuredHasNoLwipFamily) {
   t.snapshot.lwip.measured = false;
   const Exposition e = metrics(t.snapshot);
-  for (const char* family :
-       {"portcullis_lwip_pool_size", "portcullis_lwip_pool_used", "portcullis_lwip_pool_peak",
-        "portcullis_lwip_pool_failures_total", "portcullis_lwip_heap_bytes",
-        "portcullis_lwip_heap_used_bytes", "portcullis_lwip_heap_peak_bytes",
-        "portcullis_lwip_heap_failures_total", "portcullis_lwip_sent_total"}) {
+  for (const char* family : {"portcullis_lwip_pool_entries", "portcullis_lwip_pool_used_entries",
+                             "portcullis_lwip_pool_peak_entries",
+                             "portcullis_lwip_pool_failures_total", "portcullis_lwip_heap_bytes",
+                             "portcullis_lwip_heap_used_bytes", "portcullis_lwip_heap_peak_bytes",
+                             "portcullis_lwip_heap_failures_total", "portcullis_lwip_sent_total"}) {
     CHECK_TEXT(!has_family(e, family), family);
     LONGS_EQUAL_TEXT(0, e.of(family).size(), family);
   }
@@ -334,14 +340,14 @@ TEST(Metrics, LwipNotMeasuredHasNoLwipFamily) {
 TEST(Metrics, APoolNamedTwiceIsOneSeries) {
   CHECK_TRUE(t.snapshot.lwip.pools.push({"TCP_PCB", 9, 9, 9, 9}));
   const Exposition e = metrics(t.snapshot);
-  LONGS_EQUAL(3, e.of("portcullis_lwip_pool_used").size());
-  STRCMP_EQUAL("3", value(e, "portcullis_lwip_pool_used", {{"pool", "TCP_PCB"}}).c_str());
+  LONGS_EQUAL(3, e.of("portcullis_lwip_pool_used_entries").size());
+  STRCMP_EQUAL("3", value(e, "portcullis_lwip_pool_used_entries", {{"pool", "TCP_PCB"}}).c_str());
 }
 
 TEST(Metrics, ACorruptedPoolCountReadsNoFurtherThanTheList) {
   t.snapshot.lwip.pools.count = 1000;
   const Exposition e = metrics(t.snapshot);
-  LONGS_EQUAL(3, e.of("portcullis_lwip_pool_size").size());  // the entries past them: no name
+  LONGS_EQUAL(3, e.of("portcullis_lwip_pool_entries").size());  // the entries past them: no name
 }
 
 // lwIP names its pools with C identifiers; any other name is a corrupted snapshot's (two
@@ -354,8 +360,9 @@ TEST(Metrics, APoolWhoseNameIsNoIdentifierIsLeftOut) {
   }
   CHECK_TRUE(t.snapshot.lwip.pools.push({"custom_Pool_7", 1, 2, 3, 4}));
   const Exposition e = metrics(t.snapshot);
-  LONGS_EQUAL(4, e.of("portcullis_lwip_pool_peak").size());
-  STRCMP_EQUAL("4", value(e, "portcullis_lwip_pool_peak", {{"pool", "custom_Pool_7"}}).c_str());
+  LONGS_EQUAL(4, e.of("portcullis_lwip_pool_peak_entries").size());
+  STRCMP_EQUAL("4",
+               value(e, "portcullis_lwip_pool_peak_entries", {{"pool", "custom_Pool_7"}}).c_str());
 }
 
 TEST(Metrics, PushSeriesOnlyWhenTheBoardPushes) {
@@ -418,9 +425,9 @@ TEST(Metrics, EmptySnapshotIsValidWithEveryFamilyItHasFiguresFor) {
   STRCMP_EQUAL("0", value(e, "portcullis_scanners_detected_total").c_str());
   for (const char* name :
        {"portcullis_stack_bytes", "portcullis_stack_peak_bytes", "portcullis_tls_arena_bytes",
-        "portcullis_tls_arena_peak_bytes", "portcullis_lwip_pool_size", "portcullis_lwip_pool_used",
-        "portcullis_lwip_heap_bytes", "portcullis_lwip_heap_peak_bytes",
-        "portcullis_lwip_sent_total"}) {
+        "portcullis_tls_arena_peak_bytes", "portcullis_lwip_pool_entries",
+        "portcullis_lwip_pool_used_entries", "portcullis_lwip_heap_bytes",
+        "portcullis_lwip_heap_peak_bytes", "portcullis_lwip_sent_total"}) {
     CHECK_TEXT(!has_family(e, name), name);  // not measured: no family, no series
   }
 }
@@ -574,4 +581,20 @@ TEST(Metrics, EveryDescribedNumberIsAFamilyOfItsTypeHelpAndValue) {
                   std::count_if(kMemoryFields.begin(), kMemoryFields.end(), in_metrics),
               checked);
   CHECK(checked >= 9);  // the push's 5 and memory's 4 when the tables were written
+}
+
+// The deprecated pool names (until 0.2.0) carry the same figures as the ones with the unit.
+TEST(Metrics, DeprecatedPoolNamesCarryTheSameFigures) {
+  const Exposition e = metrics(t.snapshot);
+  for (const auto& [old_name, new_name] :
+       {std::pair<const char*, const char*>{"portcullis_lwip_pool_size",
+                                            "portcullis_lwip_pool_entries"},
+        {"portcullis_lwip_pool_used", "portcullis_lwip_pool_used_entries"},
+        {"portcullis_lwip_pool_peak", "portcullis_lwip_pool_peak_entries"}}) {
+    LONGS_EQUAL_TEXT(3, e.of(new_name).size(), new_name);
+    for (const char* pool : {"TCP_PCB", "TCP_PCB_LISTEN", "PBUF_POOL"}) {
+      STRCMP_EQUAL_TEXT(value(e, new_name, {{"pool", pool}}).c_str(),
+                        value(e, old_name, {{"pool", pool}}).c_str(), old_name);
+    }
+  }
 }
