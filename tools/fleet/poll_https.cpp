@@ -235,32 +235,28 @@ void poll_all(std::vector<PollResult>& results, const PollOptions& options) {
   std::size_t next = 0;     // the next job never started
   std::size_t running = 0;  // handles in the multi
   std::size_t finished = 0;
+  // Starts an attempt of `j`, or ends the job when libcurl cannot.
+  const auto launch = [&](Job& j, Clock::time_point now) {
+    if (start(j, multi, now)) {
+      ++running;
+    } else {
+      j.result->error = "cannot start an HTTPS request";
+      j.done = true;
+      ++finished;
+    }
+  };
   while (finished < jobs.size()) {
     const auto now = Clock::now();
     // Attempts due again, then new devices, up to `parallel` at once.
     for (auto& j : jobs) {
       if (running >= options.parallel) break;
-      if (j.started && !j.done && !j.running && j.next_try <= now) {
-        if (start(j, multi, now)) {
-          ++running;
-        } else {
-          j.result->error = "cannot start an HTTPS request";
-          j.done = true;
-          ++finished;
-        }
-      }
+      if (j.started && !j.done && !j.running && j.next_try <= now) launch(j, now);
     }
     while (running < options.parallel && next < jobs.size()) {
       Job& j = jobs[next++];
       j.started = true;
       j.deadline = now + timeout;
-      if (start(j, multi, now)) {
-        ++running;
-      } else {
-        j.result->error = "cannot start an HTTPS request";
-        j.done = true;
-        ++finished;
-      }
+      launch(j, now);
     }
     int still = 0;
     curl_multi_perform(multi, &still);

@@ -82,6 +82,21 @@ void on_info(const SSL* ssl, int where, int ret) {
   }
 }
 
+// The chain does not lead to a certificate of the CA file (OpenSSL's several ways of saying so).
+bool not_signed_by_ca(int verify_error) {
+  switch (verify_error) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool is_pem(const std::string& text) {
   return text.find("-----BEGIN ") != std::string::npos;
 }
@@ -143,16 +158,11 @@ std::string client_certificate_warning(const Credentials& c, const std::string& 
         case X509_V_ERR_INVALID_PURPOSE:
           warning = "our client certificate " + cert_path + " is not for TLS client use";
           break;
-        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-        case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-          warning = "our client certificate " + cert_path + " is not signed by the CA " + ca_path +
-                    " (" + std::string(peer) + " will refuse it)";
-          break;
         default:
+          if (not_signed_by_ca(X509_STORE_CTX_get_error(ctx.get()))) {
+            warning = "our client certificate " + cert_path + " is not signed by the CA " +
+                      ca_path + " (" + std::string(peer) + " will refuse it)";
+          }
           break;
       }
     }
@@ -253,14 +263,6 @@ std::string certificate_text(int err, const std::string& host, std::string_view 
   const std::string w(whose);
   std::string why;
   switch (err) {
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
-      why = w + " certificate is not signed by the trusted CA (--ca)";
-      break;
     case X509_V_ERR_CERT_HAS_EXPIRED:
       why = w + " certificate has expired";
       break;
@@ -283,7 +285,9 @@ std::string certificate_text(int err, const std::string& host, std::string_view 
       why = w + " certificate uses an unacceptable algorithm or key";
       break;
     default:
-      why = std::string("certificate verification failed: ") + X509_verify_cert_error_string(err);
+      why = not_signed_by_ca(err) ? w + " certificate is not signed by the trusted CA (--ca)"
+                                  : std::string("certificate verification failed: ") +
+                                        X509_verify_cert_error_string(err);
   }
   return "certificate problem: " + why;
 }
