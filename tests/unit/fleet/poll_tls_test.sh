@@ -114,32 +114,24 @@ if serve device "$pki/device.crt" "$pki/device.key" "$dir/www"; then
   expect_ok "--ca - reads the CA bundle from stdin"
 fi
 
-if serve broker "$pki/broker.crt" "$pki/broker.key" "$dir/www"; then
-  # The broker's certificate names 192.0.2.1: ask for that name, connect to the loopback.
-  poll broker --pki "$pki" "192.0.2.1@127.0.0.1:$port"
-  if [[ $rc -eq 3 ]] && grep -q "certificate problem: the device's certificate is not of its role" \
-    "$dir/broker.out"; then
-    pass "a server with the broker's certificate (OU=broker) is refused: not of its role, exit 3"
+# expect_unreachable NAME CERT WWW TARGET MESSAGE DESCRIPTION: a server with CERT (its key
+# beside it) is polled as TARGET (PORT: the server's port); the poll fails with MESSAGE and exit 3.
+expect_unreachable() {
+  serve "$1" "$2" "${2%.crt}.key" "$3" || return 0
+  poll "$1" --pki "$pki" "${4/:PORT/:$port}"
+  if [[ $rc -eq 3 ]] && grep -qF "$5" "$dir/$1.out"; then
+    pass "$6, exit 3"
   else
-    fail "a server with the broker's certificate: exit $rc"
+    fail "$6: exit $rc"
   fi
-fi
-
-if serve mgmt "$pki/mgmt.crt" "$pki/mgmt.key" "$dir/www"; then
-  poll mgmt --pki "$pki" "portcullis-mgmt@127.0.0.1:$port"
-  if [[ $rc -eq 3 ]] && grep -q "certificate problem: the device's certificate" "$dir/mgmt.out"; then
-    pass "a server with the management client's certificate (EKU clientAuth) is refused, exit 3"
-  else
-    fail "a server with the management client's certificate: exit $rc"
-  fi
-fi
-
-if serve big "$pki/device.crt" "$pki/device.key" "$dir/big"; then
-  poll big --pki "$pki" "$device_id@127.0.0.1:$port"
-  if [[ $rc -eq 3 ]] && grep -q "response larger than 262144 bytes" "$dir/big.out"; then
-    pass "a response over 256 KiB: cut off in one line, exit 3"
-  else
-    fail "a response over 256 KiB: exit $rc"
-  fi
-fi
+}
+# The broker's certificate names 192.0.2.1: ask for that name, connect to the loopback.
+expect_unreachable broker "$pki/broker.crt" "$dir/www" "192.0.2.1@127.0.0.1:PORT" \
+  "certificate problem: the device's certificate is not of its role" \
+  "a server with the broker's certificate (OU=broker) is refused: not of its role"
+expect_unreachable mgmt "$pki/mgmt.crt" "$dir/www" "portcullis-mgmt@127.0.0.1:PORT" \
+  "certificate problem: the device's certificate" \
+  "a server with the management client's certificate (EKU clientAuth) is refused"
+expect_unreachable big "$pki/device.crt" "$dir/big" "$device_id@127.0.0.1:PORT" \
+  "response larger than 262144 bytes" "a response over 256 KiB: cut off in one line"
 exit "$failed"
