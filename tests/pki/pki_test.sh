@@ -276,6 +276,10 @@ case "$CASE" in
     set +e
     "$PKI" provision "$DIR" --device-id 'bad/id' "$WORK/x.id" >/dev/null 2>&1
     same "a bad device id: status 1" "$?" 1
+    for reserved in portcullis-mgmt portcullis-broker Portcullis-MGMT; do
+      "$PKI" provision "$DIR" --device-id "$reserved" "$WORK/x.id" >/dev/null 2>&1
+      same "device id $reserved (a role's CN, which a broker's ACL may name): status 1" "$?" 1
+    done
     "$PKI" provision "$DIR" --device-id d --broker 'not a host' "$WORK/x.id" >/dev/null 2>&1
     same "a bad broker: status 1" "$?" 1
     "$PKI" provision "$DIR" --device-id d --mac 03:00:5e:00:53:07 "$WORK/x.id" >/dev/null 2>&1
