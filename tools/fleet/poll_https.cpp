@@ -142,7 +142,7 @@ void judge_attempt(Job& j, CURLcode rc, bool& retry) {
   const std::string detail = j.error[0] != '\0' ? j.error : curl_easy_strerror(rc);
   const std::string& name = r.target.name;
 
-  if (j.too_large) {
+  if (j.too_large || rc == CURLE_FILESIZE_EXCEEDED) {  // a body, or a Content-Length, too big
     r.error = "response larger than " + std::to_string(kMaxResponse) + " bytes";
     return;
   }

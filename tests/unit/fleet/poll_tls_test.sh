@@ -45,13 +45,17 @@ cat > "$dir/www/v1/status" << JSON
  "listening":[],"counters":{"violations_total":0},"violations":[]}
 JSON
 head -c $((300 * 1024)) /dev/zero | tr '\0' ' ' > "$dir/big/v1/status"
+# A response that announces more than the limit (s_server -HTTP sends the file as it is).
+mkdir -p "$dir/announced/v1"
+printf 'HTTP/1.0 200 ok\r\nContent-Type: application/json\r\nContent-Length: 300000\r\n\r\n{}' \
+  > "$dir/announced/v1/status"
 cat "$pki/other-ca.crt" "$pki/ca.crt" > "$dir/bundle.crt"
 
 # serve NAME CERT KEY WWW: s_server in WWW on a free port ($port), our client certificate required.
 serve() {
   stop_server
   port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-  (cd "$4" && exec openssl s_server -quiet -WWW -accept "127.0.0.1:$port" -cert "$2" -key "$3" \
+  (cd "$4" && exec openssl s_server -quiet "${SERVE_MODE:--WWW}" -accept "127.0.0.1:$port" -cert "$2" -key "$3" \
     -CAfile "$pki/ca.crt" -Verify 1 > "$dir/$1.server.log" 2>&1) &
   server_pid=$!
   for _ in $(seq 100); do
@@ -134,4 +138,7 @@ expect_unreachable mgmt "$pki/mgmt.crt" "$dir/www" "portcullis-mgmt@127.0.0.1:PO
   "a server with the management client's certificate (EKU clientAuth) is refused"
 expect_unreachable big "$pki/device.crt" "$dir/big" "$device_id@127.0.0.1:PORT" \
   "response larger than 262144 bytes" "a response over 256 KiB: cut off in one line"
+SERVE_MODE=-HTTP expect_unreachable announced "$pki/device.crt" "$dir/announced" \
+  "$device_id@127.0.0.1:PORT" "response larger than 262144 bytes" \
+  "a Content-Length over 256 KiB: refused before the body, in one line"
 exit "$failed"
