@@ -38,9 +38,9 @@ digest="$("$ROOT/build/$PRESET/policy-tool/portcullis-policy" digest "$ROOT/boar
 readonly OTHER_DIGEST=0000000000000000000000000000000000000000000000000000000000000000
 cat >"$WORK/prometheus.yml" <<YAML
 global:
-  scrape_interval: 2s
-  scrape_timeout: 2s
-  evaluation_interval: 2s
+  scrape_interval: 3s
+  scrape_timeout: 3s
+  evaluation_interval: 3s
 rule_files:
   - $ROOT/deploy/prometheus/portcullis.rules.yml
 scrape_configs:
@@ -63,10 +63,12 @@ PROM_PID=$!
 query() { # PROMQL -> the API's JSON
   "$LAB" exec curl -s --max-time 5 --get --data-urlencode "query=$1" http://127.0.0.1:9090/api/v1/query
 }
-# up == 1: Prometheus scraped the target over mTLS (bounded wait: 60 s).
+# up == 1: Prometheus scraped the device over mTLS (bounded wait: 60 s). Either of its two
+# targets will do here: a board with two TLS sessions may refuse one scrape while it serves
+# the other, and each target's own series are checked below.
 up=""
 for _ in $(seq 30); do
-  up="$(query 'up{job="portcullis"}' | "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true)"
+  up="$(query 'max(up{job="portcullis"})' | "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else "")' 2>/dev/null || true)"
   [[ "$up" == 1 ]] && break
   sleep 2
 done
@@ -116,6 +118,15 @@ print(" ".join(sorted(r["metric"].get("expected_digest", "?") for r in json.load
 done
 check "PortcullisPolicyDigestMismatch fires for the target expecting another digest" \
   test "$firing" == "$OTHER_DIGEST"
+# The positive twin: the target expecting the policy's digest has its series (bounded: 60 s).
+expected_series=0
+for _ in $(seq 30); do
+  expected_series="$(query "portcullis_policy_info{expected_digest=\"$digest\"}" | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["result"]))' 2>/dev/null || echo 0)"
+  [[ "$expected_series" == 1 ]] && break
+  sleep 2
+done
+check "the target expecting the policy's digest was scraped too (its portcullis_policy_info)" \
+  test "$expected_series" == 1
 check "and not for the one expecting the policy's digest ($digest)" \
   bash -c "[[ ${#digest} == 64 && '$firing' != *'$digest'* ]]"
 
