@@ -9,35 +9,38 @@ namespace {
 
 constexpr std::size_t kSets = kTopDroppedPorts / kTopPortWays;
 
-// The set of (ip_proto, port): Fibonacci hashing of the pair, so that a sweep of consecutive
-// ports spreads over every set.
-std::size_t set_of(std::uint8_t ip_proto, std::uint16_t port) {
-  const std::uint32_t key = (std::uint32_t{ip_proto} << 16) | port;
+// The set of a (ip_proto, port) key: Fibonacci hashing of the pair, so that a sweep of
+// consecutive ports spreads over every set.
+std::size_t set_of(std::uint32_t key) {
   return static_cast<std::size_t>((key * 2654435769u) >> 16) % kSets;
 }
 
 }  // namespace
 
 void TopPorts::add(std::uint8_t ip_proto, std::uint16_t port) {
-  PortCount* const set = &slots_[set_of(ip_proto, port) * kTopPortWays];
-  PortCount* min = set;
+  // One word per slot to compare: a key is never 0 (port is not), a free slot's is.
+  const std::uint32_t key = (std::uint32_t{ip_proto} << 16) | port;
+  Slot* const set = &slots_[set_of(key) * kTopPortWays];
+  Slot* min = set;
+  std::uint32_t min_count = set->count;
   for (std::size_t i = 0; i < kTopPortWays; ++i) {
-    PortCount& e = set[i];
-    if (e.count != 0 && e.port == port && e.ip_proto == ip_proto) {
+    Slot& e = set[i];
+    if (e.key == key) {
       ++e.count;
       return;
     }
-    if (e.count < min->count) {
+    if (e.count < min_count) {
       min = &e;
+      min_count = e.count;
     }
   }
   // A free slot has count 0, the smallest: it is taken first, with no error.
-  *min = PortCount{ip_proto, port, min->count + 1, min->count};
+  *min = Slot{key, min_count + 1, min_count};
 }
 
 std::size_t TopPorts::size() const {
   return static_cast<std::size_t>(
-      std::count_if(slots_.begin(), slots_.end(), [](const PortCount& e) { return e.count != 0; }));
+      std::count_if(slots_.begin(), slots_.end(), [](const Slot& e) { return e.count != 0; }));
 }
 
 std::size_t TopPorts::sorted(std::span<PortCount> out) const {
@@ -47,10 +50,12 @@ std::size_t TopPorts::sorted(std::span<PortCount> out) const {
   const auto before = [](const PortCount& a, const PortCount& b) {
     return a.count != b.count ? a.count > b.count : a.port < b.port;
   };
-  for (const PortCount& e : slots_) {
-    if (e.count == 0) {
+  for (const Slot& slot : slots_) {
+    if (slot.count == 0) {
       continue;
     }
+    const PortCount e{static_cast<std::uint8_t>(slot.key >> 16),
+                      static_cast<std::uint16_t>(slot.key), slot.count, slot.error};
     std::size_t at = n;
     while (at > 0 && before(e, out[at - 1])) {
       --at;
@@ -68,18 +73,10 @@ std::size_t TopPorts::sorted(std::span<PortCount> out) const {
 }
 
 void Counters::record(const filter::Decision& d) {
-  ++rx_total_;
-  ++by_reason_[static_cast<std::size_t>(d.reason)];
   if (d.verdict == filter::Verdict::kPass) {
-    ++passed_total_;
-    return;
-  }
-  ++dropped_total_;
-  if (d.verdict == filter::Verdict::kReject) {
-    ++rejected_total_;
-  }
-  if (d.port != 0 && (d.ip_proto == 6 || d.ip_proto == 17)) {
-    top_dropped_.add(d.ip_proto, d.port);
+    record_pass(d.reason);
+  } else {
+    record_refused(d);
   }
 }
 

@@ -7,10 +7,6 @@
 namespace portcullis::report {
 namespace {
 
-std::uint64_t elapsed(std::uint64_t since_ms, std::uint64_t now_ms) {
-  return now_ms > since_ms ? now_ms - since_ms : 0;
-}
-
 // The bitmap position of (ip_proto, port): its offset in its block of 64 ports, rotated by a
 // keyed hash of the block. Ports of one block never share a position (a sequential sweep
 // is counted exactly); ports of different blocks share one with probability 1/64 for a
@@ -38,11 +34,14 @@ std::uint32_t fmix(std::uint32_t h) {
 
 std::uint32_t ScanDetector::hash_of(const IpAddress& src) const {
   // The address's 32-bit words folded into the key one at a time; IPv4 has one.
-  std::uint32_t h = key_ ^ (src.is_v6 ? 0x9E3779B9u : 0u);
-  const std::size_t words = src.is_v6 ? 4 : 1;
-  for (std::size_t i = 0; i < words; ++i) {
-    std::uint32_t w = 0;
-    std::memcpy(&w, &src.bytes[4 * i], sizeof w);  // byte order is the hash's business
+  std::uint32_t w = 0;
+  std::memcpy(&w, &src.bytes[0], sizeof w);  // byte order is the hash's business
+  if (!src.is_v6) {
+    return fmix(key_ ^ w);
+  }
+  std::uint32_t h = fmix(key_ ^ 0x9E3779B9u ^ w);
+  for (std::size_t i = 4; i < 16; i += 4) {
+    std::memcpy(&w, &src.bytes[i], sizeof w);
     h = fmix(h ^ w);
   }
   return h;
@@ -65,8 +64,9 @@ std::uint32_t ScanDetector::next_random() {
 
 bool ScanDetector::expired(const Entry& e, std::uint64_t now_ms) {
   // A scanner stays listed while it keeps going; anyone else gets one window from its
-  // first packet.
-  return elapsed(e.scanner ? e.last_ms : e.first_ms, now_ms) >= kScanWindowMs;
+  // first packet. (A time before the entry's never counts as expired; times are far below
+  // 2^63 ms, so the sum cannot wrap.)
+  return now_ms >= (e.scanner ? e.last_ms : e.first_ms) + kScanWindowMs;
 }
 
 void ScanDetector::start(Entry& e, const IpAddress& src, std::uint32_t tag, std::uint64_t now_ms) {
@@ -84,26 +84,31 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
   Entry* free_slot = nullptr;        // unused, or its entry expired
   Entry* victim = nullptr;           // the non-scanner with the fewest ports, then LRU
   Entry* stalest_scanner = nullptr;  // least recently seen
+  // The victim's order as one number: its port count above its last time (below 2^56 ms).
+  std::uint64_t victim_rank = ~std::uint64_t{0};
+  std::uint64_t stalest_ms = ~std::uint64_t{0};
   bool all_scanners = true;
   const std::uint32_t tag = hash_of(src);
   Entry* const set = &entries_[tag % (kScanTableSize / kScanWays) * kScanWays];
   for (std::size_t i = 0; i < kScanWays; ++i) {
     Entry& e = set[i];
-    if (e.used && e.tag == tag && e.src == src) {
+    if (e.tag == tag && e.used && e.src == src) {
       match = &e;
       break;
     }
     if (!e.used || expired(e, now_ms)) {
       free_slot = free_slot != nullptr ? free_slot : &e;
     } else if (e.scanner) {
-      if (stalest_scanner == nullptr || e.last_ms < stalest_scanner->last_ms) {
+      if (e.last_ms < stalest_ms) {
         stalest_scanner = &e;
+        stalest_ms = e.last_ms;
       }
     } else {
       all_scanners = false;
-      if (victim == nullptr || e.distinct < victim->distinct ||
-          (e.distinct == victim->distinct && e.last_ms < victim->last_ms)) {
+      const std::uint64_t rank = (std::uint64_t{e.distinct} << 56) | e.last_ms;
+      if (rank < victim_rank) {
         victim = &e;
+        victim_rank = rank;
       }
     }
   }
@@ -114,7 +119,7 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
   // then to one new source in kScanAdmitOdds, at random: whoever times a flood to grab each
   // slot as it comes free still wins it only in proportion to its share of the packets.
   if (victim != nullptr &&
-      (elapsed(victim->first_ms, now_ms) < kScanHoldMs || next_random() % kScanAdmitOdds != 0)) {
+      (now_ms < victim->first_ms + kScanHoldMs || next_random() % kScanAdmitOdds != 0)) {
     victim = nullptr;
   }
   Entry* e = match;

@@ -27,22 +27,44 @@ struct PortCount {
 // over the sets by the hash) cannot push out a port under steady attack. Constant time.
 class TopPorts {
  public:
+  // A drop to `port` (not 0) of `ip_proto` (TCP or UDP).
   void add(std::uint8_t ip_proto, std::uint16_t port);
-  // Every slot, unordered; a free one has count 0.
-  std::span<const PortCount> entries() const { return slots_; }
   // Slots in use.
   std::size_t size() const;
   // Copies the entries into `out` ordered by count, largest first; returns how many.
   std::size_t sorted(std::span<PortCount> out) const;
 
  private:
-  std::array<PortCount, kTopDroppedPorts> slots_{};
+  struct Slot {
+    std::uint32_t key = 0;  // ip_proto << 16 | port; 0 in a free slot
+    std::uint32_t count = 0;
+    std::uint32_t error = 0;
+  };
+  std::array<Slot, kTopDroppedPorts> slots_{};
 };
 
 class Counters {
  public:
   // One inbound IP packet and the classifier's decision about it.
   void record(const filter::Decision& d);
+  // The same for a pass verdict, and for a drop or reject verdict (the input filter's hot
+  // path knows which).
+  void record_pass(filter::Reason reason) {
+    ++rx_total_;
+    ++by_reason_[static_cast<std::size_t>(reason)];
+    ++passed_total_;
+  }
+  void record_refused(const filter::Decision& d) {
+    ++rx_total_;
+    ++by_reason_[static_cast<std::size_t>(d.reason)];
+    ++dropped_total_;
+    if (d.verdict == filter::Verdict::kReject) {
+      ++rejected_total_;
+    }
+    if (d.port != 0 && (d.ip_proto == 6 || d.ip_proto == 17)) {
+      top_dropped_.add(d.ip_proto, d.port);
+    }
+  }
   // A reject verdict that the rate limiter turned into a silent drop.
   void record_reject_suppressed() { ++reject_suppressed_; }
 

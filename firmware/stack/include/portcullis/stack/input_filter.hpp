@@ -104,7 +104,14 @@ class InputFilter {
                                                           const netif* inp) const;
   // What decide() judges a packet by: fast_tcp4()'s answer, else classify()'s.
   [[nodiscard]] filter::Decision decision(std::span<const std::uint8_t> head, std::size_t total_len,
-                                          const netif* inp, bool ipv6) const;
+                                          const netif* inp, bool ipv6) const {
+    if (!ipv6) {
+      if (const std::optional<filter::Decision> d = fast_tcp4(head, total_len, inp)) {
+        return *d;
+      }
+    }
+    return classify(head, total_len, inp, ipv6);
+  }
 
   // One IP packet the device transmits (starting at its IP header): a request of lwIP's DHCP,
   // DNS or SNTP client is remembered, so that its answer passes (`stack_client`) and nothing
