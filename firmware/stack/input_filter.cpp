@@ -10,6 +10,7 @@
 #include <span>
 
 #include "lwip/arch.h"
+#include "lwip/def.h"
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
@@ -301,14 +302,21 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
   };
   // Version 4 and IHL 5, TCP, neither a fragment nor a first fragment (offset and MF 0), the
   // TCP header (with its options) within the IP length and the bytes at hand, ports not 0.
+  // Words as they lie in the packet, compared with masks in network order: bytes 6-9 are the
+  // fragment bits and offset, TTL and protocol; 20-23 the two ports.
+  std::uint32_t frag_proto = 0;
+  std::uint32_t ports = 0;
+  std::memcpy(&frag_proto, p + 6, 4);
+  std::memcpy(&ports, p + 20, 4);
   const std::size_t ip_len = u16(2);
   const std::size_t tcp_end = 20 + static_cast<std::size_t>(p[32] >> 4) * 4;
-  const std::uint16_t sport = u16(20);
-  const std::uint16_t dport = u16(22);
-  if (p[0] != 0x45 || p[9] != IP_PROTO_TCP || ((p[6] & 0x3F) | p[7]) != 0 || ip_len > total_len ||
-      p[32] < 0x50 || tcp_end > ip_len || tcp_end > avail || sport == 0 || dport == 0) {
+  if (p[0] != 0x45 || (frag_proto & PP_HTONL(0x3FFF00FFUL)) != PP_HTONL(IP_PROTO_TCP) ||
+      (ports & PP_HTONL(0xFFFF0000UL)) == 0 || (ports & PP_HTONL(0x0000FFFFUL)) == 0 ||
+      ip_len > total_len || p[32] < 0x50 || tcp_end > ip_len || tcp_end > avail) {
     return std::nullopt;
   }
+  const std::uint16_t sport = u16(20);
+  const std::uint16_t dport = u16(22);
   // To the interface's own address (so neither broadcast nor multicast: lwIP's broadcast test
   // says no for it) from another one (so not from the device itself, LAND).
   std::uint32_t src = 0;
@@ -316,7 +324,7 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
   std::memcpy(&src, p + 12, 4);
   std::memcpy(&dst, p + 16, 4);
   const std::uint32_t own = ip4_addr_get_u32(netif_ip4_addr(inp));
-  if (own == IPADDR_ANY || dst != own || src == own || src == IPADDR_ANY || p[16] >= 224) {
+  if (dst != own || own == IPADDR_ANY || src == own || src == IPADDR_ANY || p[16] >= 224) {
     return std::nullopt;
   }
   // The classifier's judge_tcp() for a unicast destination: a connection attempt asks the
@@ -324,8 +332,9 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
   const bool opens = (p[33] & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
   const auto allowed = [&] {
     const policy::TableRule* const rule = policy_.rule_for(policy::Proto::kTcp, dport);
-    return rule != nullptr && (rule->source_count == 0 ||
-                               policy::sources_admit(policy_.sources_of(*rule), head.subspan(12, 4)));
+    return rule != nullptr &&
+           (rule->source_count == 0 ||
+            policy::sources_admit(policy_.sources_of(*rule), head.subspan(12, 4)));
   };
   // A connection of lwIP's with this peer (tcp_list_has() for an IPv4 flow, one word compared).
   const auto flow_in = [&](const tcp_pcb* pcb) {
@@ -419,7 +428,13 @@ bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* i
 }
 
 void InputFilter::sent(std::span<const std::uint8_t> packet) {
-  (void)client_requests_.sent(packet, sys_now());
+  // Only a UDP datagram without extension headers can be a request ClientRequests::sent()
+  // remembers: the clock is read for those, not for every segment the device sends.
+  const unsigned version = packet.empty() ? 0 : packet[0] >> 4;
+  if ((version == 4 && packet.size() >= 20 && packet[9] == IP_PROTO_UDP) ||
+      (version == 6 && packet.size() >= 40 && packet[6] == IP_PROTO_UDP)) {
+    (void)client_requests_.sent(packet, sys_now());
+  }
 }
 
 void InputFilter::sent_frame(std::span<const std::uint8_t> frame) {
