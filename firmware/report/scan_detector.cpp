@@ -62,11 +62,14 @@ std::uint32_t ScanDetector::next_random() {
   return x;
 }
 
-bool ScanDetector::expired(const Entry& e, std::uint64_t now_ms) {
+std::uint64_t ScanDetector::expiry_ms(const Entry& e) {
   // A scanner stays listed while it keeps going; anyone else gets one window from its
-  // first packet. (A time before the entry's never counts as expired; times are far below
-  // 2^63 ms, so the sum cannot wrap.)
-  return now_ms >= (e.scanner ? e.last_ms : e.first_ms) + kScanWindowMs;
+  // first packet. (Times are far below 2^63 ms, so the sum cannot wrap.)
+  return (e.scanner ? e.last_ms : e.first_ms) + kScanWindowMs;
+}
+
+bool ScanDetector::expired(const Entry& e, std::uint64_t now_ms) {
+  return now_ms >= expiry_ms(e);  // a time before the entry's never counts as expired
 }
 
 void ScanDetector::start(Entry& e, const IpAddress& src, std::uint32_t tag, std::uint64_t now_ms) {
@@ -78,27 +81,23 @@ void ScanDetector::start(Entry& e, const IpAddress& src, std::uint32_t tag, std:
   e.last_ms = now_ms;
 }
 
-bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint16_t port,
-                          std::uint64_t now_ms) {
-  Entry* match = nullptr;
+ScanDetector::Entry* ScanDetector::admit(Entry* set, std::size_t set_index, std::uint64_t now_ms) {
   Entry* free_slot = nullptr;        // unused, or its entry expired
   Entry* victim = nullptr;           // the non-scanner with the fewest ports, then LRU
   Entry* stalest_scanner = nullptr;  // least recently seen
   // The victim's order as one number: its port count above its last time (below 2^56 ms).
   std::uint64_t victim_rank = ~std::uint64_t{0};
   std::uint64_t stalest_ms = ~std::uint64_t{0};
+  std::uint64_t soonest_expiry_ms = ~std::uint64_t{0};
   bool all_scanners = true;
-  const std::uint32_t tag = hash_of(src);
-  Entry* const set = &entries_[tag % (kScanTableSize / kScanWays) * kScanWays];
   for (std::size_t i = 0; i < kScanWays; ++i) {
     Entry& e = set[i];
-    if (e.tag == tag && e.used && e.src == src) {
-      match = &e;
-      break;
-    }
     if (!e.used || expired(e, now_ms)) {
       free_slot = free_slot != nullptr ? free_slot : &e;
-    } else if (e.scanner) {
+      continue;
+    }
+    soonest_expiry_ms = std::min(soonest_expiry_ms, expiry_ms(e));
+    if (e.scanner) {
       if (e.last_ms < stalest_ms) {
         stalest_scanner = &e;
         stalest_ms = e.last_ms;
@@ -112,22 +111,46 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
       }
     }
   }
-
+  if (free_slot != nullptr) {
+    return free_slot;
+  }
+  if (all_scanners) {
+    return stalest_scanner;
+  }
   // Within the source's set, the weakest entry goes only once it has had its hold (a flood of
   // new sources cannot churn a newcomer out before its next probe, nor reach past the weakest
   // to stronger ones; a sender who does not know the key cannot aim at one set), and
   // then to one new source in kScanAdmitOdds, at random: whoever times a flood to grab each
   // slot as it comes free still wins it only in proportion to its share of the packets.
-  if (victim != nullptr &&
-      (now_ms < victim->first_ms + kScanHoldMs || next_random() % kScanAdmitOdds != 0)) {
-    victim = nullptr;
+  const std::uint64_t hold_ends_ms = victim->first_ms + kScanHoldMs;
+  if (now_ms < hold_ends_ms) {
+    // Sealed: until the hold ends or an entry expires, a new source finds the same unless an
+    // entry changes (record() unseals the set then), so the pass need not be repeated for
+    // each packet of a spoofed flood.
+    sealed_until_ms_[set_index] = std::min(hold_ends_ms, soonest_expiry_ms);
+    return nullptr;
   }
-  Entry* e = match;
+  return next_random() % kScanAdmitOdds == 0 ? victim : nullptr;
+}
+
+bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint16_t port,
+                          std::uint64_t now_ms) {
+  const std::uint32_t tag = hash_of(src);
+  const std::size_t set_index = tag % kScanSets;
+  Entry* const set = &entries_[set_index * kScanWays];
+  Entry* e = nullptr;
+  for (std::size_t i = 0; i < kScanWays; ++i) {
+    if (set[i].tag == tag && set[i].used && set[i].src == src) {
+      e = &set[i];
+      break;
+    }
+  }
   if (e == nullptr) {
-    e = free_slot != nullptr ? free_slot
-        : victim != nullptr  ? victim
-        : all_scanners       ? stalest_scanner
-                             : nullptr;
+    if (now_ms < sealed_until_ms_[set_index]) {
+      ++untracked_;  // as admit() would find: nothing in the set can have changed since
+      return false;
+    }
+    e = admit(set, set_index, now_ms);
     if (e == nullptr) {
       ++untracked_;  // the weakest is within its hold, or the coin said no
       return false;
@@ -136,6 +159,7 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
   } else if (expired(*e, now_ms)) {
     start(*e, src, tag, now_ms);  // the same source again: a new window
   }
+  sealed_until_ms_[set_index] = 0;  // an entry changes: the weakest may be another one
 
   e->last_ms = std::max(e->last_ms, now_ms);
   const std::uint64_t bit = std::uint64_t{1} << position(ip_proto, port, key_);

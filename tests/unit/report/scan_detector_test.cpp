@@ -23,9 +23,10 @@ using portcullis::report::ScanDetection;
 using portcullis::report::ScanDetector;
 using portcullis::report::Scanner;
 
-// Fixed memory whatever the traffic: the table, the detection log and three counters.
-static_assert(sizeof(ScanDetector) <=
-              kScanTableSize * 48 + kScanDetectionLogSize * sizeof(ScanDetection) + 24);
+// Fixed memory whatever the traffic: the table, a time per set of it, the detection log and
+// three counters.
+static_assert(sizeof(ScanDetector) <= kScanTableSize * 48 + kScanTableSize / kScanWays * 8 +
+                                          kScanDetectionLogSize * sizeof(ScanDetection) + 24);
 
 namespace {
 
@@ -261,6 +262,65 @@ TEST(ScanDetector, ANewSourceDoesNotEvictOneWithinItsHold) {
   // Past the hold it takes the place of one of them, once the admission coin lets it.
   LONGS_EQUAL(1, sweep(d, kScanner, 0, 64, 1000 + kScanHoldMs));
   CHECK(d.untracked() < untracked + kScanThreshold + 1 + 64);
+}
+
+// A set that refused a new source (full, its weakest entry within its hold) refuses the next
+// ones without a look at its entries, until the hold ends; but once its entries change, a
+// new source finds what they are now: here, scanners only, of which it evicts the least
+// recently seen at once.
+TEST(ScanDetector, ASetRefusingAFloodTakesANewSourceOnceItsEntriesAllBecameScanners) {
+  constexpr std::uint32_t kSources = 64 * kScanTableSize;
+  for (std::uint32_t s = 0; s < kSources; ++s) {
+    CHECK_FALSE(d.record(v4(0x0A000000 + s), kTcp, kBase, 1000));
+  }
+  LONGS_EQUAL(kSources - kScanTableSize, d.untracked());
+  // Every source sweeps enough ports to be a scanner, all at one time: the tracked ones come
+  // first in their sets (they were each set's first), so a set's entries are all scanners
+  // before its next source comes, which then takes the place of one and scans too.
+  for (std::uint32_t s = 0; s < kSources; ++s) {
+    (void)sweep(d, v4(0x0A000000 + s), 1, kScanThreshold + 1, 1001, 0);
+  }
+  CHECK(d.detected_total() > kScanTableSize);
+  const std::uint64_t untracked = d.untracked();
+  const std::uint64_t now = 1002;
+  CHECK(now < 1000 + kScanHoldMs);  // still within every first source's hold
+  LONGS_EQUAL(1, sweep(d, kScanner, 0, kScanThreshold + 1, now));
+  LONGS_EQUAL(untracked, d.untracked());
+  CHECK_TRUE(lists(d, kScanner, now + kScanThreshold));
+}
+
+// A refusing set weighs new sources again from the very end of its weakest entry's hold...
+TEST(ScanDetector, AtTheEndOfTheHoldNewSourcesAreWeighedAgain) {
+  constexpr std::uint32_t kSources = 64 * kScanTableSize;
+  for (std::uint32_t s = 0; s < kSources; ++s) {
+    CHECK_FALSE(d.record(v4(0x0A000000 + s), kTcp, kBase, 1000));
+  }
+  const std::uint64_t untracked = d.untracked();
+  for (std::uint32_t s = 0; s < kSources; ++s) {
+    CHECK_FALSE(d.record(v4(0x0B000000 + s), kTcp, kBase, 1000 + kScanHoldMs));
+  }
+  CHECK(d.untracked() < untracked + kSources);  // the coin let some in
+}
+
+// ... and from the moment any entry expires, even while its weakest entry (a newer one with
+// fewer ports) is within its hold.
+TEST(ScanDetector, ARefusingSetTakesANewSourceWhenAnEntryExpires) {
+  constexpr std::uint32_t kSources = 64 * kScanTableSize;
+  for (std::uint32_t s = 0; s < kSources; ++s) {  // two ports each: every set full
+    (void)d.record(v4(0x0A000000 + s), kTcp, kBase, 1000);
+    (void)d.record(v4(0x0A000000 + s), kTcp, kBase + 1, 1000);
+  }
+  // Near the end of their window, one-port sources take some places (the coin), and each set
+  // that has one refuses the rest: it is the weakest now, within its hold.
+  const std::uint64_t late = 1000 + kScanWindowMs - 200;
+  for (std::uint32_t s = 0; s < kSources; ++s) {
+    (void)d.record(v4(0x0B000000 + s), kTcp, kBase, late);
+  }
+  static_assert(kScanHoldMs > 200);
+  // The first sources' window is over: their slots are free, whatever the newer ones' hold.
+  const std::uint64_t untracked = d.untracked();
+  LONGS_EQUAL(1, sweep(d, kScanner, 0, kScanThreshold + 1, 1000 + kScanWindowMs));
+  LONGS_EQUAL(untracked, d.untracked());
 }
 
 TEST(ScanDetector, ASourceWithMorePortsOutlivesNewOnePortSources) {

@@ -78,12 +78,20 @@ class ScanDetector {
     std::uint64_t last_ms = 0;
   };
   static constexpr std::uint32_t kDefaultRandomState = 0x9E3779B9u;
+  static constexpr std::size_t kScanSets = kScanTableSize / kScanWays;
+  static std::uint64_t expiry_ms(const Entry& e);
   static bool expired(const Entry& e, std::uint64_t now_ms);
+  // The slot a new source of `set` takes (free, else the weakest non-scanner past its hold if
+  // the coin says so, else the stalest scanner when all are), or nullptr.
+  Entry* admit(Entry* set, std::size_t set_index, std::uint64_t now_ms);
   std::uint32_t hash_of(const IpAddress& src) const;
   std::uint32_t next_random();
   void start(Entry& e, const IpAddress& src, std::uint32_t tag, std::uint64_t now_ms);
 
   std::array<Entry, kScanTableSize> entries_{};
+  // Per set: before this time a new source is untracked without a pass over the set (admit()
+  // found no free slot and the weakest within its hold; nothing in the set changed since).
+  std::array<std::uint64_t, kScanSets> sealed_until_ms_{};
   std::array<ScanDetection, kScanDetectionLogSize> log_{};
   std::uint64_t detected_total_ = 0;
   std::uint64_t untracked_ = 0;
