@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "portcullis/base/hot_path.hpp"
+
 namespace portcullis::report {
 
 namespace {
@@ -23,6 +25,7 @@ void TopPorts::add(std::uint8_t ip_proto, std::uint16_t port) {
   Slot* const set = &slots_[set_of(key) * kTopPortWays];
   Slot* min = set;
   std::uint32_t min_count = set->count;
+  PORTCULLIS_HOT_UNROLL_4
   for (std::size_t i = 0; i < kTopPortWays; ++i) {
     Slot& e = set[i];
     if (e.key == key) {

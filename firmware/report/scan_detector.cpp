@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "portcullis/base/hot_path.hpp"
+
 namespace portcullis::report {
 namespace {
 
@@ -139,6 +141,7 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
   const std::size_t set_index = tag % kScanSets;
   Entry* const set = &entries_[set_index * kScanWays];
   Entry* e = nullptr;
+  PORTCULLIS_HOT_UNROLL_4
   for (std::size_t i = 0; i < kScanWays; ++i) {
     if (set[i].tag == tag && set[i].used && set[i].src == src) {
       e = &set[i];

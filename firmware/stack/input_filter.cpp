@@ -18,6 +18,7 @@
 #include "lwip/prot/ethernet.h"
 #include "lwip/sys.h"
 #include "lwip/udp.h"
+#include "portcullis/base/hot_path.hpp"
 #include "portcullis/filter/classifier.hpp"
 #include "portcullis/stack/lwip_port.hpp"
 #include "portcullis/stack/lwip_requirements.h"
@@ -286,16 +287,9 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
               : filter::classify_ipv4(head, total_len, policy_, view);
 }
 
-// Built for speed (-O2: the host, tests/bench), everything it calls is inlined into it: a
-// third fewer instructions per packet. Built for size (-Os: the boards' images) that would cost
-// 248 B of flash on the AN385, so there the compiler chooses.
-#if defined(__OPTIMIZE_SIZE__)
-#define PORTCULLIS_HOT_PATH
-#else
-#define PORTCULLIS_HOT_PATH [[gnu::flatten]]
-#endif
-
-PORTCULLIS_HOT_PATH std::optional<filter::Decision> InputFilter::fast_tcp4(
+// Everything it calls inlined where the build is for speed: a third fewer instructions per
+// packet on the host; 248 B of flash on the AN385, so not in -Os images (base/hot_path.hpp).
+PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
     std::span<const std::uint8_t> head, std::size_t total_len, const netif* inp) const {
   constexpr std::size_t kHeaders = 40;  // IPv4 without options, TCP without options
   const std::size_t avail = std::min(head.size(), total_len);
