@@ -7,6 +7,8 @@
 // each part goes to the console as it comes.
 
 #include <concepts>
+#include <cstdint>
+#include <initializer_list>
 #include <string_view>
 
 #include "portcullis/base/fixed_text.hpp"
@@ -18,27 +20,45 @@ class Log {
  public:
   explicit Log(Console& console) : console_(&console) {}
 
+  // One part of a line: text, or an unsigned number (written in decimal).
+  class Part {
+   public:
+    Part(std::string_view text) : text_(text) {}  // NOLINT(google-explicit-constructor)
+    Part(const char* text) : text_(text) {}       // NOLINT(google-explicit-constructor)
+    template <std::unsigned_integral T>
+    requires(!std::same_as<T, bool>) Part(T value)  // NOLINT(google-explicit-constructor)
+        : number_(value), is_number_(true) {}
+
+   private:
+    friend class Log;
+    std::string_view text_;
+    std::uint64_t number_ = 0;
+    bool is_number_ = false;
+  };
+
+  // The parts become a list for one writer that is not a template: a call site costs the
+  // list, not a copy of the writing code per combination of part types (flash, issue 14).
   template <typename... Parts>
   void line(const Parts&... parts) const {
-    console_->write(kPrefix);
-    (put(parts), ...);
-    console_->write("\n");
+    write(kPrefix, {Part(parts)...});
   }
   // The same without the prefix: the boot banner ("portcullis 0.9.0 on <board>").
   template <typename... Parts>
   void banner(const Parts&... parts) const {
-    (put(parts), ...);
-    console_->write("\n");
+    write({}, {Part(parts)...});
   }
 
   static constexpr std::string_view kPrefix = "portcullis: ";
 
  private:
-  void put(std::string_view text) const { console_->write(text); }
-  void put(const char* text) const { console_->write(text); }
-  template <std::unsigned_integral T>
-  requires(!std::same_as<T, bool>) void put(T value) const {
-    console_->write(decimal_text(value).view());
+  [[gnu::noinline]] void write(std::string_view prefix, std::initializer_list<Part> parts) const {
+    if (!prefix.empty()) {
+      console_->write(prefix);
+    }
+    for (const Part& p : parts) {
+      console_->write(p.is_number_ ? decimal_text(p.number_).view() : p.text_);
+    }
+    console_->write("\n");
   }
 
   Console* console_;
