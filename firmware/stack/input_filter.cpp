@@ -292,9 +292,8 @@ filter::Decision InputFilter::classify(std::span<const std::uint8_t> head, std::
 PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
     std::span<const std::uint8_t> head, std::size_t total_len, const netif* inp) const {
   constexpr std::size_t kHeaders = 40;  // IPv4 without options, TCP without options
-  const std::size_t avail = std::min(head.size(), total_len);
-  if (avail < kHeaders || inp == nullptr) {
-    return std::nullopt;
+  if (head.size() < kHeaders || inp == nullptr) {
+    return std::nullopt;  // (a total_len below kHeaders fails tcp_end <= ip_len <= total_len)
   }
   // Written out for this one shape, with no call on the way (tests/bench/run counts it): the
   // checks in the order a packet most often fails them, the policy's binary search and the
@@ -313,9 +312,27 @@ PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
   std::memcpy(&ports, p + 20, 4);
   const std::size_t ip_len = u16(2);
   const std::size_t tcp_end = 20 + static_cast<std::size_t>(p[32] >> 4) * 4;
-  if (p[0] != 0x45 || (frag_proto & PP_HTONL(0x3FFF00FFUL)) != PP_HTONL(IP_PROTO_TCP) ||
-      (ports & PP_HTONL(0xFFFF0000UL)) == 0 || (ports & PP_HTONL(0x0000FFFFUL)) == 0 ||
-      ip_len > total_len || p[32] < 0x50 || tcp_end > ip_len || tcp_end > avail) {
+  // One branch per check (each one [[unlikely]]): merged into flags, they cost more.
+  if (p[0] != 0x45 || (frag_proto & PP_HTONL(0x3FFF00FFUL)) != PP_HTONL(IP_PROTO_TCP))
+      [[unlikely]] {
+    return std::nullopt;
+  }
+  if ((ports & PP_HTONL(0xFFFF0000UL)) == 0) [[unlikely]] {
+    return std::nullopt;
+  }
+  if ((ports & PP_HTONL(0x0000FFFFUL)) == 0) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (ip_len > total_len) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (p[32] < 0x50) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (tcp_end > ip_len) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (tcp_end > head.size()) [[unlikely]] {
     return std::nullopt;
   }
   const std::uint16_t sport = u16(20);
@@ -327,7 +344,19 @@ PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
   std::memcpy(&src, p + 12, 4);
   std::memcpy(&dst, p + 16, 4);
   const std::uint32_t own = ip4_addr_get_u32(netif_ip4_addr(inp));
-  if (dst != own || own == IPADDR_ANY || src == own || src == IPADDR_ANY || p[16] >= 224) {
+  if (dst != own) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (own == IPADDR_ANY) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (src == own) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (src == IPADDR_ANY) [[unlikely]] {
+    return std::nullopt;
+  }
+  if (p[16] >= 224) [[unlikely]] {
     return std::nullopt;
   }
   // The classifier's judge_tcp() for a unicast destination: a connection attempt asks the
@@ -369,8 +398,11 @@ PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
   return filter::Decision{verdict, reason, IP_PROTO_TCP, dport, sport};
 }
 
-bool InputFilter::decide(std::span<const std::uint8_t> bytes, std::size_t total_len,
-                         const netif* inp, bool ipv6) {
+// The fast path and the records written into one function where the build is for speed: no
+// call, no result in memory between them (base/hot_path.hpp).
+PORTCULLIS_HOT_FLATTEN bool InputFilter::decide(std::span<const std::uint8_t> bytes,
+                                                std::size_t total_len, const netif* inp,
+                                                bool ipv6) {
   const policy::Table& policy = policy_;
   filter::Decision d = decision(bytes, total_len, inp, ipv6);
   if (d.verdict == filter::Verdict::kPass) {
