@@ -305,14 +305,14 @@ void Agent::poll_push() {
   }
   const report::ScanDetector& detector = filter_.scan_detector();
   for (; scanners_pushed_ < detector.detected_total(); ++scanners_pushed_) {
-    const report::ScanDetection* d = detector.find(scanners_pushed_);
+    const report::Scanner* d = detector.find(scanners_pushed_);
     if (d == nullptr) {
       continue;  // a burst longer than the detector's log: the status still lists them
     }
     mgmt::PushEvent e;
     e.kind = mgmt::EventKind::kScanner;
-    e.uptime_ms = d->scanner.last_ms;
-    e.scanner = d->scanner;
+    e.uptime_ms = d->last_ms;
+    e.scanner = *d;
     (void)push.enqueue(e);  // a full queue counts the event as dropped
   }
   if (push_waits_for_time()) {

@@ -175,7 +175,7 @@ bool ScanDetector::record(const IpAddress& src, std::uint8_t ip_proto, std::uint
   }
   e->scanner = true;
   log_[detected_total_ % kScanDetectionLogSize] =
-      ScanDetection{detected_total_, Scanner{e->src, e->distinct, e->first_ms, e->last_ms}};
+      Scanner{e->src, e->distinct, e->first_ms, e->last_ms};
   ++detected_total_;
   return true;
 }
@@ -204,7 +204,7 @@ std::size_t ScanDetector::scanners(std::span<Scanner> out, std::uint64_t now_ms)
   return n;
 }
 
-const ScanDetection* ScanDetector::find(std::uint64_t seq) const {
+const Scanner* ScanDetector::find(std::uint64_t seq) const {
   if (seq >= detected_total_ || detected_total_ - seq > kScanDetectionLogSize) {
     return nullptr;
   }

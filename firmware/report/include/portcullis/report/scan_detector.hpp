@@ -37,11 +37,6 @@ constexpr bool is_scan_evidence(const filter::Decision& d) {
          d.port != 0 && (d.ip_proto == 6 || d.ip_proto == 17);
 }
 
-struct ScanDetection {
-  std::uint64_t seq = 0;  // 0 for the first detection since boot
-  Scanner scanner;        // as it was at detection: last_ms is the time of detection
-};
-
 class ScanDetector {
  public:
   // Keys the hashes that place a source in its set and ports of different blocks of 64 in
@@ -61,8 +56,10 @@ class ScanDetector {
   // Detections since boot: a source detected again after its entry expired or was evicted
   // counts again. Also the sequence number the next detection will get.
   std::uint64_t detected_total() const { return detected_total_; }
-  // Detection `seq` (< detected_total()) while it is among the last kScanDetectionLogSize.
-  const ScanDetection* find(std::uint64_t seq) const;
+  // Detection `seq` (< detected_total(); 0 for the first since boot) while it is among the
+  // last kScanDetectionLogSize: the scanner as it was at detection (last_ms is the time of
+  // detection). Its sequence number is the slot's (seq % kScanDetectionLogSize), not stored.
+  const Scanner* find(std::uint64_t seq) const;
   // Evidence from a new source that found every slot taken by an entry it may not evict.
   std::uint64_t untracked() const { return untracked_; }
 
@@ -92,7 +89,7 @@ class ScanDetector {
   // Per set: before this time a new source is untracked without a pass over the set (admit()
   // found no free slot and the weakest within its hold; nothing in the set changed since).
   std::array<std::uint64_t, kScanSets> sealed_until_ms_{};
-  std::array<ScanDetection, kScanDetectionLogSize> log_{};
+  std::array<Scanner, kScanDetectionLogSize> log_{};
   std::uint64_t detected_total_ = 0;
   std::uint64_t untracked_ = 0;
   std::uint32_t key_ = 0;
