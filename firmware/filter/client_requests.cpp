@@ -107,6 +107,10 @@ std::optional<Udp> udp_of(Bytes packet) {
 
 }  // namespace
 
+bool ClientRequests::may_be_request(Bytes packet) {
+  return udp_of(packet).has_value();
+}
+
 ClientProtocol ClientRequests::sent(Bytes packet, std::uint32_t now_ms) {
   const std::optional<Udp> u = udp_of(packet);
   if (!u) {

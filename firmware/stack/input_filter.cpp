@@ -463,11 +463,7 @@ bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* i
 }
 
 void InputFilter::sent(std::span<const std::uint8_t> packet) {
-  // Only a UDP datagram without extension headers can be a request ClientRequests::sent()
-  // remembers: the clock is read for those, not for every segment the device sends.
-  const unsigned version = packet.empty() ? 0 : packet[0] >> 4;
-  if ((version == 4 && packet.size() >= 20 && packet[9] == IP_PROTO_UDP) ||
-      (version == 6 && packet.size() >= 40 && packet[6] == IP_PROTO_UDP)) {
+  if (filter::ClientRequests::may_be_request(packet)) {  // the clock only for those
     (void)client_requests_.sent(packet, sys_now());
   }
 }

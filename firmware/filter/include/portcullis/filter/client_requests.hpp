@@ -38,6 +38,10 @@ class ClientRequests {
   // BOOTREQUEST, id: the xid), DNS (-> 53, a query, id: its ID), SNTP (-> 123, client mode,
   // id: the transmit timestamp). Says which, or kNone for anything else.
   ClientProtocol sent(std::span<const std::uint8_t> packet, std::uint32_t now_ms);
+  // False for a packet sent() ignores at once, whatever the time: one that is not a UDP
+  // datagram (IPv4, or IPv6 without extension headers). Lets a caller read its clock for the
+  // few packets that may be requests, not for every segment the device sends.
+  static bool may_be_request(std::span<const std::uint8_t> packet);
 
   // What an inbound UDP datagram (`payload`: the bytes after its UDP header that are at hand)
   // is to the requests remembered (ClientAnswer, classifier.hpp).
