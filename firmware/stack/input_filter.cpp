@@ -363,10 +363,7 @@ PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
   // policy first, any other segment its flow first.
   const bool opens = (p[33] & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == TCP_SYN;
   const auto allowed = [&] {
-    const policy::TableRule* const rule = policy_.rule_for(policy::Proto::kTcp, dport);
-    return rule != nullptr &&
-           (rule->source_count == 0 ||
-            policy::sources_admit(policy_.sources_of(*rule), head.subspan(12, 4)));
+    return policy_.allows(policy::Proto::kTcp, dport, head.subspan(12, 4));
   };
   // A connection of lwIP's with this peer (tcp_list_has() for an IPv4 flow, one word compared).
   const auto flow_in = [&](const tcp_pcb* pcb) {
