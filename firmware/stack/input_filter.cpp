@@ -295,9 +295,8 @@ PORTCULLIS_HOT_FLATTEN std::optional<filter::Decision> InputFilter::fast_tcp4(
   if (head.size() < kHeaders || inp == nullptr) {
     return std::nullopt;  // (a total_len below kHeaders fails tcp_end <= ip_len <= total_len)
   }
-  // Written out for this one shape, with no call on the way (tests/bench/run counts it): the
-  // checks in the order a packet most often fails them, the policy's binary search and the
-  // two flow walks inlined below.
+  // Written out for this one shape (tests/bench/run counts it): the header checks, then the
+  // policy table's search and the two flow walks, inlined where the build is for speed.
   const std::uint8_t* const p = head.data();  // kHeaders bytes are there
   const auto u16 = [p](std::size_t at) {
     return static_cast<std::uint16_t>((p[at] << 8) | p[at + 1]);
