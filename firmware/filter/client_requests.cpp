@@ -141,6 +141,10 @@ ClientProtocol ClientRequests::sent(Bytes packet, std::uint32_t now_ms) {
            same_bytes(id, r.id.data());
   };
   auto slot = std::find_if(requests_.begin(), requests_.end(), same_request);
+  // Each time a request is sent, one more answer is its due: lwIP's DNS client sends a query
+  // again with its ID when the answer is slow, and the server answers both.
+  const std::uint8_t due =
+      slot == requests_.end() ? 1 : static_cast<std::uint8_t>(slot->answers_due + 1);
   if (slot == requests_.end()) {
     slot =
         std::find_if(requests_.begin(), requests_.end(), [](const Request& r) { return !r.live; });
@@ -159,6 +163,7 @@ ClientProtocol ClientRequests::sent(Bytes packet, std::uint32_t now_ms) {
   slot->local_port = sport;
   slot->protocol = shape->protocol;
   slot->ip_len = static_cast<std::uint8_t>(dst.size());
+  slot->answers_due = due == 0 ? 0xFF : due;  // saturates
   slot->any_server = any_server;
   slot->live = true;
   return shape->protocol;
@@ -203,7 +208,9 @@ void ClientRequests::answered(Bytes packet) {
         !same_bytes(u->payload.subspan(shape->answer_id_at, shape->id_len), r.id.data())) {
       continue;
     }
-    retire(r);
+    if (--r.answers_due == 0) {
+      retire(r);
+    }
     return;
   }
 }

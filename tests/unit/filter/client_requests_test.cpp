@@ -173,6 +173,20 @@ TEST(ClientRequests, ADnsOrSntpRequestTakesOneAnswerADhcpTransactionMore) {
   CHECK(ClientAnswer::kOwn == answer(offer));
 }
 
+TEST(ClientRequests, ARequestSentTwiceTakesTwoAnswers) {
+  // lwIP's DNS client asks again with the same ID when the answer is slow; the server answers
+  // both copies, and the second answer is no forgery.
+  const Bytes query = datagram(kDevice4, 50000, kResolver, 53, dns(0xBEEF, false));
+  const Bytes name = datagram(kResolver, 53, kDevice4, 50000, dns(0xBEEF, true));
+  requests.sent(query, 0);
+  requests.sent(query, 900);
+  for (int i = 0; i < 2; ++i) {
+    CHECK(ClientAnswer::kOwn == answer(name, 950));
+    requests.answered(name);
+  }
+  CHECK(ClientAnswer::kStray == answer(name, 960));
+}
+
 TEST(ClientRequests, AnAnswerIsAwaitedForItsLifetimeAndThenStray) {
   const std::uint32_t sent = 0xFFFFFF00;  // lwIP's clock wraps in between
   requests.sent(datagram(kDevice4, 50000, kResolver, 53, dns(1, false)), sent);

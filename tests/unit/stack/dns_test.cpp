@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// lwIP's resolver behind the filter: the answer to its query passes, a forged one (another
-// ID, another server) is dropped as unsolicited_reply before lwIP sees it, and the listener
-// audit leaves the resolver's PCB alone.
+// lwIP's resolver behind the filter: the answer to its query passes (one for each time it sent
+// the query), a forged one (another ID, another server) is dropped as unsolicited_reply before
+// lwIP sees it, and the listener audit leaves the resolver's PCB alone.
 #include <CppUTest/TestHarness.h>
 
 #include <optional>
@@ -138,6 +138,26 @@ TEST(Dns, AForgedAnswerNeverReachesTheResolver) {
   // The real answer still resolves it.
   dev->exchange(answer(query, id_of(query)));
   CHECK(lookup.found);
+}
+
+TEST(Dns, BothAnswersToARetransmittedQueryPass) {
+  // A slow answer: lwIP's next DNS timer sends the query again, with the same ID, and the
+  // server answers each copy. The second answer is the device's own, not a forgery.
+  dev->mac.sent().clear();
+  in_lwip([] { dns_tmr(); });
+  const std::optional<Query> again = sent_query(dev->mac.sent());
+  CHECK(again.has_value());
+  LONGS_EQUAL(id_of(query), id_of(*again));
+  const std::uint64_t answers = count(Reason::kStackClient);
+  const std::uint64_t unsolicited = count(Reason::kUnsolicitedReply);
+  dev->exchange(answer(query, id_of(query)));
+  CHECK(lookup.found);
+  dev->exchange(answer(query, id_of(query)));
+  LONGS_EQUAL(answers + 2, count(Reason::kStackClient));
+  LONGS_EQUAL(unsolicited, count(Reason::kUnsolicitedReply));
+  // A third copy answers nothing the device sent.
+  dev->exchange(answer(query, id_of(query)));
+  LONGS_EQUAL(unsolicited + 1, count(Reason::kUnsolicitedReply));
 }
 
 TEST(Dns, TheAuditLeavesTheResolversPcbAlone) {

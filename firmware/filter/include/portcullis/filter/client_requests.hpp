@@ -49,9 +49,11 @@ class ClientRequests {
                                     std::uint32_t now_ms) const;
 
   // An inbound IP packet (`packet` starts at the IP header) that passed as answer() said
-  // kOwn: a DNS or SNTP request takes one answer, so its entry is retired like an expired one
-  // (a copy of the answer replayed within the lifetime is then stray, not the client's to
-  // judge). A DHCP transaction stays: several servers may offer, and the ACK follows.
+  // kOwn: a DNS or SNTP request takes one answer for each time it was sent (a retransmission
+  // repeats the id, and the server answers each copy), then its entry is retired like an
+  // expired one (a copy of the answer replayed within the lifetime is then stray, not the
+  // client's to judge). A DHCP transaction stays: several servers may offer, and the ACK
+  // follows.
   void answered(std::span<const std::uint8_t> packet);
 
   // Forgets (zeroes) the ids and servers of requests older than kLifetimeMs, keeping their
@@ -67,9 +69,10 @@ class ClientRequests {
     std::uint32_t sent_ms = 0;
     std::uint16_t local_port = 0;
     ClientProtocol protocol = ClientProtocol::kNone;
-    std::uint8_t ip_len = 0;  // 4 or 16
-    bool any_server = false;  // sent to the broadcast address: any server may answer
-    bool live = false;        // within its lifetime (expire() clears it)
+    std::uint8_t ip_len = 0;       // 4 or 16
+    std::uint8_t answers_due = 0;  // times sent less answers taken (DNS, SNTP); saturates
+    bool any_server = false;       // sent to the broadcast address: any server may answer
+    bool live = false;             // within its lifetime (expire() clears it)
   };
 
   static void retire(Request& r);
