@@ -10,7 +10,9 @@
 #   reject (policies/reject.allow): closed ports answer a SYN with RST and UDP with port
 #   unreachable, while ACK probes still learn nothing.
 # Each negative check stands beside a positive one of the same run (a port that must
-# answer does). Packets stay in the lab namespace; scans are bounded in rate and time.
+# answer does). Packets stay in the lab namespace; scans are bounded in rate and time. An
+# allowed port a fast scan found silent is probed once more, alone, only when the device
+# counted frames lost before its filter (probe_missing).
 set -euo pipefail
 
 readonly WANT_BOARD="${1:?usage: tests/lab/filter_test.sh BOARD}"
@@ -80,6 +82,28 @@ still_alive() {
   fi
 }
 
+# A scan at thousands of probes a second may leave a slow build (the RTOS one under
+# ThreadSanitizer) no receive buffer: frames wait for lwIP's thread, and what arrives
+# meanwhile is lost before the filter, the SYN and nmap's one retry of an allowed port
+# included. That is no verdict of the filter's, and the device counts it (rx_frames_dropped).
+# So a port of WANT missing from OPEN is probed again, alone, when the device says it lost
+# frames; prints the ports that answer then. Lost nothing, or silent again: none (the check
+# fails).
+probe_missing() { # WANT OPEN ADDRESS
+  local missing lost family=()
+  missing="$(outside "$2" "$1")"
+  [[ -n "$missing" ]] || return 0
+  [[ "$3" == *:* ]] && family=(-6)
+  lost="$(mgmt_curl -o - "https://$DEVICE_IPV4:$MGMT_PORT/v1/status" |
+    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["rx_frames_dropped_total"])')" ||
+    lost=""
+  [[ "$lost" =~ ^[0-9]+$ ]] || lost=0
+  echo "INFO: no SYN-ACK from $3 port $missing; the device lost $lost frames before the filter" >&2
+  ((lost > 0)) || return 0
+  echo "INFO: $3 port $missing probed again, alone" >&2
+  ports_in open "$(scan "${family[@]}" -sS -p "${missing// /,}" "$3")"
+}
+
 start_lab() { # POLICY
   lab_up "lab up with $(basename "$1") (device answers ping)" --policy "$1"
 }
@@ -109,13 +133,21 @@ expect_eq "reject UDP scan: closed ports answer port unreachable" "160 161 162 1
 start_lab "$ROOT/tests/lab/policies/scan.allow"
 readonly ALLOWED_TCP="22 2222 8080 8443"
 
+readonly OPEN_TCP="22 8080 8443" # the allowed ports with a listener (lab services, mgmt)
 t0=$SECONDS
 lines="$(scan -sS -p- --min-rate 4000 "$DEVICE_IPV4")"
 echo "INFO: SYN scan of 65535 TCP ports took $((SECONDS - t0)) s"
+open="$(ports_in open "$lines")"
+filtered="$(ignored filtered "$lines")"
+again="$(probe_missing "$OPEN_TCP" "$open" "$DEVICE_IPV4")"
+if [[ -n "$again" ]]; then
+  open="$(tr ' ' '\n' <<<"$open $again" | awk NF | sort -n | tr '\n' ' ' | sed 's/ $//')"
+  [[ "$filtered" =~ ^[0-9]+$ ]] && filtered=$((filtered - $(wc -w <<<"$again")))
+fi
 expect_eq "IPv4 SYN scan: open ports are the allowed ones with a listener (lab services, mgmt)" \
-  "22 8080 8443" "$(ports_in open "$lines")"
+  "$OPEN_TCP" "$open"
 expect_eq "IPv4 SYN scan: no closed port" "" "$(ports_in closed "$lines")"
-expect_eq "IPv4 SYN scan: every other port filtered" "65532" "$(ignored filtered "$lines")"
+expect_eq "IPv4 SYN scan: every other port filtered" "65532" "$filtered"
 expect_eq "IPv4 SYN scan: the rule for 198.51.100.0/24 keeps 2222 filtered for 192.0.2.1" "" \
   "$(printf '%s\n' "$lines" | awk -F/ '$1 == 2222 { print $2 }')"
 
@@ -133,7 +165,10 @@ expect_eq "IPv4 UDP scan: no closed port" "" "$(ports_in closed "$lines")"
 expect_eq "IPv4 UDP scan: the allowed port echoes (open)" "5683" "$(ports_in open "$lines")"
 
 lines="$(scan -6 -sS -p 1-1024,2222,8080,8443,40000-40100 --min-rate 2000 "$DEVICE_IPV6")"
-expect_eq "IPv6 SYN scan: open ports" "22 8080 8443" "$(ports_in open "$lines")"
+open="$(ports_in open "$lines")"
+again="$(probe_missing "$OPEN_TCP" "$open" "$DEVICE_IPV6")"
+[[ -z "$again" ]] || open="$(tr ' ' '\n' <<<"$open $again" | awk NF | sort -n | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "IPv6 SYN scan: open ports" "$OPEN_TCP" "$open"
 expect_eq "IPv6 SYN scan: no closed port" "" "$(ports_in closed "$lines")"
 expect_eq "IPv6 SYN scan: no other port answers" "" "$(outside "$ALLOWED_TCP" "$(answering "$lines")")"
 for kind in F A; do
