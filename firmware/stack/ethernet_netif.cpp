@@ -140,17 +140,25 @@ bool EthernetNetif::receive_one() {
   if (len == 0) {
     return false;
   }
-#if PORTCULLIS_FILTER && NO_SYS
+#if PORTCULLIS_FILTER
   // The filter judges the frame where the MAC left it: a dropped frame never takes a receive
-  // buffer, nor any of lwIP's time. The pbuf of a frame it let through says so, and lwIP's
-  // input hooks do not judge it again. Only in the super-loop (NO_SYS=1), where lwIP handles
-  // the frame at once: with NO_SYS=0 the frame waits in the tcpip thread's queue, and the
+  // buffer, nor any of lwIP's time. In the super-loop (NO_SYS=1) lwIP handles the frame at
+  // once: the pbuf of a frame the filter let through says so, and lwIP's input hooks do not
+  // judge it again. With NO_SYS=0 the frame waits in the tcpip thread's queue, and the
   // judgement of a connection attempt (its port's half-open connections, the PCBs kept free)
-  // must see the connections the frames ahead of it made, so the hooks judge it there.
+  // or of a segment of a new connection must see what the frames ahead of it made: here only
+  // what nothing ahead can change is dropped, and the hooks judge the rest there.
   InputFilter* const filter = input_filter();
+#if NO_SYS
   if (filter != nullptr && filter->drop_frame(std::span(frame_.data(), len), &netif_)) {
     return true;
   }
+#else
+  if (filter != nullptr &&
+      filter->drop_frame_before_queue(std::span(frame_.data(), len), &netif_)) {
+    return true;
+  }
+#endif
 #endif
   pbuf* p = pbuf_alloc(PBUF_RAW, static_cast<u16_t>(len), PBUF_POOL);
   if (p == nullptr) {

@@ -253,8 +253,8 @@ std::uint64_t Uptime::now_ms() {
   return high_ | now;
 }
 
-// Inlined into decide(), its one caller, as the file-scope function it was: the drop path is
-// the hot one (tests/bench/run).
+// Inlined into decide() (and, with NO_SYS=0, drop_frame_before_queue()) as the file-scope
+// function it was: the drop path is the hot one (tests/bench/run).
 [[gnu::always_inline]] inline void InputFilter::record_drop(const filter::Decision& d,
                                                             std::span<const std::uint8_t> bytes,
                                                             bool ipv6) {
@@ -457,6 +457,27 @@ bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* i
   return decide(ip.packet.first(std::min(ip.packet.size(), filter::kMaxHeaderBytes)),
                 ip.packet.size(), inp, ip.ipv6);
 }
+
+#if !NO_SYS
+bool InputFilter::drop_frame_before_queue(std::span<const std::uint8_t> frame, const netif* inp) {
+  const FramedIp ip = ip_in_frame(frame);
+  if (ip.packet.empty()) {
+    return false;
+  }
+  const std::span<const std::uint8_t> head =
+      ip.packet.first(std::min(ip.packet.size(), filter::kMaxHeaderBytes));
+  const filter::Decision d = decision(head, ip.packet.size(), inp, ip.ipv6);
+  // The frames ahead of this one make connections only on the ports and for the sources an
+  // allow rule admits: what they may change is a segment's `no_connection` into a pass. Every
+  // other drop stands whatever they do.
+  if (d.verdict != filter::Verdict::kDrop || d.reason == filter::Reason::kNoConnection) {
+    return false;
+  }
+  counters_.record_refused(d);
+  record_drop(d, head, ip.ipv6);
+  return true;
+}
+#endif
 
 void InputFilter::sent(std::span<const std::uint8_t> packet) {
   if (filter::ClientRequests::may_be_request(packet)) {  // the clock only for those

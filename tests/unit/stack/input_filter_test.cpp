@@ -573,11 +573,11 @@ TEST(InputFilter, TheSameHostsIpv4AndIpv6AddressesAreTwoSources) {
   LONGS_EQUAL(kScanThreshold + 1, scanners[0].distinct_ports);
 }
 
-#if NO_SYS
-// The netif judges a frame where the MAC left it (EthernetNetif::receive_one; the super-loop
-// only, NO_SYS=1): a dropped frame never needs a receive buffer. With every pool pbuf held
-// elsewhere, a SYN to a closed port is still judged and dropped, while one to an allowed port,
-// which lwIP must have, is lost for want of a buffer and counted so.
+// The netif judges a frame where the MAC left it (EthernetNetif::receive_one; with NO_SYS=0
+// before the frame waits in the tcpip thread's queue): a dropped frame never needs a receive
+// buffer. With every pool pbuf held elsewhere, a SYN to a closed port is still judged and
+// dropped, while one to an allowed port, which lwIP must have, is lost for want of a buffer
+// and counted so.
 TEST(InputFilter, ADroppedFrameNeverTakesAReceiveBuffer) {
   listen_on(80);
   in_lwip([] {
@@ -602,7 +602,23 @@ TEST(InputFilter, ADroppedFrameNeverTakesAReceiveBuffer) {
   dev->netif.report(after);
   LONGS_EQUAL(before.rx_no_buffer + 1, after.rx_no_buffer);
 }
-#endif
+
+// A segment read from the MAC in the same poll as its connection's SYN: with NO_SYS=0 the SYN
+// still waits in the tcpip thread's queue when the netif reads the segment, so the netif
+// leaves it to the hooks (drop_frame_before_queue), which judge it after the SYN made the
+// connection: a pass, never `no_connection`.
+TEST(InputFilter, ASegmentRightBehindItsConnectionsSynIsJudgedAfterIt) {
+  listen_on(80);
+  const auto no_connection = hook_filter().counters().by_reason(Reason::kNoConnection);
+  const auto established = hook_filter().counters().by_reason(Reason::kEstablished);
+  dev->mac.inject(tcp_frame(syn(80, 5000)));
+  dev->mac.inject(tcp_frame(
+      TcpSegment{.src_port = 40000, .dst_port = 80, .seq = 5001, .ack = 1, .flags = kAck}));
+  in_lwip([&] { dev->netif.poll(); });
+  settle_lwip();
+  LONGS_EQUAL(no_connection, hook_filter().counters().by_reason(Reason::kNoConnection));
+  LONGS_EQUAL(established + 1, hook_filter().counters().by_reason(Reason::kEstablished));
+}
 
 // A packet that did not come through the netif's early judgement (another netif's, a library
 // user's own driver: lwIP's input on a pbuf of its own) is judged by lwIP's input hooks; one
