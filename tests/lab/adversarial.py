@@ -78,10 +78,9 @@ def scapy():
 class Probes:
     """The probe table: frames (bytes), what the device must do, how a reply is matched."""
 
-    def __init__(self, s, board, netif_judges=True):
+    def __init__(self, s, board):
         self.s = s
         self.board = board
-        self.netif_judges = netif_judges  # False: NO_SYS=0, lwIP's hooks judge every frame
         self.host_mac = s.get_if_hwaddr(IFACE)
         self.items = []
         self.keys = {}
@@ -174,10 +173,9 @@ def link_probes(p, repeat):
                         if p.board == "qemu-mps2-an385" else ("drop", "closed_port"))
     runt_expect = (("below", "ethernet_input: len <= 14") if p.board == "host-linux"
                    else ("drop", "malformed"))
-    # NO_SYS=0 (the rtos build): the hooks judge in the tcpip thread, after lwIP's check that
-    # the IP version matches the ethertype.
-    version_expect = (("drop", "malformed") if p.netif_judges
-                      else ("below", "ip4_input/ip6_input: version check before the hook"))
+    # (With NO_SYS=0 too: the netif drops it before lwIP's queue, where lwIP would check the
+    # version against the ethertype before its hook.)
+    version_expect = ("drop", "malformed")
     for i in range(repeat):
         frame, key = p.tcp4(TCP_CLOSED, l2=OTHER_MAC)
         p.add("link", f"unicast to another MAC, tcp {TCP_CLOSED} #{i}", frame, wrong_mac_expect,
@@ -702,7 +700,7 @@ def expected_counts(p):
 
 def cmd_send(args, build):
     s = scapy()
-    p = Probes(s, args.board, netif_judges=not args.hooks_only)
+    p = Probes(s, args.board)
     build(p)
     result = run(p, args.gap, args.settle)
     lines = verdicts(p, result)
@@ -919,8 +917,6 @@ def main():
         sp.add_argument("--settle", type=float, default=1.5, help="seconds to wait for late replies")
         sp.add_argument("--repeat", type=int, default=10, help="link: copies of each frame")
         sp.add_argument("--iface", default=IFACE, help="the lab's TAP (tools/lab: LAB_TAP)")
-        sp.add_argument("--hooks-only", action="store_true",
-                        help="the device judges in lwIP's hooks only (NO_SYS=0: the rtos preset)")
     sp = sub.add_parser("ptb")
     sp.add_argument("--board", required=True)
     sp.add_argument("--out", required=True)

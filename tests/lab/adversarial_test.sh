@@ -128,10 +128,7 @@ p = json.load(open(sys.argv[1]))["policy"]
 assert p["digest"] == sys.argv[2] and p["mode"] == "stealth", p
 PYEOF
 
-# The rtos preset (NO_SYS=0) judges in lwIP's hooks only: lwIP's version check comes first.
-LINK_ARGS=(--repeat 10)
-[[ $PRESET == rtos ]] && LINK_ARGS+=(--hooks-only)
-phase link link "${LINK_ARGS[@]}"
+phase link link --repeat 10
 # The security review's remote wedge: a Packet Too Big below 1280 about a live connection.
 # The device must go on answering, and a poll must come back within a bound. Before the
 # barrage, whose SYNs from spoofed sources leave half-open connections holding lwIP's PCBs
