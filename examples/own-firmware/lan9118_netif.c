@@ -34,6 +34,7 @@
 #define POLL_LIMIT 100000u
 
 void (*lan9118_tx_observer)(const uint8_t* frame, size_t length);
+int (*lan9118_rx_screen)(const uint8_t* frame, size_t length, const struct netif* netif);
 static uint8_t frame_buf[FRAME_MAX + 8]; /* whole words of the longest frame with its FCS */
 static uint16_t tx_tag;
 
@@ -161,6 +162,9 @@ void lan9118_netif_poll(struct netif* netif) {
       continue;
     }
     const u16_t length = (u16_t)(with_fcs - 4u);
+    if (lan9118_rx_screen != NULL && lan9118_rx_screen(frame_buf, length, netif) != 0) {
+      continue; /* dropped before it took a buffer */
+    }
     struct pbuf* p = pbuf_alloc(PBUF_RAW, length, PBUF_POOL);
     if (p == NULL) {
       continue;

@@ -20,6 +20,9 @@ err_t lan9118_netif_init(struct netif* netif);
 void lan9118_netif_poll(struct netif* netif);
 /* Called with every whole frame the netif sends, before it goes (NULL: none). */
 extern void (*lan9118_tx_observer)(const uint8_t* frame, size_t length);
+/* Called with every whole frame received, before the netif takes a pbuf for it: nonzero drops
+ * it there (NULL: none). */
+extern int (*lan9118_rx_screen)(const uint8_t* frame, size_t length, const struct netif* netif);
 
 #ifdef __cplusplus
 }

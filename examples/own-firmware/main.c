@@ -90,6 +90,7 @@ int main(void) {
   lwip_init();
   portcullis_lwip_started(); /* Step 5: lwIP's DNS PCB, known to the audit */
   lan9118_tx_observer = portcullis_agent_sent_frame; /* Step 6 */
+  lan9118_rx_screen = portcullis_agent_screen_frame; /* Step 6, optional */
 
   if (netif_add(&eth, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, NULL, lan9118_netif_init,
                 ethernet_input) == NULL) {

@@ -122,6 +122,15 @@ void portcullis_agent_sent_frame(const uint8_t* frame, size_t length) {
   }
 }
 
+int portcullis_agent_screen_frame(const uint8_t* frame, size_t length, const struct netif* netif) {
+  portcullis::stack::InputFilter* const f = portcullis::stack::input_filter();
+  if (f == nullptr || frame == nullptr) {
+    return 0;
+  }
+  const portcullis::stack::LwipContext in_lwip;
+  return f->screen_frame(std::span<const std::uint8_t>(frame, length), netif) ? 1 : 0;
+}
+
 }  // extern "C"
 
 // How much of its stack the firmware used: a firmware that knows defines its own

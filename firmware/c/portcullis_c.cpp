@@ -48,6 +48,14 @@ void portcullis_sent_packet(const uint8_t* packet, size_t length) {
   filter.sent(std::span<const std::uint8_t>(packet, length));
 }
 
+int portcullis_screen_frame(const uint8_t* frame, size_t length, const struct netif* netif) {
+  if (!started || frame == nullptr) {
+    return 0;
+  }
+  const portcullis::stack::LwipContext in_lwip;
+  return filter.screen_frame(std::span<const std::uint8_t>(frame, length), netif) ? 1 : 0;
+}
+
 void portcullis_audit_now(uint32_t now_ms) {
   audit.audit_now(now_ms);  // enters lwIP's context itself
 }

@@ -155,7 +155,7 @@ bool EthernetNetif::receive_one() {
   }
 #else
   if (filter != nullptr &&
-      filter->drop_frame_before_queue(std::span(frame_.data(), len), &netif_)) {
+      filter->screen_frame(std::span(frame_.data(), len), &netif_)) {
     return true;
   }
 #endif

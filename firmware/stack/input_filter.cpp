@@ -253,7 +253,7 @@ std::uint64_t Uptime::now_ms() {
   return high_ | now;
 }
 
-// Inlined into decide() (and, with NO_SYS=0, drop_frame_before_queue()) as the file-scope
+// Inlined into decide() and screen_frame() as the file-scope
 // function it was: the drop path is the hot one (tests/bench/run).
 [[gnu::always_inline]] inline void InputFilter::record_drop(const filter::Decision& d,
                                                             std::span<const std::uint8_t> bytes,
@@ -458,8 +458,7 @@ bool InputFilter::drop_frame(std::span<const std::uint8_t> frame, const netif* i
                 ip.packet.size(), inp, ip.ipv6);
 }
 
-#if !NO_SYS
-bool InputFilter::drop_frame_before_queue(std::span<const std::uint8_t> frame, const netif* inp) {
+bool InputFilter::screen_frame(std::span<const std::uint8_t> frame, const netif* inp) {
   const FramedIp ip = ip_in_frame(frame);
   if (ip.packet.empty()) {
     return false;
@@ -477,7 +476,6 @@ bool InputFilter::drop_frame_before_queue(std::span<const std::uint8_t> frame, c
   record_drop(d, head, ip.ipv6);
   return true;
 }
-#endif
 
 void InputFilter::sent(std::span<const std::uint8_t> packet) {
   if (filter::ClientRequests::may_be_request(packet)) {  // the clock only for those

@@ -22,7 +22,6 @@ namespace {
 constexpr std::uint16_t kClosedPort = 8080;
 constexpr std::uint16_t kRoguePort = 2323;  // a listener the policy does not allow
 
-
 }  // namespace
 
 TEST_GROUP(CApi){};
@@ -74,4 +73,26 @@ TEST(CApi, FiltersAuditsAndReportsThroughTheCInterface) {
   LONGS_EQUAL(kRoguePort, v.port);
   LONGS_EQUAL(1, v.action);
   LONGS_EQUAL(0, portcullis_read_violation(1, &v));
+
+  // A driver's screening before it takes a pbuf: a SYN to a closed port is dropped and counted
+  // there; a SYN to the mgmt port, a segment to it without a connection (a SYN ahead in lwIP's
+  // queue could have made one) and a frame that is no IP go on to lwIP, uncounted here.
+  const netif* nif = &device.netif.lwip_netif();
+  const Bytes closed =
+      tcp_frame({.src_port = 40004, .dst_port = kClosedPort, .seq = 4000, .flags = 0x02});
+  const Bytes mgmt_syn =
+      tcp_frame({.src_port = 40005, .dst_port = 8443, .seq = 5000, .flags = 0x02});
+  const Bytes mgmt_ack =
+      tcp_frame({.src_port = 40006, .dst_port = 8443, .seq = 6000, .ack = 1, .flags = 0x10});
+  Bytes arp(42, 0);
+  arp[12] = 0x08;
+  arp[13] = 0x06;
+  LONGS_EQUAL(1, portcullis_screen_frame(closed.data(), closed.size(), nif));
+  LONGS_EQUAL(0, portcullis_screen_frame(mgmt_syn.data(), mgmt_syn.size(), nif));
+  LONGS_EQUAL(0, portcullis_screen_frame(mgmt_ack.data(), mgmt_ack.size(), nif));
+  LONGS_EQUAL(0, portcullis_screen_frame(arp.data(), arp.size(), nif));
+  portcullis_status screened{};
+  portcullis_read_status(&screened);
+  LONGS_EQUAL(after.rx_total + 1, screened.rx_total);
+  LONGS_EQUAL(after.dropped_total + 1, screened.dropped_total);
 }

@@ -33,7 +33,6 @@ void console_write(const char* text, std::size_t length) {
   console_text.append(text, length);
 }
 
-
 }  // namespace
 
 TEST_GROUP(AgentC){};
@@ -71,8 +70,8 @@ TEST(AgentC, TheWholeAgentThroughItsCInterface) {
     LONGS_EQUAL(0, portcullis_agent_attach(&firmware.netif.lwip_netif()));
     LONGS_EQUAL(-1, portcullis_agent_attach(&firmware.netif.lwip_netif()));
     CHECK(test::syn_ack_from(firmware.exchange(test::tcp_frame(
-                           {.src_port = 40001, .dst_port = mgmt, .seq = 100, .flags = 0x02})),
-                       mgmt));
+                                 {.src_port = 40001, .dst_port = mgmt, .seq = 100, .flags = 0x02})),
+                             mgmt));
     CHECK(firmware
               .exchange(
                   test::tcp_frame({.src_port = 40002, .dst_port = 8080, .seq = 200, .flags = 0x02}))
@@ -92,7 +91,19 @@ TEST(AgentC, TheWholeAgentThroughItsCInterface) {
     char tiny[16];
     LONGS_EQUAL(0, portcullis_agent_status_json(tiny, sizeof tiny));  // does not fit
     LONGS_EQUAL(0, tiny[0]);
+
+    // The driver's screening: a closed port's SYN dropped (and counted) before lwIP has it, the
+    // mgmt port's left to lwIP.
+    const netif* nif = &firmware.netif.lwip_netif();
+    const test::Bytes closed =
+        test::tcp_frame({.src_port = 40003, .dst_port = 8080, .seq = 300, .flags = 0x02});
+    const test::Bytes allowed =
+        test::tcp_frame({.src_port = 40004, .dst_port = mgmt, .seq = 400, .flags = 0x02});
+    LONGS_EQUAL(1, portcullis_agent_screen_frame(closed.data(), closed.size(), nif));
+    LONGS_EQUAL(0, portcullis_agent_screen_frame(allowed.data(), allowed.size(), nif));
+    const std::size_t m = portcullis_agent_status_json(json, sizeof json);
+    CHECK(std::string_view(json, m).find("\"dropped_total\":2") != std::string_view::npos);
   }
-  portcullis::stack::stop_lwip();  // the firmware's lwIP stops; the agent is never destroyed
+  portcullis::stack::stop_lwip();    // the firmware's lwIP stops; the agent is never destroyed
   std::string().swap(console_text);  // the agent writes no more: its memory back before the check
 }

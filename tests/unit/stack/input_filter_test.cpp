@@ -605,7 +605,7 @@ TEST(InputFilter, ADroppedFrameNeverTakesAReceiveBuffer) {
 
 // A segment read from the MAC in the same poll as its connection's SYN: with NO_SYS=0 the SYN
 // still waits in the tcpip thread's queue when the netif reads the segment, so the netif
-// leaves it to the hooks (drop_frame_before_queue), which judge it after the SYN made the
+// leaves it to the hooks (screen_frame), which judge it after the SYN made the
 // connection: a pass, never `no_connection`.
 TEST(InputFilter, ASegmentRightBehindItsConnectionsSynIsJudgedAfterIt) {
   listen_on(80);

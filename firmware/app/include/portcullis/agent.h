@@ -9,7 +9,8 @@
  *
  * Threading: NO_SYS=1, everything from the super-loop. NO_SYS=0 (LWIP_TCPIP_CORE_LOCKING 1):
  * portcullis_agent_attach() and portcullis_agent_poll() from a task outside lwIP's context
- * (they take the core lock); portcullis_agent_sent_frame() where the netif sends.
+ * (they take the core lock); portcullis_agent_sent_frame() where the netif sends;
+ * portcullis_agent_screen_frame() from the driver's receive path outside lwIP's context.
  */
 #ifndef PORTCULLIS_AGENT_H
 #define PORTCULLIS_AGENT_H
@@ -72,6 +73,14 @@ size_t portcullis_agent_status_json(char* buffer, size_t size);
 /* Every whole Ethernet frame the netif sends (answers to lwIP's own DHCP, DNS and SNTP requests
  * pass only when the filter saw the request). */
 void portcullis_agent_sent_frame(const uint8_t* frame, size_t length);
+
+/* Optional, in the netif's receive path before it takes a pbuf for a whole Ethernet frame that
+ * arrived on `netif`: 1 when the filter dropped it (counted; give lwIP nothing), 0 when lwIP
+ * is to have it (lwIP's input hooks judge it then, once). Drops what nothing lwIP has yet to
+ * handle can turn into a pass (every drop but `no_connection`), so a flood of closed-port
+ * frames takes no receive buffer and no place in the tcpip thread's queue. NO_SYS=0: outside
+ * lwIP's context (it takes the core lock). 0 before portcullis_agent_prepare(). */
+int portcullis_agent_screen_frame(const uint8_t* frame, size_t length, const struct netif* netif);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,8 @@
  * Threading: with NO_SYS=1 call everything from the super-loop. With NO_SYS=0 (lwIP's tcpip
  * thread, LWIP_TCPIP_CORE_LOCKING 1) call portcullis_poll(), portcullis_audit_now() and
  * portcullis_read_status() from a task outside lwIP's context (they take the core lock); call
- * portcullis_sent_frame() / portcullis_sent_packet() where the netif sends (lwIP's context).
+ * portcullis_sent_frame() / portcullis_sent_packet() where the netif sends (lwIP's context),
+ * portcullis_screen_frame() from the driver's receive path outside it (it takes the lock).
  */
 #ifndef PORTCULLIS_PORTCULLIS_H
 #define PORTCULLIS_PORTCULLIS_H
@@ -22,6 +23,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct netif;
 
 #define PORTCULLIS_RANDOM_KEY_BYTES 32
 
@@ -41,6 +44,14 @@ void portcullis_lwip_started(void);
  * when the filter saw the request. */
 void portcullis_sent_frame(const uint8_t* frame, size_t length);
 void portcullis_sent_packet(const uint8_t* packet, size_t length);
+
+/* Optional, in the netif's receive path before it takes a pbuf for a whole Ethernet frame that
+ * arrived on `netif`: 1 when the filter dropped it (counted; give lwIP nothing), 0 when lwIP
+ * is to have it (lwIP's input hooks judge it then, once). Drops what nothing lwIP has yet to
+ * handle can turn into a pass (every drop but `no_connection`), so a flood of closed-port
+ * frames takes no receive buffer and no place in the tcpip thread's queue. NO_SYS=0: outside
+ * lwIP's context (it takes the core lock). 0 before portcullis_start(). */
+int portcullis_screen_frame(const uint8_t* frame, size_t length, const struct netif* netif);
 
 /* Audits the listeners now: once the firmware's services listen. `now_ms`: sys_now(). */
 void portcullis_audit_now(uint32_t now_ms);

@@ -87,13 +87,15 @@ class InputFilter {
   // have (passed or rejected, and every frame that is not IPv4 or IPv6: ARP, and what lwIP
   // itself discards). The same judgement as judge() and the same records.
   bool drop_frame(std::span<const std::uint8_t> frame, const netif* inp);
-  // (NO_SYS=0 only.) With NO_SYS=0 a frame waits in the tcpip thread's queue (in a receive buffer)
-  // before lwIP's input hooks judge it, and the frames ahead of it may make the connection it
-  // belongs to. So the netif, in lwIP's context, drops here only what no frame ahead can turn into
-  // a pass: every drop of the judgement but `no_connection` (an allowed connection attempt is a
-  // pass here; its half-open limit is judged in the queue's order). True when dropped, with
-  // judge()'s records; false: the frame goes on to the queue and the hooks judge it, once.
-  bool drop_frame_before_queue(std::span<const std::uint8_t> frame, const netif* inp);
+  // Screens one whole Ethernet frame before lwIP has a buffer for it, where the frames lwIP has
+  // yet to handle (with NO_SYS=0: those waiting in the tcpip thread's queue) may still make
+  // the connection it belongs to: drops only what none of them can turn into a pass, which is
+  // every drop of the judgement but `no_connection` (an allowed connection attempt is a pass
+  // here; its half-open limit is judged in lwIP's order). True when dropped, with judge()'s
+  // records; false: lwIP is to have the frame, and its input hooks judge it (counted once).
+  // What EthernetNetif calls with NO_SYS=0, and a firmware's own driver may call in either
+  // mode (portcullis_screen_frame()). In lwIP's context.
+  bool screen_frame(std::span<const std::uint8_t> frame, const netif* inp);
 
   // The classifier's decision about one IP packet (as decide() below takes it), asking lwIP's
   // state about flows and addresses: the pure decision, nothing recorded and nothing changed.
