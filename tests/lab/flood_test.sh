@@ -18,9 +18,10 @@
 #   - the push, whose broker is restarted once the flood is underway, connects again while
 #     it runs (the broker's log);
 #   - no lwIP TCP PCB allocation fails (the filter keeps PCBs for management and the push);
-# and then, when the board's lab.conf names a PLAIN_PRESET (the same board with the filter
-# compiled out), the closed-port floods against plain lwIP, which must answer them (RST, ICMP port
-# unreachable), to show what the filter saves. Each run prints an INFO line of figures.
+# and then, with PORTCULLIS_FLOOD_BASELINE=1 (tests/bench/flood_baseline: a figure, not part
+# of the test) and when the board's lab.conf names a PLAIN_PRESET (the same board with the
+# filter compiled out), the closed-port floods against plain lwIP, which must answer them (RST,
+# ICMP port unreachable), to show what the filter saves. Each run prints an INFO line of figures.
 # Packets stay in the lab namespace (192.0.2.0/24); every wait is bounded.
 set -euo pipefail
 
@@ -335,7 +336,7 @@ run_image() { # PRESET TAG(filtered|plain) [tools/lab start args...]
       # the push) had it, the poll made during the flood included. (That a dropped frame takes
       # no buffer at all is the unit test ADroppedFrameNeverTakesAReceiveBuffer: one taken and
       # freed at once would not raise this peak either.) The RTOS build drops a closed-port
-      # frame before it would wait in lwIP's queue (InputFilter::drop_frame_before_queue), but
+      # frame before it would wait in lwIP's queue (InputFilter::screen_frame), but
       # there the poll's own frames wait in it too, a buffer each, as many at once as the
       # tcpip thread lets pile up: a peak a buffer above the one before says nothing of the
       # flood. There, none of its frames may be lost for want of a buffer, and the pool never
@@ -392,10 +393,14 @@ run_image() { # PRESET TAG(filtered|plain) [tools/lab start args...]
 }
 
 run_image "$(board_preset_of "$WANT_BOARD")" filtered --policy "$POLICY"
-plain="$(board_conf "$WANT_BOARD" PLAIN_PRESET)"
-if [[ -n "$plain" && -z "${PORTCULLIS_LAB_PRESET:-}" ]]; then
-  run_image "$plain" plain
-else
-  echo "INFO: no PLAIN_PRESET in boards/$WANT_BOARD/lab.conf: no plain-lwIP baseline for $WANT_BOARD"
+# The plain-lwIP baseline is a figure, not a test (tests/bench/flood_baseline sets this): it
+# builds a second image and shows lwIP's answers, which nothing of Portcullis's decides.
+if [[ ${PORTCULLIS_FLOOD_BASELINE:-0} == 1 ]]; then
+  plain="$(board_conf "$WANT_BOARD" PLAIN_PRESET)"
+  if [[ -n "$plain" && -z "${PORTCULLIS_LAB_PRESET:-}" ]]; then
+    run_image "$plain" plain
+  else
+    echo "INFO: no PLAIN_PRESET in boards/$WANT_BOARD/lab.conf: no plain-lwIP baseline for $WANT_BOARD"
+  fi
 fi
 ((FAILED == 0))

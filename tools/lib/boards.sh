@@ -6,7 +6,7 @@
 # rules are in cmake/lab_conf.cmake, which tests/lab/CMakeLists.txt uses. Keys:
 #   KIND              qemu (QEMU boots the firmware) or process (a Linux program on the TAP)
 #   PRESET            the CMake configure preset that builds the board
-#   PLAIN_PRESET      optional: the board with the filter compiled out (flood baseline)
+#   PLAIN_PRESET      optional: the board with the filter compiled out (tests/bench/flood_baseline)
 #   QEMU_MACHINE      qemu only: qemu-system-arm -M
 #   QEMU_CPU          qemu only: qemu-system-arm -cpu
 #   SEED_RECORD_ADDR  qemu only: where QEMU's loader puts the entropy seed record (the start
