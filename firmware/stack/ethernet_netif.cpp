@@ -154,8 +154,7 @@ bool EthernetNetif::receive_one() {
     return true;
   }
 #else
-  if (filter != nullptr &&
-      filter->screen_frame(std::span(frame_.data(), len), &netif_)) {
+  if (filter != nullptr && filter->screen_frame(std::span(frame_.data(), len), &netif_)) {
     return true;
   }
 #endif

@@ -253,8 +253,8 @@ std::uint64_t Uptime::now_ms() {
   return high_ | now;
 }
 
-// Inlined into decide() and screen_frame() as the file-scope
-// function it was: the drop path is the hot one (tests/bench/run).
+// Inlined into decide() and screen_frame() as the file-scope function it was: the drop path
+// is the hot one (tests/bench/run).
 [[gnu::always_inline]] inline void InputFilter::record_drop(const filter::Decision& d,
                                                             std::span<const std::uint8_t> bytes,
                                                             bool ipv6) {

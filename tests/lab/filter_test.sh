@@ -104,6 +104,11 @@ probe_missing() { # WANT OPEN ADDRESS
   ports_in open "$(scan "${family[@]}" -sS -p "${missing// /,}" "$3")"
 }
 
+# The ports of two space-separated lists, sorted, space-separated.
+merged() { # PORTS PORTS
+  tr ' ' '\n' <<<"$1 $2" | awk NF | sort -n | tr '\n' ' ' | sed 's/ $//'
+}
+
 start_lab() { # POLICY
   lab_up "lab up with $(basename "$1") (device answers ping)" --policy "$1"
 }
@@ -141,7 +146,7 @@ open="$(ports_in open "$lines")"
 filtered="$(ignored filtered "$lines")"
 again="$(probe_missing "$OPEN_TCP" "$open" "$DEVICE_IPV4")"
 if [[ -n "$again" ]]; then
-  open="$(tr ' ' '\n' <<<"$open $again" | awk NF | sort -n | tr '\n' ' ' | sed 's/ $//')"
+  open="$(merged "$open" "$again")"
   [[ "$filtered" =~ ^[0-9]+$ ]] && filtered=$((filtered - $(wc -w <<<"$again")))
 fi
 expect_eq "IPv4 SYN scan: open ports are the allowed ones with a listener (lab services, mgmt)" \
@@ -167,7 +172,7 @@ expect_eq "IPv4 UDP scan: the allowed port echoes (open)" "5683" "$(ports_in ope
 lines="$(scan -6 -sS -p 1-1024,2222,8080,8443,40000-40100 --min-rate 2000 "$DEVICE_IPV6")"
 open="$(ports_in open "$lines")"
 again="$(probe_missing "$OPEN_TCP" "$open" "$DEVICE_IPV6")"
-[[ -z "$again" ]] || open="$(tr ' ' '\n' <<<"$open $again" | awk NF | sort -n | tr '\n' ' ' | sed 's/ $//')"
+[[ -z "$again" ]] || open="$(merged "$open" "$again")"
 expect_eq "IPv6 SYN scan: open ports" "$OPEN_TCP" "$open"
 expect_eq "IPv6 SYN scan: no closed port" "" "$(ports_in closed "$lines")"
 expect_eq "IPv6 SYN scan: no other port answers" "" "$(outside "$ALLOWED_TCP" "$(answering "$lines")")"
