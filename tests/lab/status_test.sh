@@ -60,10 +60,12 @@ want = open(sys.argv[2]).read().split("\n")
 want = [l for l in want if l]
 assert lines == want, (lines, want)
 PYEOF
-check "document has every contract field" "$PY" - "$WORK/status.json" <<'PYEOF'
+check "document has every contract field; the firmware names a lab image" "$PY" - "$WORK/status.json" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for k in ("id", "board", "firmware", "uptime_ms"): assert k in d["device"], k
+# The lab boots lab images, and a lab image says so (tools/flash refuses it for a device).
+assert "lab" in d["device"]["firmware"].partition("+")[2].split("."), d["device"]["firmware"]
 for k in ("digest", "mode", "rules"): assert k in d["policy"], k
 for k in ("rx_total", "passed_total", "dropped_total", "dropped_by_reason"): assert k in d["counters"], k
 for k in ("listening", "top_dropped_ports", "recent_blocked", "scanners", "violations"):

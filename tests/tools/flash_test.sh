@@ -7,7 +7,11 @@
 #   host_board      host-linux: a Linux process, nothing to flash, exit 2
 #   unknown_board   the list of known boards, exit 2
 #   dry_run         the exact openocd command (stock board config, the ELF), nothing run
-#   missing_elf     the cmake commands that build the ELF, exit 1, OpenOCD not run
+#   missing_elf     the cmake commands that build the ELF (the device preset), exit 1, OpenOCD
+#                   not run
+#   lab_image       an image whose banner names a lab build ("0.1.0+lab") refused (exit 1, the
+#                   device preset's commands, OpenOCD not run), in the dry run too; programmed
+#                   with --lab-image, with a warning; a device image's banner is not refused
 #   no_openocd      OpenOCD missing: run tools/bootstrap, exit 1
 #   no_probe        the real openocd with no probe: "no debug probe found" and OpenOCD's line
 #   target_silent   the real openocd on a JTAG chain that does not answer (dummy adapter)
@@ -22,7 +26,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly FLASH="$ROOT/tools/flash"
 readonly BOARD="lm3s6965evb"
-CASE="${1:?usage: flash_test.sh usage|qemu_board|host_board|unknown_board|dry_run|missing_elf|no_openocd|no_probe|target_silent|outcomes|seed|identity}"
+CASE="${1:?usage: flash_test.sh usage|qemu_board|host_board|unknown_board|dry_run|missing_elf|lab_image|no_openocd|no_probe|target_silent|outcomes|seed|identity}"
 readonly CASE
 
 WORK="$(mktemp -d)"
@@ -53,9 +57,9 @@ says() { # DESCRIPTION TEXT WHERE(out|err): WHERE holds TEXT (a fixed string) on
   if [[ "$3" == out ]]; then text="$OUT"; else text="$ERR"; fi
   if grep -qF -- "$2" <<<"$text"; then pass "$1"; else fail "$1: no '$2' in std$3:"$'\n'"$text"; fi
 }
-stub_elf() {
+stub_elf() { # [BANNER]: the boot banner's string among the stub's bytes
   mkdir -p "$(dirname "$ELF")"
-  printf '\177ELF stub: never programmed\n' >"$ELF"
+  printf '\177ELF stub: never programmed\n\0%s\0' "${1:-}" >"$ELF"
 }
 # A stand-in openocd: records its arguments one a line and prints what OpenOCD 0.12 prints in
 # the situation FAKE_OPENOCD_MODE names.
@@ -115,7 +119,7 @@ case "$CASE" in
     run
     status_is "no BOARD" 2
     says "no BOARD: asks for one" "flash: ERROR: which BOARD?" err
-    says "no BOARD: prints the usage" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--identity FILE] [--dry-run]" err
+    says "no BOARD: prints the usage" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--identity FILE] [--lab-image] [--dry-run]" err
     run "$BOARD" --bogus
     status_is "unknown option" 2
     says "unknown option: named" "flash: ERROR: unknown option: --bogus" err
@@ -123,7 +127,7 @@ case "$CASE" in
     status_is "--build-dir without DIR" 2
     run --help
     status_is "--help" 0
-    says "--help: usage on stdout" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--identity FILE] [--dry-run]" out
+    says "--help: usage on stdout" "usage: tools/flash BOARD [--build-dir DIR] [--seed] [--identity FILE] [--lab-image] [--dry-run]" out
     ;;
   qemu_board)
     for b in qemu-mps2-an385 qemu-some-other-machine; do
@@ -147,8 +151,8 @@ case "$CASE" in
   dry_run)
     run "$BOARD" --dry-run
     status_is "dry run, default build folder" 0
-    says "dry run: the stock config and the preset's ELF" \
-      "openocd -f board/ek-lm3s6965.cfg -c \"program $ROOT/build/$BOARD/boards/$BOARD/portcullis-$BOARD.elf verify reset exit\"" out
+    says "dry run: the stock config and the device preset's ELF" \
+      "openocd -f board/ek-lm3s6965.cfg -c \"program $ROOT/build/$BOARD-device/boards/$BOARD/portcullis-$BOARD.elf verify reset exit\"" out
     stub_elf
     fake_openocd
     RC=0
@@ -171,7 +175,7 @@ case "$CASE" in
     OPENOCD="$WORK/bin/openocd" run "$BOARD" --build-dir "$DIR"
     status_is "missing ELF" 1
     says "missing ELF: named" "flash: $BOARD firmware not built: $ELF is missing. Build it with:" err
-    says "missing ELF: how to configure" "cd $ROOT && cmake --preset $BOARD -B $DIR" err
+    says "missing ELF: how to configure (the device image)" "cd $ROOT && cmake --preset $BOARD-device -B $DIR" err
     says "missing ELF: how to build" "cmake --build $DIR --target portcullis-$BOARD" err
     if [[ -e "$FAKE_OPENOCD_ARGS" ]]; then fail "missing ELF: OpenOCD was run"; else pass "missing ELF: OpenOCD not run"; fi
     mkdir -p "$DIR" && : >"$DIR/CMakeCache.txt"
@@ -182,6 +186,33 @@ case "$CASE" in
     else
       pass "configured folder: only the build command"
     fi
+    ;;
+  lab_image)
+    fake_openocd
+    export OPENOCD="$WORK/bin/openocd"
+    for banner in "portcullis 0.1.0+lab on " "portcullis 0.1.0+nofilter.lab on "; do
+      stub_elf "$banner"
+      rm -f "$FAKE_OPENOCD_ARGS"
+      FAKE_OPENOCD_MODE=success run "$BOARD" --build-dir "$DIR"
+      status_is "lab image '$banner'" 1
+      says "lab image: refused, named" "flash: refused: $ELF is a lab image (firmware ${banner:11:-4})" err
+      says "lab image: how to build the device image" "cmake --preset $BOARD-device" err
+      says "lab image: how to flash a lab bench board" "tools/flash $BOARD --lab-image" err
+      if [[ -e "$FAKE_OPENOCD_ARGS" ]]; then fail "lab image: OpenOCD was run"; else pass "lab image: OpenOCD not run"; fi
+    done
+    run "$BOARD" --build-dir "$DIR" --dry-run
+    status_is "lab image, dry run" 1
+    says "lab image, dry run: refused" "flash: refused: $ELF is a lab image" err
+    FAKE_OPENOCD_MODE=success run "$BOARD" --build-dir "$DIR" --lab-image
+    status_is "lab image with --lab-image" 0
+    says "--lab-image: warned" "flash: warning: $ELF is a lab image (firmware 0.1.0+nofilter.lab): keep this board on the isolated lab bench" err
+    says "--lab-image: programmed" "flash: $BOARD programmed, verified and reset" err
+    for banner in "portcullis 0.1.0 on " "portcullis 0.1.0+nofilter on " "portcullis 0.1.0+label on "; do
+      stub_elf "$banner"
+      FAKE_OPENOCD_MODE=success run "$BOARD" --build-dir "$DIR"
+      status_is "not a lab image: '$banner'" 0
+      if grep -qF "lab image" <<<"$ERR"; then fail "'$banner': called a lab image: $ERR"; else pass "'$banner': not called a lab image"; fi
+    done
     ;;
   no_openocd)
     stub_elf
