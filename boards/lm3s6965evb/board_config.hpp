@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "lwip/opt.h"
-#include "portcullis/boards/lab_network.hpp"
+#include "portcullis/boards/board_network.hpp"
 
 namespace portcullis::board {
 
@@ -26,13 +26,7 @@ inline constexpr std::uintptr_t kTimer0Base = 0x4003'0000;        // general-pur
 inline constexpr std::uint32_t kAdcNoisePeriodCycles = 500;
 inline constexpr std::size_t kFlashBytes = 256 * 1024;
 
-// IPv4 by DHCP (the lab's dnsmasq reserves .2 for the MAC) and IPv6 by SLAAC besides ::2;
-// static only with -DPORTCULLIS_LWIP_DHCP=0 -DPORTCULLIS_LWIP_SLAAC=0.
-inline constexpr NetworkSettings kNetwork = [] {
-  NetworkSettings s = boards::kLabNetworkAuto;
-  s.ipv4_dhcp = LWIP_DHCP != 0;
-  s.ipv6_slaac = LWIP_IPV6_AUTOCONFIG != 0;
-  return s;
-}();
+// The lab's network in a lab image, the one it is told in a device image (board_network.hpp).
+inline constexpr NetworkSettings kNetwork = boards::kBoardNetwork;
 
 }  // namespace portcullis::board

@@ -57,5 +57,8 @@ int main() {
   }
   require(sysctl.set_flash_clock(core_hz), "flash timing");
   require(adc_noise.start(board::kAdcNoisePeriodCycles), "ADC noise start");
-  portcullis::boards::run_agent(agent, board::kNetwork, board::kName);
+  // A device image's MAC: the identity record's, else the one the factory stored in the part.
+  portcullis::boards::run_agent(
+      agent, portcullis::boards::with_factory_mac(board::kNetwork, sysctl.factory_mac()),
+      board::kName);
 }

@@ -197,7 +197,9 @@ Status Agent::start_own_netif(const NetworkSettings& net) {
     log_.line("ipv4 by dhcp", link);
   } else {
     char text[IP4ADDR_STRLEN_MAX];
-    log_.line("ipv4 ", ip4addr_ntoa_r(netif_ip4_addr(nif_), text, sizeof text), link);
+    const bool none = ip4_addr_isany_val(*netif_ip4_addr(nif_));
+    log_.line("ipv4 ", none ? "none" : ip4addr_ntoa_r(netif_ip4_addr(nif_), text, sizeof text),
+              link);
     reported_ip4_ = ip4_addr_get_u32(netif_ip4_addr(nif_));
   }
   network_up();

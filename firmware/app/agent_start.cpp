@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "portcullis/app/agent.hpp"
+#include "portcullis/identity/record.hpp"
 #include "portcullis/stack/lwip_clock.hpp"
 #include "portcullis/stack/lwip_context.hpp"
 #include "portcullis/stack/lwip_port.hpp"
@@ -16,6 +17,19 @@ Status Agent::start(const NetworkSettings& net, std::string_view board_name,
                     std::span<const std::uint8_t> identity_region) {
   if (!own_netif_) {
     return Status::kInvalidArgument;  // an agent that attaches: prepare() and attach()
+  }
+  if (!has_mac(net)) {
+    // A device image's settings name no MAC (boards/common: board_network.hpp), so that a
+    // fleet does not share one built in: the record must give it. Refused before anything
+    // starts (nothing runs without a netif).
+    const identity::ParsedRecord record = identity::parse_record(identity_region);
+    if (record.state != identity::RecordState::kValid ||
+        record.identity.mac.size() != net.mac.size()) {
+      log_.line(
+          "no MAC address: the identity record gives none (tools/pki provision --mac) "
+          "and the board none of its own");
+      return Status::kUnavailable;
+    }
   }
   stack::set_lwip_clock(clock_);
   if (const Status st = prepare(board_name, identity_region); !ok(st)) {

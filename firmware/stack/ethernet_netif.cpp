@@ -20,7 +20,8 @@ EthernetNetif::EthernetNetif(hal::EthernetMac& mac, const hal::Clock& clock)
     : mac_(mac), clock_(clock) {}
 
 Status EthernetNetif::start(const NetworkSettings& s) {
-  if (!valid(s) || (s.ipv4_dhcp && !LWIP_DHCP) || (s.ipv6_slaac && !LWIP_IPV6_AUTOCONFIG)) {
+  if (!valid(s) || !has_mac(s) || (s.ipv4_dhcp && !LWIP_DHCP) ||
+      (s.ipv6_slaac && !LWIP_IPV6_AUTOCONFIG)) {
     return Status::kInvalidArgument;
   }
   if (const Status st = mac_.init(s.mac); !ok(st)) {

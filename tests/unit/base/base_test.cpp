@@ -86,6 +86,25 @@ TEST(NetworkSettings, ValidNeedsAUnicastMacAndPrefixLengthsInRange) {
   s.mac[0] = 0x02;
   s.ipv4_prefix_len = 33;
   CHECK_FALSE(portcullis::valid(s));
+  s.ipv4_dhcp = true;  // a lease's mask replaces it, but no length above 32 is valid
+  CHECK_FALSE(portcullis::valid(s));
+}
+
+TEST(NetworkSettings, NoIpv4AddressAndNoMacAreSettingsToo) {
+  // A device image (boards/common: board_network.hpp): no static IPv4 address (only DHCP's,
+  // or none), no MAC (the identity record's or the board's).
+  portcullis::NetworkSettings s{.mac = {},
+                                .ipv4 = {},
+                                .ipv4_prefix_len = 0,
+                                .ipv4_gateway = {},
+                                .ipv6 = {},
+                                .ipv6_prefix_len = 0};
+  CHECK_TRUE(portcullis::valid(s));
+  CHECK_FALSE(portcullis::has_mac(s));
+  s.ipv4 = {192, 0, 2, 2};  // a static address needs its prefix length
+  CHECK_FALSE(portcullis::valid(s));
+  s.mac = {0x02, 0, 0x5e, 0, 0x53, 2};
+  CHECK_TRUE(portcullis::has_mac(s));
 }
 
 // ---- civil time ------------------------------------------------------------------------

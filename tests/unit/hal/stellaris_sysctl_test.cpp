@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The LM3S6965 system control driver against a register model of RCC/RIS/MISC and the clock
-// gates: the PLL sequence of the data sheet, a PLL that never locks, the gates.
+// The LM3S6965 system control driver against a register model of RCC/RIS/MISC, the clock
+// gates and the user registers: the PLL sequence of the data sheet, a PLL that never locks,
+// the gates, the factory MAC address.
 #include <CppUTest/TestHarness.h>
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "fake_bus.hpp"
 #include "portcullis/hal/stellaris_sysctl.hpp"
@@ -20,18 +22,23 @@ using portcullis::hal::testing::ProtocolErrors;
 // `lock_after_reads` reads of RIS (never when negative). Records what the data sheet forbids:
 // leaving the bypass while the PLL is not locked, or changing XTAL/OSCSRC while not bypassed.
 struct FakeSysctl {
-  // Indexed by offset / 4; only RIS, MISC, RCC, RCGC0, RCGC1 and RCGC2 are modelled.
+  // Indexed by offset / 4; only RIS, MISC, RCC, RCGC0, RCGC1, RCGC2, USECRL and the user
+  // registers USER0/USER1 (read-only here: committing them is the flash controller's) are
+  // modelled.
   struct Registers {
-    std::array<std::uint32_t, 0x144 / 4> words{};
+    std::array<std::uint32_t, 0x1E8 / 4> words{};
     std::uint32_t& operator[](std::uint32_t offset) { return words.at(offset / 4); }
     static bool modelled(std::uint32_t offset) {
       return offset == 0x050 || offset == 0x058 || offset == 0x060 || offset == 0x100 ||
-             offset == 0x104 || offset == 0x108 || offset == 0x140;
+             offset == 0x104 || offset == 0x108 || offset == 0x140 || offset == 0x1E0 ||
+             offset == 0x1E4;
     }
   };
   Registers regs = [] {
     Registers r;
     r[0x060] = 0x078E'3AC0;
+    r[0x1E0] = 0xFFFF'FFFF;  // USER0/USER1 of an erased part: never committed
+    r[0x1E4] = 0xFFFF'FFFF;
     return r;
   }();
   int lock_after_reads = 2;
@@ -72,6 +79,9 @@ struct FakeSysctl {
       }
     } else if (!Registers::modelled(offset)) {
       errors.add("write to an unmodelled register");
+      return;
+    } else if (offset == Sysctl::kUser0 || offset == Sysctl::kUser1) {
+      errors.add("write to a user register (committed through the flash controller)");
       return;
     }
     regs[offset] = value;
@@ -149,5 +159,33 @@ TEST(StellarisSysctl, FlashTimingFollowsTheSystemClock) {
   LONGS_EQUAL(7, dev.regs[0x140]);
   CHECK(sysctl.set_flash_clock(999'999) == Status::kInvalidArgument);
   LONGS_EQUAL(7, dev.regs[0x140]);
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, TheFactoryMacComesFromTheUserRegistersFirstByteLowest) {
+  dev.regs[Sysctl::kUser0] = 0x00B6'1A00;  // 00:1a:b6 (a TI prefix)
+  dev.regs[Sysctl::kUser1] = 0x0034'1200;  // :00:12:34
+  const std::optional<portcullis::MacAddress> mac = sysctl.factory_mac();
+  CHECK_TRUE(mac.has_value());
+  CHECK((*mac == portcullis::MacAddress{0x00, 0x1A, 0xB6, 0x00, 0x12, 0x34}));
+  // QEMU's lm3s6965evb fills them from its NIC's address the same way (-nic ...,mac=).
+  dev.regs[Sysctl::kUser0] = 0x005E'0002;
+  dev.regs[Sysctl::kUser1] = 0x0002'5300;
+  CHECK((sysctl.factory_mac() == portcullis::MacAddress{0x02, 0x00, 0x5E, 0x00, 0x53, 0x02}));
+  CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
+}
+
+TEST(StellarisSysctl, NoFactoryMacFromUncommittedOrUnusableUserRegisters) {
+  CHECK_FALSE(sysctl.factory_mac().has_value());  // erased: 0xFFFFFFFF
+  dev.regs[Sysctl::kUser0] = 0x00B6'1A00;
+  CHECK_FALSE(sysctl.factory_mac().has_value());  // USER1 still not written (NW set)
+  dev.regs[Sysctl::kUser1] = 0x8034'1200;
+  CHECK_FALSE(sysctl.factory_mac().has_value());  // NW set beside data
+  dev.regs[Sysctl::kUser0] = 0;
+  dev.regs[Sysctl::kUser1] = 0;
+  CHECK_FALSE(sysctl.factory_mac().has_value());  // all zero: no address
+  dev.regs[Sysctl::kUser0] = 0x00B6'1A01;
+  dev.regs[Sysctl::kUser1] = 0x0034'1200;
+  CHECK_FALSE(sysctl.factory_mac().has_value());  // group bit: not a station's address
   CHECK_TEXT(dev.errors.empty(), dev.errors.text().c_str());
 }

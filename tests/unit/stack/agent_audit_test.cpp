@@ -66,6 +66,18 @@ TEST(AgentAudit, AForbiddenListenerIsHandledAtTheNextTurnAndNamedOnTheConsoleOnc
   portcullis::test::FakeClock clock;
   TextConsole console;
   portcullis::app::Agent agent{mac, clock, console};
+  // Settings that name no MAC (a device image's) and a record that gives none: refused before
+  // anything starts, and said; every device of a fleet would otherwise share one.
+  portcullis::NetworkSettings no_mac = portcullis::boards::kLabNetwork;
+  no_mac.mac = {};
+  LONGS_EQUAL(static_cast<int>(portcullis::Status::kUnavailable),
+              static_cast<int>(agent.start(
+                  no_mac, "test", portcullis::test::device_record({.device_id = "someone-else"}))));
+  CHECK(console.text.find("portcullis: no MAC address: the identity record gives none "
+                          "(tools/pki provision --mac) and the board none of its own\n") !=
+        std::string::npos);
+  CHECK_FALSE(mac.initialised());
+  CHECK(console.text.find("portcullis: identity ") == std::string::npos);  // not read yet
   CHECK(
       portcullis::ok(agent.start(portcullis::boards::kLabNetwork, "test",
                                  portcullis::test::device_record({.device_id = "someone-else"}))));

@@ -55,6 +55,7 @@ TEST(AgentSnapshot, ASynSweepIsReportedAsAScannerAndAsRecentBlockedAttempts) {
   // and the push would not wait for the time).
   portcullis::NetworkSettings net = portcullis::boards::kLabNetwork;
   net.time_server = nullptr;
+  net.mac = {};  // as a device image's settings: the record's MAC is the device's only one
   const test::Bytes own_mac = {0x02, 0x00, 0x5e, 0x00, 0x53, 0x07};
   CHECK(portcullis::ok(agent.start(
       net, "test",

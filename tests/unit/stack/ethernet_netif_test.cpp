@@ -67,6 +67,13 @@ TEST(EthernetNetif, RejectsSettingsWithAMulticastMac) {
   CHECK_FALSE(dev->mac.initialised());
 }
 
+TEST(EthernetNetif, RejectsSettingsThatNameNoMac) {
+  NetworkSettings bad = kSettings;
+  bad.mac = {};
+  CHECK(in_lwip([&] { return dev->netif.start(bad); }) == Status::kInvalidArgument);
+  CHECK_FALSE(dev->mac.initialised());
+}
+
 TEST(EthernetNetif, AnswersAnArpRequestForItsAddressWithItsMac) {
   dev->start(false);
   const auto arp = of_type(dev->exchange(arp_request(kDeviceIp4)), 0x0806);

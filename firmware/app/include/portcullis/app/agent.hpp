@@ -73,7 +73,9 @@ class Agent {
   // `identity_region`: the device's provisioned identity record (firmware/identity; it must
   // outlive the agent: flash, or a static copy). Blank, corrupt or empty: the console says so
   // and the device filters and audits as always but serves no TLS and pushes nothing. Its
-  // time server and MAC address, if any, replace `net`'s.
+  // time server and MAC address, if any, replace `net`'s; with a MAC from neither (a device
+  // image's settings name none: boards/common/.../board_network.hpp) the console says so and
+  // start() refuses (kUnavailable) before anything starts (it may be called again).
   // An agent constructed without a MAC refuses (kInvalidArgument).
   Status start(const NetworkSettings& net, std::string_view board_name,
                std::span<const std::uint8_t> identity_region);

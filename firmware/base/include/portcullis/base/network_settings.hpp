@@ -10,8 +10,8 @@ namespace portcullis {
 
 // A board's compile-time addressing. IPv6 link-local is always derived from the MAC.
 struct NetworkSettings {
-  MacAddress mac;
-  std::array<std::uint8_t, 4> ipv4;  // ignored with ipv4_dhcp
+  MacAddress mac;                    // all zero: none given (has_mac())
+  std::array<std::uint8_t, 4> ipv4;  // ignored with ipv4_dhcp; 0.0.0.0: no IPv4 address
   std::uint8_t ipv4_prefix_len;
   std::array<std::uint8_t, 4> ipv4_gateway;  // 0.0.0.0: none
   std::array<std::uint16_t, 8> ipv6;         // all zero: no global address
@@ -27,10 +27,20 @@ struct NetworkSettings {
   const char* time_server = nullptr;
 };
 
+// A MAC address is given (not all zero): a device image's settings name none, the identity
+// record or the board gives it (boards/common: board_network.hpp).
+constexpr bool has_mac(const NetworkSettings& s) {
+  return s.mac != MacAddress{};
+}
+
+// Settings a netif can start from, once has_mac(): a unicast MAC (or none yet), an IPv4
+// address by DHCP, none, or a static one with a prefix length in 1..32.
 constexpr bool valid(const NetworkSettings& s) {
   const bool unicast_mac = (s.mac[0] & 0x01) == 0;
-  return unicast_mac && (s.ipv4_dhcp || (s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32)) &&
-         s.ipv6_prefix_len <= 128;
+  const bool no_ipv4 = s.ipv4 == std::array<std::uint8_t, 4>{};
+  return unicast_mac &&
+         (s.ipv4_dhcp || no_ipv4 || (s.ipv4_prefix_len >= 1 && s.ipv4_prefix_len <= 32)) &&
+         s.ipv6_prefix_len <= 128 && s.ipv4_prefix_len <= 32;
 }
 
 }  // namespace portcullis

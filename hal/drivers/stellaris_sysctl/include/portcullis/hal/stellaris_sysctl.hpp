@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
+#include "portcullis/base/mac_address.hpp"
 #include "portcullis/base/status.hpp"
 
 namespace portcullis::hal {
@@ -61,6 +63,23 @@ class StellarisSysctl {
     return Status::kOk;
   }
 
+  // The MAC address the board's maker committed to the user registers (the EK-LM3S6965 comes
+  // with its own there; QEMU gives its NIC's): bytes 0-2 in USER0 bits 23:0 and bytes 3-5 in
+  // USER1, first byte lowest. std::nullopt when either register was never committed (NW, bit
+  // 31, set: an erased part reads 0xFFFFFFFF) or the address is no usable unicast one (all
+  // zero, or the group bit set).
+  std::optional<MacAddress> factory_mac() const {
+    const std::uint32_t user0 = bus_.read32(kUser0);
+    const std::uint32_t user1 = bus_.read32(kUser1);
+    if (((user0 | user1) & kUserNotWritten) != 0) return std::nullopt;
+    const MacAddress mac{
+        static_cast<std::uint8_t>(user0),       static_cast<std::uint8_t>(user0 >> 8),
+        static_cast<std::uint8_t>(user0 >> 16), static_cast<std::uint8_t>(user1),
+        static_cast<std::uint8_t>(user1 >> 8),  static_cast<std::uint8_t>(user1 >> 16)};
+    if (mac == MacAddress{} || (mac[0] & 0x01) != 0) return std::nullopt;
+    return mac;
+  }
+
   static constexpr std::uint32_t kRis = 0x050;
   static constexpr std::uint32_t kMisc = 0x058;
   static constexpr std::uint32_t kRcc = 0x060;
@@ -68,6 +87,9 @@ class StellarisSysctl {
   static constexpr std::uint32_t kRcgc0 = 0x100;
   static constexpr std::uint32_t kRcgc1 = 0x104;
   static constexpr std::uint32_t kRcgc2 = 0x108;
+  static constexpr std::uint32_t kUser0 = 0x1E0;
+  static constexpr std::uint32_t kUser1 = 0x1E4;
+  static constexpr std::uint32_t kUserNotWritten = 1u << 31;  // USER0/USER1.NW
 
   static constexpr std::uint32_t kPllLock = 1u << 6;  // RIS.PLLLRIS, MISC.PLLLMIS
   static constexpr std::uint32_t kMainOscDisable = 1u << 0;

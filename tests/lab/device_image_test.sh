@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# tests/lab/device_image_test.sh BOARD IMAGE LAB_IMAGE PKI_DIR: the board's device image (its
+# *-device preset, what tools/flash programs), IMAGE, booted in the lab with tools/lab --image on
+# an identity record `tools/pki provision` made from PKI_DIR's fleet CA without a MAC, checked
+# from the host side:
+#   - it is no lab image: its banner and its status name the firmware without the build tag
+#     lab, and IMAGE holds neither the lab image's banner nor the test hook's command, which
+#     LAB_IMAGE (an image with the lab services: the positive control) holds;
+#   - it took its MAC from the board (QEMU gives the NIC's to the LM3S6965's user registers,
+#     as the factory does on an EK-LM3S6965): neither the image nor the record names one, and
+#     the lab's DHCP server leased that MAC its address;
+#   - the poll answers over mutual TLS (IPv4 and its SLAAC IPv6 address), its record's id;
+#   - none of the lab's addresses: 2001:db8::2 does not answer while its SLAAC address does.
+# Prints PASS/FAIL per check; exits non-zero on any failure, 77 (CTest: skipped) unless root.
+# Every packet goes to the device inside the lab's namespace; every probe is bounded.
+set -euo pipefail
+
+readonly WANT_BOARD="${1:?usage: tests/lab/device_image_test.sh BOARD IMAGE LAB_IMAGE PKI_DIR}"
+readonly IMAGE="${2:?}"
+readonly LAB_IMAGE="${3:?}"
+readonly PKI="${4:?}"
+readonly DEVICE_ID="device-image-1"
+readonly HOOK="portcullis-lab: open rogue tcp listener "
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+readonly ROOT
+readonly LAB="$ROOT/tools/lab"
+readonly PY=/usr/bin/python3
+
+# shellcheck source=tests/lab/lib.sh
+source "$ROOT/tests/lab/lib.sh"
+require_root "lab_device_image_$WANT_BOARD"
+claim_lab_instance
+trap lab_finish EXIT
+for f in "$IMAGE" "$LAB_IMAGE"; do
+  [[ -f "$f" ]] || {
+    fail "no image $f (the build_device_image test and the host build make them)"
+    exit 1
+  }
+done
+WORK="$(mktemp -d)"
+
+# ---- the image itself -------------------------------------------------------------------
+if grep -aqF -- "$HOOK" "$LAB_IMAGE" && ! grep -aqF -- "$HOOK" "$IMAGE"; then
+  pass "the device image holds no test hook (its command is in the lab's image, not in this one)"
+else
+  fail "the test hook's command: in $LAB_IMAGE: $(grep -acF -- "$HOOK" "$LAB_IMAGE"), in $IMAGE: $(grep -acF -- "$HOOK" "$IMAGE")"
+fi
+banner="$(grep -aoE 'portcullis [0-9]+\.[0-9]+\.[0-9]+[^ ]* on ' "$IMAGE" | head -n 1 || true)"
+if [[ "$banner" =~ ^portcullis\ [0-9]+\.[0-9]+\.[0-9]+\ on\ $ ]]; then
+  pass "its banner names no build tag: '$banner'"
+else
+  fail "its banner: '$banner'"
+fi
+if "$ROOT/tools/flash" "$WANT_BOARD" --build-dir "$(dirname "$(dirname "$(dirname "$IMAGE")")")" \
+  --dry-run >/dev/null 2>"$WORK/flash.err"; then
+  pass "tools/flash takes it (dry run)"
+else
+  fail "tools/flash --dry-run refused it: $(cat "$WORK/flash.err")"
+fi
+
+# ---- booted: its MAC from the board, its addresses from the network ----------------------
+"$ROOT/tools/pki" provision "$PKI" --device-id "$DEVICE_ID" "$WORK/identity.bin" >/dev/null 2>"$WORK/pki.log" || {
+  fail "tools/pki provision $PKI --device-id $DEVICE_ID: $(tail -n 3 "$WORK/pki.log")"
+  exit 1
+}
+PORTCULLIS_LAB_IDENTITY="$WORK/identity.bin" \
+  lab_up "the device image boots in the lab (tools/lab --image, a record without a MAC)" \
+  --image "$IMAGE" --policy "$ROOT/boards/$WANT_BOARD/policy.allow"
+if console_within "^portcullis [0-9]+\.[0-9]+\.[0-9]+ on $WANT_BOARD" 1; then
+  pass "its console's banner names no build tag"
+else
+  fail "no 'portcullis <version> on $WANT_BOARD' banner on its console: $(head -n 3 "$CONSOLE_LOG")"
+fi
+if grep -q "DHCPACK.*$DEVICE_IPV4 $DEVICE_MAC" "$DHCP_LOG" && console_within "ipv4 $DEVICE_IPV4 mask [0-9.]+ by dhcp" 1; then
+  pass "the board's own MAC $DEVICE_MAC took $DEVICE_IPV4 from the lab's DHCP server"
+else
+  fail "no DHCP lease for $DEVICE_MAC in $DHCP_LOG, or no 'ipv4 $DEVICE_IPV4 mask ... by dhcp' on its console"
+fi
+
+# mgmt_curl with the PKI the record came from, to ADDRESS by the device's name (its
+# certificate's DNS name is its id; the IP names are the lab image's addresses).
+poll() { # ADDRESS (an IPv6 one in brackets)
+  local i
+  for i in 1 2 3; do
+    "$LAB" exec curl -sS --max-time 20 --cacert "$PKI/ca.crt" --cert "$PKI/mgmt.crt" \
+      --key "$PKI/mgmt.key" --connect-to "$DEVICE_ID:$MGMT_PORT:$1:$MGMT_PORT" \
+      "https://$DEVICE_ID:$MGMT_PORT/v1/status" && return 0
+    sleep "$i"
+  done
+  return 1
+}
+if poll "$DEVICE_IPV4" >"$WORK/status.json" &&
+  "$PY" - "$WORK/status.json" "$DEVICE_ID" "$WANT_BOARD" <<'PYEOF'; then
+import json, sys
+d = json.load(open(sys.argv[1]))["device"]
+assert d["id"] == sys.argv[2] and d["board"] == sys.argv[3], d
+assert "+" not in d["firmware"], d["firmware"]
+PYEOF
+  pass "the poll answers over mutual TLS: its record's id, firmware $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["device"]["firmware"])' "$WORK/status.json")"
+else
+  fail "/v1/status over IPv4: '$(head -c 300 "$WORK/status.json" 2>/dev/null)'"
+fi
+if poll "[$DEVICE_IPV6]" >/dev/null; then
+  pass "the poll answers at its SLAAC address $DEVICE_IPV6"
+else
+  fail "no /v1/status at [$DEVICE_IPV6]:$MGMT_PORT"
+fi
+# The lab image's static 2001:db8::2 is not there: neighbour discovery finds no one (the
+# policy answers ping, and the SLAAC address does).
+if "$LAB" exec ping -6 -c 1 -W 2 "$DEVICE_IPV6" >/dev/null 2>&1 &&
+  ! "$LAB" exec ping -6 -c 2 -W 2 2001:db8::2 >/dev/null 2>&1; then
+  pass "2001:db8::2 (the lab image's static address) does not answer; $DEVICE_IPV6 does"
+else
+  fail "ping: $DEVICE_IPV6 silent, or 2001:db8::2 answered"
+fi
+((FAILED == 0))
