@@ -60,10 +60,7 @@ else
 fi
 
 # ---- booted: its MAC from the board, its addresses from the network ----------------------
-"$ROOT/tools/pki" provision "$PKI" --device-id "$DEVICE_ID" "$WORK/identity.bin" >/dev/null 2>"$WORK/pki.log" || {
-  fail "tools/pki provision $PKI --device-id $DEVICE_ID: $(tail -n 3 "$WORK/pki.log")"
-  exit 1
-}
+provision_record "$PKI" "$DEVICE_ID" "$WORK/identity.bin"
 PORTCULLIS_LAB_IDENTITY="$WORK/identity.bin" \
   lab_up "the device image boots in the lab (tools/lab --image, a record without a MAC)" \
   --image "$IMAGE" --policy "$ROOT/boards/$WANT_BOARD/policy.allow"

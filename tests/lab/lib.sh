@@ -113,6 +113,17 @@ lab_up() {
   pass "$desc"
 }
 
+# OUT: an identity record for DEVICE-ID from PKI's fleet CA (tools/pki provision, with any
+# further options), or FAIL and exit.
+provision_record() { # PKI DEVICE-ID OUT [OPTION...]
+  local pki="$1" id="$2" out="$3"
+  shift 3
+  "$_LIB_ROOT/tools/pki" provision "$pki" --device-id "$id" "$@" "$out" >/dev/null 2>"$out.log" || {
+    fail "tools/pki provision $pki --device-id $id: $(tail -n 3 "$out.log")"
+    exit 1
+  }
+}
+
 # The common end of a lab script's EXIT trap: stops the lab, removes $WORK when the script
 # made one, prints the tally.
 lab_finish() {

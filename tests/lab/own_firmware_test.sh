@@ -40,10 +40,7 @@ trap lab_finish EXIT
   exit 1
 }
 WORK="$(mktemp -d)"
-"$ROOT/tools/pki" provision "$PKI" --device-id "$DEVICE_ID" "$WORK/identity.bin" >/dev/null 2>"$WORK/pki.log" || {
-  fail "tools/pki provision $PKI --device-id $DEVICE_ID: $(tail -n 3 "$WORK/pki.log")"
-  exit 1
-}
+provision_record "$PKI" "$DEVICE_ID" "$WORK/identity.bin"
 
 PORTCULLIS_LAB_IDENTITY="$WORK/identity.bin" \
   lab_up "the firmware of its own boots in the lab (tools/lab --image, its identity record placed)" \
