@@ -5,7 +5,6 @@
 // image (the *-device presets, what tools/flash programs) has none of the lab's addresses: it
 // is told them by the network, and its MAC is its own.
 
-#include <algorithm>
 #include <optional>
 
 #include "lwip/opt.h"

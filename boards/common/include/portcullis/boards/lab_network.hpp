@@ -18,10 +18,10 @@ inline constexpr NetworkSettings kLabNetwork{
 };
 static_assert(portcullis::valid(kLabNetwork));
 
-// The same device configured by the network, as the reference boards boot: its IPv4 address
-// from the lab's DHCP server (tools/lab: dnsmasq gives the MAC above .2 by reservation), and
-// an IPv6 address by SLAAC from the lab's router advertisements (2001:db8::/64) besides ::2,
-// its time server from the DHCP lease.
+// The same device configured by the network, as the reference boards' lab images boot
+// (board_network.hpp): its IPv4 address from the lab's DHCP server (tools/lab: dnsmasq gives
+// the MAC above .2 by reservation), and an IPv6 address by SLAAC from the lab's router
+// advertisements (2001:db8::/64) besides ::2, its time server from the DHCP lease.
 inline constexpr NetworkSettings kLabNetworkAuto = [] {
   NetworkSettings s = kLabNetwork;
   s.ipv4_dhcp = true;
