@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # tests/lab/device_image_test.sh BOARD IMAGE LAB_IMAGE PKI_DIR: the board's device image (its
 # *-device preset, what tools/flash programs), IMAGE, booted in the lab with tools/lab --image on
-# an identity record `tools/pki provision` made from PKI_DIR's fleet CA without a MAC, checked
-# from the host side:
+# an identity record `tools/pki provision` made from PKI_DIR's fleet CA without a MAC and with
+# a broker, checked from the host side:
 #   - it is no lab image: its banner and its status name the firmware without the build tag
-#     lab, and IMAGE holds neither the lab image's banner nor the test hook's command, which
-#     LAB_IMAGE (an image with the lab services: the positive control) holds;
+#     lab, and IMAGE holds neither the lab image's banner nor the test hook's command nor the
+#     lab's broker name, which LAB_IMAGE (an image with the lab services: the positive control)
+#     holds; it pushes to the broker its record names;
 #   - it took its MAC from the board (QEMU gives the NIC's to the LM3S6965's user registers,
 #     as the factory does on an EK-LM3S6965): neither the image nor the record names one, and
 #     the lab's DHCP server leased that MAC its address;
@@ -22,6 +23,8 @@ readonly LAB_IMAGE="${3:?}"
 readonly PKI="${4:?}"
 readonly DEVICE_ID="device-image-1"
 readonly HOOK="portcullis-lab: open rogue tcp listener "
+readonly LAB_BROKER="broker.portcullis.test" # the lab image's built-in broker
+readonly RECORD_BROKER="mqtt.fleet.test"      # the record's: the only one a device image has
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LAB="$ROOT/tools/lab"
@@ -46,6 +49,11 @@ if grep -aqF -- "$HOOK" "$LAB_IMAGE" && ! grep -aqF -- "$HOOK" "$IMAGE"; then
 else
   fail "the test hook's command: in $LAB_IMAGE: $(grep -acF -- "$HOOK" "$LAB_IMAGE"), in $IMAGE: $(grep -acF -- "$HOOK" "$IMAGE")"
 fi
+if grep -aqF -- "$LAB_BROKER" "$LAB_IMAGE" && ! grep -aqF -- "$LAB_BROKER" "$IMAGE"; then
+  pass "the device image names no broker of the lab's ($LAB_BROKER is in the lab's image, not in this one)"
+else
+  fail "$LAB_BROKER: in $LAB_IMAGE: $(grep -acF -- "$LAB_BROKER" "$LAB_IMAGE"), in $IMAGE: $(grep -acF -- "$LAB_BROKER" "$IMAGE")"
+fi
 banner="$(grep -aoE 'portcullis [0-9]+\.[0-9]+\.[0-9]+[^ ]* on ' "$IMAGE" | head -n 1 || true)"
 if [[ "$banner" =~ ^portcullis\ [0-9]+\.[0-9]+\.[0-9]+\ on\ $ ]]; then
   pass "its banner names no build tag: '$banner'"
@@ -60,7 +68,7 @@ else
 fi
 
 # ---- booted: its MAC from the board, its addresses from the network ----------------------
-provision_record "$PKI" "$DEVICE_ID" "$WORK/identity.bin"
+provision_record "$PKI" "$DEVICE_ID" "$WORK/identity.bin" --broker "$RECORD_BROKER"
 PORTCULLIS_LAB_IDENTITY="$WORK/identity.bin" \
   lab_up "the device image boots in the lab (tools/lab --image, a record without a MAC)" \
   --image "$IMAGE" --policy "$ROOT/boards/$WANT_BOARD/policy.allow"
@@ -88,13 +96,16 @@ poll() { # ADDRESS (an IPv6 one in brackets)
   return 1
 }
 if poll "$DEVICE_IPV4" >"$WORK/status.json" &&
-  "$PY" - "$WORK/status.json" "$DEVICE_ID" "$WANT_BOARD" <<'PYEOF'; then
+  "$PY" - "$WORK/status.json" "$DEVICE_ID" "$WANT_BOARD" "$RECORD_BROKER" <<'PYEOF'; then
 import json, sys
-d = json.load(open(sys.argv[1]))["device"]
+s = json.load(open(sys.argv[1]))
+d = s["device"]
 assert d["id"] == sys.argv[2] and d["board"] == sys.argv[3], d
 assert "+" not in d["firmware"], d["firmware"]
+# The record's broker (nothing listens there in this lab: it only has to be the one tried).
+assert s["push"]["enabled"] and s["push"]["broker"] == sys.argv[4] + ":8883", s["push"]
 PYEOF
-  pass "the poll answers over mutual TLS: its record's id, firmware $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["device"]["firmware"])' "$WORK/status.json")"
+  pass "the poll answers over mutual TLS: its record's id, firmware $("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["device"]["firmware"])' "$WORK/status.json"), the push to its record's broker $RECORD_BROKER"
 else
   fail "/v1/status over IPv4: '$(head -c 300 "$WORK/status.json" 2>/dev/null)'"
 fi
