@@ -29,5 +29,8 @@ extern "C" void SysTick_Handler() {
 int main() {
   portcullis::boards::start_console_and_clock(console, systick, board::kCoreClockHz,
                                               board::kConsoleBaud);
-  portcullis::boards::run_agent(agent, board::kNetwork, board::kName);
+  // A device image's MAC: the identity record's, else the one the LAN9118's EEPROM holds.
+  portcullis::boards::run_agent(
+      agent, portcullis::boards::with_factory_mac(board::kNetwork, ethernet.factory_mac()),
+      board::kName);
 }

@@ -82,6 +82,12 @@ void FakeLan9118::soft_reset() {
   mac_cr_ = kMacCrPrms;
   addr_h_ = 0xFFFF;
   addr_l_ = 0xFFFF'FFFF;
+  if (eeprom_mac_) {  // the EEPROM loader
+    const MacAddress& m = *eeprom_mac_;
+    addr_l_ = std::uint32_t{m[0]} | std::uint32_t{m[1]} << 8 | std::uint32_t{m[2]} << 16 |
+              std::uint32_t{m[3]} << 24;
+    addr_h_ = std::uint32_t{m[4]} | std::uint32_t{m[5]} << 8;
+  }
   mii_acc_ = 0;
   mii_data_ = 0;
   rx_status_.clear();
@@ -92,6 +98,18 @@ void FakeLan9118::soft_reset() {
   tx_state_ = TxState::kCommandA;
   tx_bytes_written_ = 0;
   tx_status_.clear();
+}
+
+void FakeLan9118::set_eeprom_mac(const MacAddress& mac) {
+  eeprom_mac_ = mac;
+  // As at power-on: loaded without a reset being counted.
+  const std::uint32_t resets = soft_resets_;
+  const std::uint32_t reset_countdown = reset_countdown_;
+  const std::uint32_t ready_countdown = ready_countdown_;
+  soft_reset();
+  soft_resets_ = resets;
+  reset_countdown_ = reset_countdown;
+  ready_countdown_ = ready_countdown;
 }
 
 void FakeLan9118::set_link(bool up) {

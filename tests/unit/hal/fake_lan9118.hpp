@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -55,6 +56,10 @@ class FakeLan9118 {
   void fail_next_tx() { fail_next_tx_ = true; }
   // The PHY's link; a drop is latched in its status register until read, as in 802.3.
   void set_link(bool up);
+  // An EEPROM holding `mac`: the chip loads it into ADDRH/ADDRL at power-on and at every soft
+  // reset, as the data sheet's EEPROM loader (and QEMU's model) does; without one they keep
+  // their reset value, the broadcast address.
+  void set_eeprom_mac(const MacAddress& mac);
 
   // Delivers a frame (without FCS) from the wire. Returns false if the MAC would not accept
   // it: receiver off, or the destination filtered out. `error` marks it bad in its status.
@@ -158,6 +163,7 @@ class FakeLan9118 {
   std::uint32_t mac_cr_ = 0;
   std::uint32_t addr_h_ = 0;
   std::uint32_t addr_l_ = 0;
+  std::optional<MacAddress> eeprom_mac_;
   std::uint32_t mii_acc_ = 0;
   std::uint32_t mii_data_ = 0;
 

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <CppUTest/TestHarness.h>
@@ -331,6 +332,28 @@ TEST(Lan9118Link, ReportsTheLinkAsItIsNowAfterADropSinceTheLastPoll) {
 TEST(Lan9118Link, IsDownWhenTheMiiPortNeverCompletes) {
   fake.set_mii_busy_reads(FakeLan9118::kForever);
   CHECK_FALSE(mac.link_up());
+}
+
+TEST(Lan9118, TheFactoryMacIsWhatTheEepromLoaderPutInTheAddressRegisters) {
+  const MacAddress eeprom{0x02, 0x00, 0x5E, 0x00, 0x53, 0x02};
+  fake.set_eeprom_mac(eeprom);
+  const std::optional<MacAddress> got = mac.factory_mac();
+  CHECK_TRUE(got.has_value());
+  MEMCMP_EQUAL(eeprom.data(), got->data(), eeprom.size());
+  init();  // then init() programs the address it is given, as always
+  const MacAddress programmed = fake.mac_address();
+  MEMCMP_EQUAL(kMac.data(), programmed.data(), kMac.size());
+}
+
+TEST(Lan9118, NoFactoryMacWithoutAnEepromOrAChip) {
+  CHECK_FALSE(mac.factory_mac().has_value());  // the reset value: the broadcast address
+  fake.set_eeprom_mac(MacAddress{});           // an EEPROM of zeros
+  CHECK_FALSE(mac.factory_mac().has_value());
+  fake.set_eeprom_mac(MacAddress{0x03, 0, 0, 0, 0, 1});  // a group address
+  CHECK_FALSE(mac.factory_mac().has_value());
+  fake.set_eeprom_mac(kOtherMac);
+  fake.set_byte_test(0x4321'8765);  // no chip as the driver expects one
+  CHECK_FALSE(mac.factory_mac().has_value());
 }
 
 }  // namespace portcullis::hal

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "portcullis/base/status.hpp"
@@ -27,6 +28,25 @@ class Lan9118 final : public EthernetMac {
   static constexpr std::uint32_t kMaxDiscardsPerReceive = 16;
 
   constexpr explicit Lan9118(Bus bus) : bus_(bus) {}
+
+  // The MAC address the chip's EEPROM loader put into ADDRH/ADDRL at power-on (a board with an
+  // EEPROM beside its LAN911x; QEMU's model emulates one holding its NIC's address), read before
+  // init() replaces it. std::nullopt without a chip (BYTE_TEST), before READY, or when no usable
+  // unicast address was loaded (without an EEPROM they keep their reset value, the broadcast
+  // address).
+  std::optional<MacAddress> factory_mac() {
+    if (bus_.read32(kByteTest) != kByteTestValue) return std::nullopt;
+    if (!poll_until_set(kPmtCtrl, kPmtCtrlReady, kResetPollLimit)) return std::nullopt;
+    std::uint32_t low = 0;
+    std::uint32_t high = 0;
+    if (!ok(csr_read(kMacAddrL, low)) || !ok(csr_read(kMacAddrH, high))) return std::nullopt;
+    const MacAddress mac{
+        static_cast<std::uint8_t>(low),       static_cast<std::uint8_t>(low >> 8),
+        static_cast<std::uint8_t>(low >> 16), static_cast<std::uint8_t>(low >> 24),
+        static_cast<std::uint8_t>(high),      static_cast<std::uint8_t>(high >> 8)};
+    if (mac == MacAddress{} || (mac[0] & 0x01) != 0) return std::nullopt;
+    return mac;
+  }
 
  private:
   // System control and status registers (byte offsets from the base).
