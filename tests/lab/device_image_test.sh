@@ -11,7 +11,7 @@
 #   - it took its MAC from the board (QEMU gives the NIC's to the LM3S6965's user registers and
 #     to the LAN9118's EEPROM, as the factory does on real boards): neither the image nor the
 #     record names one, and the lab's DHCP server leased that MAC its address;
-#   - tools/flash takes it (dry run), on a board tools/flash programs;
+#   - tools/flash takes it and refuses LAB_IMAGE (dry runs), on a board tools/flash programs;
 #   - the poll answers over mutual TLS (IPv4 and its SLAAC IPv6 address), its record's id;
 #   - none of the lab's addresses: 2001:db8::2 does not answer while its SLAAC address does.
 # Prints PASS/FAIL per check; exits non-zero on any failure, 77 (CTest: skipped) unless root.
@@ -66,6 +66,17 @@ flash_rc=0
   --dry-run >/dev/null 2>"$WORK/flash.err" || flash_rc=$?
 if ((flash_rc == 0)); then
   pass "tools/flash takes it (dry run)"
+  # And refuses a real lab image (its banner as the build writes it), put where it looks.
+  mkdir -p "$WORK/lab-build/boards/$WANT_BOARD"
+  cp "$LAB_IMAGE" "$WORK/lab-build/boards/$WANT_BOARD/portcullis-$WANT_BOARD.elf"
+  flash_rc=0
+  "$ROOT/tools/flash" "$WANT_BOARD" --build-dir "$WORK/lab-build" --dry-run >/dev/null \
+    2>"$WORK/flash.err" || flash_rc=$?
+  if ((flash_rc == 1)) && grep -q "refused: .* is a lab image (firmware [0-9.]*+lab)" "$WORK/flash.err"; then
+    pass "tools/flash refuses the lab's image (dry run): $(grep -o 'firmware [^)]*' "$WORK/flash.err")"
+  else
+    fail "tools/flash on the lab's image: exit $flash_rc, $(cat "$WORK/flash.err")"
+  fi
 elif ((flash_rc == 2)) && grep -q "runs in QEMU" "$WORK/flash.err"; then
   echo "INFO: $WANT_BOARD is not flashed (tools/flash: $(cat "$WORK/flash.err"))"
 else

@@ -57,5 +57,10 @@ constexpr NetworkSettings with_factory_mac(NetworkSettings net,
   }
   return net;
 }
+static_assert(with_factory_mac(kDeviceNetwork, MacAddress{0x02, 0, 0, 0, 0, 1}).mac ==
+              MacAddress{0x02, 0, 0, 0, 0, 1});
+static_assert(with_factory_mac(kLabImageNetwork, MacAddress{0x02, 0, 0, 0, 0, 1}).mac ==
+              kLabNetwork.mac);  // a MAC the settings name stays
+static_assert(!has_mac(with_factory_mac(kDeviceNetwork, std::nullopt)));
 
 }  // namespace portcullis::boards
