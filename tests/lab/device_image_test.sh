@@ -99,17 +99,11 @@ else
   fail "no DHCP lease for $DEVICE_MAC in $DHCP_LOG, or no 'ipv4 $DEVICE_IPV4 mask ... by dhcp' on its console"
 fi
 
-# mgmt_curl with the PKI the record came from, to ADDRESS by the device's name (its
-# certificate's DNS name is its id; the IP names are the lab image's addresses).
+# The poll with the management side of the fleet CA the record came from (tools/lab named the
+# board build's), to ADDRESS by the device's name (its certificate's DNS name is its id).
+PKI_DIR="$PKI"
 poll() { # ADDRESS (an IPv6 one in brackets)
-  local i
-  for i in 1 2 3; do
-    "$LAB" exec curl -sS --max-time 20 --cacert "$PKI/ca.crt" --cert "$PKI/mgmt.crt" \
-      --key "$PKI/mgmt.key" --connect-to "$DEVICE_ID:$MGMT_PORT:$1:$MGMT_PORT" \
-      "https://$DEVICE_ID:$MGMT_PORT/v1/status" && return 0
-    sleep "$i"
-  done
-  return 1
+  mgmt_curl --connect-to "$DEVICE_ID:$MGMT_PORT:$1:$MGMT_PORT" "https://$DEVICE_ID:$MGMT_PORT/v1/status"
 }
 if poll "$DEVICE_IPV4" >"$WORK/status.json" &&
   "$PY" - "$WORK/status.json" "$DEVICE_ID" "$WANT_BOARD" "$RECORD_BROKER" <<'PYEOF'; then

@@ -68,15 +68,11 @@ settled_count() {
   printf '%s' "$last"
 }
 
-# The poll, as a management host makes it (retried: the device may still be handshaking).
+# The poll, as a management host makes it (retried: the device may still be handshaking),
+# with the management side of the fleet CA its record came from.
+PKI_DIR="$PKI"
 poll() { # PATH -> body on stdout
-  local i
-  for i in 1 2 3; do
-    "$LAB" exec curl -sS --max-time 20 --cacert "$PKI/ca.crt" --cert "$PKI/mgmt.crt" \
-      --key "$PKI/mgmt.key" "https://$DEVICE_IPV4:$MGMT_PORT$1" && return 0
-    sleep 1
-  done
-  return 1
+  mgmt_curl "https://$DEVICE_IPV4:$MGMT_PORT$1"
 }
 want_digest="$("$ROOT/build/host/policy-tool/portcullis-policy" digest "$POLICY" 2>/dev/null || true)"
 if status="$(poll /v1/status)" && /usr/bin/python3 -c '
