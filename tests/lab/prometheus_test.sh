@@ -5,7 +5,7 @@
 # the portcullis_ series; `promtool check metrics` finds nothing wrong with a real scrape; the
 # rules of deploy/prometheus load and evaluate: the device is scraped twice, once labelled with
 # its policy's digest and once with another, and PortcullisPolicyDigestMismatch fires for the
-# second target only. Prometheus listens on the namespace's loopback only; the scrape and rule
+# second target only; PortcullisLabImage fires for the lab's image. Prometheus listens on the namespace's loopback only; the scrape and rule
 # interval is 2 s and every wait is bounded.
 set -euo pipefail
 
@@ -129,5 +129,17 @@ check "the target expecting the policy's digest was scraped too (its portcullis_
   test "$expected_series" == 1
 check "and not for the one expecting the policy's digest ($digest)" \
   bash -c "[[ ${#digest} == 64 && '$firing' != *'$digest'* ]]"
+# The lab boots lab images: PortcullisLabImage fires for the device, by the firmware version it
+# reports (bounded: 60 s), while the device answers its scrapes (the series above).
+lab_image=""
+for _ in $(seq 30); do
+  lab_image="$(query 'ALERTS{alertname="PortcullisLabImage",alertstate="firing"}' | "$PY" -c '
+import json, sys
+print(" ".join(sorted({r["metric"].get("firmware", "?") for r in json.load(sys.stdin)["data"]["result"]})))' 2>/dev/null || true)"
+  [[ -n "$lab_image" ]] && break
+  sleep 2
+done
+check "PortcullisLabImage fires for the lab's image (firmware '$lab_image')" \
+  bash -c "[[ '$lab_image' =~ ^[0-9]+[.][0-9]+[.][0-9]+[+]([^.]*[.])*lab([.].*)?$ ]]"
 
 ((FAILED == 0))
