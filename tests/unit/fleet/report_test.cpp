@@ -180,6 +180,29 @@ TEST(FleetReport, TableKeepsDeviceStringsOffTheTerminal) {
   CHECK_TEXT(out.find(" tcp?/1 allowed=yes") != std::string::npos, out.c_str());
 }
 
+TEST(FleetReport, TableNamesALabImage) {
+  // The build tag "lab" in the firmware version's build metadata: a lab image (the lab's
+  // services and their test hook), said beside the version; other tags and none are not.
+  const std::string lab_note = "  LAB IMAGE (the lab's services and test hook: not for a device)";
+  for (const char* fw : {"0.1.0+lab", "0.1.0+nofilter.lab", "1.2.3+lab.x"}) {
+    const PollResult r =
+        answered("d1", std::string(R"({"device":{"id":"d1","firmware":")") + fw + R"("}})");
+    std::ostringstream o;
+    print_table(o, r, judge(r, ""), "");
+    CHECK_TEXT(
+        o.str().find(std::string("   firmware:   ") + fw + lab_note + "\n") != std::string::npos,
+        o.str().c_str());
+  }
+  for (const char* fw : {"0.1.0", "0.1.0+nofilter", "0.1.0+label", "0.1.0-lab", "lab"}) {
+    const PollResult r =
+        answered("d1", std::string(R"({"device":{"id":"d1","firmware":")") + fw + R"("}})");
+    std::ostringstream o;
+    print_table(o, r, judge(r, ""), "");
+    CHECK_TEXT(o.str().find(std::string("   firmware:   ") + fw + "\n") != std::string::npos,
+               o.str().c_str());
+  }
+}
+
 TEST(FleetReport, TableKeepsC1AndInvalidUtf8OffTheTerminal) {
   const std::string zurich = "Z\xc3\xbcrich";  // valid UTF-8, kept
   const PollResult r = answered("d1", R"({"device":{"id":"dev\u009b2J","board":")" + zurich +
