@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "portcullis/base/mac_address.hpp"
+
 namespace portcullis::identity {
 namespace {
 
@@ -35,8 +37,7 @@ bool valid_host(std::string_view s) {
 
 // An Ethernet address a device may take: 6 bytes, unicast (I/G bit clear), not all zero.
 bool valid_mac(Bytes mac) {
-  return mac.size() == 6 && (mac[0] & 0x01) == 0 &&
-         std::any_of(mac.begin(), mac.end(), [](std::uint8_t b) { return b != 0; });
+  return mac.size() == 6 && station_address(mac.first<6>());
 }
 
 // A text field's value: its bytes but the final NUL, which must be there, alone.

@@ -44,7 +44,7 @@ class Lan9118 final : public EthernetMac {
         static_cast<std::uint8_t>(low),       static_cast<std::uint8_t>(low >> 8),
         static_cast<std::uint8_t>(low >> 16), static_cast<std::uint8_t>(low >> 24),
         static_cast<std::uint8_t>(high),      static_cast<std::uint8_t>(high >> 8)};
-    if (mac == MacAddress{} || (mac[0] & 0x01) != 0) return std::nullopt;
+    if (!station_address(mac)) return std::nullopt;
     return mac;
   }
 

@@ -76,7 +76,7 @@ class StellarisSysctl {
         static_cast<std::uint8_t>(user0),       static_cast<std::uint8_t>(user0 >> 8),
         static_cast<std::uint8_t>(user0 >> 16), static_cast<std::uint8_t>(user1),
         static_cast<std::uint8_t>(user1 >> 8),  static_cast<std::uint8_t>(user1 >> 16)};
-    if (mac == MacAddress{} || (mac[0] & 0x01) != 0) return std::nullopt;
+    if (!station_address(mac)) return std::nullopt;
     return mac;
   }
 
