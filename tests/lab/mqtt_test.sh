@@ -147,6 +147,15 @@ status_json >"$WORK/device-status.json" 2>&1 || true
 check "the device reports the push connected (its outbound TLS connection passed the filter)" \
   "$PY" -c 'import json,sys; p=json.load(open(sys.argv[1]))["push"]; assert p["connected"] is True and p["connects"] >= 1, p' \
   "$WORK/device-status.json"
+metric() { # NAME: its value in /metrics now
+  mgmt_curl "https://$DEVICE_IPV4:$MGMT_PORT/metrics" 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
+}
+# Nothing blocked, scanned or violated yet: the status is small and goes out whole. (Later,
+# after a sweep, a 64 KiB board's ordinary document is already near its payload: there the
+# counter is compared with its value before the lists are filled.)
+trimmed="$(metric portcullis_push_status_trimmed_total)"
+check "the statuses pushed so far went out whole (portcullis_push_status_trimmed_total ${trimmed:-?})" \
+  test "$trimmed" = 0
 
 # ---- a scan becomes a scanner event ------------------------------------------------------------
 # A persistent session (clean session off, QoS 1) so the broker also keeps events for it while
@@ -301,11 +310,9 @@ board_payload_max() {
 DEFAULT_PAYLOAD_MAX=$(grep -oP '#define PORTCULLIS_MQTT_PAYLOAD_MAX \K[0-9]+' \
   "$ROOT/firmware/mgmt/include/portcullis/mgmt/settings.hpp")
 PAYLOAD_MAX=$(board_payload_max)
-metric() { # NAME: its value in /metrics now
-  mgmt_curl "https://$DEVICE_IPV4:$MGMT_PORT/metrics" 2>/dev/null | awk -v n="$1" '$1 == n {print $2}'
-}
-check "so far every pushed status fitted (portcullis_push_status_trimmed_total 0)" \
-  test "$(metric portcullis_push_status_trimmed_total)" = 0
+trimmed_before="$(metric portcullis_push_status_trimmed_total)"
+check "portcullis_push_status_trimmed_total read before the lists are filled (${trimmed_before:-none})" \
+  test -n "$trimmed_before"
 "$LAB" exec "$PY" - "$DEVICE_IPV6" "$LAB_TAP" <<'EOF' >"$WORK/scanners.out" 2>&1 || true
 import logging, sys
 logging.getLogger("scapy").setLevel(logging.ERROR)
@@ -398,11 +405,13 @@ EOF
   if ((full_size > PAYLOAD_MAX)); then
     check "larger than the payload: pushed with fewer list entries" \
       test "$(entries "$WORK/pushed.json")" -lt "$(entries "$WORK/full-status.json")"
-    check "and counted in portcullis_push_status_trimmed_total" test "${trimmed:-0}" -ge 1
+    check "and counted in portcullis_push_status_trimmed_total ($trimmed_before before)" \
+      test "${trimmed:-0}" -gt "${trimmed_before:-0}"
   else
     check "within the payload: pushed whole (every list entry)" \
       test "$(entries "$WORK/pushed.json")" -eq "$(entries "$WORK/full-status.json")"
-    check "and portcullis_push_status_trimmed_total is 0" test "${trimmed:-x}" = 0
+    check "and portcullis_push_status_trimmed_total did not move ($trimmed_before before)" \
+      test "${trimmed:-x}" = "$trimmed_before"
   fi
 else
   fail "no status pushed within 45 s of the lists being filled"
