@@ -13,6 +13,7 @@
 #     record names one, and the lab's DHCP server leased that MAC its address;
 #   - tools/flash takes it and refuses LAB_IMAGE (dry runs), on a board tools/flash programs;
 #   - the poll answers over mutual TLS (IPv4 and its SLAAC IPv6 address), its record's id;
+#     portcullis-fleet, without --allow-lab-image, finds it healthy (no lab image);
 #   - none of the lab's addresses: 2001:db8::2 does not answer while its SLAAC address does.
 # Prints PASS/FAIL per check; exits non-zero on any failure, 77 (CTest: skipped) unless root.
 # Every packet goes to the device inside the lab's namespace; every probe is bounded.
@@ -30,6 +31,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 readonly PY=/usr/bin/python3
+readonly FLEET="${PORTCULLIS_FLEET:-$ROOT/build/host/tools/fleet/portcullis-fleet}"
 
 # shellcheck source=tests/lab/lib.sh
 source "$ROOT/tests/lab/lib.sh"
@@ -119,6 +121,13 @@ PYEOF
 else
   fail "/v1/status over IPv4: '$(head -c 300 "$WORK/status.json" 2>/dev/null)'"
 fi
+# What a fleet's poll says of it: no lab image, so no finding (the lab's own images are one
+# without --allow-lab-image: lab_fleet_*).
+rc=0
+"$LAB" exec "$FLEET" --pki "$PKI" --timeout 20 "$DEVICE_ID@$DEVICE_IPV4:$MGMT_PORT" >"$WORK/fleet.out" 2>&1 || rc=$?
+sed 's/^/    | /' "$WORK/fleet.out"
+check "portcullis-fleet (no --allow-lab-image) finds it healthy: exit 0, no lab image" \
+  bash -c "test $rc -eq 0 && grep -q '^1 of 1 device(s) OK' '$WORK/fleet.out' && ! grep -qi 'lab image' '$WORK/fleet.out'"
 if poll "[$DEVICE_IPV6]" >/dev/null; then
   pass "the poll answers at its SLAAC address $DEVICE_IPV6"
 else

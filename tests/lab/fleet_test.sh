@@ -4,7 +4,9 @@
 # namespace: a healthy device with its own policy exits 0 and shows the digest (MATCH); the
 # digest of another policy file exits 1 (a finding) with MISMATCH; --json parses; an address
 # with nothing behind it exits 3 (unreachable) with a clear message; a client certificate
-# from another CA exits 3 with a certificate message. Packets stay in the lab namespace.
+# from another CA exits 3 with a certificate message. The lab's device runs a lab image (its
+# firmware version says +lab): a finding (exit 1) unless --allow-lab-image, which every other
+# poll here gives. Packets stay in the lab namespace.
 set -euo pipefail
 
 readonly WANT_BOARD="${1:?usage: tests/lab/fleet_test.sh BOARD}"
@@ -42,22 +44,31 @@ run() {
 }
 rc_of() { cat "$WORK/$1.rc"; }
 
-# ---- healthy device, its own policy --------------------------------------------------------
-run good --pki "$PKI_DIR" --expect-policy "$POLICY" "$TARGET"
+# ---- a lab image, as a fleet's poll sees it -------------------------------------------------
+run labimage --pki "$PKI_DIR" --expect-policy "$POLICY" "$TARGET"
+check "lab image without --allow-lab-image: exit 1 (a finding)" test "$(rc_of labimage)" -eq 1
+check "lab image: the problem names it and its firmware version" \
+  grep -Eq '^   problem: +lab image \(firmware [0-9.]+\+([a-z]+\.)*lab\): ' "$WORK/labimage.out"
+check "lab image: the rest is healthy (digest MATCH, no violation)" \
+  bash -c "grep -q '  MATCH\$' '$WORK/labimage.out' && ! grep -q 'violation reported' '$WORK/labimage.out'"
+
+# ---- healthy device, its own policy (the lab polling its own lab image) --------------------
+run good --pki "$PKI_DIR" --allow-lab-image --expect-policy "$POLICY" "$TARGET"
 check "healthy device, own policy: exit 0" test "$(rc_of good)" -eq 0
 check "table shows MATCH" grep -Eq 'digest: +[0-9a-f]{64}  MATCH$' "$WORK/good.out"
 check "table does not say MISMATCH" bash -c "! grep -q MISMATCH '$WORK/good.out'"
 check "table shows a 64-hex digest" grep -Eq 'digest: +[0-9a-f]{64}' "$WORK/good.out"
 check "table lists the mgmt port as listening and allowed" grep -Eq "tcp/$MGMT_PORT allowed=yes" "$WORK/good.out"
+check "table still names the lab image" grep -q 'LAB IMAGE' "$WORK/good.out"
 
 # ---- a different policy file ---------------------------------------------------------------
-run other --pki "$PKI_DIR" --expect-policy "$OTHER_POLICY" "$TARGET"
+run other --pki "$PKI_DIR" --allow-lab-image --expect-policy "$OTHER_POLICY" "$TARGET"
 check "other policy: exit 1 (a finding)" test "$(rc_of other)" -eq 1
 check "other policy: says MISMATCH" grep -q 'MISMATCH' "$WORK/other.out"
 
 # ---- --json --------------------------------------------------------------------------------
 rc=0
-"$LAB" exec "$FLEET" --pki "$PKI_DIR" --json --expect-policy "$POLICY" "$TARGET" >"$WORK/fleet.json" 2>"$WORK/json.err" || rc=$?
+"$LAB" exec "$FLEET" --pki "$PKI_DIR" --allow-lab-image --json --expect-policy "$POLICY" "$TARGET" >"$WORK/fleet.json" 2>"$WORK/json.err" || rc=$?
 check "--json: exit 0" test "$rc" -eq 0
 check "--json output parses (python3 -m json.tool)" "$PY" -m json.tool "$WORK/fleet.json"
 check "--json carries the device's status document and a digest match" "$PY" - "$WORK/fleet.json" "$MGMT_PORT" <<'PYEOF'
@@ -65,7 +76,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["ok"] is True, d
 dev = d["devices"][0]
-assert dev["answered"] and dev["digest_match"] is True, dev
+assert dev["answered"] and dev["digest_match"] is True and dev["lab_image"] is True, dev
 assert len(dev["status"]["policy"]["digest"]) == 64, dev
 assert {"proto": "tcp", "port": int(sys.argv[2]), "allowed": True} in dev["status"]["listening"]
 PYEOF
@@ -83,7 +94,7 @@ check "client certificate from another CA: exit 3 (unreachable)" test "$(rc_of o
 check "client certificate from another CA: certificate message" grep -q 'certificate problem' "$WORK/otherca.out"
 
 # ---- one healthy and one unreachable in one run --------------------------------------------
-run mixed --pki "$PKI_DIR" --timeout 3 "$TARGET" "192.0.2.99:$MGMT_PORT"
+run mixed --pki "$PKI_DIR" --allow-lab-image --timeout 3 "$TARGET" "192.0.2.99:$MGMT_PORT"
 check "mixed fleet: exit 3 (one unreachable, no finding)" test "$(rc_of mixed)" -eq 3
 check "mixed fleet: 1 of 2 OK" grep -q '^1 of 2 device(s) OK' "$WORK/mixed.out"
 

@@ -181,7 +181,7 @@ sub -c -i lab-events -q 1 -t 'portcullis/+/events' -C 1 -W 60 -v >"$WORK/scan-ev
 sub_pid=$!
 # watch with a persistent session too: the same session collects the violation event below
 # while watch is not running.
-"$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --session lab-watch --count 2 --timeout 60 \
+"$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --allow-lab-image --session lab-watch --count 2 --timeout 60 \
   "$BROKER:$BROKER_PORT" >"$WORK/watch-scan.out" 2>&1 &
 watch_pid=$!
 # Both subscribed before the scan, or the scanner event could pass them by.
@@ -257,7 +257,7 @@ fi
 # Up to three messages: the retained status of before (when watch is back before the device),
 # the device's fresh status and the queued event; the timeout covers the case where the
 # device was back first and the old status never comes.
-"$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --session lab-watch --count 3 --timeout 30 \
+"$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --allow-lab-image --session lab-watch --count 3 --timeout 30 \
   "$BROKER:$BROKER_PORT" >"$WORK/watch-violation.out" 2>&1 &
 watch_pid=$!
 if sub -c -i lab-events -q 1 -t 'portcullis/+/events' -C 1 -W 90 -v >"$WORK/violation-event.msg" 2>&1; then
@@ -471,7 +471,7 @@ if start_broker; then
   else
     fail "no offline state within 60 s of the device stopping: $(tr '\n' ' ' <"$WORK/state.msg")"
   fi
-  "$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --silent-after 0 --timeout 3 "$BROKER:$BROKER_PORT" \
+  "$LAB" exec "$FLEET" watch --pki "$PKI_DIR" --allow-lab-image --silent-after 0 --timeout 3 "$BROKER:$BROKER_PORT" \
     >"$WORK/watch-offline.out" 2>&1 || true
   check "portcullis-fleet watch shows the device offline" \
     grep -qx "STATE $device_id offline" "$WORK/watch-offline.out"

@@ -144,7 +144,7 @@ else
   sed 's/^/    | /' "$WORK/fleet-addr.out"
 fi
 check "portcullis-fleet polls $device_id@[$DEVICE_IPV6_SLAAC]: the certificate checked for the device id" \
-  "$LAB" exec "$FLEET" --pki "$PKI_DIR" --timeout 20 "$device_id@[$DEVICE_IPV6_SLAAC]"
+  "$LAB" exec "$FLEET" --pki "$PKI_DIR" --allow-lab-image --timeout 20 "$device_id@[$DEVICE_IPV6_SLAAC]"
 
 # ---- forged answers of another transaction ------------------------------------------------
 # A DHCPACK and a DHCPOFFER for the device's MAC from the lab host's server port, with xids

@@ -81,7 +81,8 @@ CommandLine parse_command_line(std::span<const std::string> args, std::string_vi
       "Polls Portcullis devices' GET /v1/status over mutual TLS and judges each: the policy it "
       "runs, what it allows against what it listens on, violations and drops.\n"
       "Exit status: 0 all OK, 1 a finding (violation, listener not allowed, policy digest "
-      "MISMATCH, broken document), 2 usage/file/credential error, 3 a device did not answer.",
+      "MISMATCH, broken document, lab image), 2 usage/file/credential error, 3 a device did "
+      "not answer.",
       "portcullis-fleet"};
   app.set_version_flag("--version", "portcullis-fleet " + std::string(version));
   app.set_config("--config", "",
@@ -97,6 +98,8 @@ CommandLine parse_command_line(std::span<const std::string> args, std::string_vi
   app.add_option("--expect-policy", p.expect_policy,
                  "compare each device's policy digest with this policy file's")
       ->type_name("FILE");
+  app.add_flag("--allow-lab-image", p.allow_lab_image,
+               "a device running a lab image (firmware X.Y.Z+lab) is no finding: the lab's own");
   CLI::Option* timeout_option =
       app.add_option("--timeout", timeout, "per device: connect, handshake and answer (default 10)")
           ->type_name("SEC");
@@ -122,6 +125,8 @@ CommandLine parse_command_line(std::span<const std::string> args, std::string_vi
       watch->add_option("--prefix", prefix, "topic prefix (default portcullis)")->type_name("P");
   watch->add_option("--expect-policy", w.expect_policy, "compare each status's policy digest")
       ->type_name("FILE");
+  watch->add_flag("--allow-lab-image", w.allow_lab_image,
+                  "a status from a lab image (firmware X.Y.Z+lab) is no finding: the lab's own");
   CLI::Option* count_option =
       watch->add_option("--count", count, "end after N messages")->type_name("N");
   CLI::Option* wtimeout_option =
@@ -155,7 +160,7 @@ CommandLine parse_command_line(std::span<const std::string> args, std::string_vi
 
   if (watch->parsed()) {
     if (!p.specs.empty() || !p.hosts_file.empty() || !p.expect_policy.empty() ||
-        timeout_option->count() > 0 || p.json || !poll_creds.ca.empty() ||
+        timeout_option->count() > 0 || p.json || p.allow_lab_image || !poll_creds.ca.empty() ||
         !poll_creds.cert.empty() || !poll_creds.key.empty() || !poll_creds.pki.empty()) {
       return usage("watch comes first: portcullis-fleet watch [options] BROKER[:PORT]");
     }

@@ -17,6 +17,7 @@ struct PollArgs {
   std::string ca, cert, key;  // "-": stdin
   bool json = false;
   std::string expect_policy;       // "" none, "-" stdin
+  bool allow_lab_image = false;    // a lab image is no finding (the lab's own devices)
   int timeout_s = 10;              // per device, 1..9999
   std::string hosts_file;          // "" none, "-" stdin
   std::vector<std::string> specs;  // [ID@]HOST[:PORT] from the command line, unchecked

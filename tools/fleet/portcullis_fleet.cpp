@@ -146,7 +146,9 @@ int poll_main(const fleet::PollArgs& args) {
   }
 
   std::vector<Verdict> verdicts;
-  for (const auto& r : results) verdicts.push_back(fleet::judge(r, expected_digest));
+  const fleet::LabImages lab_images =
+      args.allow_lab_image ? fleet::LabImages::kAllowed : fleet::LabImages::kFinding;
+  for (const auto& r : results) verdicts.push_back(fleet::judge(r, expected_digest, lab_images));
   const int status = fleet::exit_status(verdicts);
   const bool all_ok = status == kExitOk;
 
@@ -162,7 +164,8 @@ int poll_main(const fleet::PollArgs& args) {
         << ",\"host\":" << json_escape(r.target.host) << ",\"port\":" << r.target.port
         << ",\"answered\":" << (r.answered ? "true" : "false")
         << ",\"ok\":" << (v.ok ? "true" : "false")
-        << ",\"violation\":" << (v.violation ? "true" : "false");
+        << ",\"violation\":" << (v.violation ? "true" : "false")
+        << ",\"lab_image\":" << (v.lab_image ? "true" : "false");
       if (v.digest_match) o << ",\"digest_match\":" << (*v.digest_match ? "true" : "false");
       if (!r.answered) o << ",\"error\":" << json_escape(r.error);
       o << ",\"problems\":[";

@@ -32,20 +32,6 @@ std::string rule_text(const Value& rule) {
   return s;
 }
 
-// A firmware version whose build metadata names the lab ("0.1.0+lab", "0.1.0+nofilter.lab",
-// firmware/app/CMakeLists.txt): an image with the lab's services and their test hook.
-bool lab_firmware(std::string_view version) {
-  const std::size_t plus = version.find('+');
-  if (plus == std::string_view::npos) return false;
-  std::string_view tags = version.substr(plus + 1);
-  for (;;) {
-    const std::size_t dot = tags.find('.');
-    if (tags.substr(0, dot) == "lab") return true;
-    if (dot == std::string_view::npos) return false;
-    tags.remove_prefix(dot + 1);
-  }
-}
-
 }  // namespace
 
 std::string num(double v) {
@@ -149,9 +135,7 @@ void print_table(std::ostream& o, const PollResult& r, const Verdict& v,
   o << "   id:         " << printable(dev->str("id")) << "\n"
     << "   board:      " << printable(dev->str("board")) << "\n"
     << "   firmware:   " << printable(dev->str("firmware"))
-    << (lab_firmware(dev->str("firmware"))
-            ? "  LAB IMAGE (the lab's services and test hook: not for a device)"
-            : "")
+    << (v.lab_image ? "  LAB IMAGE (the lab's services and test hook: not for a device)" : "")
     << "\n"
     << "   uptime:     " << num(dev->num("uptime_ms") / 1000.0) << " s\n"
     << "   time:       "

@@ -29,7 +29,19 @@ std::string missing_fields(const Value& doc) {
 
 }  // namespace
 
-Verdict judge(const PollResult& r, std::string_view expected_digest) {
+bool lab_firmware(std::string_view version) {
+  const std::size_t plus = version.find('+');
+  if (plus == std::string_view::npos) return false;
+  std::string_view tags = version.substr(plus + 1);
+  for (;;) {
+    const std::size_t dot = tags.find('.');
+    if (tags.substr(0, dot) == "lab") return true;
+    if (dot == std::string_view::npos) return false;
+    tags.remove_prefix(dot + 1);
+  }
+}
+
+Verdict judge(const PollResult& r, std::string_view expected_digest, LabImages lab_images) {
   Verdict v;
   v.answered = r.answered;
   if (!r.answered) {
@@ -60,6 +72,14 @@ Verdict judge(const PollResult& r, std::string_view expected_digest) {
     v.violation = true;
     v.problems.push_back("violation reported (" + std::to_string(r.doc.list("violations").size()) +
                          " recorded, " + std::to_string(rogue) + " listener(s) not allowed)");
+  }
+  if (const Value* device = r.doc.get("device"); device != nullptr) {
+    const std::string firmware = device->str("firmware", "");
+    v.lab_image = lab_firmware(firmware);
+    if (v.lab_image && lab_images == LabImages::kFinding) {
+      v.problems.push_back("lab image (firmware " + printable(firmware) +
+                           "): the lab's services and test hook, not for a device");
+    }
   }
   if (!expected_digest.empty()) {
     const Value* policy = r.doc.get("policy");

@@ -40,13 +40,24 @@ struct Verdict {
   bool ok = false;
   bool answered = false;              // the device's status document was read
   bool violation = false;             // violations recorded or a listener the policy does not allow
+  bool lab_image = false;             // its firmware is a lab image (lab_firmware())
   std::optional<bool> digest_match;   // with an expected digest, when the device answered
   std::vector<std::string> problems;  // one line each; empty exactly when ok
 };
 
+// A firmware version whose build metadata names the lab ("0.1.0+lab", "0.1.0+nofilter.lab",
+// firmware/app/CMakeLists.txt): an image with the lab's services and their test hook (a
+// datagram opens a listener behind the policy's back), its addresses and broker.
+bool lab_firmware(std::string_view version);
+
+// Whether a device running a lab image is a finding: it is, unless the poll is the lab's own
+// (--allow-lab-image); then the table still names it.
+enum class LabImages { kFinding, kAllowed };
+
 // `expected_digest`: the --expect-policy file's digest, empty for no expectation. A device
 // that did not answer (unreachable, TLS or certificate failure, bad HTTP) fails with its error.
-Verdict judge(const PollResult& r, std::string_view expected_digest);
+Verdict judge(const PollResult& r, std::string_view expected_digest,
+              LabImages lab_images = LabImages::kFinding);
 
 // kExitOk when every device is ok; kExitViolation when a device that answered is not;
 // else kExitUnreachable when a device did not answer; kExitUsage for no devices, which is no

@@ -244,7 +244,7 @@ std::string event_json_line(std::string_view topic, std::string_view device, con
 // ---- status ------------------------------------------------------------------------------
 
 StatusReport judge_status(std::string_view device, std::string_view payload,
-                          std::string_view expected_digest) {
+                          std::string_view expected_digest, LabImages lab_images) {
   StatusReport out;
   PollResult& r = out.result;
   r.target.spec = std::string(device);
@@ -263,7 +263,7 @@ StatusReport judge_status(std::string_view device, std::string_view payload,
       r.answered = true;
     }
   }
-  out.verdict = judge(r, expected_digest);
+  out.verdict = judge(r, expected_digest, lab_images);
   if (r.answered) {
     const Value* dev = r.doc.get("device");
     const Value* id = dev ? dev->get("id") : nullptr;
@@ -283,7 +283,8 @@ std::string status_json_line(std::string_view topic, std::string_view device, bo
   o << "{\"topic\":" << json_escape(topic) << ",\"device\":" << json_escape(device)
     << ",\"kind\":\"status\",\"retained\":" << (retained ? "true" : "false")
     << ",\"verdict\":{\"ok\":" << (v.ok ? "true" : "false")
-    << ",\"violation\":" << (v.violation ? "true" : "false");
+    << ",\"violation\":" << (v.violation ? "true" : "false")
+    << ",\"lab_image\":" << (v.lab_image ? "true" : "false");
   if (v.digest_match) o << ",\"digest_match\":" << (*v.digest_match ? "true" : "false");
   o << ",\"problems\":[";
   for (std::size_t i = 0; i < v.problems.size(); ++i) {

@@ -39,10 +39,11 @@ struct WatchOptions {
   Target broker;  // port kDefaultBrokerPort unless given
   std::string prefix{kDefaultPrefix};
   bool json = false;
-  std::string expect_policy;  // a policy file, empty for none
-  std::uint64_t count = 0;    // --count N; 0: no count
-  int timeout_s = 0;          // --timeout SEC; 0: none
-  std::string ca, cert, key;  // --pki DIR resolved to DIR/ca.crt, DIR/mgmt.crt, DIR/mgmt.key
+  std::string expect_policy;     // a policy file, empty for none
+  bool allow_lab_image = false;  // --allow-lab-image: a lab image is no finding (judge())
+  std::uint64_t count = 0;       // --count N; 0: no count
+  int timeout_s = 0;             // --timeout SEC; 0: none
+  std::string ca, cert, key;     // --pki DIR resolved to DIR/ca.crt, DIR/mgmt.crt, DIR/mgmt.key
   // --session ID: a persistent session under this client id (clean session off), so the
   // broker keeps QoS 1 events published while the watcher is away; empty: a clean session.
   std::string session;
@@ -154,7 +155,8 @@ struct StatusReport {
 // object (or larger than kMaxPayload) fails like a device that did not answer, and a
 // document whose device.id is not the topic's device fails too.
 StatusReport judge_status(std::string_view device, std::string_view payload,
-                          std::string_view expected_digest);
+                          std::string_view expected_digest,
+                          LabImages lab_images = LabImages::kFinding);
 
 // {"topic":..,"device":..,"kind":"status","retained":..,"verdict":{"ok":..,"violation":..,
 //  ["digest_match":..,]"problems":[..]},("status":<document>|"error":..)}

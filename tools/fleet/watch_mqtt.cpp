@@ -223,7 +223,9 @@ void Watch::message(const mosquitto_message* m) {
       return;
     }
     if (!seen_messages_.first_status(t.device, payload)) return;
-    const StatusReport r = judge_status(t.device, payload, expected_);
+    const StatusReport r =
+        judge_status(t.device, payload, expected_,
+                     o_.allow_lab_image ? LabImages::kAllowed : LabImages::kFinding);
     if (o_.json) {
       std::cout << status_json_line(topic, t.device, m->retain, r) << std::endl;
     } else {

@@ -37,6 +37,7 @@ TEST(FleetCommandLine, PollDefaults) {
   STRCMP_EQUAL("/pki/mgmt.key", a.poll.key.c_str());
   LONGS_EQUAL(10, a.poll.timeout_s);
   CHECK(!a.poll.json);
+  CHECK(!a.poll.allow_lab_image);
   LONGS_EQUAL(2, a.poll.specs.size());
   STRCMP_EQUAL("dev-7@192.0.2.57:9443", a.poll.specs[1].c_str());
 }
@@ -44,9 +45,10 @@ TEST(FleetCommandLine, PollDefaults) {
 TEST(FleetCommandLine, PollEveryOption) {
   const CommandLine a =
       parse({"--json", "--ca", "ca.pem", "--cert", "c.pem", "--key", "k.pem", "--expect-policy",
-             "p.allow", "--timeout", "3", "--file", "hosts", "[2001:db8::2]"});
+             "p.allow", "--timeout", "3", "--file", "hosts", "--allow-lab-image", "[2001:db8::2]"});
   CHECK(a.result == CommandLine::Result::kPoll);
   CHECK(a.poll.json);
+  CHECK(a.poll.allow_lab_image);
   STRCMP_EQUAL("ca.pem", a.poll.ca.c_str());
   STRCMP_EQUAL("p.allow", a.poll.expect_policy.c_str());
   LONGS_EQUAL(3, a.poll.timeout_s);
@@ -104,6 +106,8 @@ TEST(FleetCommandLine, PollUsageErrors) {
   }
   // watch's options after watch only
   check_usage({"--pki", "d", "watch", "192.0.2.1"},
+              "watch comes first: portcullis-fleet watch [options] BROKER[:PORT]");
+  check_usage({"--allow-lab-image", "watch", "--pki", "d", "192.0.2.1"},
               "watch comes first: portcullis-fleet watch [options] BROKER[:PORT]");
   const CommandLine unknown = parse({"--pki", "d", "--verbose", "h"});
   CHECK(unknown.result == CommandLine::Result::kUsage);

@@ -19,6 +19,8 @@ using portcullis::fleet::kExitOk;
 using portcullis::fleet::kExitUnreachable;
 using portcullis::fleet::kExitUsage;
 using portcullis::fleet::kExitViolation;
+using portcullis::fleet::lab_firmware;
+using portcullis::fleet::LabImages;
 using portcullis::fleet::parse_json;
 using portcullis::fleet::parse_target;
 using portcullis::fleet::PollResult;
@@ -248,6 +250,58 @@ TEST(FleetVerdict, ViolationAndMismatchAreBothReported) {
   CHECK(!*v.digest_match);
   check_problems(
       v, {"violation reported (0 recorded, 0 listener(s) not allowed)", "policy digest MISMATCH"});
+}
+
+// A lab image (firmware/app/CMakeLists.txt: the build tag "lab") carries the lab's test hook,
+// which opens a listener behind the policy's back on a datagram: a finding on a fleet's
+// device, unless the poll is the lab's own.
+// A healthy device's document whose device.firmware is `fw`.
+std::string with_firmware(const std::string& fw) {
+  return status_json(R"("board":"host-linux",)",
+                     std::string(R"("board":"host-linux","firmware":")") + fw + R"(",)");
+}
+
+TEST(FleetVerdict, ALabImageIsAFinding) {
+  for (const char* fw : {"0.1.0+lab", "0.1.0+nofilter.lab", "1.2.3+lab.x"}) {
+    const Verdict v = judge(answered(with_firmware(fw)), kDigest);
+    CHECK_TEXT(lab_firmware(fw), fw);
+    CHECK_TEXT(!v.ok, fw);
+    CHECK_TEXT(v.lab_image, fw);
+    CHECK_TEXT(!v.violation, fw);
+    CHECK_TEXT(*v.digest_match, fw);
+    check_problems(v, {std::string("lab image (firmware ") + fw +
+                       "): the lab's services and test hook, not for a device"});
+    LONGS_EQUAL(kExitViolation, exit_status(std::vector<Verdict>{v}));
+    // The lab polling its own: named, not a finding.
+    const Verdict lab = judge(answered(with_firmware(fw)), kDigest, LabImages::kAllowed);
+    CHECK_TEXT(lab.ok, fw);
+    CHECK_TEXT(lab.lab_image, fw);
+    LONGS_EQUAL(kExitOk, exit_status(std::vector<Verdict>{lab}));
+  }
+}
+
+TEST(FleetVerdict, OnlyTheBuildTagLabIsALabImage) {
+  for (const char* fw : {"0.1.0", "0.1.0+nofilter", "0.1.0+label", "0.1.0+xlab", "0.1.0-lab", "lab",
+                         "0.1.0+", "0.1.0+.", "0.1.0+lab-x"}) {
+    const Verdict v = judge(answered(with_firmware(fw)), kDigest);
+    CHECK_TEXT(!lab_firmware(fw), fw);
+    CHECK_TEXT(v.ok, fw);
+    CHECK_TEXT(!v.lab_image, fw);
+  }
+  // No firmware member, or one that is no string: no lab image said (the device is judged on
+  // the rest).
+  CHECK(!judge(answered(status_json()), kDigest).lab_image);
+  CHECK(!judge(answered(status_json(R"("board":"host-linux",)",
+                                    R"("board":"host-linux","firmware":["0.1.0+lab"],)")),
+               kDigest)
+             .lab_image);
+}
+
+TEST(FleetVerdict, ALabImagesVersionIsShownPrintable) {
+  const Verdict v = judge(answered(with_firmware(R"(0+lab.\u001b[2J)")), kDigest);
+  CHECK(v.lab_image);
+  check_problems(v, {"lab image (firmware 0+lab.?[2J): the lab's services and test hook, not for "
+                     "a device"});
 }
 
 TEST_GROUP(FleetExitStatus){};

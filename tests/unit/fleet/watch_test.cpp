@@ -27,6 +27,7 @@ using portcullis::fleet::kExitUnreachable;
 using portcullis::fleet::kExitViolation;
 using portcullis::fleet::kMaxDeviceId;
 using portcullis::fleet::kMaxPayload;
+using portcullis::fleet::LabImages;
 using portcullis::fleet::parse_command_line;
 using portcullis::fleet::parse_event;
 using portcullis::fleet::parse_state;
@@ -138,13 +139,15 @@ TEST(FleetWatchArgs, DefaultsWithPki) {
 }
 
 TEST(FleetWatchArgs, EveryOption) {
-  const CommandLine a = parse({"--json", "--prefix", "lab/fleet", "--expect-policy", "p.allow",
-                               "--count", "7", "--timeout", "30", "--ca", "ca.pem", "--cert",
-                               "c.pem", "--key", "k.pem", "[2001:db8::1]:18883"});
+  const CommandLine a =
+      parse({"--json", "--prefix", "lab/fleet", "--expect-policy", "p.allow", "--allow-lab-image",
+             "--count", "7", "--timeout", "30", "--ca", "ca.pem", "--cert", "c.pem", "--key",
+             "k.pem", "[2001:db8::1]:18883"});
   CHECK(a.result == CommandLine::Result::kWatch);
   CHECK(a.watch.json);
   STRCMP_EQUAL("lab/fleet", a.watch.prefix.c_str());
   STRCMP_EQUAL("p.allow", a.watch.expect_policy.c_str());
+  CHECK(a.watch.allow_lab_image);
   LONGS_EQUAL(7, a.watch.count);
   LONGS_EQUAL(30, a.watch.timeout_s);
   STRCMP_EQUAL("ca.pem", a.watch.ca.c_str());
@@ -430,11 +433,13 @@ TEST(FleetWatchStatus, HealthyStatusJudgedLikeAPoll) {
   CHECK(r.verdict.ok);
   CHECK(*r.verdict.digest_match);
   const std::string line = status_json_line("portcullis/x/status", kDevice, true, r);
-  CHECK_TEXT(contains(line, std::string(R"({"topic":"portcullis/x/status","device":")") + kDevice +
-                                R"(","kind":"status","retained":true,"verdict":{"ok":true,)"
-                                R"("violation":false,"digest_match":true,"problems":[]},)"
-                                R"("status":{"device":{"id":")"),
-             line.c_str());
+  CHECK_TEXT(
+      contains(line,
+               std::string(R"({"topic":"portcullis/x/status","device":")") + kDevice +
+                   R"(","kind":"status","retained":true,"verdict":{"ok":true,)"
+                   R"("violation":false,"lab_image":false,"digest_match":true,"problems":[]},)"
+                   R"("status":{"device":{"id":")"),
+      line.c_str());
   CHECK(line.back() == '}');
 }
 
@@ -446,11 +451,30 @@ TEST(FleetWatchStatus, MismatchAndViolation) {
   CHECK(!*r.verdict.digest_match);
   LONGS_EQUAL(2, r.verdict.problems.size());
   const std::string line = status_json_line("t", kDevice, false, r);
-  CHECK_TEXT(contains(line, R"x("retained":false,"verdict":{"ok":false,"violation":true,)x"
-                            R"x("digest_match":false,"problems":["violation reported (0 )x"
-                            R"x(recorded, 0 listener(s) not allowed)","policy digest )x"
-                            R"x(MISMATCH"]})x"),
-             line.c_str());
+  CHECK_TEXT(
+      contains(line,
+               R"x("retained":false,"verdict":{"ok":false,"violation":true,)x"
+               R"x("lab_image":false,"digest_match":false,"problems":["violation reported (0 )x"
+               R"x(recorded, 0 listener(s) not allowed)","policy digest )x"
+               R"x(MISMATCH"]})x"),
+      line.c_str());
+}
+
+TEST(FleetWatchStatus, ALabImageIsAFindingUnlessAllowed) {
+  const std::string doc = status_json(R"("uptime_ms":)", R"("firmware":"0.1.0+lab","uptime_ms":)");
+  const StatusReport r = judge_status(kDevice, doc, kDigest);
+  CHECK(!r.verdict.ok);
+  CHECK(r.verdict.lab_image);
+  CHECK_TEXT(contains(status_json_line("t", kDevice, false, r),
+                      R"("lab_image":true,"digest_match":true,"problems":["lab image (firmware )"
+                      R"(0.1.0+lab): the lab's services and test hook, not for a device"]})"),
+             status_json_line("t", kDevice, false, r).c_str());
+  WatchTally tally;
+  tally.status(r.verdict.ok);
+  LONGS_EQUAL(kExitViolation, tally.exit_status(false));
+  const StatusReport lab = judge_status(kDevice, doc, kDigest, LabImages::kAllowed);
+  CHECK(lab.verdict.ok);
+  CHECK(lab.verdict.lab_image);
 }
 
 TEST(FleetWatchStatus, NotJsonFailsLikeADeviceThatDidNotAnswer) {
