@@ -52,8 +52,23 @@ bool udp_client(const udp_pcb* u) {
   return false;
 }
 
+// What a UDP socket the audit closed hears: nothing. The audit does not free a UDP PCB: its
+// owner still holds it (lwIP's SNTP client resends from its static PCB every few seconds;
+// an application's client socket sends again) and would write into a freed pool entry. It
+// takes its receive callback instead, so every datagram lwIP delivers there is freed unread;
+// the owner may still send from it, or remove it. A socket whose owner sets a callback again
+// is a listener again, and found at the next audit.
+void discard_datagram(void* /*arg*/, udp_pcb* /*pcb*/, pbuf* p, const ip_addr_t* /*addr*/,
+                      u16_t /*port*/) {
+  pbuf_free(p);
+}
+
+bool closed_by_audit(const udp_pcb* u) {
+  return u->recv == discard_datagram;
+}
+
 // Both lists, each walked at most as far as its pool is large (a corrupted list cannot make
-// the audit loop). Returns how many entries it wrote.
+// the audit loop), without the UDP sockets the audit closed. Returns how many entries it wrote.
 std::size_t collect(Snapshot& out) {
   std::size_t n = 0;
   std::size_t walked = 0;
@@ -63,14 +78,16 @@ std::size_t collect(Snapshot& out) {
   }
   walked = 0;
   for (udp_pcb* u = udp_pcbs; u != nullptr && walked < MEMP_NUM_UDP_PCB; u = u->next, ++walked) {
-    out[n++] = {policy::Proto::kUdp, u->local_port, udp_client(u), u};
+    if (!closed_by_audit(u)) {
+      out[n++] = {policy::Proto::kUdp, u->local_port, udp_client(u), u};
+    }
   }
   return n;
 }
 
 ViolationAction close_listener(const PcbEntry& pcb) {
   if (pcb.proto == policy::Proto::kUdp) {
-    udp_remove(static_cast<udp_pcb*>(pcb.handle));
+    udp_recv(static_cast<udp_pcb*>(pcb.handle), discard_datagram, nullptr);
     return ViolationAction::kClosed;
   }
   // lwIP frees a LISTEN PCB at once and returns ERR_OK (2.2.1 cannot fail there). There is

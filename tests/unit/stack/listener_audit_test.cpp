@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The listener audit on real lwIP: rogue listeners opened by test code on ports the policy
-// does not allow are found, closed (or reported), recorded, and really gone from the stack.
+// does not allow are found, closed (or reported), recorded, and really gone from the stack:
+// a TCP listener freed, a UDP socket deaf but left to its owner, who may still hold it.
 #include <CppUTest/TestHarness.h>
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "lwip/ip_addr.h"
@@ -109,6 +111,45 @@ bool udp_bound(std::uint16_t port) {
   });
 }
 
+// Is `port` among the listeners the audit sees (and the status lists)?
+bool listed(const ListenerAudit& audit, Proto proto, std::uint16_t port) {
+  std::array<Listener, portcullis::stack::kMaxListeners> out{};
+  const std::size_t n = in_lwip([&] { return audit.listeners(out); });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out[i].proto == proto && out[i].port == port) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A firmware's own client socket as lwIP's SNTP client (apps/sntp) has it: unconnected,
+// bound to a random port by its first send, kept in a static for the next request; counts
+// what it hears.
+struct OwnClient {
+  udp_pcb* pcb = nullptr;
+  int heard = 0;
+};
+
+void count_heard(void* arg, udp_pcb*, pbuf* p, const ip_addr_t*, u16_t) {
+  ++static_cast<OwnClient*>(arg)->heard;
+  pbuf_free(p);
+}
+
+err_t send_request(udp_pcb* pcb) {
+  return in_lwip([pcb]() -> err_t {
+    pbuf* p = pbuf_alloc(PBUF_TRANSPORT, 48, PBUF_RAM);
+    if (p == nullptr) {
+      return ERR_MEM;
+    }
+    std::memset(p->payload, 0, 48);
+    ip_addr_t server = IPADDR4_INIT_BYTES(192, 0, 2, 1);
+    const err_t err = udp_sendto(pcb, p, &server, 123);
+    pbuf_free(p);
+    return err;
+  });
+}
+
 std::vector<Violation> recorded(const ListenerAudit& audit) {
   std::array<Violation, portcullis::stack::kAuditLogSize> out{};
   const std::size_t n = audit.violations().recent(out);
@@ -187,8 +228,10 @@ TEST(ListenerAudit, ARogueUdpSocketIsClosedButAllowedAndClientSocketsStay) {
   lwip_test_clock().advance(kAuditPeriodMs);
   audit.poll(now());
 
-  CHECK_FALSE(udp_bound(kRogueUdp));
+  // Closed: no listener any more, though lwIP keeps the PCB for its owner (below).
+  CHECK_FALSE(listed(audit, Proto::kUdp, kRogueUdp));
   CHECK_TRUE(udp_bound(5683));
+  CHECK_TRUE(listed(audit, Proto::kUdp, 5683));
   CHECK_TRUE(udp_bound(client_port));
   const auto v = recorded(audit);
   LONGS_EQUAL(1, v.size());
@@ -214,7 +257,7 @@ TEST(ListenerAudit, AUdpSocketDisconnectedIntoAListenerIsAuditedAtOnce) {
   CHECK_TRUE(udp_bound(port));                    // a client is no listener
   in_lwip([client] { udp_disconnect(client); });  // same PCB, same port: now it hears anyone
   audit.poll(now());
-  CHECK_FALSE(udp_bound(port));
+  CHECK_FALSE(listed(audit, Proto::kUdp, port));
   LONGS_EQUAL(1, audit.violations().total());
 }
 
@@ -251,7 +294,7 @@ TEST(ListenerAudit, AuditNowAuditsWhateverTheSchedule) {
   bind_on(kRogueUdp);
   audit.audit_now(now());
   CHECK_FALSE(tcp_listening(kRogueTcp));
-  CHECK_FALSE(udp_bound(kRogueUdp));
+  CHECK_FALSE(listed(audit, Proto::kUdp, kRogueUdp));
   LONGS_EQUAL(2, audit.violations().total());
 }
 
@@ -337,6 +380,72 @@ TEST(ListenerAudit, FullPoolsAreAuditedWhole) {
   }
   audit.poll(now());
   POINTERS_EQUAL(nullptr, in_lwip([] { return tcp_listen_pcbs.listen_pcbs; }));
-  POINTERS_EQUAL(portcullis::stack::lwip_dns_pcb(), in_lwip([] { return udp_pcbs; }));
+  std::array<Listener, portcullis::stack::kMaxListeners> out{};
+  LONGS_EQUAL(0, in_lwip([&] { return audit.listeners(out); }));
   LONGS_EQUAL(portcullis::stack::kMaxAuditedPcbs - own, audit.violations().total());
+  // Nothing more to close: the next audits find no listener.
+  lwip_test_clock().advance(kAuditPeriodMs);
+  audit.poll(now());
+  LONGS_EQUAL(portcullis::stack::kMaxAuditedPcbs - own, audit.violations().total());
+}
+
+// lwIP's SNTP client (apps/sntp) in a firmware's own lwIP, or any client socket sent from
+// without connect(): an unconnected PCB on a random port, which hears anyone there, so a
+// listener the policy does not allow. Its owner keeps the PCB in a static and sends from it
+// again: the audit must not free it (the owner would write into a freed pool entry), only
+// make it deaf.
+TEST(ListenerAudit, AFirmwaresUnconnectedClientSocketIsClosedWithoutBeingFreed) {
+  set_hook_policy(kPermissive);
+  OwnClient own;
+  own.pcb = in_lwip([&own] {
+    udp_pcb* p = udp_new_ip_type(IPADDR_TYPE_ANY);
+    if (p != nullptr) {
+      udp_recv(p, count_heard, &own);
+    }
+    return p;
+  });
+  CHECK(own.pcb != nullptr);
+  LONGS_EQUAL(ERR_OK, send_request(own.pcb));  // binds it to a random port
+  const std::uint16_t port = own.pcb->local_port;
+  CHECK(port != 0);
+  ListenerAudit audit{kTable, Enforcement::kClose};
+  audit.poll(now());
+  const auto v = recorded(audit);
+  LONGS_EQUAL(1, v.size());
+  CHECK(v[0].proto == Proto::kUdp);
+  LONGS_EQUAL(port, v[0].port);
+  CHECK(v[0].action == ViolationAction::kClosed);
+  CHECK_FALSE(listed(audit, Proto::kUdp, port));
+
+  // Still the owner's: in lwIP's list, on its port, and it sends as before.
+  CHECK_TRUE(in_lwip([&own] {
+    for (const udp_pcb* u = udp_pcbs; u != nullptr; u = u->next) {
+      if (u == own.pcb) {
+        return true;
+      }
+    }
+    return false;
+  }));
+  LONGS_EQUAL(port, own.pcb->local_port);
+  LONGS_EQUAL(ERR_OK, send_request(own.pcb));
+  // Deaf: a datagram to its port (the hooks let it through here) reaches nothing.
+  LONGS_EQUAL(
+      0, dev->exchange(udp_frame({.src_port = 123, .dst_port = port, .payload = {'x'}})).size());
+  LONGS_EQUAL(0, own.heard);
+  // Found once: the next audits leave it alone.
+  lwip_test_clock().advance(kAuditPeriodMs);
+  audit.poll(now());
+  LONGS_EQUAL(1, audit.violations().total());
+
+  // Its owner listens on it again: a listener again, found and closed again.
+  in_lwip([&own] { udp_recv(own.pcb, count_heard, &own); });
+  lwip_test_clock().advance(kAuditPeriodMs);
+  audit.poll(now());
+  LONGS_EQUAL(2, audit.violations().total());
+  CHECK_FALSE(listed(audit, Proto::kUdp, port));
+  // The owner removes it: nothing freed twice.
+  in_lwip([&own] { udp_remove(own.pcb); });
+  lwip_test_clock().advance(kAuditPeriodMs);
+  audit.poll(now());
+  LONGS_EQUAL(2, audit.violations().total());
 }
