@@ -7,6 +7,10 @@ _LIB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=tools/lib/boards.sh
 source "$_LIB_ROOT/tools/lib/boards.sh"
 
+# portcullis-fleet: the one CTest built (PORTCULLIS_FLEET), else the host preset's.
+# shellcheck disable=SC2034 # for the scripts that source this
+readonly FLEET="${PORTCULLIS_FLEET:-$_LIB_ROOT/build/host/tools/fleet/portcullis-fleet}"
+
 # Exits 77 (CTest: skipped) unless root: namespaces and TAP devices need it.
 require_root() { # TEST-NAME
   if [[ "$(id -u)" -ne 0 ]]; then

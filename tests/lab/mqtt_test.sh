@@ -30,7 +30,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 readonly PY=/usr/bin/python3
-readonly FLEET="${PORTCULLIS_FLEET:-$ROOT/build/host/tools/fleet/portcullis-fleet}"
 readonly POLICY="$ROOT/tests/lab/policies/scan.allow"
 readonly BROKER=192.0.2.1
 readonly BROKER_PORT=8883

@@ -19,7 +19,6 @@ readonly ROOT
 readonly LAB="$ROOT/tools/lab"
 readonly PY=/usr/bin/python3
 readonly POLICY="$ROOT/tests/lab/policies/quiet.allow"
-readonly FLEET="${PORTCULLIS_FLEET:-$ROOT/build/host/tools/fleet/portcullis-fleet}"
 readonly T1=6          # seconds until the device renews its lease (dnsmasq options 58/59)
 readonly RENEW_BOUND=30 # seconds to wait for the renewal in dnsmasq's log
 readonly FORGED=4      # forged DHCP answers sent
