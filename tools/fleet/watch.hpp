@@ -158,7 +158,7 @@ StatusReport judge_status(std::string_view device, std::string_view payload,
                           std::string_view expected_digest,
                           LabImages lab_images = LabImages::kFinding);
 
-// {"topic":..,"device":..,"kind":"status","retained":..,"verdict":{"ok":..,"violation":..,
+// {"topic":..,"device":..,"kind":"status","retained":..,"verdict":{"ok":..,"violation":..,"lab_image":..,
 //  ["digest_match":..,]"problems":[..]},("status":<document>|"error":..)}
 std::string status_json_line(std::string_view topic, std::string_view device, bool retained,
                              const StatusReport& report);
