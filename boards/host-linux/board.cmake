@@ -16,6 +16,4 @@ if(PORTCULLIS_TLS13)  # TLS 1.3 keeps the peer certificate: 37.9 KiB measured fo
   set(PORTCULLIS_TLS_ARENA_SIZE 65536)
 endif()
 
-# MQTT push (firmware/mgmt/mqtt_push.hpp): the lab's broker in the namespace.
-set(PORTCULLIS_MQTT_BROKER_DEFAULT "broker.portcullis.test")
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-host-linux")

@@ -25,12 +25,3 @@ if(PORTCULLIS_TLS13)
   message(FATAL_ERROR "lm3s6965evb: TLS 1.3 does not fit in 64 KiB of RAM")
 endif()
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-lm3s6965evb")
-
-# MQTT push: a lab image pushes to the lab's broker in the namespace; a device image to the one
-# its identity record names (tools/pki provision --broker) or -DPORTCULLIS_MQTT_BROKER, else
-# nowhere (no lab name built in).
-if(PORTCULLIS_LAB_SERVICES)
-  set(PORTCULLIS_MQTT_BROKER_DEFAULT "broker.portcullis.test")
-else()
-  set(PORTCULLIS_MQTT_BROKER_DEFAULT "")
-endif()

@@ -30,12 +30,4 @@ if(NOT DEFINED PORTCULLIS_TLS_SESSION_CACHE)
   set(PORTCULLIS_TLS_SESSION_CACHE 0)
 endif()
 
-# MQTT push: a lab image pushes to the lab's broker in the namespace; a device image to the one
-# its identity record names (tools/pki provision --broker) or -DPORTCULLIS_MQTT_BROKER, else
-# nowhere (no lab name built in).
-if(PORTCULLIS_LAB_SERVICES)
-  set(PORTCULLIS_MQTT_BROKER_DEFAULT "broker.portcullis.test")
-else()
-  set(PORTCULLIS_MQTT_BROKER_DEFAULT "")
-endif()
 set(PORTCULLIS_DEVICE_ID_DEFAULT "portcullis-qemu-mps2-an385")
